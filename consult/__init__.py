@@ -1,0 +1,61 @@
+"""Consult: draft, co-edit, co-sign and export responses to consultations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from consult import errors, security
+from consult.config import build_config
+from consult.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings from the environment, then `config` overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from consult import cli, pages
+    from consult.accounts.views import blueprint as accounts
+    from consult.api import blueprint as api
+    from consult.organisations.views import blueprint as organisations
+
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(accounts)
+    app.register_blueprint(organisations)
+    app.register_blueprint(api)
+
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    pages.init_app(app)
+    return app
+
+
+def _import_models() -> None:
+    """Import every model module so metadata (and Alembic) sees all tables."""
+    import consult.accounts.models
+    import consult.audit.models
+    import consult.mail
+    import consult.organisations.models  # noqa: F401
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,0 +1,1 @@
+"""Accounts: people, their log-in sessions, e-mailed links and personal API tokens."""

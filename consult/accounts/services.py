@@ -1,0 +1,419 @@
+"""Account rules: sign-up, confirmation, log-in sessions, password and e-mail changes, API tokens.
+
+Messages shown to people never reveal whether an e-mail address has an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, render_template, url_for
+from sqlalchemy import select
+
+from consult.accounts.models import ApiToken, EmailLink, User, UserSession
+from consult.audit.services import record
+from consult.extensions import db
+from consult.mail import send_email
+from consult.timeutil import utcnow
+from consult.tokens import hash_token, new_token
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 256  # longer inputs are refused before hashing (no hashing DoS)
+LINK_LIFETIMES = {
+    "confirm_email": timedelta(hours=48),
+    "reset_password": timedelta(hours=1),
+    "change_email": timedelta(hours=24),
+}
+API_TOKEN_PREFIX = "cst_"
+
+# Argon2id with the library's recommended parameters (RFC 9106 low-memory profile). The test
+# environment uses the cheapest parameters so that the suite stays fast; the hash records its
+# parameters, so a test hash can never weaken a production instance.
+_HASHERS = {
+    "default": PasswordHasher(),
+    "test": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+}
+_DUMMY_HASHES = {
+    name: hasher.hash("not a real password: equalises timing for unknown e-mails")
+    for name, hasher in _HASHERS.items()
+}
+
+
+def _hasher_name() -> str:
+    return "test" if current_app.config["CONSULT_ENV"] == "test" else "default"
+
+
+class AccountError(ValueError):
+    """A rule was broken; the message is safe to show to the person."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    return _HASHERS[_hasher_name()].hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise AccountError(f"Use at least {PASSWORD_MIN_LENGTH} characters.")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise AccountError(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check a password in constant-ish time whether or not the user exists."""
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return False
+    hasher = _HASHERS[_hasher_name()]
+    try:
+        hasher.verify(user.password_hash if user else _DUMMY_HASHES[_hasher_name()], password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if user is None:
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# --- e-mailed links -------------------------------------------------------------------------
+
+
+def _issue_link(user: User, purpose: str, new_email: str | None = None) -> str:
+    token, token_hash = new_token()
+    db.session.add(
+        EmailLink(
+            user=user,
+            purpose=purpose,
+            token_hash=token_hash,
+            new_email=new_email,
+            expires_at=utcnow() + LINK_LIFETIMES[purpose],
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def use_link(token: str, purpose: str) -> EmailLink:
+    """Spend a single-use link, or explain why it cannot be used."""
+    link = db.session.scalar(
+        select(EmailLink).where(
+            EmailLink.token_hash == hash_token(token), EmailLink.purpose == purpose
+        )
+    )
+    if link is None or link.used_at is not None:
+        raise AccountError("This link is not valid or has already been used.")
+    if link.expires_at <= utcnow():
+        raise AccountError("This link has expired. Ask for a new one.")
+    link.used_at = utcnow()
+    return link
+
+
+def _mail(to: str, subject: str, template: str, **context) -> None:
+    body = render_template(f"mail/{template}.txt", **context)
+    send_email(to, subject, body)
+
+
+# --- sign-up and confirmation ---------------------------------------------------------------
+
+
+@dataclass
+class SignUpResult:
+    user: User | None  # None when the address already had an account (never shown to the person)
+
+
+def sign_up(email: str, name: str, password: str) -> SignUpResult:
+    """Create an unconfirmed account and e-mail a confirmation link.
+
+    If the address is taken, the owner of the address is told by e-mail instead, and the caller
+    shows the same message either way, so sign-up cannot be used to discover accounts."""
+    email = normalise_email(email)
+    password_hash = hash_password(password)
+    existing = find_user(email)
+    if existing is not None:
+        _mail(
+            email,
+            "Someone tried to sign up to Consult with your address",
+            "already_registered",
+            user=existing,
+            login_url=url_for("accounts.login", _external=True),
+            reset_url=url_for("accounts.forgot_password", _external=True),
+        )
+        return SignUpResult(user=None)
+    user = User(email=email, name=name.strip(), password_hash=password_hash)
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    record("account.signed_up", actor=user, subject=user)
+    return SignUpResult(user=user)
+
+
+def send_confirmation(user: User) -> None:
+    token = _issue_link(user, "confirm_email")
+    _mail(
+        user.email,
+        "Confirm your e-mail address for Consult",
+        "confirm_email",
+        user=user,
+        url=url_for("accounts.confirm_email", token=token, _external=True),
+        hours=int(LINK_LIFETIMES["confirm_email"].total_seconds() // 3600),
+    )
+
+
+def resend_confirmation(email: str) -> None:
+    """Send a new confirmation link if an unconfirmed account exists; silent otherwise."""
+    user = find_user(email)
+    if user is not None and not user.is_confirmed:
+        send_confirmation(user)
+
+
+def confirm_email(token: str) -> User:
+    link = use_link(token, "confirm_email")
+    user = link.user
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        record("account.email_confirmed", actor=user, subject=user)
+    return user
+
+
+def create_confirmed_user(email: str, name: str, password: str) -> User:
+    """For the CLI and the demo: an account that can log in at once."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        email_confirmed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("account.created", subject=user, via="cli")
+    return user
+
+
+# --- log-in sessions ------------------------------------------------------------------------
+
+
+class LoginError(AccountError):
+    pass
+
+
+class UnconfirmedEmail(LoginError):
+    pass
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user for these credentials, or a LoginError with a message that reveals nothing."""
+    user = find_user(email)
+    if not verify_password(user, password):
+        record("account.login_failed", actor=user)
+        raise LoginError("That e-mail and password do not match an account.")
+    assert user is not None
+    if not user.is_confirmed:
+        raise UnconfirmedEmail(
+            "Please confirm your e-mail address first. We have sent you a new link."
+        )
+    return user
+
+
+def start_session(user: User, user_agent: str) -> str:
+    """Record a new logged-in session and return its secret id for the cookie."""
+    token, token_hash = new_token()
+    db.session.add(UserSession(user=user, token_hash=token_hash, user_agent=user_agent[:200]))
+    user.last_login_at = utcnow()
+    record("account.logged_in", actor=user, subject=user)
+    db.session.flush()
+    return token
+
+
+def load_session(user_id: int, session_token: str | None) -> User | None:
+    """The user behind a session cookie, if that session is still alive (not ended, not idle
+    too long, not too old). Updates last_seen at most once a minute to spare the database."""
+    if not session_token:
+        return None
+    user_session = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == hash_token(session_token))
+    )
+    if user_session is None or user_session.user_id != user_id:
+        return None
+    now = utcnow()
+    config = current_app.config
+    idle_limit = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    if (
+        now - user_session.last_seen_at > idle_limit
+        or now - user_session.created_at > config["PERMANENT_SESSION_LIFETIME"]
+    ):
+        db.session.delete(user_session)
+        db.session.commit()
+        return None
+    if now - user_session.last_seen_at > timedelta(minutes=1):
+        user_session.last_seen_at = now
+        db.session.commit()
+    return user_session.user
+
+
+def end_session(session_token: str | None) -> None:
+    if session_token:
+        db.session.execute(
+            db.delete(UserSession).where(UserSession.token_hash == hash_token(session_token))
+        )
+
+
+def end_other_sessions(user: User, keep_token: str | None) -> int:
+    """End every session of this user but the current one; returns how many ended."""
+    statement = db.delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_token:
+        statement = statement.where(UserSession.token_hash != hash_token(keep_token))
+    return db.session.execute(statement).rowcount or 0
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+# --- passwords and e-mail -------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists. The caller says the same thing either way."""
+    user = find_user(email)
+    if user is None:
+        return
+    token = _issue_link(user, "reset_password")
+    _mail(
+        user.email,
+        "Reset your Consult password",
+        "reset_password",
+        user=user,
+        url=url_for("accounts.reset_password", token=token, _external=True),
+    )
+    record("account.password_reset_requested", actor=user, subject=user)
+
+
+def reset_password(token: str, new_password: str) -> User:
+    check_password_rules(new_password)
+    link = use_link(token, "reset_password")
+    user = link.user
+    user.password_hash = hash_password(new_password)
+    # The link proves control of the address, so it also confirms it.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    end_other_sessions(user, keep_token=None)
+    record("account.password_reset", actor=user, subject=user)
+    return user
+
+
+def change_password(user: User, current: str, new: str, keep_session: str | None) -> int:
+    if not verify_password(user, current):
+        raise AccountError("Your current password is not right.")
+    user.password_hash = hash_password(new)
+    ended = end_other_sessions(user, keep_session)
+    record("account.password_changed", actor=user, subject=user, sessions_ended=ended)
+    _mail(user.email, "Your Consult password was changed", "password_changed", user=user)
+    return ended
+
+
+def request_email_change(user: User, password: str, new_email: str) -> None:
+    """Send a confirmation link to the new address; the change happens when it is followed."""
+    if not verify_password(user, password):
+        raise AccountError("Your current password is not right.")
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise AccountError("That is already your e-mail address.")
+    if find_user(new_email) is not None:
+        # Do not reveal that the address is taken: nothing is sent, the person is told to
+        # check their inbox like any other time, and a later attempt can use another address.
+        return
+    token = _issue_link(user, "change_email", new_email=new_email)
+    _mail(
+        new_email,
+        "Confirm your new e-mail address for Consult",
+        "change_email",
+        user=user,
+        url=url_for("accounts.confirm_email_change", token=token, _external=True),
+    )
+
+
+def confirm_email_change(token: str, keep_session: str | None) -> User:
+    link = use_link(token, "change_email")
+    user = link.user
+    assert link.new_email is not None
+    if find_user(link.new_email) is not None:
+        raise AccountError("That address now belongs to another account.")
+    old_email = user.email
+    user.email = link.new_email
+    user.email_confirmed_at = utcnow()
+    end_other_sessions(user, keep_session)
+    record("account.email_changed", actor=user, subject=user)
+    _mail(old_email, "Your Consult e-mail address was changed", "email_changed", user=user)
+    return user
+
+
+def update_profile(user: User, name: str) -> None:
+    user.name = name.strip()
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token. The plain token is returned once and never stored."""
+    token, token_hash = new_token(API_TOKEN_PREFIX)
+    api_token = ApiToken(
+        user=user,
+        name=name.strip() or "API token",
+        token_hash=token_hash,
+        prefix=token[: len(API_TOKEN_PREFIX) + 4],
+    )
+    db.session.add(api_token)
+    db.session.flush()
+    record("api_token.created", actor=user, subject=api_token)
+    return api_token, token
+
+
+def revoke_api_token(user: User, api_token: ApiToken) -> None:
+    if api_token.user_id != user.id:
+        raise AccountError("Not your token.")
+    if api_token.revoked_at is None:
+        api_token.revoked_at = utcnow()
+        record("api_token.revoked", actor=user, subject=api_token)
+
+
+def user_for_api_token(token: str) -> User | None:
+    """The user behind a bearer token, if it is live; notes when it was last used."""
+    if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
+        return None
+    api_token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(token))
+    )
+    if api_token is None or api_token.revoked_at is not None:
+        return None
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=5):
+        api_token.last_used_at = now
+    return api_token.user
+
+
+def api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )

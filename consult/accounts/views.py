@@ -1,0 +1,318 @@
+"""Account pages: sign up, confirm, log in and out, reset password, account settings, tokens."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from consult.accounts import services
+from consult.accounts.forms import (
+    ApiTokenForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    EmailOnlyForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignUpForm,
+)
+from consult.accounts.models import ApiToken
+from consult.extensions import db, limiter, login_manager
+from consult.forms import ActionForm
+from consult.tokens import hash_token
+
+blueprint = Blueprint("accounts", __name__)
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Please log in to see that page."
+login_manager.session_protection = None  # sessions are checked against the database instead
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    return services.load_session(int(user_id), session.get("sid"))
+
+
+def _login_email_key() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths may be redirected to after logging in (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _log_in(user) -> None:
+    """Start a fresh session: the old cookie's contents are dropped (no session fixation)."""
+    session.clear()
+    session["sid"] = services.start_session(user, request.headers.get("User-Agent", ""))
+    session.permanent = True
+    login_user(user)
+
+
+@blueprint.route("/signup", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignUpForm(email=request.args.get("email", ""))
+    if form.validate_on_submit():
+        try:
+            services.sign_up(form.email.data, form.name.data, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            session["signup_email"] = services.normalise_email(form.email.data)
+            return redirect(url_for("accounts.signup_sent"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@blueprint.get("/signup/check-your-email")
+def signup_sent():
+    return render_template("accounts/signup_sent.html", email=session.get("signup_email"))
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per 15 minutes", methods=["POST"])
+@limiter.limit(
+    "10 per 15 minutes",
+    key_func=_login_email_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
+def login():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.UnconfirmedEmail as error:
+            services.resend_confirmation(form.email.data)
+            db.session.commit()
+            flash(str(error), "warning")
+        except services.LoginError as error:
+            db.session.commit()  # keep the failed-login audit event
+            form.password.errors.append(str(error))
+        else:
+            _log_in(user)
+            db.session.commit()
+            flash(f"Welcome back, {user.name}.", "success")
+            return redirect(next_url or url_for("main.index"))
+    return render_template("accounts/login.html", form=form, next_url=next_url)
+
+
+@blueprint.post("/logout")
+def logout():
+    if ActionForm().validate_on_submit():
+        services.end_session(session.get("sid"))
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You have logged out.", "success")
+    return redirect(url_for("main.index"))
+
+
+@blueprint.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """GET shows a button and POST confirms, so mail scanners that open links spend nothing."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_email(token)
+        except services.AccountError as error:
+            flash(str(error), "error")
+            return redirect(url_for("accounts.resend_confirmation"))
+        db.session.commit()
+        flash("Thank you: your e-mail address is confirmed. You can log in now.", "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("main.index"))
+        return redirect(url_for("accounts.login", email=user.email))
+    return render_template("accounts/confirm.html", form=form)
+
+
+@blueprint.route("/confirm", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def resend_confirmation():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        db.session.commit()
+        flash(
+            "If that address has an account waiting for confirmation, we have sent a new link.",
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/resend_confirmation.html", form=form)
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            "If that address has an account, we have sent a link to reset the password. "
+            "It works for one hour.",
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.AccountError as error:
+            flash(str(error), "error")
+            return redirect(url_for("accounts.forgot_password"))
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Your password has been changed. Log in with the new one.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+# --- the account page -----------------------------------------------------------------------
+
+
+def _account_page(**forms):
+    forms.setdefault("profile_form", ProfileForm(name=current_user.name))
+    forms.setdefault("password_form", ChangePasswordForm())
+    forms.setdefault("email_form", ChangeEmailForm())
+    forms.setdefault("token_form", ApiTokenForm())
+    return render_template(
+        "accounts/account.html",
+        sessions=services.active_sessions(current_user),
+        current_session_hash=_current_session_hash(),
+        tokens=services.api_tokens(current_user),
+        action_form=ActionForm(),
+        **forms,
+    )
+
+
+def _current_session_hash() -> str | None:
+    sid = session.get("sid")
+    return hash_token(sid) if sid else None
+
+
+@blueprint.get("/account")
+def account():
+    return _account_page()
+
+
+@blueprint.post("/account/profile")
+def update_profile():
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _account_page(profile_form=form), 422
+    services.update_profile(current_user, form.name.data)
+    db.session.commit()
+    flash("Your name has been saved.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+@blueprint.post("/account/password")
+@limiter.limit("10 per hour")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = services.change_password(
+                current_user, form.current_password.data, form.password.data, session.get("sid")
+            )
+        except services.AccountError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            others = f" {ended} other session(s) were logged out." if ended else ""
+            flash("Your password has been changed." + others, "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(password_form=form), 422
+
+
+@blueprint.post("/account/email")
+@limiter.limit("10 per hour")
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(
+                current_user, form.current_password.data, form.email.data
+            )
+        except services.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                "We have sent a link to the new address. Your address changes when you follow it.",
+                "success",
+            )
+            return redirect(url_for("accounts.account"))
+    return _account_page(email_form=form), 422
+
+
+@blueprint.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_email_change(token, session.get("sid"))
+        except services.AccountError as error:
+            flash(str(error), "error")
+            return redirect(url_for("main.index"))
+        db.session.commit()
+        flash("Your e-mail address has been changed.", "success")
+        return redirect(url_for("main.index"))
+    return render_template("accounts/confirm.html", form=form, changing_email=True)
+
+
+@blueprint.post("/account/sessions/end-others")
+def end_other_sessions():
+    if ActionForm().validate_on_submit():
+        ended = services.end_other_sessions(current_user, session.get("sid"))
+        db.session.commit()
+        flash(f"Logged out of {ended} other session(s).", "success")
+    return redirect(url_for("accounts.account"))
+
+
+@blueprint.post("/account/tokens")
+def create_token():
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _account_page(token_form=form), 422
+    api_token, token = services.create_api_token(current_user, form.name.data)
+    db.session.commit()
+    return render_template("accounts/token_created.html", api_token=api_token, token=token)
+
+
+@blueprint.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    api_token = db.session.get(ApiToken, token_id)
+    if api_token is None or api_token.user_id != current_user.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.revoke_api_token(current_user, api_token)
+        db.session.commit()
+        flash(f"The token “{api_token.name}” no longer works.", "success")
+    return redirect(url_for("accounts.account"))

@@ -1,0 +1,47 @@
+"""API authentication: a bearer token, or the browser session with a CSRF token."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from consult.accounts.models import User
+from consult.accounts.services import user_for_api_token
+from consult.errors import json_error
+from consult.extensions import csrf, db
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def authenticate():
+    """Before every API request: find the caller, or leave g.api_user as None.
+
+    A request with a bearer token is judged by the token alone (no cookies, no CSRF);
+    a cookie-session request that changes state must carry a CSRF token, like a form."""
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return json_error(401, "Send the token as 'Authorization: Bearer <token>'.")
+        user = user_for_api_token(token.strip())
+        if user is None:
+            return json_error(401, "That API token is not valid or was revoked.")
+        db.session.commit()  # keeps last_used_at
+        g.api_user = user
+        return None
+    if current_user.is_authenticated:
+        if request.method not in SAFE_METHODS:
+            try:
+                csrf.protect()
+            except CSRFError:
+                return json_error(
+                    400, "Send the CSRF token in an X-CSRFToken header.", code="csrf_failed"
+                )
+        g.api_user = current_user._get_current_object()
+    return None
+
+
+def api_user() -> User | None:
+    return g.get("api_user")

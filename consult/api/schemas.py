@@ -1,0 +1,65 @@
+"""Reading JSON request bodies: a clear 400/422 instead of a KeyError or a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import request
+
+
+class InvalidBody(Exception):
+    """The request body cannot be used; carries the status and the per-field messages."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields or {}
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidBody(400, "Send a JSON object with Content-Type: application/json.")
+    if not isinstance(data, dict):
+        raise InvalidBody(400, "The body must be a JSON object.")
+    return data
+
+
+def text_field(data: dict, name: str, *, max_length: int, required: bool = True) -> str | None:
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidBody(422, "Some fields are missing.", {name: "This field is required."})
+        return None
+    if not isinstance(value, str):
+        raise InvalidBody(422, "Some fields have the wrong type.", {name: "Must be a string."})
+    if len(value) > max_length:
+        raise InvalidBody(
+            422, "Some fields are too long.", {name: f"At most {max_length} characters."}
+        )
+    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+        raise InvalidBody(422, "Some fields contain control characters.", {name: "Remove them."})
+    return value.strip()
+
+
+def email_field(data: dict, name: str = "email") -> str:
+    value = text_field(data, name, max_length=254)
+    assert value is not None
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidBody(
+            422, "Some fields are not valid.", {name: "Not a valid e-mail address."}
+        ) from None
+    return value
+
+
+def choice_field(data: dict, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
+    value = data.get(name, default)
+    if value not in choices:
+        raise InvalidBody(
+            422, "Some fields are not valid.", {name: f"One of: {', '.join(choices)}."}
+        )
+    return value

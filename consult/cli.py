@@ -1,0 +1,79 @@
+"""Command-line tools: `flask --app wsgi users create | tokens create | demo | outbox list`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from consult.accounts import services as accounts
+from consult.demo import DEMO_PASSWORD, seed_demo
+from consult.extensions import db
+from consult.mail import outbox
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+tokens_cli = AppGroup("tokens", help="Manage personal API tokens.")
+outbox_cli = AppGroup("outbox", help="Read e-mails kept when no SMTP server is set.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+def create_user(email: str, name: str, password: str) -> None:
+    """Create a confirmed user who can log in at once."""
+    try:
+        user = accounts.create_confirmed_user(email, name, password)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} (id {user.id}).")
+
+
+@tokens_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "label", default="CLI token", show_default=True)
+def create_token(email: str, label: str) -> None:
+    """Print a new API token for the user (the token only, on stdout)."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    _api_token, token = accounts.create_api_token(user, label)
+    db.session.commit()
+    click.echo(token)
+
+
+@outbox_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--limit", default=200, show_default=True)
+def list_outbox(as_json: bool, limit: int) -> None:
+    """Stored e-mails, newest last."""
+    messages = [message.as_dict() for message in outbox(limit)]
+    if as_json:
+        click.echo(json.dumps(messages, ensure_ascii=False, indent=2))
+        return
+    for message in messages:
+        click.echo(f"{message['created_at']}  to {message['to']}: {message['subject']}")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Seed the demo organisation and users (idempotent) and print the logins."""
+    if current_app.config["CONSULT_ENV"] == "production":
+        raise click.ClickException("The demo data has known passwords: not in production.")
+    created = seed_demo()
+    db.session.commit()
+    click.echo("Demo data " + ("created." if created else "already present."))
+    click.echo(f"Log in at /login with any of these (password: {DEMO_PASSWORD}):")
+    click.echo("  coordinator@demo.example  (owner)")
+    click.echo("  editor@demo.example       (editor)")
+    click.echo("  member@demo.example       (member)")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(demo)

@@ -1,0 +1,88 @@
+"""Friendly error pages for people, JSON errors for the API. Never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from consult.extensions import db
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Please go back and try again."),
+    401: ("Please log in", "You need to log in to see this page."),
+    403: ("You do not have permission", "Your role does not allow this. Ask a coordinator."),
+    404: ("Page not found", "The page may have moved, or you may not have access to it."),
+    405: ("That did not work", "This page cannot be used like that."),
+    413: ("That was too large", "Please send less at once, or a smaller file."),
+    429: ("Too many attempts", "Please wait a moment and try again."),
+    500: ("Something went wrong on our side", "Nothing you did caused this. Please try again."),
+    503: ("We are briefly unavailable", "Please try again in a minute."),
+}
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorised",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def json_error(status: int, message: str | None = None, code: str | None = None, **extra):
+    """The API's error shape: {"error": {"code", "message", "fields"?}}."""
+    title, _ = MESSAGES.get(status, ("Error", ""))
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": message or title}}
+    body["error"].update(extra)
+    return jsonify(body), status
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if wants_json():
+        # Werkzeug's stock descriptions are for developers; say something plainer instead.
+        custom = error.description != type(error).description and status != 500
+        body, _ = json_error(status, error.description if custom else None)
+        response = make_response(body, status)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="consult"'
+
+    else:
+        title, advice = MESSAGES.get(status, (error.name, ""))
+        if isinstance(error, CSRFError):
+            title, advice = (
+                "This form has expired",
+                "Please go back, reload the page and send it again. Nothing was saved.",
+            )
+        page = render_template("errors/error.html", status=status, title=title, advice=advice)
+        response = make_response(page, status)
+    if status in (429, 503):
+        # Flask-Limiter puts Retry-After on the exception's own response headers.
+        limiter_response = getattr(error, "response", None)
+        retry_after = limiter_response.headers.get("Retry-After") if limiter_response else None
+        response.headers["Retry-After"] = retry_after or "60"
+    return response
+
+
+def handle_unexpected(error: Exception):
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    current_app.logger.exception("Unhandled error")
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

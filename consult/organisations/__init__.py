@@ -1,0 +1,1 @@
+"""Organisations: campaign groups, their members' roles and invitations."""

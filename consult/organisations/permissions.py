@@ -1,0 +1,82 @@
+"""Who may do what in an organisation: the permission table, as data, and pure predicates.
+
+The README renders PERMISSIONS as its permission table, so the documentation cannot drift
+from what the code enforces.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from consult.organisations.models import Membership
+
+# Most to least powerful.
+ROLES: tuple[str, ...] = ("owner", "coordinator", "editor", "member")
+ROLE_LABELS = {
+    "owner": "Owner",
+    "coordinator": "Coordinator",
+    "editor": "Editor",
+    "member": "Member",
+}
+ROLE_DESCRIPTIONS = {
+    "owner": "Everything a coordinator can do, plus appoint owners and rename the organisation.",
+    "coordinator": "Manages members and invitations, freezes versions, opens signing, exports.",
+    "editor": "Drafts and edits responses.",
+    "member": "Reads drafts, comments and signs.",
+}
+
+# action -> roles allowed, with a sentence for the documentation.
+PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
+    "view": (frozenset(ROLES), "See the organisation, its members and its responses"),
+    "comment": (frozenset(ROLES), "Comment on drafts and suggest edits"),
+    "sign": (frozenset(ROLES), "Co-sign a frozen version"),
+    "draft": (frozenset({"owner", "coordinator", "editor"}), "Start responses and edit sections"),
+    "invite": (frozenset({"owner", "coordinator"}), "Invite people, resend or revoke invitations"),
+    "manage_members": (
+        frozenset({"owner", "coordinator"}),
+        "Change roles and remove members (only owners touch owners)",
+    ),
+    "freeze": (frozenset({"owner", "coordinator"}), "Freeze a version and open or close signing"),
+    "export": (frozenset({"owner", "coordinator"}), "Export submissions (PDF, Word, ODT, text)"),
+    "sign_for_organisation": (
+        frozenset({"owner", "coordinator"}),
+        "Co-sign another organisation's response on this organisation's behalf",
+    ),
+    "view_audit": (frozenset({"owner"}), "Read the organisation's audit log"),
+    "rename": (frozenset({"owner"}), "Rename the organisation"),
+}
+
+
+def role_rank(role: str) -> int:
+    """Lower is more powerful; unknown roles rank below every real one."""
+    return ROLES.index(role) if role in ROLES else len(ROLES)
+
+
+def can(membership: Membership | None, action: str) -> bool:
+    """True when the membership's role allows the action. No membership, no permission."""
+    if membership is None:
+        return False
+    allowed, _ = PERMISSIONS[action]
+    return membership.role in allowed
+
+
+def assignable_roles(actor: Membership | None) -> tuple[str, ...]:
+    """Roles the actor may give when inviting or changing a role: only owners create owners."""
+    if not can(actor, "invite"):
+        return ()
+    if actor is not None and actor.role == "owner":
+        return ROLES
+    return tuple(role for role in ROLES if role != "owner")
+
+
+def can_manage(actor: Membership | None, target: Membership) -> bool:
+    """May the actor change the target's role or remove them? Only owners manage owners;
+    anyone may manage (leave) their own membership."""
+    if actor is None:
+        return False
+    if actor.id == target.id:
+        return True
+    if not can(actor, "manage_members"):
+        return False
+    return target.role != "owner" or actor.role == "owner"

@@ -1,0 +1,301 @@
+"""Organisation pages: create, overview, members and roles, invitations, switching."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.extensions import db, limiter
+from consult.forms import ActionForm
+from consult.organisations import services
+from consult.organisations.forms import InvitationForm, OrganisationForm, RoleForm
+from consult.organisations.models import Invitation, Membership, Organisation
+from consult.organisations.permissions import (
+    PERMISSIONS,
+    ROLE_DESCRIPTIONS,
+    ROLE_LABELS,
+    ROLES,
+    assignable_roles,
+    can,
+    can_manage,
+)
+
+blueprint = Blueprint("organisations", __name__)
+
+
+def load_membership(slug: str, action: str = "view") -> Membership:
+    """The current user's membership of the organisation at `slug`.
+
+    404 when the organisation does not exist or the user is not a member (a foreign
+    organisation's existence is not revealed); 403 when their role does not allow `action`."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        abort(404)
+    membership = services.membership_of(current_user, organisation)
+    if membership is None:
+        abort(404)
+    if not can(membership, action):
+        abort(403)
+    return membership
+
+
+def _member_in(membership: Membership, membership_id: int) -> Membership:
+    target = db.session.get(Membership, membership_id)
+    if target is None or target.organisation_id != membership.organisation_id:
+        abort(404)
+    return target
+
+
+def _invitation_in(membership: Membership, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != membership.organisation_id:
+        abort(404)
+    return invitation
+
+
+@blueprint.route("/organisations/new", methods=["GET", "POST"])
+def create():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        organisation = services.create_organisation(current_user, form.name.data)
+        db.session.commit()
+        flash(f"{organisation.name} is ready. Invite your colleagues next.", "success")
+        return redirect(url_for("organisations.members", slug=organisation.slug))
+    return render_template("organisations/new.html", form=form)
+
+
+@blueprint.get("/o/<slug>")
+def show(slug: str):
+    membership = load_membership(slug)
+    return render_template(
+        "organisations/show.html",
+        membership=membership,
+        organisation=membership.organisation,
+        members=services.members(membership.organisation),
+        can=can,
+    )
+
+
+def _members_page(membership: Membership, invitation_form: InvitationForm | None = None):
+    organisation = membership.organisation
+    roles = assignable_roles(membership)
+    return render_template(
+        "organisations/members.html",
+        membership=membership,
+        organisation=organisation,
+        members=services.members(organisation),
+        invitations=services.pending_invitations(organisation) if can(membership, "invite") else [],
+        invitation_form=invitation_form or InvitationForm().limit_roles(roles),
+        assignable_roles=roles,
+        can=can,
+        can_manage=can_manage,
+        role_labels=ROLE_LABELS,
+        role_descriptions=ROLE_DESCRIPTIONS,
+        action_form=ActionForm(),
+    )
+
+
+@blueprint.get("/o/<slug>/members")
+def members(slug: str):
+    return _members_page(load_membership(slug))
+
+
+@blueprint.post("/o/<slug>/invitations")
+@limiter.limit("60 per hour")
+def invite(slug: str):
+    membership = load_membership(slug, "invite")
+    form = InvitationForm().limit_roles(assignable_roles(membership))
+    if form.validate_on_submit():
+        try:
+            invitation, _token = services.invite(membership, form.email.data, form.role.data)
+        except services.OrganisationError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                f"Invitation sent to {invitation.email} as {ROLE_LABELS[invitation.role].lower()}."
+                " The link works for 7 days.",
+                "success",
+            )
+            return redirect(url_for("organisations.members", slug=slug))
+    return _members_page(membership, invitation_form=form), 422
+
+
+@blueprint.post("/o/<slug>/invitations/<int:invitation_id>/resend")
+@limiter.limit("60 per hour")
+def resend_invitation(slug: str, invitation_id: int):
+    membership = load_membership(slug, "invite")
+    invitation = _invitation_in(membership, invitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.resend_invitation(membership, invitation)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"A new link has been sent to {invitation.email}.", "success")
+    return redirect(url_for("organisations.members", slug=slug))
+
+
+@blueprint.post("/o/<slug>/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(slug: str, invitation_id: int):
+    membership = load_membership(slug, "invite")
+    invitation = _invitation_in(membership, invitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.revoke_invitation(membership, invitation)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"The invitation to {invitation.email} was withdrawn.", "success")
+    return redirect(url_for("organisations.members", slug=slug))
+
+
+@blueprint.post("/o/<slug>/members/<int:membership_id>/role")
+def change_role(slug: str, membership_id: int):
+    membership = load_membership(slug, "manage_members")
+    target = _member_in(membership, membership_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.change_role(membership, target, form.role.data)
+        except services.NotAllowed:
+            abort(403)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{target.user.name} is now {ROLE_LABELS[target.role].lower()}.", "success")
+    else:
+        flash("Choose one of the listed roles.", "error")
+    return redirect(url_for("organisations.members", slug=slug))
+
+
+@blueprint.post("/o/<slug>/members/<int:membership_id>/remove")
+def remove_member(slug: str, membership_id: int):
+    membership = load_membership(slug, "manage_members")
+    target = _member_in(membership, membership_id)
+    if target.id == membership.id:
+        return redirect(url_for("organisations.members", slug=slug))
+    if ActionForm().validate_on_submit():
+        name = target.user.name
+        try:
+            services.remove_member(membership, target)
+        except services.NotAllowed:
+            abort(403)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{name} was removed from {membership.organisation.name}.", "success")
+    return redirect(url_for("organisations.members", slug=slug))
+
+
+@blueprint.post("/o/<slug>/leave")
+def leave(slug: str):
+    membership = load_membership(slug)
+    name = membership.organisation.name
+    if ActionForm().validate_on_submit():
+        try:
+            services.remove_member(membership, membership)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+            return redirect(url_for("organisations.members", slug=slug))
+        db.session.commit()
+        flash(f"You have left {name}.", "success")
+    return redirect(url_for("main.index"))
+
+
+@blueprint.post("/o/<slug>/switch")
+def switch(slug: str):
+    membership = load_membership(slug)
+    if ActionForm().validate_on_submit():
+        services.switch_organisation(current_user, membership.organisation)
+        db.session.commit()
+    return redirect(url_for("organisations.show", slug=slug))
+
+
+@blueprint.route("/o/<slug>/settings", methods=["GET", "POST"])
+def settings(slug: str):
+    membership = load_membership(slug, "rename")
+    form = OrganisationForm(obj=membership.organisation)
+    if form.validate_on_submit():
+        services.rename_organisation(membership, form.name.data)
+        db.session.commit()
+        flash("The organisation's name has been saved.", "success")
+        return redirect(url_for("organisations.show", slug=slug))
+    return render_template(
+        "organisations/settings.html",
+        form=form,
+        membership=membership,
+        organisation=membership.organisation,
+    )
+
+
+@blueprint.get("/roles")
+def roles():
+    return render_template(
+        "organisations/roles.html",
+        roles=ROLES,
+        permissions=PERMISSIONS,
+        role_labels=ROLE_LABELS,
+        role_descriptions=ROLE_DESCRIPTIONS,
+    )
+
+
+# --- invitations, as the invitee sees them -------------------------------------------------
+
+
+def _load_invitation(token: str) -> Invitation:
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+@blueprint.get("/invitations/<token>")
+def invitation(token: str):
+    invitation = _load_invitation(token)
+    return render_template(
+        "organisations/invitation.html",
+        invitation=invitation,
+        token=token,
+        form=ActionForm(),
+        role_labels=ROLE_LABELS,
+        role_descriptions=ROLE_DESCRIPTIONS,
+        email_matches=current_user.is_authenticated and current_user.email == invitation.email,
+    )
+
+
+@blueprint.post("/invitations/<token>/accept")
+def accept_invitation(token: str):
+    invitation = _load_invitation(token)
+    if ActionForm().validate_on_submit():
+        try:
+            services.accept_invitation(current_user, invitation)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+            return redirect(url_for("organisations.invitation", token=token))
+        db.session.commit()
+        flash(f"Welcome to {invitation.organisation.name}.", "success")
+        return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
+    return redirect(url_for("organisations.invitation", token=token))
+
+
+@blueprint.post("/invitations/<token>/decline")
+def decline_invitation(token: str):
+    invitation = _load_invitation(token)
+    if ActionForm().validate_on_submit():
+        try:
+            services.decline_invitation(
+                invitation, current_user if current_user.is_authenticated else None
+            )
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("You have declined the invitation. Nothing else will be sent.", "success")
+        return redirect(url_for("main.index"))
+    return redirect(url_for("organisations.invitation", token=token))

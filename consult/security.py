@@ -1,0 +1,93 @@
+"""Login required by default, and the security headers every response carries.
+
+Deny by default: an endpoint is public only if it is named in PUBLIC_ENDPOINTS. The API
+blueprint authenticates its own requests (bearer token or session) and answers in JSON.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask_login import current_user
+
+PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
+    {
+        "static",
+        "main.index",
+        "main.privacy",
+        "main.healthz",
+        "accounts.signup",
+        "accounts.signup_sent",
+        "accounts.login",
+        "accounts.confirm_email",
+        "accounts.resend_confirmation",
+        "accounts.forgot_password",
+        "accounts.reset_password",
+        "accounts.confirm_email_change",
+        "organisations.invitation",
+        "organisations.decline_invitation",
+        "api.openapi",
+    }
+)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+def require_login():
+    """Redirect anonymous people to the log-in page unless the endpoint is public."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.blueprint == "api":
+        return None  # the API answers 401 in JSON itself
+    if current_user.is_authenticated:
+        return None
+    if request.method == "GET":
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    return redirect(url_for("accounts.login"))
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    if current_app.config.get("HSTS"):
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if request.endpoint != "static" and (
+        current_user.is_authenticated or session.get("sid") or request.blueprint == "api"
+    ):
+        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Pragma", "no-cache")
+    return response
+
+
+def unauthorised_json():
+    return jsonify(
+        {"error": {"code": "unauthorised", "message": "Log in or send a valid API token."}}
+    ), 401
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(require_login)
+    app.after_request(set_security_headers)

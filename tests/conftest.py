@@ -1,0 +1,165 @@
+"""Fixtures: one app and schema per test session (built by the real migrations), a clean
+database for every test, a client, and a user in each role.
+
+Tests run on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+
+import pytest
+
+os.environ["CONSULT_ENV"] = "test"
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-tests")
+os.environ.pop("MAIL_SERVER", None)
+os.environ.pop("REDIS_URL", None)
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import inspect, text  # noqa: E402
+
+from consult import create_app  # noqa: E402
+from consult.extensions import db as _db  # noqa: E402
+from consult.extensions import limiter  # noqa: E402
+from tests import factories  # noqa: E402
+
+ROLES = ("owner", "coordinator", "editor", "member")
+
+
+def _database_url(tmp_dir: str) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.db"
+
+
+def _drop_everything() -> None:
+    """Start from an empty database, so the migrations build the whole schema."""
+    engine = _db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        _db.drop_all()
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp_dir = tempfile.mkdtemp(prefix="consult-tests-")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "consult.test",
+        }
+    )
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+
+
+def _clean_tables() -> None:
+    _db.session.remove()
+    engine = _db.engine
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The database, emptied after each test."""
+    with app.app_context():
+        yield _db
+        _clean_tables()
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_on(app):
+    """Turn CSRF protection on for one test, as it is in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@dataclass
+class Team:
+    """An organisation with one person in each role, and an outsider in another organisation."""
+
+    organisation: object
+    owner: object
+    coordinator: object
+    editor: object
+    member: object
+    other_organisation: object
+    outsider: object
+
+    def user(self, role: str):
+        return getattr(self, role)
+
+
+@pytest.fixture
+def team(db) -> Team:
+    owner = factories.make_user(name="Olive Owner")
+    organisation = factories.make_organisation(owner, name="Northtown Residents")
+    coordinator = factories.add_member(
+        organisation, factories.make_user(name="Cora Coordinator"), "coordinator"
+    )
+    editor = factories.add_member(organisation, factories.make_user(name="Eddie Editor"), "editor")
+    member = factories.add_member(organisation, factories.make_user(name="Mo Member"), "member")
+    outsider = factories.make_user(name="Otto Outsider")
+    other = factories.make_organisation(outsider, name="Rival Group")
+    return Team(organisation, owner, coordinator, editor, member, other, outsider)
+
+
+def login(client, user, password: str = factories.PASSWORD):
+    """Log in through the real form; returns the response."""
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user):
+        login(client, user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_token(db):
+    """A live API token for a user: api_token(user) -> headers."""
+    from consult.accounts.services import create_api_token
+
+    def _make(user) -> dict[str, str]:
+        _api_token, token = create_api_token(user, "tests")
+        _db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return _make
+
+
+def table_names(app) -> set[str]:
+    with app.app_context():
+        return set(inspect(_db.engine).get_table_names())
