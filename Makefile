@@ -36,7 +36,7 @@ browser:
 	    echo "Installing Debian's chromium for the browser tests..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
-	    echo "chromium is not installed and cannot be installed here: browser tests will be skipped."; \
+	    echo "chromium is not installed and cannot be installed here: browser tests will be skipped (and fail when CI is set)."; \
 	  fi; \
 	fi
 

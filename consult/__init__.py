@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -10,6 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from consult import errors, security
 from consult.config import build_config
 from consult.extensions import csrf, db, limiter, login_manager, migrate
+
+# Alembic migrations live beside the package, in the checkout (see README, "Deploying").
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -25,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _import_models()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -51,11 +55,7 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     import consult.accounts.models
     import consult.audit.models
+    import consult.consultations.models
+    import consult.drafting.models
     import consult.mail
     import consult.organisations.models  # noqa: F401
-
-
-def _migrations_dir():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "migrations"

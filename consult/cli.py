@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from consult.accounts import services as accounts
 from consult.demo import DEMO_PASSWORD, seed_demo
 from consult.extensions import db
+from consult.forms import has_control_characters
 from consult.mail import outbox
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -18,9 +20,30 @@ tokens_cli = AppGroup("tokens", help="Manage personal API tokens.")
 outbox_cli = AppGroup("outbox", help="Read e-mails kept when no SMTP server is set.")
 
 
+def _text(value: str, what: str, max_length: int) -> str:
+    """Check a value the way the forms do, so the database never sees what they would refuse."""
+    value = value.strip()
+    if not value:
+        raise click.BadParameter(f"Give a {what}.")
+    if len(value) > max_length:
+        raise click.BadParameter(f"At most {max_length} characters.")
+    if has_control_characters(value):
+        raise click.BadParameter("Remove the control characters.")
+    return value
+
+
+def _email(_ctx, _param, value: str) -> str:
+    value = _text(value, "e-mail address", 254)
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise click.BadParameter("Not a valid e-mail address.") from None
+    return value
+
+
 @users_cli.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
+@click.option("--email", required=True, callback=_email)
+@click.option("--name", required=True, callback=lambda _c, _p, value: _text(value, "name", 120))
 @click.option("--password", required=True)
 def create_user(email: str, name: str, password: str) -> None:
     """Create a confirmed user who can log in at once."""
@@ -34,7 +57,13 @@ def create_user(email: str, name: str, password: str) -> None:
 
 @tokens_cli.command("create")
 @click.option("--email", required=True)
-@click.option("--name", "label", default="CLI token", show_default=True)
+@click.option(
+    "--name",
+    "label",
+    default="CLI token",
+    show_default=True,
+    callback=lambda _c, _p, value: _text(value, "token name", 80),
+)
 def create_token(email: str, label: str) -> None:
     """Print a new API token for the user (the token only, on stdout)."""
     user = accounts.find_user(email)
@@ -47,7 +76,7 @@ def create_token(email: str, label: str) -> None:
 
 @outbox_cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", default=200, show_default=True)
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(min=1))
 def list_outbox(as_json: bool, limit: int) -> None:
     """Stored e-mails, newest last."""
     messages = [message.as_dict() for message in outbox(limit)]

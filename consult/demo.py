@@ -9,8 +9,9 @@ from consult.accounts import services as accounts
 from consult.extensions import db
 from consult.organisations.models import Membership, Organisation
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo; `demo` refuses production
 DEMO_ORGANISATION = "Demo Civil Liberties Network"
+DEMO_SLUG = "demo-civil-liberties-network"
 DEMO_PEOPLE = (
     ("coordinator@demo.example", "Alex Morgan", "owner"),
     ("editor@demo.example", "Sam Patel", "editor"),
@@ -21,11 +22,11 @@ DEMO_PEOPLE = (
 def seed_demo() -> bool:
     """Create what is missing of the demo data; True when anything was created."""
     created = False
-    organisation = db.session.scalar(
-        select(Organisation).where(Organisation.name == DEMO_ORGANISATION)
-    )
+    # By slug: it is unique (a second insert would fail), while names are not, and another
+    # group's organisation that happens to share the name must not gain the demo accounts.
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == DEMO_SLUG))
     if organisation is None:
-        organisation = Organisation(name=DEMO_ORGANISATION, slug="demo-civil-liberties-network")
+        organisation = Organisation(name=DEMO_ORGANISATION, slug=DEMO_SLUG)
         db.session.add(organisation)
         db.session.flush()
         created = True

@@ -67,6 +67,9 @@ def handle_http_error(error: HTTPException):
             )
         page = render_template("errors/error.html", status=status, title=title, advice=advice)
         response = make_response(page, status)
+    for name, value in error.get_headers():  # e.g. Allow on a 405
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers.setdefault(name, value)
     if status in (429, 503):
         # Flask-Limiter puts Retry-After on the exception's own response headers.
         limiter_response = getattr(error, "response", None)

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
+
+# Bidirectional overrides and isolates let a name display as something else ("spoofing").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_control_characters(value: str) -> bool:
+    """True for NUL, other C0/C1 controls and DEL (tabs and newlines excepted), and bidi
+    overrides: none belongs in a name or title that others will read or sign under."""
+    return any(
+        (unicodedata.category(char) == "Cc" and char not in "\t\n\r") or char in BIDI_CONTROLS
+        for char in value
+    )
 
 
 class ActionForm(FlaskForm):
@@ -12,6 +26,5 @@ class ActionForm(FlaskForm):
 
 def no_control_characters(_form, field) -> None:
     """Refuse NUL and other control characters that have no place in names or titles."""
-    value = field.data or ""
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+    if has_control_characters(field.data or ""):
         raise ValidationError("Remove the invisible control characters from this field.")

@@ -2,18 +2,23 @@
 
 The outbox lets development, tests and demo instances work without a mail server, and is
 readable with `flask --app wsgi outbox list --json` (and a page in development).
+
+E-mails belong to the transaction that caused them: an outbox row commits or rolls back with
+it, and an SMTP message is sent only after the commit succeeds, so nobody receives a link
+to something that was never saved, and a mail server outage cannot undo a sign-up.
 """
 
 from __future__ import annotations
 
 import smtplib
+import ssl
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from consult.extensions import db
 from consult.timeutil import isoformat, utcnow
@@ -38,7 +43,7 @@ class OutboxMessage(db.Model):
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    """Send a plain-text e-mail, or keep it in the outbox when no SMTP server is configured."""
+    """Send a plain-text e-mail when the current transaction commits (see the module text)."""
     config = current_app.config
     if not config["MAIL_SERVER"]:
         db.session.add(OutboxMessage(to=to, subject=subject, body=body))
@@ -50,12 +55,40 @@ def send_email(to: str, subject: str, body: str) -> None:
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="consult")
     message.set_content(body)
+    session = db.session()
+    session.connection()  # make sure a transaction is open, so its commit or rollback decides
+    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+
+
+_PENDING = "consult.pending_mail"
+
+
+def _deliver(app, message: EmailMessage) -> None:
+    config = app.config
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
         if config["MAIL_USE_TLS"]:
-            smtp.starttls()
+            # Verify the server's certificate: without a context, starttls() encrypts but
+            # trusts anyone, so the SMTP password and the links could be intercepted.
+            smtp.starttls(context=ssl.create_default_context())
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    for app, message in session.info.pop(_PENDING, []):
+        try:
+            _deliver(app, message)
+        except (OSError, smtplib.SMTPException):
+            # The change is saved; the person can ask for the e-mail again (resend links).
+            app.logger.exception("Could not send an e-mail to the SMTP server")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(_PENDING, None)
 
 
 def outbox(limit: int = 200) -> list[OutboxMessage]:

@@ -3,7 +3,15 @@ the health check and, in development only, the e-mail outbox."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, render_template
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -50,8 +58,8 @@ def dev_outbox():
 
 def _navigation():
     """What the header needs: the person's organisations and the current one."""
-    if not current_user.is_authenticated:
-        return {}
+    if not has_request_context() or not current_user.is_authenticated:
+        return {}  # e-mails rendered by the CLI or a job have no visitor
     memberships = organisations.memberships_of(current_user)
     current = organisations.current_organisation(current_user)
     return {

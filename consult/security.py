@@ -75,7 +75,7 @@ def set_security_headers(response):
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     if request.endpoint != "static" and (
-        current_user.is_authenticated or session.get("sid") or request.blueprint == "api"
+        current_user.is_authenticated or session.get("sid") or request.path.startswith("/api/")
     ):
         headers["Cache-Control"] = "no-store"
         headers.setdefault("Pragma", "no-cache")

@@ -17,13 +17,15 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-tes
 os.environ.pop("MAIL_SERVER", None)
 os.environ.pop("REDIS_URL", None)
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import inspect, text  # noqa: E402
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import inspect, text
 
-from consult import create_app  # noqa: E402
-from consult.extensions import db as _db  # noqa: E402
-from consult.extensions import limiter  # noqa: E402
-from tests import factories  # noqa: E402
+from consult import create_app
+from consult.consultations.services import install_builtin_consultations
+from consult.extensions import db as _db
+from consult.extensions import limiter
+from tests import factories
 
 ROLES = ("owner", "coordinator", "editor", "member")
 
@@ -45,6 +47,20 @@ def _drop_everything() -> None:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets a fresh app context, `g` and database session,
+    as in production. The autouse `db` fixture keeps an app context open for the whole test
+    and Flask would otherwise reuse it for requests, sharing `g` (where Flask-Login caches the
+    user) and one session between requests and clients. After each request the test's own
+    session forgets what it cached, so the test reads what the request committed."""
+
+    def run_wsgi_app(self, environ, buffered=False):
+        with self.application.app_context():
+            result = super().run_wsgi_app(environ, buffered=buffered)
+        _db.session.rollback()
+        return result
+
+
 @pytest.fixture(scope="session")
 def app():
     tmp_dir = tempfile.mkdtemp(prefix="consult-tests-")
@@ -55,6 +71,7 @@ def app():
             "SERVER_NAME": "consult.test",
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _drop_everything()
         upgrade()
@@ -62,15 +79,14 @@ def app():
 
 
 def _clean_tables() -> None:
+    """Empty every table (DELETE is much faster than TRUNCATE for tiny tables on PostgreSQL),
+    then put back the built-in consultations that the migrations install."""
     _db.session.remove()
-    engine = _db.engine
-    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f'DELETE FROM "{table}"'))
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    install_builtin_consultations()
+    _db.session.commit()
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +99,20 @@ def db(app):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def make_client(app):
+    """A new browser: make_client(remote_addr="10.0.0.2")."""
+
+    def _make(remote_addr: str = "127.0.0.1") -> IsolatedClient:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = remote_addr
+        return client
+
+    return _make
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()
 
 
 @pytest.fixture

@@ -4,83 +4,118 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from consult.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from consult.forms import no_control_characters
 
+
+class Limit(Length):
+    """Length that stops the chain: a megabyte "address" is not worth parsing as one."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError as error:
+            raise StopValidation(str(error)) from None
+
+
+def _strip(value):
+    """People paste addresses and names with stray spaces; the spaces are not part of them."""
+    return value.strip() if isinstance(value, str) else value
+
+
 _email = [
     InputRequired("Enter your e-mail address."),
-    Length(max=254),
+    Limit(max=254, message="Use at most 254 characters."),
     Email("Enter an e-mail address like name@example.org.", check_deliverability=False),
 ]
 _new_password = [
     InputRequired("Choose a password."),
-    Length(
+    Limit(
         min=PASSWORD_MIN_LENGTH,
         max=PASSWORD_MAX_LENGTH,
         message=f"Use between {PASSWORD_MIN_LENGTH} and {PASSWORD_MAX_LENGTH} characters.",
     ),
 ]
 _name = [
-    InputRequired("Enter your name."),
-    Length(max=120, message="Use at most 120 characters."),
+    DataRequired("Enter your name."),  # after stripping: a name of only spaces is no name
+    Limit(max=120, message="Use at most 120 characters."),
     no_control_characters,
 ]
 
 
 class SignUpForm(FlaskForm):
-    name = StringField("Your name", validators=_name)
-    email = EmailField("E-mail address", validators=_email)
+    name = StringField("Your name", validators=_name, filters=[_strip])
+    email = EmailField("E-mail address", validators=_email, filters=[_strip])
     password = PasswordField("Password", validators=_new_password)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=_email)
+    email = EmailField("E-mail address", validators=_email, filters=[_strip])
     password = PasswordField(
         "Password",
-        validators=[InputRequired("Enter your password."), Length(max=PASSWORD_MAX_LENGTH)],
+        validators=[InputRequired("Enter your password."), Limit(max=PASSWORD_MAX_LENGTH)],
     )
 
 
 class EmailOnlyForm(FlaskForm):
-    email = EmailField("E-mail address", validators=_email)
+    email = EmailField("E-mail address", validators=_email, filters=[_strip])
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=_new_password)
     confirm = PasswordField(
         "New password again",
-        validators=[InputRequired("Type the new password again."), EqualTo("password", "The two passwords differ.")],
+        validators=[
+            InputRequired("Type the new password again."),
+            EqualTo("password", "The two passwords differ."),
+        ],
     )
+
+
+# The account page shows the next four forms together, so their fields get distinct HTML ids
+# (labels, hints and errors are tied to the field by id); the submitted names stay plain.
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Your name", validators=_name)
+    name = StringField("Your name", validators=_name, filters=[_strip], id="profile-name")
+
+
+def _current_password(id_: str) -> PasswordField:
+    return PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Limit(max=PASSWORD_MAX_LENGTH)],
+        id=id_,
+    )
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password."), Length(max=PASSWORD_MAX_LENGTH)],
-    )
-    password = PasswordField("New password", validators=_new_password)
+    current_password = _current_password("password-current")
+    password = PasswordField("New password", validators=_new_password, id="password-new")
 
 
 class ChangeEmailForm(FlaskForm):
-    email = EmailField("New e-mail address", validators=_email)
-    current_password = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password."), Length(max=PASSWORD_MAX_LENGTH)],
-    )
+    email = EmailField("New e-mail address", validators=_email, filters=[_strip], id="email-new")
+    current_password = _current_password("email-current-password")
 
 
 class ApiTokenForm(FlaskForm):
     name = StringField(
         "What is this token for?",
+        id="token-name",
+        filters=[_strip],
         validators=[
-            InputRequired("Give the token a name, such as 'Campaign website'."),
-            Length(max=80),
+            DataRequired("Give the token a name, such as 'Campaign website'."),
+            Limit(max=80, message="Use at most 80 characters."),
             no_control_characters,
         ],
     )

@@ -27,7 +27,7 @@ LINK_LIFETIMES = {
     "reset_password": timedelta(hours=1),
     "change_email": timedelta(hours=24),
 }
-API_TOKEN_PREFIX = "cst_"
+API_TOKEN_PREFIX = "cst_"  # noqa: S105 (a public marker, not a secret)
 
 # Argon2id with the library's recommended parameters (RFC 9106 low-memory profile). The test
 # environment uses the cheapest parameters so that the suite stays fast; the hash records its
@@ -48,6 +48,10 @@ def _hasher_name() -> str:
 
 class AccountError(ValueError):
     """A rule was broken; the message is safe to show to the person."""
+
+
+class WrongPassword(AccountError):
+    """The current password given to confirm a change is not right."""
 
 
 def normalise_email(email: str) -> str:
@@ -104,8 +108,8 @@ def _issue_link(user: User, purpose: str, new_email: str | None = None) -> str:
     return token
 
 
-def use_link(token: str, purpose: str) -> EmailLink:
-    """Spend a single-use link, or explain why it cannot be used."""
+def check_link(token: str, purpose: str) -> EmailLink:
+    """The live link for this token, without spending it, or an explanation of why not."""
     link = db.session.scalar(
         select(EmailLink).where(
             EmailLink.token_hash == hash_token(token), EmailLink.purpose == purpose
@@ -115,8 +119,40 @@ def use_link(token: str, purpose: str) -> EmailLink:
         raise AccountError("This link is not valid or has already been used.")
     if link.expires_at <= utcnow():
         raise AccountError("This link has expired. Ask for a new one.")
-    link.used_at = utcnow()
     return link
+
+
+def use_link(token: str, purpose: str) -> EmailLink:
+    """Spend a single-use link, or explain why it cannot be used.
+
+    The link is marked used by a conditional UPDATE, so two requests racing with the same
+    link cannot both succeed."""
+    link = check_link(token, purpose)
+    now = utcnow()
+    spent = db.session.execute(
+        db.update(EmailLink)
+        .where(EmailLink.id == link.id, EmailLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:
+        raise AccountError("This link is not valid or has already been used.")
+    link.used_at = now
+    return link
+
+
+def _spend_links(user: User, *purposes: str) -> None:
+    """Retire a user's unused links, e.g. older reset links once the password has changed."""
+    db.session.execute(
+        db.update(EmailLink)
+        .where(
+            EmailLink.user_id == user.id,
+            EmailLink.purpose.in_(purposes),
+            EmailLink.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _mail(to: str, subject: str, template: str, **context) -> None:
@@ -315,6 +351,7 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     # The link proves control of the address, so it also confirms it.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    _spend_links(user, "reset_password")
     end_other_sessions(user, keep_token=None)
     record("account.password_reset", actor=user, subject=user)
     return user
@@ -322,8 +359,9 @@ def reset_password(token: str, new_password: str) -> User:
 
 def change_password(user: User, current: str, new: str, keep_session: str | None) -> int:
     if not verify_password(user, current):
-        raise AccountError("Your current password is not right.")
+        raise WrongPassword("Your current password is not right.")
     user.password_hash = hash_password(new)
+    _spend_links(user, "reset_password")  # a reset link sent earlier must not undo this
     ended = end_other_sessions(user, keep_session)
     record("account.password_changed", actor=user, subject=user, sessions_ended=ended)
     _mail(user.email, "Your Consult password was changed", "password_changed", user=user)
@@ -333,7 +371,7 @@ def change_password(user: User, current: str, new: str, keep_session: str | None
 def request_email_change(user: User, password: str, new_email: str) -> None:
     """Send a confirmation link to the new address; the change happens when it is followed."""
     if not verify_password(user, password):
-        raise AccountError("Your current password is not right.")
+        raise WrongPassword("Your current password is not right.")
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise AccountError("That is already your e-mail address.")
@@ -360,6 +398,8 @@ def confirm_email_change(token: str, keep_session: str | None) -> User:
     old_email = user.email
     user.email = link.new_email
     user.email_confirmed_at = utcnow()
+    # Links already sent to the old address (which may be why it is being left) stop working.
+    _spend_links(user, "reset_password", "confirm_email", "change_email")
     end_other_sessions(user, keep_session)
     record("account.email_changed", actor=user, subject=user)
     _mail(old_email, "Your Consult e-mail address was changed", "email_changed", user=user)
@@ -400,9 +440,7 @@ def user_for_api_token(token: str) -> User | None:
     """The user behind a bearer token, if it is live; notes when it was last used."""
     if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
         return None
-    api_token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token))
-    )
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if api_token is None or api_token.revoked_at is not None:
         return None
     now = utcnow()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from consult.accounts import services
@@ -32,13 +43,24 @@ login_manager.session_protection = None  # sessions are checked against the data
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
     return services.load_session(int(user_id), session.get("sid"))
 
 
-def _login_email_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+def _email_key(purpose: str):
+    """A rate-limit key for the address in the form, so one account (or one inbox) can be
+    protected without locking out everyone who shares the client's IP address."""
+
+    def key() -> str:
+        return f"{purpose}:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+    return key
+
+
+def _user_key() -> str:
+    """Changes made while logged in are limited per person, not per shared office address."""
+    return f"user:{current_user.get_id()}"
 
 
 def safe_next(target: str | None) -> str | None:
@@ -48,13 +70,30 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
-    if "\\" in target:
-        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None  # backslashes and control characters are read as "//" by some browsers
     return target
 
 
+def secret_url(view):
+    """For pages whose URL holds a link token: the browser must not send the URL on as a
+    Referer (the page's own CSS and JS requests would carry it into access logs), and no
+    cache may keep the page."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
 def _log_in(user) -> None:
-    """Start a fresh session: the old cookie's contents are dropped (no session fixation)."""
+    """Start a fresh session: the old cookie's contents are dropped (no session fixation), and
+    any session the browser still held ends on the server too, so its old id is worthless."""
+    services.end_session(session.get("sid"))
     session.clear()
     session["sid"] = services.start_session(user, request.headers.get("User-Agent", ""))
     session.permanent = True
@@ -63,6 +102,7 @@ def _log_in(user) -> None:
 
 @blueprint.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("5 per hour", key_func=_email_key("signup"), methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -88,7 +128,7 @@ def signup_sent():
 @limiter.limit("30 per 15 minutes", methods=["POST"])
 @limiter.limit(
     "10 per 15 minutes",
-    key_func=_login_email_key,
+    key_func=_email_key("login"),
     methods=["POST"],
     deduct_when=lambda response: response.status_code != 302,
 )
@@ -127,6 +167,7 @@ def logout():
 
 
 @blueprint.route("/confirm/<token>", methods=["GET", "POST"])
+@secret_url
 def confirm_email(token: str):
     """GET shows a button and POST confirms, so mail scanners that open links spend nothing."""
     form = ActionForm()
@@ -134,6 +175,7 @@ def confirm_email(token: str):
         try:
             user = services.confirm_email(token)
         except services.AccountError as error:
+            db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for("accounts.resend_confirmation"))
         db.session.commit()
@@ -146,6 +188,7 @@ def confirm_email(token: str):
 
 @blueprint.route("/confirm", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("5 per hour", key_func=_email_key("confirm"), methods=["POST"])
 def resend_confirmation():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -161,6 +204,7 @@ def resend_confirmation():
 
 @blueprint.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("5 per hour", key_func=_email_key("forgot"), methods=["POST"])
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -177,12 +221,21 @@ def forgot_password():
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
+@secret_url
 def reset_password(token: str):
+    if request.method == "GET":
+        # Say at once if the link is dead, before the person chooses a new password.
+        try:
+            services.check_link(token, "reset_password")
+        except services.AccountError as error:
+            flash(str(error), "error")
+            return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
         except services.AccountError as error:
+            db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for("accounts.forgot_password"))
         db.session.commit()
@@ -233,7 +286,7 @@ def update_profile():
 
 
 @blueprint.post("/account/password")
-@limiter.limit("10 per hour")
+@limiter.limit("10 per hour", key_func=_user_key)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -252,14 +305,14 @@ def change_password():
 
 
 @blueprint.post("/account/email")
-@limiter.limit("10 per hour")
+@limiter.limit("10 per hour", key_func=_user_key)
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            services.request_email_change(
-                current_user, form.current_password.data, form.email.data
-            )
+            services.request_email_change(current_user, form.current_password.data, form.email.data)
+        except services.WrongPassword as error:
+            form.current_password.errors.append(str(error))
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
@@ -273,12 +326,16 @@ def change_email():
 
 
 @blueprint.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@secret_url
 def confirm_email_change(token: str):
     form = ActionForm()
     if form.validate_on_submit():
         try:
             services.confirm_email_change(token, session.get("sid"))
         except services.AccountError as error:
+            # Nothing half-done may be committed later in this request (the session loader
+            # commits when it notes activity), so undo the spent link explicitly.
+            db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for("main.index"))
         db.session.commit()

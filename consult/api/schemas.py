@@ -7,6 +7,8 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import request
 
+from consult.forms import has_control_characters
+
 
 class InvalidBody(Exception):
     """The request body cannot be used; carries the status and the per-field messages."""
@@ -19,7 +21,12 @@ class InvalidBody(Exception):
 
 
 def json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    """The request's JSON object, or a 400 for anything else (not JSON, not UTF-8, not an
+    object, or nested so deeply that the parser gives up)."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise InvalidBody(400, "The JSON is nested too deeply.") from None
     if data is None:
         raise InvalidBody(400, "Send a JSON object with Content-Type: application/json.")
     if not isinstance(data, dict):
@@ -39,9 +46,20 @@ def text_field(data: dict, name: str, *, max_length: int, required: bool = True)
         raise InvalidBody(
             422, "Some fields are too long.", {name: f"At most {max_length} characters."}
         )
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+    if has_control_characters(value):
         raise InvalidBody(422, "Some fields contain control characters.", {name: "Remove them."})
+    if not _encodable(value):
+        # JSON may spell a lone surrogate ("\\ud800"): no database can store it as UTF-8.
+        raise InvalidBody(422, "Some fields are not valid text.", {name: "Not valid Unicode."})
     return value.strip()
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def email_field(data: dict, name: str = "email") -> str:
@@ -56,7 +74,9 @@ def email_field(data: dict, name: str = "email") -> str:
     return value
 
 
-def choice_field(data: dict, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
+def choice_field(
+    data: dict, name: str, choices: tuple[str, ...], default: str | None = None
+) -> str:
     value = data.get(name, default)
     if value not in choices:
         raise InvalidBody(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+import re
+
+from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import select
 
 from consult.api.auth import api_user, authenticate
@@ -19,10 +21,25 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)  # api.auth.authenticate applies CSRF to cookie-session requests itself
 limiter.limit("300 per minute")(blueprint)
 
+# JSON bodies are small: the largest is one section of a response. Refusing big bodies before
+# reading them keeps a client from making the server parse megabytes (config: API_MAX_BODY_BYTES).
+MAX_BODY_BYTES = 256 * 1024
+# What a slug can look like (organisations.services.slugify makes them); anything else, such as a
+# NUL byte that PostgreSQL would refuse, cannot name an organisation and is a 404 at once.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+
 
 @blueprint.before_request
 def _authenticate():
     return authenticate()
+
+
+@blueprint.before_request
+def _limit_body_size():
+    limit = current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, f"The body is too large: at most {limit // 1024} KiB.")
+    request.max_content_length = limit  # also bounds bodies sent without a Content-Length
 
 
 @blueprint.errorhandler(InvalidBody)
@@ -43,6 +60,8 @@ def caller_membership(slug: str, action: str = "view") -> Membership:
     """The caller's membership of `slug`: 404 if not a member (or no such organisation),
     403 if the role does not allow the action."""
     user = current_caller()
+    if not _SLUG.fullmatch(slug):
+        abort(404)
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     membership = organisations.membership_of(user, organisation) if organisation else None
     if membership is None:

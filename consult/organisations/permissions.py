@@ -80,3 +80,15 @@ def can_manage(actor: Membership | None, target: Membership) -> bool:
     if not can(actor, "manage_members"):
         return False
     return target.role != "owner" or actor.role == "owner"
+
+
+def permission_table_markdown() -> str:
+    """The permission table as Markdown, as the README shows it (a test keeps them equal)."""
+    lines = [
+        "| Action | " + " | ".join(ROLE_LABELS[role] for role in ROLES) + " |",
+        "|---|" + "---|" * len(ROLES),
+    ]
+    for allowed, description in PERMISSIONS.values():
+        marks = " | ".join("yes" if role in allowed else "-" for role in ROLES)
+        lines.append(f"| {description} | {marks} |")
+    return "\n".join(lines)

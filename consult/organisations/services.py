@@ -133,6 +133,12 @@ def switch_organisation(user: User, organisation: Organisation) -> None:
 
 
 def _owner_count(organisation: Organisation) -> int:
+    """How many owners the organisation has, counted under a lock on the organisation's row:
+    two owners demoting each other (or leaving) at once must not both see "another owner
+    exists" and leave none. (SQLite serialises writers anyway and ignores FOR UPDATE.)"""
+    db.session.execute(
+        select(Organisation.id).where(Organisation.id == organisation.id).with_for_update()
+    )
     return db.session.scalar(
         select(func.count())
         .select_from(Membership)
@@ -171,9 +177,7 @@ def remove_member(actor: Membership, target: Membership) -> None:
     if not can_manage(actor, target):
         raise NotAllowed("Your role does not allow removing this person.")
     if target.role == "owner" and _owner_count(target.organisation) <= 1:
-        raise OrganisationError(
-            "The last owner cannot leave. Make someone else an owner first."
-        )
+        raise OrganisationError("The last owner cannot leave. Make someone else an owner first.")
     organisation = target.organisation
     user = target.user
     action = "membership.left" if actor.id == target.id else "membership.removed"
@@ -217,10 +221,17 @@ def invite(actor: Membership, email: str, role: str) -> tuple[Invitation, str]:
     )
     if already_member is not None:
         raise OrganisationError(f"{email} is already a member of {organisation.name}.")
-    # A new invitation replaces any pending one for the same address.
+    # A new invitation replaces any pending one for the same address: its link stops working.
     for pending in pending_invitations(organisation):
         if pending.email == email:
             pending.revoked_at = utcnow()
+            record(
+                "invitation.revoked",
+                actor=actor.user,
+                organisation=organisation,
+                subject=pending,
+                reason="replaced",
+            )
     token, token_hash = new_token()
     invitation = Invitation(
         organisation=organisation,
@@ -313,6 +324,14 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def _check_open(invitation: Invitation) -> None:
+    """Refuse a closed invitation. The row is re-read under a lock first, so that two requests
+    using the same link at once cannot both find it open: the link works exactly once."""
+    db.session.execute(
+        select(Invitation)
+        .where(Invitation.id == invitation.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     status = invitation.status
     if status == "expired":
         raise OrganisationError("This invitation has expired. Ask for a new one.")

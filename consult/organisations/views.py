@@ -58,11 +58,15 @@ def _invitation_in(membership: Membership, invitation_id: int) -> Invitation:
 def create():
     form = OrganisationForm()
     if form.validate_on_submit():
-        organisation = services.create_organisation(current_user, form.name.data)
-        db.session.commit()
-        flash(f"{organisation.name} is ready. Invite your colleagues next.", "success")
-        return redirect(url_for("organisations.members", slug=organisation.slug))
-    return render_template("organisations/new.html", form=form)
+        try:
+            organisation = services.create_organisation(current_user, form.name.data)
+        except services.OrganisationError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{organisation.name} is ready. Invite your colleagues next.", "success")
+            return redirect(url_for("organisations.members", slug=organisation.slug))
+    return render_template("organisations/new.html", form=form), 422 if form.errors else 200
 
 
 @blueprint.get("/o/<slug>")
@@ -222,16 +226,20 @@ def settings(slug: str):
     membership = load_membership(slug, "rename")
     form = OrganisationForm(obj=membership.organisation)
     if form.validate_on_submit():
-        services.rename_organisation(membership, form.name.data)
-        db.session.commit()
-        flash("The organisation's name has been saved.", "success")
-        return redirect(url_for("organisations.show", slug=slug))
+        try:
+            services.rename_organisation(membership, form.name.data)
+        except services.OrganisationError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("The organisation's name has been saved.", "success")
+            return redirect(url_for("organisations.show", slug=slug))
     return render_template(
         "organisations/settings.html",
         form=form,
         membership=membership,
         organisation=membership.organisation,
-    )
+    ), 422 if form.errors else 200
 
 
 @blueprint.get("/roles")
@@ -299,3 +307,40 @@ def decline_invitation(token: str):
             flash("You have declined the invitation. Nothing else will be sent.", "success")
         return redirect(url_for("main.index"))
     return redirect(url_for("organisations.invitation", token=token))
+
+
+def _invitation_for_me(invitation_id: int) -> Invitation:
+    """An invitation addressed to the logged-in person's (confirmed) address, else 404."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.email != current_user.email:
+        abort(404)
+    return invitation
+
+
+@blueprint.post("/invitations/mine/<int:invitation_id>/accept")
+def accept_my_invitation(invitation_id: int):
+    invitation = _invitation_for_me(invitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.accept_invitation(current_user, invitation)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+            return redirect(url_for("main.index"))
+        db.session.commit()
+        flash(f"Welcome to {invitation.organisation.name}.", "success")
+        return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
+    return redirect(url_for("main.index"))
+
+
+@blueprint.post("/invitations/mine/<int:invitation_id>/decline")
+def decline_my_invitation(invitation_id: int):
+    invitation = _invitation_for_me(invitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.decline_invitation(invitation, current_user)
+        except services.OrganisationError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"You declined the invitation to {invitation.organisation.name}.", "success")
+    return redirect(url_for("main.index"))

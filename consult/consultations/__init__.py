@@ -1,0 +1,1 @@
+"""Consultations: what is being answered, its numbered questions, and submission profiles."""

@@ -1,0 +1,1 @@
+"""Drafting: responses, their sections, revisions, merges, comments, suggestions, presence."""

@@ -1,0 +1,584 @@
+"""Drafting rules: responses and their sections, saving with merge, restoring, history,
+comments, suggested edits and presence.
+
+Saving is the heart of it. Every save names the revision it started from (its base). The save
+first takes the section's row lock (an UPDATE of lock_version: a row lock on PostgreSQL, the
+write lock on SQLite), then compares the base with the head: unchanged head -> a plain edit;
+moved head -> a three-way merge; overlapping changes -> the person's text is stored as a
+`conflict` revision (never the head) and returned with both texts. Nothing is overwritten."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from consult.accounts.models import User
+from consult.audit.services import record
+from consult.consultations.models import Consultation
+from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
+from consult.drafting.markdown import word_count
+from consult.drafting.merge import merge
+from consult.drafting.models import (
+    SECTION_STATUSES,
+    Comment,
+    Presence,
+    Response,
+    Revision,
+    Section,
+    Suggestion,
+)
+from consult.extensions import db
+from consult.organisations.models import Membership, Organisation
+from consult.timeutil import utcnow
+
+MAX_BODY_LENGTH = 200_000  # characters; about 30,000 words, far beyond any submission
+MAX_TITLE_LENGTH = 300
+PRESENCE_WINDOW = timedelta(seconds=45)
+
+
+class DraftingError(ValueError):
+    """A rule was broken; the message is safe to show to the person."""
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+def create_response(
+    membership: Membership,
+    consultation: Consultation,
+    title: str,
+    profile: str | None = None,
+) -> Response:
+    """A response with a section for the summary, about us, each question and recommendations."""
+    title = title.strip() or f"Response to {consultation.title}"[:200]
+    profile = profile or DEFAULT_PROFILE
+    if profile not in PROFILES:
+        raise DraftingError("Choose one of the listed submission profiles.")
+    response = Response(
+        organisation_id=membership.organisation_id,
+        consultation=consultation,
+        title=title[:200],
+        profile=profile,
+        created_by_id=membership.user_id,
+    )
+    plan: list[tuple[str, int | None, str, object]] = [
+        ("summary", None, "Summary", None),
+        ("about", None, f"About {membership.organisation.name}", None),
+    ]
+    plan += [("question", q.number, q.text, q) for q in consultation.questions]
+    plan.append(("recommendations", None, "Recommendations", None))
+    for position, (kind, number, section_title, question) in enumerate(plan):
+        response.sections.append(
+            Section(
+                kind=kind,
+                number=number,
+                title=section_title[:MAX_TITLE_LENGTH],
+                question=question,
+                position=position,
+            )
+        )
+    db.session.add(response)
+    db.session.flush()
+    record(
+        "response.created",
+        actor=membership.user,
+        organisation=membership.organisation,
+        subject=response,
+        consultation=consultation.slug,
+    )
+    return response
+
+
+def responses_of(organisation: Organisation) -> list[Response]:
+    return list(
+        db.session.scalars(
+            select(Response)
+            .where(Response.organisation_id == organisation.id)
+            .options(joinedload(Response.consultation))
+            .order_by(Response.updated_at.desc())
+        )
+    )
+
+
+def live_sections(response: Response) -> list[Section]:
+    """The response's sections in order, with head revisions, question and assignee loaded
+    in a fixed number of queries however many sections and revisions there are."""
+    return list(
+        db.session.scalars(
+            select(Section)
+            .where(Section.response_id == response.id, Section.removed_at.is_(None))
+            .options(
+                joinedload(Section.head),
+                joinedload(Section.question),
+                joinedload(Section.assignee),
+            )
+            .order_by(Section.position)
+        ).unique()
+    )
+
+
+def removed_sections(response: Response) -> list[Section]:
+    return list(
+        db.session.scalars(
+            select(Section)
+            .where(Section.response_id == response.id, Section.removed_at.is_not(None))
+            .order_by(Section.removed_at.desc())
+        )
+    )
+
+
+def total_words(sections: list[Section]) -> int:
+    return sum(section.word_count for section in sections)
+
+
+def word_limit(response: Response) -> int | None:
+    return PROFILES[response.profile].word_limit if response.profile in PROFILES else None
+
+
+def update_response(response: Response, user: User, title: str, profile: str) -> None:
+    if profile not in PROFILES:
+        raise DraftingError("Choose one of the listed submission profiles.")
+    title = title.strip()
+    if not title:
+        raise DraftingError("Give the response a title.")
+    response.title = title[:200]
+    response.profile = profile
+    response.updated_at = utcnow()
+    record("response.updated", actor=user, organisation=response.organisation, subject=response)
+
+
+# --- saving text ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    base: Revision | None
+    theirs: Revision | None
+    yours: Revision
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """`revision` is the new head, or (with a conflict) the stored conflict revision."""
+
+    revision: Revision | None
+    merged: bool = False
+    conflict: Conflict | None = None
+    unchanged: bool = False
+
+
+def _check_text(section: Section, body: str, choice: str | None) -> str | None:
+    if len(body) > MAX_BODY_LENGTH:
+        raise DraftingError(f"A section can hold at most {MAX_BODY_LENGTH:,} characters.")
+    if "\x00" in body:
+        raise DraftingError("The text contains a NUL character; remove it and save again.")
+    question = section.question
+    if choice in ("", None):
+        return None
+    if question is None or question.kind != "scale":
+        raise DraftingError("Only questions with a closed answer take a choice.")
+    if choice not in question.options:
+        raise DraftingError(f"Choose one of: {', '.join(question.options)}.")
+    return choice
+
+
+def _lock(section: Section) -> None:
+    """Take the section's row lock for the rest of the transaction, then reload it so that the
+    head we compare against is the committed one."""
+    db.session.execute(
+        update(Section)
+        .where(Section.id == section.id)
+        .values(lock_version=Section.lock_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(section)
+
+
+def _append(
+    section: Section,
+    author: User | None,
+    kind: str,
+    body: str,
+    choice: str | None,
+    parent: Revision | None,
+    make_head: bool = True,
+) -> Revision:
+    number = (
+        db.session.scalar(
+            select(func.max(Revision.number)).where(Revision.section_id == section.id)
+        )
+        or 0
+    ) + 1
+    revision = Revision(
+        section_id=section.id,
+        number=number,
+        kind=kind,
+        parent_id=parent.id if parent else None,
+        author_id=author.id if author else None,
+        body=body,
+        choice=choice,
+        title=section.title,
+        word_count=word_count(body),
+    )
+    db.session.add(revision)
+    db.session.flush()
+    if make_head:
+        now = utcnow()
+        section.head_revision_id = revision.id
+        section.word_count = revision.word_count
+        section.updated_at = now
+        if section.status == "not_started" and body.strip():
+            section.status = "drafting"
+        section.response.updated_at = now
+        db.session.flush()
+        db.session.refresh(section, ["head"])
+    return revision
+
+
+def _revision_of(section: Section, revision_id: int | None) -> Revision | None:
+    if revision_id is None:
+        return None
+    revision = db.session.get(Revision, revision_id)
+    if revision is None or revision.section_id != section.id:
+        raise DraftingError("The base revision does not belong to this section.")
+    return revision
+
+
+def save_section(
+    user: User,
+    section: Section,
+    body: str,
+    choice: str | None,
+    base_revision_id: int | None,
+) -> SaveOutcome:
+    """Save a person's text, made from `base_revision_id`. See the module docstring."""
+    if section.removed_at is not None:
+        raise DraftingError("This section was removed. Restore it before editing.")
+    body = body.replace("\r\n", "\n")
+    choice = _check_text(section, body, choice)
+    _lock(section)
+    head = section.head
+    if base_revision_id == section.head_revision_id:
+        if head is not None and head.body == body and head.choice == choice:
+            return SaveOutcome(revision=head, unchanged=True)
+        if head is None and not body and choice is None:
+            return SaveOutcome(revision=None, unchanged=True)
+        return SaveOutcome(revision=_append(section, user, "edit", body, choice, head))
+
+    base = _revision_of(section, base_revision_id)
+    base_pair = (base.body, base.choice) if base else ("", None)
+    head_pair = (head.body, head.choice) if head else ("", None)
+    result = merge(base_pair, head_pair, (body, choice))
+    if result.clean:
+        assert result.body is not None
+        if (result.body, result.choice) == head_pair:
+            return SaveOutcome(revision=head, merged=True, unchanged=True)
+        merged = _append(section, user, "merge", result.body, result.choice, head)
+        return SaveOutcome(revision=merged, merged=True)
+    yours = _append(section, user, "conflict", body, choice, base, make_head=False)
+    record(
+        "section.edit_conflict",
+        actor=user,
+        organisation=section.response.organisation,
+        subject=section,
+        revision=yours.id,
+    )
+    return SaveOutcome(revision=yours, conflict=Conflict(base=base, theirs=head, yours=yours))
+
+
+def restore_revision(user: User, section: Section, revision: Revision) -> Revision:
+    """Make an earlier revision's text the head again, as a new `restore` revision."""
+    if revision.section_id != section.id:
+        raise DraftingError("That revision belongs to another section.")
+    _lock(section)
+    restored = _append(section, user, "restore", revision.body, revision.choice, section.head)
+    record(
+        "section.restored",
+        actor=user,
+        organisation=section.response.organisation,
+        subject=section,
+        revision=revision.id,
+    )
+    return restored
+
+
+def revisions_of(section: Section) -> list[Revision]:
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .where(Revision.section_id == section.id)
+            .options(joinedload(Revision.author))
+            .order_by(Revision.number.desc())
+        )
+    )
+
+
+# --- section structure ----------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise DraftingError("Give the section a title.")
+    if len(title) > MAX_TITLE_LENGTH:
+        raise DraftingError(f"Use at most {MAX_TITLE_LENGTH} characters.")
+    return title
+
+
+def add_section(user: User, response: Response, title: str) -> Section:
+    """A custom section (an annex, a theme), placed before the recommendations if present."""
+    title = _clean_title(title)
+    sections = live_sections(response)
+    position = len(sections)
+    if sections and sections[-1].kind == "recommendations":
+        position = sections[-1].position
+        sections[-1].position += 1
+    section = Section(response_id=response.id, kind="custom", title=title, position=position)
+    db.session.add(section)
+    response.updated_at = utcnow()
+    db.session.flush()
+    _renumber(response)
+    record("section.added", actor=user, organisation=response.organisation, subject=section)
+    return section
+
+
+def rename_section(user: User, section: Section, title: str) -> None:
+    if section.kind == "question":
+        raise DraftingError("Question sections keep the consultation's wording.")
+    section.title = _clean_title(title)
+    section.updated_at = utcnow()
+    record(
+        "section.renamed",
+        actor=user,
+        organisation=section.response.organisation,
+        subject=section,
+    )
+
+
+def _renumber(response: Response) -> None:
+    for position, section in enumerate(live_sections(response)):
+        section.position = position
+
+
+def move_section(user: User, section: Section, direction: str) -> None:
+    """Move a section one place up or down."""
+    sections = live_sections(section.response)
+    index = next(i for i, s in enumerate(sections) if s.id == section.id)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(sections):
+        return
+    sections[index], sections[other] = sections[other], sections[index]
+    for position, item in enumerate(sections):
+        item.position = position
+    section.response.updated_at = utcnow()
+
+
+def remove_section(user: User, section: Section) -> None:
+    """Hide a section from the response. Its revisions stay, and it can be restored."""
+    if section.kind == "question":
+        raise DraftingError("Question sections cannot be removed; leave them blank instead.")
+    section.removed_at = utcnow()
+    _renumber(section.response)
+    record(
+        "section.removed", actor=user, organisation=section.response.organisation, subject=section
+    )
+
+
+def restore_section(user: User, section: Section) -> None:
+    section.removed_at = None
+    section.position = len(live_sections(section.response))
+    record(
+        "section.reinstated",
+        actor=user,
+        organisation=section.response.organisation,
+        subject=section,
+    )
+
+
+def assign_section(user: User, section: Section, assignee: User | None) -> None:
+    if assignee is not None:
+        is_member = db.session.scalar(
+            select(Membership.id).where(
+                Membership.organisation_id == section.response.organisation_id,
+                Membership.user_id == assignee.id,
+            )
+        )
+        if not is_member:
+            raise DraftingError("Assign the section to a member of the organisation.")
+    section.assignee_id = assignee.id if assignee else None
+    section.updated_at = utcnow()
+
+
+def set_status(user: User, section: Section, status: str) -> None:
+    if status not in SECTION_STATUSES:
+        raise DraftingError("Choose one of the listed statuses.")
+    section.status = status
+    section.updated_at = utcnow()
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def add_comment(
+    user: User,
+    section: Section,
+    body: str,
+    quote: str | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    body = body.strip()
+    if not body:
+        raise DraftingError("Write a comment first.")
+    if len(body) > 10_000 or (quote and len(quote) > 5_000):
+        raise DraftingError("That comment is too long.")
+    if parent is not None:
+        if parent.section_id != section.id:
+            raise DraftingError("You can only reply to a comment on the same section.")
+        parent = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
+    comment = Comment(
+        section_id=section.id,
+        parent_id=parent.id if parent else None,
+        author_id=user.id,
+        body=body,
+        quote=(quote or "").strip() or None,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def comment_threads(section: Section) -> list[Comment]:
+    """Top-level comments with their replies, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.section_id == section.id, Comment.parent_id.is_(None))
+            .options(
+                joinedload(Comment.author),
+                selectinload(Comment.replies).joinedload(Comment.author),
+            )
+            .order_by(Comment.id)
+        ).unique()
+    )
+
+
+def set_comment_resolved(user: User, comment: Comment, resolved: bool) -> None:
+    comment.resolved_at = utcnow() if resolved else None
+    comment.resolved_by_id = user.id if resolved else None
+
+
+# --- suggestions ----------------------------------------------------------------------------
+
+
+def suggest(
+    user: User, section: Section, body: str, base_revision_id: int | None, note: str = ""
+) -> Suggestion:
+    if len(body) > MAX_BODY_LENGTH:
+        raise DraftingError(f"A section can hold at most {MAX_BODY_LENGTH:,} characters.")
+    base = _revision_of(section, base_revision_id)
+    if base is not None and base.body == body:
+        raise DraftingError("The suggestion is the same as the text it starts from.")
+    suggestion = Suggestion(
+        section_id=section.id,
+        author_id=user.id,
+        base_revision_id=base.id if base else None,
+        body=body.replace("\r\n", "\n"),
+        note=note.strip()[:2000],
+    )
+    db.session.add(suggestion)
+    db.session.flush()
+    return suggestion
+
+
+def open_suggestions(section: Section) -> list[Suggestion]:
+    return list(
+        db.session.scalars(
+            select(Suggestion)
+            .where(Suggestion.section_id == section.id, Suggestion.status == "open")
+            .options(joinedload(Suggestion.author), joinedload(Suggestion.base_revision))
+            .order_by(Suggestion.id)
+        )
+    )
+
+
+def accept_suggestion(user: User, suggestion: Suggestion) -> SaveOutcome:
+    """Apply the suggestion through the same merge as any save (against the text it was
+    made from), so later edits by others are kept."""
+    if suggestion.status != "open":
+        raise DraftingError(f"This suggestion was already {suggestion.status}.")
+    section = suggestion.section
+    base = suggestion.base_revision
+    outcome = save_section(
+        user, section, suggestion.body, base.choice if base else None, suggestion.base_revision_id
+    )
+    if outcome.conflict is None:
+        suggestion.status = "accepted"
+        suggestion.decided_by_id = user.id
+        suggestion.decided_at = utcnow()
+        suggestion.result_revision_id = outcome.revision.id if outcome.revision else None
+    return outcome
+
+
+def reject_suggestion(user: User, suggestion: Suggestion) -> None:
+    if suggestion.status != "open":
+        raise DraftingError(f"This suggestion was already {suggestion.status}.")
+    suggestion.status = "rejected"
+    suggestion.decided_by_id = user.id
+    suggestion.decided_at = utcnow()
+
+
+# --- presence -------------------------------------------------------------------------------
+
+
+def heartbeat(user: User, section: Section, editing: bool) -> list[Presence]:
+    """Note that the person has the section open; return the others who do."""
+    now = utcnow()
+    presence = db.session.scalar(
+        select(Presence).where(Presence.section_id == section.id, Presence.user_id == user.id)
+    )
+    if presence is None:
+        presence = Presence(section_id=section.id, user_id=user.id)
+        db.session.add(presence)
+    presence.seen_at = now
+    presence.editing = editing
+    db.session.flush()
+    return others_present(section, user)
+
+
+def others_present(section: Section, user: User) -> list[Presence]:
+    return list(
+        db.session.scalars(
+            select(Presence)
+            .where(
+                Presence.section_id == section.id,
+                Presence.user_id != user.id,
+                Presence.seen_at > utcnow() - PRESENCE_WINDOW,
+            )
+            .options(joinedload(Presence.user))
+        )
+    )
+
+
+def leave_section(user: User, section: Section) -> None:
+    db.session.execute(
+        db.delete(Presence).where(Presence.section_id == section.id, Presence.user_id == user.id)
+    )
+
+
+# --- activity -------------------------------------------------------------------------------
+
+
+def recent_activity(response: Response, limit: int = 20) -> list[Revision]:
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .join(Section, Revision.section_id == Section.id)
+            .where(Section.response_id == response.id)
+            .options(joinedload(Revision.author), joinedload(Revision.section))
+            .order_by(Revision.id.desc())
+            .limit(limit)
+        )
+    )

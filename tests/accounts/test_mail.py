@@ -1,0 +1,110 @@
+"""Account e-mails: the outbox without a mail server, verified TLS with one."""
+
+from __future__ import annotations
+
+import ssl
+
+import pytest
+
+from consult import mail
+from consult.mail import OutboxMessage, send_email
+from tests import factories
+from tests.accounts.conftest import sign_up, user_by_email
+
+
+class FakeSMTP:
+    sent: list = []
+    instances: list = []
+
+    def __init__(self, host, port, timeout):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.tls_context = None
+        self.logged_in = None
+        FakeSMTP.instances.append(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self, context=None):
+        self.tls_context = context
+
+    def login(self, username, password):
+        self.logged_in = (username, password)
+
+    def send_message(self, message):
+        FakeSMTP.sent.append(message)
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    FakeSMTP.sent, FakeSMTP.instances = [], []
+    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", "mailer")
+    monkeypatch.setitem(app.config, "MAIL_PASSWORD", "smtp secret")
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", True)
+    return FakeSMTP
+
+
+def test_without_a_mail_server_emails_go_to_the_outbox(db):
+    send_email("someone@example.org", "Hello", "Body text")
+    [stored] = db.session.scalars(db.select(OutboxMessage)).all()
+    assert stored.as_dict()["to"] == "someone@example.org"
+    assert stored.as_dict()["created_at"].endswith("Z")
+
+
+def test_smtp_uses_tls_that_verifies_the_server_certificate(smtp, db):
+    send_email("someone@example.org", "Hello", "Body text")
+    db.session.commit()
+    [connection] = smtp.instances
+    assert isinstance(connection.tls_context, ssl.SSLContext)
+    assert connection.tls_context.verify_mode == ssl.CERT_REQUIRED
+    assert connection.tls_context.check_hostname is True
+    assert connection.logged_in == ("mailer", "smtp secret")
+    [message] = smtp.sent
+    assert message["To"] == "someone@example.org" and message["Subject"] == "Hello"
+    assert message.get_content().strip() == "Body text"
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []
+
+
+def test_confirmation_email_links_to_the_site_and_says_how_long_it_lasts(client):
+    sign_up(client, "new@example.org", name="Nia New")
+    [message] = factories.emails_to("new@example.org")
+    assert message.body.startswith("Hello Nia New,")
+    assert "http://consult.test/confirm/" in message.body
+    assert "48 hours" in message.body
+
+
+def test_emails_never_carry_the_password(client, db):
+    sign_up(client, "new@example.org", password="my secret passphrase")
+    user = factories.make_user(email="owner@example.org")
+    sign_up(client, "owner@example.org", password="another secret phrase")
+    client.post("/password/forgot", data={"email": user.email})
+    bodies = " ".join(m.body for m in db.session.scalars(db.select(OutboxMessage)))
+    assert bodies.count("Hello") == 3
+    assert "my secret passphrase" not in bodies and "another secret phrase" not in bodies
+
+
+def test_smtp_mail_is_sent_only_when_the_change_is_committed(smtp, db):
+    send_email("someone@example.org", "Hello", "Body text")
+    assert smtp.sent == []
+    db.session.rollback()
+    db.session.commit()
+    assert smtp.sent == []
+
+    send_email("someone@example.org", "Hello again", "Body text")
+    db.session.commit()
+    assert [message["Subject"] for message in smtp.sent] == ["Hello again"]
+
+
+def test_a_mail_server_outage_does_not_undo_a_sign_up(smtp, client, db, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", refuse)
+    response = sign_up(client, "new@example.org")
+    assert response.status_code == 302
+    assert user_by_email("new@example.org") is not None

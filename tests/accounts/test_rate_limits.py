@@ -1,0 +1,130 @@
+"""Rate limits on the doors people knock on: log-in (per account and per client), sign-up,
+password reset and confirmation e-mails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.accounts.conftest import is_logged_in, log_in, logged_in_client, sign_up
+
+PER_ACCOUNT = 10  # failed log-ins per account per 15 minutes
+PER_CLIENT = 30  # log-in attempts per client address per 15 minutes
+HOUR = 3600
+
+
+def _assert_rate_limited(response, window_seconds: int = 15 * 60) -> None:
+    assert response.status_code == 429
+    retry_after = int(response.headers["Retry-After"])
+    assert 0 < retry_after <= window_seconds
+    assert "Too many attempts" in response.text
+
+
+def test_failed_logins_for_one_account_are_limited_without_locking_out_others(make_client, db):
+    target = factories.make_user(email="target@example.org")
+    bystander = factories.make_user(email="bystander@example.org")
+    attacker = make_client()
+    for _ in range(PER_ACCOUNT):
+        assert log_in(attacker, target.email, "guessing wrongly").status_code == 200
+    _assert_rate_limited(log_in(attacker, target.email, "guessing again"))
+    # Even the right password waits: the account is being guessed at.
+    _assert_rate_limited(log_in(attacker, "Target@Example.org ", factories.PASSWORD))
+
+    # Another account from the same client (an office behind one address) still gets in.
+    assert log_in(attacker, bystander.email).status_code == 302
+    assert is_logged_in(attacker)
+
+
+def test_successful_logins_do_not_use_up_the_per_account_allowance(make_client, db):
+    user = factories.make_user()
+    for _ in range(PER_ACCOUNT + 2):
+        browser = make_client()
+        assert log_in(browser, user.email).status_code == 302
+
+
+def test_one_client_guessing_many_accounts_is_limited_per_address(make_client, db):
+    attacker = make_client(remote_addr="198.51.100.7")
+    for number in range(PER_CLIENT):
+        response = log_in(attacker, f"guess{number}@example.org", "guessing wrongly")
+        assert response.status_code == 200, number
+    _assert_rate_limited(log_in(attacker, "guess-last@example.org", "guessing wrongly"))
+
+    # Someone else, from another address, is unaffected.
+    user = factories.make_user()
+    assert log_in(make_client(remote_addr="203.0.113.5"), user.email).status_code == 302
+
+
+def test_x_forwarded_for_does_not_dodge_the_limit_without_trusted_proxies(make_client, db):
+    attacker = make_client(remote_addr="198.51.100.7")
+    for number in range(PER_CLIENT):
+        log_in(
+            attacker,
+            f"guess{number}@example.org",
+            "guessing wrongly",
+            headers={"X-Forwarded-For": f"10.0.{number}.1"},
+        )
+    response = log_in(
+        attacker, "last@example.org", "wrong", headers={"X-Forwarded-For": "10.9.9.9"}
+    )
+    _assert_rate_limited(response)
+
+
+def test_sign_up_is_limited(make_client, db):
+    browser = make_client()
+    for number in range(10):
+        assert sign_up(browser, f"new{number}@example.org").status_code == 302
+    _assert_rate_limited(sign_up(browser, "one-more@example.org"), HOUR)
+
+
+@pytest.mark.parametrize("path", ["/password/forgot", "/confirm"])
+def test_emailing_links_is_limited_per_client(make_client, db, path):
+    browser = make_client()
+    for number in range(10):
+        response = browser.post(path, data={"email": f"person{number}@example.org"})
+        assert response.status_code == 302
+    _assert_rate_limited(browser.post(path, data={"email": "another@example.org"}), HOUR)
+    other = make_client(remote_addr="203.0.113.5")
+    assert other.post(path, data={"email": "another@example.org"}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("path", "confirmed"), [("/password/forgot", True), ("/confirm", False), ("/signup", True)]
+)
+def test_one_inbox_cannot_be_flooded_with_links_from_many_clients(make_client, db, path, confirmed):
+    factories.make_user(email="victim@example.org", confirmed=confirmed)
+    form = {"name": "Flooder", "password": "flooding password"}
+    for number in range(5):
+        browser = make_client(remote_addr=f"198.51.100.{number + 1}")
+        response = browser.post(path, data=form | {"email": "Victim@example.org"})
+        assert response.status_code == 302
+    late = make_client(remote_addr="198.51.100.99")
+    _assert_rate_limited(late.post(path, data=form | {"email": "victim@example.org"}), HOUR)
+    assert len(factories.emails_to("victim@example.org")) == 5
+    # The same client can still help someone else.
+    assert late.post(path, data=form | {"email": "someone@example.org"}).status_code == 302
+
+
+def test_guessing_the_current_password_is_limited_per_person_not_per_address(make_client, db):
+    guesser = logged_in_client(make_client, factories.make_user())
+    colleague = logged_in_client(make_client, factories.make_user())  # same office address
+    for _ in range(10):
+        response = guesser.post(
+            "/account/password", data={"current_password": "guess guess", "password": "x" * 12}
+        )
+        assert response.status_code == 422
+    _assert_rate_limited(
+        guesser.post("/account/password", data={"current_password": "guess", "password": "x" * 12}),
+        HOUR,
+    )
+    response = colleague.post(
+        "/account/password",
+        data={"current_password": factories.PASSWORD, "password": "a new good password"},
+    )
+    assert response.status_code == 302
+
+
+def test_reading_the_forms_is_not_limited(make_client, db):
+    browser = make_client()
+    for _ in range(40):
+        assert browser.get("/login").status_code == 200
+    assert browser.get("/password/forgot").status_code == 200

@@ -1,0 +1,126 @@
+"""The OpenAPI document is valid OpenAPI 3.1 and tells the truth about the URL map."""
+
+from __future__ import annotations
+
+import re
+
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+from consult.security import PUBLIC_ENDPOINTS
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
+
+
+def _document(client) -> dict:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def _openapi_path(rule) -> str:
+    """/api/v1/organisations/<slug> -> /api/v1/organisations/{slug} (any converter)."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+
+
+def _routes(app) -> dict[str, dict[str, str]]:
+    """{path: {method: endpoint}} for the API blueprint and /healthz."""
+    routes: dict[str, dict[str, str]] = {}
+    for rule in app.url_map.iter_rules():
+        if not (rule.endpoint.startswith("api.") or rule.rule == "/healthz"):
+            continue
+        methods = {m.lower() for m in rule.methods} & HTTP_METHODS
+        routes.setdefault(_openapi_path(rule), {}).update(dict.fromkeys(methods, rule.endpoint))
+    return routes
+
+
+def test_the_document_is_public_and_valid_openapi_3_1(client):
+    document = _document(client)
+
+    assert document["openapi"].startswith("3.1")
+    validate(document, cls=OpenAPIV31SpecValidator)  # raises on any error
+
+
+def test_every_route_is_described_with_the_same_methods(app, client):
+    described = {
+        path: {method for method in operations if method in HTTP_METHODS}
+        for path, operations in _document(client)["paths"].items()
+    }
+    routes = _routes(app)
+
+    assert {path: set(methods) for path, methods in routes.items()} == described
+    assert "/healthz" in described and "/api/v1/openapi.json" in described
+
+
+def test_operation_ids_name_the_view_that_serves_them(app, client):
+    """An operation moved to another view (or path) cannot keep a stale description."""
+    document = _document(client)
+    for path, methods in _routes(app).items():
+        for method, endpoint in methods.items():
+            operation = document["paths"][path][method]
+            assert operation["operationId"] == endpoint.rsplit(".", 1)[-1], (path, method)
+
+
+def test_path_parameters_match_the_route(client):
+    for path, operations in _document(client)["paths"].items():
+        in_path = set(re.findall(r"\{([^}]+)\}", path))
+        for method, operation in operations.items():
+            declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert declared == in_path, (method, path)
+
+
+def test_public_operations_are_exactly_the_public_endpoints(app, client):
+    document = _document(client)
+    for path, methods in _routes(app).items():
+        for method, endpoint in methods.items():
+            operation = document["paths"][path][method]
+            public = operation.get("security") == []
+            assert public == (endpoint in PUBLIC_ENDPOINTS), (method, path)
+            if not public:
+                assert "401" in operation["responses"], (method, path)
+
+
+def test_every_error_response_uses_the_error_schema(client):
+    document = _document(client)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400 and path != "/healthz":
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Error"}, (method, path, status)
+
+
+def test_operations_with_a_body_document_400_413_and_422(client):
+    for path, operations in _document(client)["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" in operation:
+                assert {"400", "413", "422"} <= set(operation["responses"]), (method, path)
+            if method in {"post", "put", "patch", "delete"}:
+                # Any state change may carry a body, and the API refuses big ones first.
+                assert "413" in operation["responses"], (method, path)
+
+
+def test_api_operations_document_the_rate_limit(client):
+    for path, operations in _document(client)["paths"].items():
+        if path.startswith("/api/"):
+            for method, operation in operations.items():
+                assert "429" in operation["responses"], (method, path)
+
+
+def test_the_contract_field_names_are_in_the_schemas(client):
+    """The field names API.md fixes for the endpoints that exist so far."""
+    schemas = _document(client)["components"]["schemas"]
+
+    def required(name: str) -> set[str]:
+        return set(schemas[name]["required"])
+
+    assert required("Me") == {"id", "email", "name", "organisations"}
+    assert required("OrganisationMembership") == {"slug", "name", "role"}
+    assert required("Invitation") == {"id", "token", "email", "role", "expires_at"}
+    assert required("AcceptedInvitation") == {"organisation", "role"}
+    assert set(schemas["AcceptedInvitation"]["properties"]["organisation"]["required"]) == {
+        "slug",
+        "name",
+    }
+    assert required("Health") == {"status", "database"}
+    assert set(schemas["Error"]["properties"]["error"]["required"]) == {"code", "message"}

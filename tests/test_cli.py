@@ -1,0 +1,248 @@
+"""The bootstrap CLI of API.md: users create, tokens create, demo, outbox list."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from consult.accounts.models import ApiToken, User
+from consult.demo import DEMO_ORGANISATION, DEMO_PASSWORD
+from consult.extensions import db
+from consult.mail import OutboxMessage, send_email
+from consult.organisations.models import Membership, Organisation
+from tests import factories
+from tests.conftest import login
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def _invoke(*args: str):
+        result = runner.invoke(args=list(args))
+        db.session.expire_all()  # see what the command committed
+        return result
+
+    return _invoke
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+# --- users create ---------------------------------------------------------------------------
+
+
+def test_users_create_makes_a_confirmed_user_who_can_log_in(cli, client):
+    result = cli(
+        "users",
+        "create",
+        "--email",
+        "New.Person@Example.org",
+        "--name",
+        "New Person",
+        "--password",
+        "a long enough password",
+    )
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "new.person@example.org"))
+    assert user is not None and user.is_confirmed
+    assert "new.person@example.org" in result.stdout
+    login(client, user, password="a long enough password")
+    assert client.get("/account").status_code == 200
+
+
+def test_users_create_refuses_a_taken_address_cleanly(cli):
+    factories.make_user(email="taken@example.org")
+
+    result = cli(
+        "users",
+        "create",
+        "--email",
+        "TAKEN@example.org",
+        "--name",
+        "Again",
+        "--password",
+        "a long enough password",
+    )
+
+    assert result.exit_code != 0
+    assert "already exists" in result.stderr
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
+    assert _count(User) == 1
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "password", "complaint"),
+    [
+        ("not-an-address", "Name", "a long enough password", "e-mail"),
+        ("a@example.org", "Name", "short", "at least"),
+        ("a@example.org", "x" * 121, "a long enough password", "120"),
+        ("a@example.org", "   ", "a long enough password", "name"),
+        ("a" * 250 + "@example.org", "Name", "a long enough password", "254"),
+    ],
+)
+def test_users_create_refuses_bad_input_without_a_traceback(cli, email, name, password, complaint):
+    result = cli("users", "create", "--email", email, "--name", name, "--password", password)
+
+    assert result.exit_code != 0
+    assert complaint in result.stderr
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
+    assert _count(User) == 0
+
+
+# --- tokens create --------------------------------------------------------------------------
+
+
+def test_tokens_create_prints_only_a_working_token(cli, client, team):
+    result = cli("tokens", "create", "--email", team.editor.email, "--name", "Campaign site")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    token = lines[0]
+    assert token.startswith("cst_") and token == token.strip()
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.get_json()["email"] == team.editor.email
+    stored = db.session.scalars(select(ApiToken)).one()
+    assert stored.name == "Campaign site"
+    assert stored.token_hash != token
+
+
+def test_tokens_create_has_a_default_name(cli, team):
+    assert cli("tokens", "create", "--email", team.member.email).exit_code == 0
+
+    assert db.session.scalars(select(ApiToken)).one().name == "CLI token"
+
+
+def test_tokens_create_for_an_unknown_address_fails_cleanly(cli):
+    result = cli("tokens", "create", "--email", "nobody@example.org")
+
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert "No account" in result.stderr
+    assert _count(ApiToken) == 0
+
+
+def test_tokens_create_refuses_an_overlong_name(cli, team):
+    result = cli("tokens", "create", "--email", team.member.email, "--name", "n" * 81)
+
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert _count(ApiToken) == 0
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def _demo_counts() -> dict[str, int]:
+    return {
+        "users": _count(User),
+        "organisations": _count(Organisation),
+        "memberships": _count(Membership),
+    }
+
+
+def test_demo_seeds_the_organisation_and_a_person_in_each_role(cli, client):
+    result = cli("demo")
+
+    assert result.exit_code == 0, result.output
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == DEMO_ORGANISATION)
+    )
+    assert organisation is not None
+    assert DEMO_ORGANISATION == "Demo Civil Liberties Network"
+    roles = {m.user.email: m.role for m in organisation.memberships}
+    assert roles == {
+        "coordinator@demo.example": "owner",
+        "editor@demo.example": "editor",
+        "member@demo.example": "member",
+    }
+    for email in roles:
+        assert email in result.stdout
+    assert DEMO_PASSWORD in result.stdout
+    # The printed logins work.
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@demo.example"))
+    login(client, coordinator, password=DEMO_PASSWORD)
+
+
+def test_demo_is_idempotent(cli):
+    first = cli("demo")
+    counts = _demo_counts()
+    second = cli("demo")
+
+    assert first.exit_code == 0 and second.exit_code == 0, second.output
+    assert _demo_counts() == counts == {"users": 3, "organisations": 1, "memberships": 3}
+    assert "already present" in second.stdout
+
+
+def test_demo_completes_a_partly_seeded_demo(cli):
+    factories.make_user(email="editor@demo.example", name="Already Here")
+
+    result = cli("demo")
+
+    assert result.exit_code == 0, result.output
+    assert _demo_counts() == {"users": 3, "organisations": 1, "memberships": 3}
+
+
+def test_demo_refuses_in_production(cli, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CONSULT_ENV", "production")
+
+    result = cli("demo")
+
+    assert result.exit_code != 0
+    assert "production" in result.stderr
+    assert _demo_counts() == {"users": 0, "organisations": 0, "memberships": 0}
+
+
+# --- outbox list ----------------------------------------------------------------------------
+
+
+def test_outbox_list_json_prints_the_mails_newest_last(cli):
+    send_email("first@example.org", "First", "Body one")
+    send_email("second@example.org", "Second ✉", "Body two\nwith two lines")
+    db.session.commit()
+
+    result = cli("outbox", "list", "--json")
+
+    assert result.exit_code == 0, result.output
+    messages = json.loads(result.stdout)
+    assert [set(m) for m in messages] == [{"to", "subject", "body", "created_at"}] * 2
+    assert [m["to"] for m in messages] == ["first@example.org", "second@example.org"]
+    assert messages[1]["subject"] == "Second ✉"
+    assert messages[1]["body"] == "Body two\nwith two lines"
+    assert all(m["created_at"].endswith("Z") for m in messages)
+
+
+def test_outbox_list_json_is_an_empty_list_when_nothing_was_sent(cli):
+    result = cli("outbox", "list", "--json")
+
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_outbox_list_holds_the_mail_the_app_sends(cli, client):
+    client.post(
+        "/signup",
+        data={"name": "Ana", "email": "ana@example.org", "password": "a long enough password"},
+    )
+
+    messages = json.loads(cli("outbox", "list", "--json").stdout)
+
+    assert messages[-1]["to"] == "ana@example.org"
+    assert "/confirm/" in messages[-1]["body"]
+    assert _count(OutboxMessage) == len(messages)
+
+
+def test_outbox_list_without_json_is_one_line_a_mail(cli):
+    send_email("a@example.org", "Hello", "Body")
+    db.session.commit()
+
+    result = cli("outbox", "list")
+
+    assert result.exit_code == 0
+    assert "a@example.org" in result.stdout and "Hello" in result.stdout
