@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from consult import errors, security
 from consult.config import build_config
 from consult.extensions import csrf, db, limiter, login_manager, migrate
+from consult.forms import csrf_field
 
 # Alembic migrations live beside the package, in the checkout (see README, "Deploying").
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(organisations)
     app.register_blueprint(api)
 
+    app.jinja_env.globals["csrf_field"] = csrf_field
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
