@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "main.index",
         "main.privacy",
         "main.healthz",
+        "main.dev_outbox",  # development only (404 elsewhere): a new user must read the link
         "accounts.signup",
         "accounts.signup_sent",
         "accounts.login",

@@ -45,7 +45,7 @@ from tests.organisations.support import (
 # Who may use an endpoint.
 PUBLIC = "public"  # anyone, logged in or not
 LOGIN = "login"  # anyone logged in; anonymous -> /login
-DEV_ONLY = "dev-only"  # logged in, and only when the instance shows development pages
+DEV_ONLY = "dev-only"  # public, but only when the instance shows development pages
 ORG = "org"  # a member of the organisation in the URL whose role has `permission`
 OWN = "own"  # an object of one account (the team owner's API token): others get 404
 INVITATION_LINK = "invitation-link"  # whoever holds an invitation link (public)
@@ -186,13 +186,13 @@ def expected_outcome(access: Access, identity: str, app, role: str | None = None
     kind = access.kind
     if kind in (PUBLIC, INVITATION_LINK, API_PUBLIC):
         return OK
+    if kind == DEV_ONLY:
+        return OK if app.config["SHOW_DEV_OUTBOX"] else NOT_FOUND
     if identity == "anonymous":
         return UNAUTHORISED if kind in API_KINDS else TO_LOGIN
     role = role or (identity if identity in ROLES else None)
     if kind in (LOGIN, API):
         return OK
-    if kind == DEV_ONLY:
-        return OK if app.config["SHOW_DEV_OUTBOX"] else NOT_FOUND
     if kind in (ORG, API_ORG):
         if role is None:
             return NOT_FOUND
