@@ -136,7 +136,7 @@ def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("main.index"))
-    form = LoginForm()
+    form = LoginForm(email=request.args.get("email", "")[:254])
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)

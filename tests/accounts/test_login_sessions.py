@@ -198,3 +198,8 @@ def test_odd_user_ids_in_the_session_are_anonymous_not_errors(client, user, user
     with client.session_transaction() as session:
         session["_user_id"] = user_id
     assert not is_logged_in(client)
+
+
+def test_the_login_page_fills_in_the_address_it_was_sent_from_a_confirmation(client):
+    page = client.get("/login?email=new@example.org").text
+    assert 'value="new@example.org"' in page
