@@ -53,3 +53,8 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Drafting benchmark: save latency, merge time, page latency under 20 clients (see bench/).
+.PHONY: bench
+bench: install-dev
+	$(BIN)/python bench/drafting.py

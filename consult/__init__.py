@@ -38,11 +38,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult import cli, pages
     from consult.accounts.views import blueprint as accounts
     from consult.api import blueprint as api
+    from consult.consultations.views import blueprint as consultations
+    from consult.drafting.views import blueprint as drafting
     from consult.organisations.views import blueprint as organisations
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(accounts)
     app.register_blueprint(organisations)
+    app.register_blueprint(drafting)
+    app.register_blueprint(consultations)
     app.register_blueprint(api)
 
     app.jinja_env.globals["csrf_field"] = csrf_field

@@ -1,11 +1,17 @@
-"""Demo data for `make run` and screenshots: an organisation with a person in each role.
-Idempotent, so `make run` can call it every time."""
+"""Demo data for `make run` and screenshots: an organisation with a person in each role, and a
+half-drafted response to the built-in facial-recognition consultation. Idempotent, so
+`make run` can call it every time."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from consult.accounts import services as accounts
+from consult.accounts.models import User
+from consult.consultations.models import Consultation
+from consult.consultations.services import install_builtin_consultations
+from consult.drafting import services as drafting
+from consult.drafting.models import Response, Section
 from consult.extensions import db
 from consult.organisations.models import Membership, Organisation
 
@@ -16,6 +22,119 @@ DEMO_PEOPLE = (
     ("coordinator@demo.example", "Alex Morgan", "owner"),
     ("editor@demo.example", "Sam Patel", "editor"),
     ("member@demo.example", "Jo Williams", "member"),
+)
+DEMO_CONSULTATION = "facial-recognition-framework"
+DEMO_RESPONSE_TITLE = "Our response to the Home Office on facial recognition"
+
+# Our own words, from a civil-liberties point of view. Keys: "summary", "about", or the
+# question number; values: (choice for scale questions or None, text, writer, assignee, status).
+# Writers and assignees are "coordinator" or "editor" (DEMO_PEOPLE by role).
+DEMO_TEXT: dict[object, tuple[str | None, str, str, str | None, str]] = {
+    "summary": (
+        None,
+        "We welcome a single statutory framework: police use of facial recognition has grown "
+        "for a decade on the strength of guidance, local policies and one court judgment. "
+        "But a framework that mainly authorises use would make things worse, not better.\n\n"
+        "Our main points:\n\n"
+        "- Live facial recognition in public spaces should be allowed only for a short, closed "
+        "list of the most serious crimes, with prior judicial authorisation.\n"
+        "- Searching passport, immigration or driving-licence photographs must be ruled out: "
+        "people gave those images to get a document, not to join a police line-up.\n"
+        "- Inferring emotion or intent from faces should be prohibited outright.\n"
+        "- The new regulator needs the power to stop deployments, not only to publish codes.",
+        "coordinator",
+        "coordinator",
+        "ready_for_review",
+    ),
+    "about": (
+        None,
+        "The Demo Civil Liberties Network is a coalition of 40 local groups in England and "
+        "Wales working on privacy, protest rights and fair policing. Our members have observed "
+        "live facial recognition deployments in six cities since 2020 and support people who "
+        "were stopped after a false match.\n\n"
+        "This response was written by our policy group with members' comments. We are happy "
+        "for it to be published.",
+        "coordinator",
+        "coordinator",
+        "agreed",
+    ),
+    1: (
+        "Agree",
+        "Yes. The public experiences these tools as one thing: a camera that knows who they "
+        "are. If the framework covers facial recognition but not gait, voice or iris "
+        "recognition, forces will simply move to whichever technology is least regulated.\n\n"
+        "The definitions should be technology-neutral and look at what a system does "
+        "(identify, track or categorise people from their bodies), not at today's product "
+        "names.",
+        "editor",
+        "editor",
+        "agreed",
+    ),
+    2: (
+        "Agree",
+        "It should cover them in order to prohibit them. Systems that claim to read emotion, "
+        "deception or 'hostile intent' from a face rest on contested science.[^1] Using them "
+        "to decide whom to stop or search would put people at risk on the basis of a guess "
+        "about their inner state.\n\n"
+        "[^1]: The Information Commissioner's Office warned in 2022 that emotion analysis "
+        "technologies are immature and may never meet the requirements of data protection law.",
+        "editor",
+        "editor",
+        "ready_for_review",
+    ),
+    4: (
+        None,
+        "Yes, they carry different risks and need different rules, but no mode is harmless.\n\n"
+        "**Live** facial recognition scans everyone who walks past a camera van, in real time. "
+        "It is the most intrusive and should need prior judicial authorisation, a published "
+        "deployment notice and a list of the people being sought.\n\n"
+        "**Retrospective** searches of images after an event feel less dramatic, yet they can "
+        "be run against thousands of photographs of a protest. They need a threshold of "
+        "serious crime and independent sign-off above a set number of searches.\n\n"
+        "**Operator-initiated** searches from an officer's phone turn every stop into a "
+        "potential identity check. They should be limited to people who have been arrested.",
+        "editor",
+        "editor",
+        "drafting",
+    ),
+    6: (
+        "Agree",
+        "A seriousness test is the right approach, provided it is a real threshold written in "
+        "law and not a list of examples that grows with each deployment. The test should be "
+        "applied per deployment, and the reasons recorded and published afterwards.",
+        "coordinator",
+        "editor",
+        "drafting",
+    ),
+    10: (
+        None,
+        "People must be able to attend a protest, a place of worship or a clinic without being "
+        "identified by the state. The framework should:\n\n"
+        "1. prohibit live facial recognition at or near protests and religious gatherings;\n"
+        "2. require deletion within 24 hours of all images of people who are not on a watchlist;\n"
+        "3. give everyone a right to be told if they were identified by a search, once that no "
+        "longer harms an investigation.\n\n"
+        "Without these safeguards the mere presence of the vans will keep people away from "
+        "lawful protest: the chilling effect is the harm, even when no one is arrested.",
+        "editor",
+        "editor",
+        "drafting",
+    ),
+    11: (
+        "Disagree",
+        "No. More than 45 million passport and driving-licence photographs were collected for "
+        "a different purpose, under different rules. Opening them to police searches would "
+        "turn most adults in the country into permanent suspects in a digital line-up, without "
+        "any debate in Parliament about that change.",
+        "coordinator",
+        None,
+        "drafting",
+    ),
+}
+DEMO_COMMENT = (
+    "Can we cite the judgment here? Bridges v South Wales Police (2020) is the obvious one.",
+    "member",
+    "summary",
 )
 
 
@@ -30,6 +149,7 @@ def seed_demo() -> bool:
         db.session.add(organisation)
         db.session.flush()
         created = True
+    people: dict[str, User] = {}
     for email, name, role in DEMO_PEOPLE:
         user = accounts.find_user(email)
         if user is None:
@@ -44,5 +164,80 @@ def seed_demo() -> bool:
             db.session.add(Membership(organisation=organisation, user=user, role=role))
             user.current_organisation_id = organisation.id
             created = True
+        people[role] = user
     db.session.flush()
+    created = _seed_response(organisation, people) or created
     return created
+
+
+def _seed_response(organisation: Organisation, people: dict[str, User]) -> bool:
+    """A half-drafted response to the built-in consultation, once."""
+    consultation = db.session.scalar(
+        select(Consultation).where(Consultation.slug == DEMO_CONSULTATION)
+    )
+    if consultation is None:
+        install_builtin_consultations()
+        consultation = db.session.scalar(
+            select(Consultation).where(Consultation.slug == DEMO_CONSULTATION)
+        )
+    if consultation is None:  # pragma: no cover - the built-in list changed
+        return False
+    exists = db.session.scalar(
+        select(Response.id).where(
+            Response.organisation_id == organisation.id,
+            Response.consultation_id == consultation.id,
+        )
+    )
+    if exists:
+        return False
+    owner = db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id,
+            Membership.user_id == people["owner"].id,
+        )
+    )
+    writers = {"coordinator": people["owner"], "editor": people["editor"]}
+    response = drafting.create_response(owner, consultation, DEMO_RESPONSE_TITLE, "home-office")
+    sections = drafting.live_sections(response)
+    by_key: dict[object, Section] = {}
+    for section in sections:
+        by_key[section.number if section.kind == "question" else section.kind] = section
+    # Question 4 was written in two goes, and the coordinator polished its opening while the
+    # editor was still writing: the history shows the merge.
+    q4 = by_key[4]
+    opening, *rest = DEMO_TEXT[4][1].split("\n\n")
+    first = drafting.save_section(
+        writers["editor"], q4, "\n\n".join([opening, *rest[:1]]), None, None
+    )
+    drafting.save_section(
+        writers["coordinator"],
+        q4,
+        "\n\n".join([opening.replace("Yes, they", "They"), *rest[:1]]),
+        None,
+        first.revision.id,
+    )
+    drafting.save_section(writers["editor"], q4, DEMO_TEXT[4][1], None, first.revision.id)
+    for key, (choice, text, writer, assignee, status) in DEMO_TEXT.items():
+        section = by_key[key]
+        if key != 4:
+            drafting.save_section(writers[writer], section, text, choice, section.head_revision_id)
+        if assignee:
+            drafting.assign_section(writers["coordinator"], section, writers[assignee])
+        drafting.set_status(writers["coordinator"], section, status)
+    # Two more sections waiting for the editor, not started yet.
+    for number in (7, 12):
+        drafting.assign_section(writers["coordinator"], by_key[number], people["editor"])
+    body, role, key = DEMO_COMMENT
+    drafting.add_comment(people[role], by_key[key], body, quote="one court judgment")
+    drafting.suggest(
+        people["member"],
+        by_key[6],
+        by_key[6].body.replace(
+            "and the reasons recorded and published afterwards.",
+            "and the reasons recorded, reviewed by the regulator and published within a month.",
+        ),
+        by_key[6].head_revision_id,
+        note="Publishing 'afterwards' has no deadline; forces could wait years.",
+    )
+    db.session.flush()
+    return True

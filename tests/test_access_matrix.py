@@ -12,7 +12,15 @@ path parameters filled from real objects of the `team` fixture, and checks:
 - a member whose role lacks the permission (from consult/organisations/permissions.py) -> 403;
 - an allowed visitor -> 2xx/3xx; nobody ever gets a 5xx;
 - whenever access is refused (302 to /login, 401, 403, 404, a refused invitation), no row
-  changed in the tables that matter.
+  changed in the tables that matter;
+- an allowed request that is meant to change something (Access.changes) did change its table,
+  so that a write which silently does nothing (a form that never validates) is caught.
+
+The drafting and consultation routes get a response of the team's organisation with sections
+set up for each route that changes them (a section to remove, one already removed to reinstate,
+a conflict revision, a comment, open suggestions on sections with known assignees...), and the
+request bodies that depend on the moment (the section's current head) are read from the
+database just before the request is sent.
 
 A new route that POLICY does not classify fails `test_every_route_is_classified`; classify it
 here (and give its path parameters and a valid request body) when you add it.
@@ -25,9 +33,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from consult.accounts.services import create_api_token
+from consult.consultations.models import Consultation
+from consult.consultations.services import create_consultation, parse_numbered_list
+from consult.drafting import services as drafting
+from consult.drafting.models import Section
 from consult.extensions import db
 from consult.organisations import services as organisations
 from consult.organisations.permissions import PERMISSIONS, ROLES
@@ -46,7 +58,8 @@ from tests.organisations.support import (
 PUBLIC = "public"  # anyone, logged in or not
 LOGIN = "login"  # anyone logged in; anonymous -> /login
 DEV_ONLY = "dev-only"  # public, but only when the instance shows development pages
-ORG = "org"  # a member of the organisation in the URL whose role has `permission`
+ORG = "org"  # a member of the organisation in the URL (or owning the object in the URL)
+# whose role has `permission`
 OWN = "own"  # an object of one account (the team owner's API token): others get 404
 INVITATION_LINK = "invitation-link"  # whoever holds an invitation link (public)
 INVITATION_ACCEPT = "invitation-accept"  # link holder, logged in: only the invitee joins
@@ -55,6 +68,10 @@ API_PUBLIC = "api-public"  # JSON API, no token needed
 API = "api"  # JSON API, any valid bearer token; none -> 401
 API_ORG = "api-org"  # JSON API, a member of the organisation in the URL with `permission`
 API_INVITATION_ACCEPT = "api-invitation-accept"  # token holder; only the invitee joins
+# Accepting or rejecting a suggested edit (consult/drafting/permissions.py): an owner or a
+# coordinator, or the section's assignee if their role may draft; other members 403, others 404.
+DECIDE_SUGGESTION = "decide-suggestion"
+SUGGESTION_DECIDERS = frozenset({"owner", "coordinator"})
 
 # Requests run in phases, so that those that end something (accepting, declining, leaving,
 # logging out) come after everything that needs it; within a phase, in URL order.
@@ -70,11 +87,40 @@ class Access:
     body: Mapping[str, Body] = field(default_factory=dict)  # per method: form data or JSON
     params: Mapping[str, str] = field(default_factory=dict)  # path parameter -> World key
     phase: int = NORMAL
+    # per method, a permission other than `permission` (the editor: view to read, draft to save)
+    method_permissions: Mapping[str, str] = field(default_factory=dict)
+    # per method, the table (a key of SNAPSHOT_QUERIES) an allowed request must change
+    changes: Mapping[str, str] = field(default_factory=dict)
+    # DECIDE_SUGGESTION: the role of the section's assignee in the world (None: nobody)
+    assignee: str | None = None
 
 
 PASSWORD = factories.PASSWORD
 BOGUS_LINK = {"token": "bogus_link_token"}
 INVITATION_B = {"token": "invitation_b_token", "invitation_id": "invitation_b_id"}
+BUILTIN = "facial-recognition-framework"
+
+
+def head(key: str = "section_id") -> Callable[[World], str]:
+    """The section's current head revision id, read when the request is sent ("" for none)."""
+
+    def _head(world: World) -> str:
+        return world.head(key) or ""
+
+    return _head
+
+
+def form(**fields: Any) -> Callable[[World], dict[str, Any]]:
+    """A body whose callable fields are filled in when the request is sent."""
+    return lambda w: {
+        name: value(w) if callable(value) else value for name, value in fields.items()
+    }
+
+
+def in_section(key: str, **more: str) -> dict[str, str]:
+    """Path parameters for a route under a section: which World keys fill them."""
+    return {"response_id": "response_id", "section_id": key, **more}
+
 
 POLICY: dict[str, Access] = {
     # pages for everyone
@@ -153,6 +199,135 @@ POLICY: dict[str, Access] = {
     "organisations.decline_my_invitation": Access(
         MY_INVITATION, params=INVITATION_B, phase=DECLINE
     ),
+    # consultations
+    "consultations.index": Access(ORG, "view"),
+    "consultations.show": Access(ORG, "view"),  # the organisation's own consultation
+    "consultations.create": Access(
+        ORG,
+        "freeze",
+        body={
+            "POST": {
+                "title": "Matrix consultation",
+                "publisher": "Matrix Publisher",
+                "questions_text": "1. Matrix question? (scale)",
+            }
+        },
+        changes={"POST": "consultations"},
+    ),
+    # drafting pages: a response of the organisation and its sections
+    "drafting.responses": Access(ORG, "view"),
+    "drafting.new_response": Access(
+        ORG,
+        "draft",
+        body={"POST": {"consultation": BUILTIN, "profile": "home-office", "title": "Matrix new"}},
+        changes={"POST": "responses"},
+    ),
+    "drafting.dashboard": Access(ORG, "view"),
+    "drafting.preview": Access(ORG, "view"),
+    "drafting.update_settings": Access(
+        ORG,
+        "draft",
+        body={"POST": {"title": "Matrix retitled", "profile": "select-committee"}},
+        changes={"POST": "responses"},
+    ),
+    "drafting.add_section": Access(
+        ORG, "draft", body={"POST": {"new_title": "Matrix added"}}, changes={"POST": "sections"}
+    ),
+    "drafting.rename_section": Access(
+        ORG,
+        "draft",
+        params=in_section("annex_id"),  # a question section keeps its wording (422)
+        body={"POST": {"title": "Matrix renamed annex"}},
+        changes={"POST": "sections"},
+    ),
+    "drafting.move_section": Access(
+        ORG,
+        "draft",
+        params=in_section("annex_id"),
+        body={"POST": {"direction": "up"}},
+        changes={"POST": "sections"},
+    ),
+    "drafting.remove_section": Access(
+        ORG, "draft", params=in_section("removable_id"), changes={"POST": "sections"}
+    ),
+    "drafting.reinstate_section": Access(
+        ORG, "draft", params=in_section("removed_id"), changes={"POST": "sections"}
+    ),
+    "drafting.assign_section": Access(
+        ORG,
+        "draft",
+        params=in_section("about_id"),
+        body={"POST": lambda w: {"assignee": str(w.values["member_user_id"])}},
+        changes={"POST": "sections"},
+    ),
+    "drafting.set_status": Access(
+        ORG, "draft", body={"POST": {"status": "ready_for_review"}}, changes={"POST": "sections"}
+    ),
+    "drafting.editor": Access(
+        ORG,
+        "view",
+        method_permissions={"POST": "draft"},
+        body={"POST": form(body="Matrix edited text.", base_revision=head(), choice="")},
+        changes={"POST": "revisions"},
+    ),
+    "drafting.conflict": Access(
+        ORG,
+        "draft",
+        params=in_section("section_id", revision_id="conflict_revision_id"),
+        body={
+            "POST": form(body="Matrix resolved text.", base_revision=head(), resolution="edited")
+        },
+        changes={"POST": "revisions"},
+    ),
+    "drafting.history": Access(ORG, "view"),
+    "drafting.restore": Access(
+        ORG,
+        "draft",
+        params=in_section("section_id", revision_id="first_revision_id"),
+        changes={"POST": "revisions"},
+    ),
+    "drafting.add_comment": Access(
+        ORG,
+        "comment",
+        body={"POST": {"comment": "Matrix new comment.", "quote": ""}},
+        changes={"POST": "comments"},
+    ),
+    "drafting.reply_to_comment": Access(
+        ORG,
+        "comment",
+        params=in_section("section_id", comment_id="comment_id"),
+        body={"POST": {"reply": "Matrix reply."}},
+        changes={"POST": "comments"},
+    ),
+    "drafting.resolve_comment": Access(
+        ORG,
+        "comment",
+        params=in_section("section_id", comment_id="comment_id"),
+        body={"POST": {"resolved": "yes"}},
+        changes={"POST": "comments"},
+    ),
+    "drafting.suggest": Access(
+        ORG,
+        "comment",
+        body={
+            "POST": form(
+                suggestion="Matrix suggested text.", note="Matrix note.", suggestion_base=head()
+            )
+        },
+        changes={"POST": "suggestions"},
+    ),
+    "drafting.accept_suggestion": Access(
+        DECIDE_SUGGESTION,
+        params=in_section("accept_section_id", suggestion_id="accept_suggestion_id"),
+        assignee="editor",  # an assignee who may draft decides
+        changes={"POST": "suggestions"},
+    ),
+    "drafting.reject_suggestion": Access(
+        DECIDE_SUGGESTION,
+        params=in_section("reject_section_id", suggestion_id="reject_suggestion_id"),
+        assignee="member",  # an assignee who may not draft does not
+        changes={"POST": "suggestions"},
+    ),
     # JSON API v1
     "api.openapi": Access(API_PUBLIC),
     "api.me": Access(API),
@@ -163,9 +338,46 @@ POLICY: dict[str, Access] = {
         API_ORG, "invite", body={"POST": {"email": "api-invite@example.org", "role": "member"}}
     ),
     "api.accept_invitation": Access(API_INVITATION_ACCEPT, params=INVITATION_B, phase=ACCEPT),
+    # JSON API v1: consultations and drafting
+    "api.list_consultations": Access(API),  # the built-in ones and the caller's organisations'
+    "api.preview": Access(API, body={"POST": {"body": "# x"}}),
+    "api.create_response": Access(
+        API_ORG,
+        "draft",
+        body={"POST": {"consultation": BUILTIN, "title": "Matrix"}},
+        changes={"POST": "responses"},
+    ),
+    "api.list_responses": Access(API_ORG, "view"),
+    "api.get_response": Access(API_ORG, "view"),
+    "api.response_html": Access(API_ORG, "view"),
+    "api.list_revisions": Access(API_ORG, "view"),
+    "api.get_revision": Access(API_ORG, "view", params={"revision_id": "first_revision_id"}),
+    "api.diff_revision": Access(API_ORG, "view", params={"revision_id": "first_revision_id"}),
+    "api.section_presence": Access(
+        API_ORG, "view", body={"POST": {"editing": True}}, changes={"POST": "presence"}
+    ),
+    # The world has the caller present on the section, so that leaving removes a row.
+    "api.leave_section": Access(API_ORG, "view", changes={"DELETE": "presence"}),
+    "api.save_section": Access(
+        API_ORG,
+        "draft",
+        body={"PUT": lambda w: {"body": "Matrix API text.", "base_revision": w.head()}},
+        changes={"PUT": "revisions"},
+    ),
+    "api.restore_revision": Access(
+        API_ORG,
+        "draft",
+        body={"POST": lambda w: {"revision": w.values["first_revision_id"]}},
+        changes={"POST": "revisions"},
+    ),
 }
 
-DEFAULT_PARAMS = {"slug": "slug"}
+DEFAULT_PARAMS = {
+    "slug": "slug",
+    "consultation_slug": "consultation_slug",
+    "response_id": "response_id",
+    "section_id": "section_id",  # the section with text, a conflict, a comment
+}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 IDENTITIES = ("anonymous", "member", "editor", "coordinator", "owner", "outsider", "invitee")
 API_KINDS = {API_PUBLIC, API, API_ORG, API_INVITATION_ACCEPT}
@@ -180,7 +392,9 @@ NOT_FOUND = "404"
 REFUSED = "3xx, nothing joined"
 
 
-def expected_outcome(access: Access, identity: str, app, role: str | None = None) -> str:
+def expected_outcome(
+    access: Access, identity: str, app, role: str | None = None, method: str = "GET"
+) -> str:
     """What `identity` should get; `role` is their role in the team's organisation (the
     invitee has one once they have accepted)."""
     kind = access.kind
@@ -196,8 +410,16 @@ def expected_outcome(access: Access, identity: str, app, role: str | None = None
     if kind in (ORG, API_ORG):
         if role is None:
             return NOT_FOUND
-        allowed_roles, _ = PERMISSIONS[access.permission]
+        permission = access.method_permissions.get(method, access.permission)
+        allowed_roles, _ = PERMISSIONS[permission]
         return OK if role in allowed_roles else FORBIDDEN
+    if kind == DECIDE_SUGGESTION:
+        if role is None:
+            return NOT_FOUND
+        drafters, _ = PERMISSIONS["draft"]
+        if role in SUGGESTION_DECIDERS or (role == access.assignee and role in drafters):
+            return OK
+        return FORBIDDEN
     if kind == OWN:
         return OK if identity == "owner" else NOT_FOUND
     if kind == INVITATION_ACCEPT:
@@ -219,10 +441,17 @@ class World:
     values: dict[str, Any]
     secrets: list[str]  # names that someone outside the organisation must never see
 
+    def head(self, key: str = "section_id") -> int | None:
+        """The current head revision of a section of the world, from the database."""
+        return db.session.scalar(
+            select(Section.head_revision_id).where(Section.id == self.values[key])
+        )
+
 
 def build_world(app, team, identity: str) -> World:
     """Objects for the path parameters: victims for role changes and removals, two pending
-    invitations (A, managed by id; B, to the invitee, used by its link) and a spare token."""
+    invitations (A, managed by id; B, to the invitee, used by its link), a spare token, and
+    the organisation's consultation and response (build_drafts)."""
     organisation = team.organisation
     # A name no template uses as an example, so that finding it in a page means a leak.
     organisation.name = "Northtown Residents Matrix Org"
@@ -240,9 +469,12 @@ def build_world(app, team, identity: str) -> World:
         "invitee": invitee,
     }
     user = users.get(identity)
-    secrets = [organisation.name] + [
-        person.name for person in (*[team.user(r) for r in ROLES], role_victim, removal_victim)
-    ]
+    drafts, draft_secrets = build_drafts(team, owner, user)
+    secrets = (
+        [organisation.name]
+        + [person.name for person in (*[team.user(r) for r in ROLES], role_victim, removal_victim)]
+        + draft_secrets
+    )
     return World(
         identity=identity,
         user_name=user.name if user else "Nobody",
@@ -257,29 +489,124 @@ def build_world(app, team, identity: str) -> World:
             "invitation_b_token": token_b,
             "owner_spare_token_id": spare_token.id,
             "bogus_link_token": "not-a-real-link-token",
+            **drafts,
         },
         secrets=secrets,
     )
 
 
-def snapshot() -> dict[str, list]:
-    """The rows that a refused request must not change (volatile timestamps left out)."""
-    queries = {
-        "organisations": "SELECT id, slug, name FROM organisations",
-        "memberships": "SELECT id, organisation_id, user_id, role FROM memberships",
-        "invitations": "SELECT id, organisation_id, email, role, token_hash, expires_at, "
-        "accepted_at, declined_at, revoked_at FROM invitations",
-        "users": "SELECT id, email, name, password_hash, email_confirmed_at, "
-        "current_organisation_id FROM users",
-        "api_tokens": "SELECT id, user_id, revoked_at FROM api_tokens",
-        "email_links": "SELECT id, used_at FROM email_links",
-        "outbox_messages": "SELECT id FROM outbox_messages",
-        "audit_events": "SELECT id, action FROM audit_events",
+def _save(section: Section, author, body: str, base_id: int | None):
+    outcome = drafting.save_section(author, section, body, None, base_id)
+    assert outcome.revision is not None
+    return outcome
+
+
+def build_drafts(team, owner, user) -> tuple[dict[str, Any], list[str]]:
+    """The organisation's own consultation, and a response with a section for each kind of
+    change: the text section (two revisions, a conflict revision made from the first, a
+    comment, and `user` present on it), a custom annex to rename and move, one to remove, one
+    already removed to reinstate, and two open suggestions, on the recommendations (assigned
+    to the editor) and on an annex assigned to the member. Returns (World values, secrets)."""
+    consultation = create_consultation(
+        owner,
+        "Matrix consultation",
+        "Matrix Publisher",
+        None,
+        parse_numbered_list("1. Matrix question? (scale)"),
+    )
+    builtin = db.session.scalar(select(Consultation).where(Consultation.slug == BUILTIN))
+    response = drafting.create_response(owner, builtin, "Matrix Response Title")
+    by_kind = {s.kind: s for s in response.sections if s.kind != "question"}
+    text_section, about = by_kind["summary"], by_kind["about"]
+
+    first = _save(text_section, team.editor, "Matrix summary first draft.", None).revision
+    second = _save(text_section, team.coordinator, "Matrix summary second draft.", first.id)
+    clash = drafting.save_section(
+        team.editor, text_section, "Matrix summary clashing draft.", None, first.id
+    )
+    assert clash.conflict is not None and second.revision.id == text_section.head_revision_id
+    comment = drafting.add_comment(team.member, text_section, "Matrix comment on the summary.")
+    if user is not None:  # the outsider too: a refused DELETE must leave the row alone
+        drafting.heartbeat(user, text_section, False)
+
+    annex = drafting.add_section(team.owner, response, "Matrix annex")
+    removable = drafting.add_section(team.owner, response, "Matrix removable annex")
+    removed = drafting.add_section(team.owner, response, "Matrix removed annex")
+    drafting.remove_section(team.owner, removed)
+
+    accept_section = by_kind["recommendations"]
+    drafting.assign_section(team.owner, accept_section, team.editor)
+    base = _save(accept_section, team.editor, "Matrix recommendations.", None).revision
+    to_accept = drafting.suggest(team.member, accept_section, "Matrix better.", base.id)
+    reject_section = drafting.add_section(team.owner, response, "Matrix annex to reject")
+    drafting.assign_section(team.owner, reject_section, team.member)
+    base = _save(reject_section, team.editor, "Matrix annex text.", None).revision
+    to_reject = drafting.suggest(team.member, reject_section, "Matrix worse.", base.id)
+    db.session.commit()
+
+    values = {
+        "consultation_slug": consultation.slug,
+        "response_id": response.id,
+        "section_id": text_section.id,
+        "first_revision_id": first.id,
+        "conflict_revision_id": clash.revision.id,
+        "comment_id": comment.id,
+        "about_id": about.id,
+        "annex_id": annex.id,
+        "removable_id": removable.id,
+        "removed_id": removed.id,
+        "accept_section_id": accept_section.id,
+        "accept_suggestion_id": to_accept.id,
+        "reject_section_id": reject_section.id,
+        "reject_suggestion_id": to_reject.id,
+        "member_user_id": team.member.id,
     }
+    secrets = [
+        "Matrix consultation",
+        "Matrix question?",
+        "Matrix Response Title",
+        "Matrix summary",
+        "Matrix comment",
+        "Matrix annex",
+        "Matrix recommendations",
+    ]
+    return values, secrets
+
+
+# The rows that a refused request must not change (volatile timestamps left out).
+SNAPSHOT_QUERIES = {
+    "organisations": "SELECT id, slug, name FROM organisations",
+    "memberships": "SELECT id, organisation_id, user_id, role FROM memberships",
+    "invitations": "SELECT id, organisation_id, email, role, token_hash, expires_at, "
+    "accepted_at, declined_at, revoked_at FROM invitations",
+    "users": "SELECT id, email, name, password_hash, email_confirmed_at, "
+    "current_organisation_id FROM users",
+    "api_tokens": "SELECT id, user_id, revoked_at FROM api_tokens",
+    "email_links": "SELECT id, used_at FROM email_links",
+    "outbox_messages": "SELECT id FROM outbox_messages",
+    "audit_events": "SELECT id, action FROM audit_events",
+    "consultations": "SELECT id, slug, title, publisher, organisation_id FROM consultations",
+    "questions": "SELECT id, consultation_id, number, text, kind FROM questions",
+    "responses": "SELECT id, organisation_id, consultation_id, title, profile, status, "
+    "updated_at FROM responses",
+    "sections": "SELECT id, response_id, kind, title, position, assignee_id, status, "
+    "head_revision_id, word_count, lock_version, removed_at, updated_at FROM sections",
+    "revisions": "SELECT id, section_id, number, kind, parent_id, author_id, body, choice "
+    "FROM revisions",
+    "comments": "SELECT id, section_id, parent_id, author_id, body, quote, resolved_at, "
+    "resolved_by_id FROM comments",
+    "suggestions": "SELECT id, section_id, base_revision_id, body, note, status, decided_by_id, "
+    "result_revision_id FROM suggestions",
+    "presence": "SELECT id, section_id, user_id, editing FROM presence",
+}
+
+
+def snapshot(tables: tuple[str, ...] | None = None) -> dict[str, list]:
+    """The rows of these tables (all of SNAPSHOT_QUERIES by default), in one connection."""
     with db.engine.connect() as connection:
         return {
-            name: sorted(tuple(row) for row in connection.execute(text(sql)))
-            for name, sql in queries.items()
+            name: sorted(tuple(row) for row in connection.execute(text(SNAPSHOT_QUERIES[name])))
+            for name in tables or SNAPSHOT_QUERIES
         }
 
 
@@ -359,8 +686,9 @@ def test_every_route_is_classified(app):
     for endpoint, access in POLICY.items():
         if access.kind in (ORG, API_ORG):
             assert access.permission in PERMISSIONS, (endpoint, access.permission)
+            assert set(access.method_permissions.values()) <= set(PERMISSIONS), endpoint
         else:
-            assert access.permission is None, endpoint
+            assert access.permission is None and not access.method_permissions, endpoint
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)
@@ -381,8 +709,10 @@ def test_access_matrix(app, team, api_token, identity):
         role = identity if identity in ROLES else None
         if identity == "invitee":  # from the moment they accept
             role = role_of(team.organisation, user)
-        outcome = expected_outcome(access, identity, app, role)
-        before = snapshot() if outcome != OK else None
+        outcome = expected_outcome(access, identity, app, role, method)
+        must_change = access.changes.get(method) if outcome == OK else None
+        tables = None if outcome != OK else (must_change,) if must_change else ()
+        before = snapshot(tables) if tables != () else None
         response = send(client, method, url, access, world, headers)
         tried += 1
         where = f"{identity:<11} {method:<6} {url} ({endpoint})"
@@ -390,11 +720,19 @@ def test_access_matrix(app, team, api_token, identity):
         if problem:
             failures.append(f"{where}: {problem}; policy: {outcome}")
         if before is not None:
-            after = snapshot()
+            after = snapshot(tuple(before))
             changed = [table for table in before if before[table] != after[table]]
-            if changed:
+            if outcome != OK and changed:
                 failures.append(f"{where}: refused ({response.status_code}) but changed {changed}")
-        if outside and access.kind not in TOKEN_KINDS:
+            if must_change and not changed and not problem:
+                failures.append(
+                    f"{where}: allowed ({response.status_code}) but changed nothing in "
+                    f"{must_change}"
+                )
+        # Someone with no place in the organisation (the invitee, until they accept) sees
+        # nothing of it either where it is not found.
+        unknown = role is None and outcome == NOT_FOUND
+        if (outside or unknown) and access.kind not in TOKEN_KINDS:
             page = response.get_data(as_text=True)
             leaked = [secret for secret in world.secrets if secret in page]
             if leaked:
@@ -412,10 +750,22 @@ def test_the_matrix_reaches_every_permission_and_outcome(app):
     """Guards the matrix itself: every permission the organisation routes use, and each
     outcome, is exercised by some (identity, route)."""
     outcomes = {
-        expected_outcome(POLICY[endpoint], identity, app)
-        for *_, endpoint, _access in requests_to_make(app)
+        expected_outcome(access, identity, app, method=method)
+        for _phase, _rule, method, _endpoint, access in requests_to_make(app)
         for identity in IDENTITIES
     }
     assert {OK, TO_LOGIN, UNAUTHORISED, FORBIDDEN, NOT_FOUND, REFUSED} <= outcomes
-    used = {access.permission for access in POLICY.values() if access.permission}
-    assert {"view", "invite", "manage_members", "rename"} <= used
+    used = {access.permission for access in POLICY.values() if access.permission} | {
+        permission
+        for access in POLICY.values()
+        for permission in access.method_permissions.values()
+    }
+    assert {"view", "invite", "manage_members", "rename", "draft", "comment", "freeze"} <= used
+    # Both ways of deciding a suggestion: as owner/coordinator, and as the section's assignee
+    # (allowed if their role may draft, refused otherwise).
+    deciding = [a for a in POLICY.values() if a.kind == DECIDE_SUGGESTION]
+    assert {a.assignee for a in deciding} >= {"editor", "member"}
+    for access in POLICY.values():
+        assert set(access.changes) <= set(METHODS) and set(access.changes.values()) <= set(
+            SNAPSHOT_QUERIES
+        )

@@ -10,6 +10,8 @@ from consult.accounts.models import User
 from consult.accounts.services import user_for_api_token
 from consult.errors import json_error
 from consult.extensions import csrf, db
+from consult.net import client_ip
+from consult.tokens import hash_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -49,6 +51,17 @@ def authenticate():
                 )
         g.api_user = current_user._get_current_object()
     return None
+
+
+def api_caller_key() -> str:
+    """Rate-limit key for the API: the token or the logged-in person, so that colleagues
+    autosaving behind one office address do not share one allowance."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + hash_token(token.strip())[:32]
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "ip:" + client_ip()
 
 
 def api_user() -> User | None:

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from consult.consultations.models import QUESTION_KINDS
+from consult.consultations.profiles import PROFILES
+from consult.drafting.models import REVISION_KINDS, SECTION_KINDS, SECTION_STATUSES
+from consult.drafting.services import MAX_BODY_LENGTH
 from consult.organisations.permissions import ROLES
 
 
@@ -79,6 +83,17 @@ def _path_param(name: str, description: str, schema: dict | None = None) -> dict
 
 SLUG = _path_param("slug", "The organisation's slug")
 TOKEN = _path_param("token", "The invitation token from the e-mailed link")
+RESPONSE_ID = _path_param("response_id", "The response's id", {"type": "integer"})
+SECTION_ID = _path_param(
+    "section_id", "The section's id (a section of that response)", {"type": "integer"}
+)
+REVISION_ID = _path_param("revision_id", "The revision's id", {"type": "integer"})
+SECTION_PARAMS = [RESPONSE_ID, SECTION_ID]
+
+_NULLABLE_INT = {"type": ["integer", "null"]}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_TIME = {"type": "string", "format": "date-time"}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 
 SCHEMAS: dict[str, dict] = {
     "Error": {
@@ -93,7 +108,16 @@ SCHEMAS: dict[str, dict] = {
                     "message": {"type": "string"},
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}},
                 },
-            }
+            },
+            "conflict": {
+                **_ref("EditConflict"),
+                "description": "Only with code edit_conflict (a 409 from saving a section)",
+            },
+            "resolve_url": {
+                "type": "string",
+                "description": "Only with code edit_conflict: the page where a person "
+                "compares both texts and resolves the conflict (same as conflict.resolve_url)",
+            },
         },
     },
     "OrganisationMembership": {
@@ -168,6 +192,323 @@ SCHEMAS: dict[str, dict] = {
         },
     },
 }
+
+SCHEMAS.update(
+    {
+        "Question": {
+            "type": "object",
+            "required": ["number", "text", "kind", "options", "word_limit"],
+            "properties": {
+                "number": {"type": "integer", "minimum": 1},
+                "text": {"type": "string"},
+                "kind": {"type": "string", "enum": list(QUESTION_KINDS)},
+                "options": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The closed answers of a scale question; empty for open ones",
+                },
+                "word_limit": {**_NULLABLE_INT, "minimum": 1},
+            },
+        },
+        "Consultation": {
+            "type": "object",
+            "required": [
+                "id", "slug", "title", "publisher", "closes_at", "questions", "organisation"
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "slug": {"type": "string"},
+                "title": {"type": "string"},
+                "publisher": {"type": "string"},
+                "description": {"type": "string"},
+                "opens_at": _NULLABLE_TIME,
+                "closes_at": _NULLABLE_TIME,
+                "organisation": {
+                    **_NULLABLE_STRING,
+                    "description": "The slug of the organisation that added it; null if built in",
+                },
+                "questions": {"type": "array", "items": _ref("Question")},
+            },
+        },
+        "Section": {
+            "type": "object",
+            "required": [
+                "id", "kind", "number", "title", "body", "choice", "head_revision",
+                "word_count", "status", "assignee", "position", "updated_at",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "kind": {"type": "string", "enum": list(SECTION_KINDS)},
+                "number": {**_NULLABLE_INT, "description": "The question number, for questions"},
+                "title": {"type": "string"},
+                "body": {"type": "string", "description": "Markdown: the head revision's text"},
+                "choice": {
+                    **_NULLABLE_STRING,
+                    "description": "The closed answer of a scale question",
+                },
+                "head_revision": {
+                    **_NULLABLE_INT,
+                    "description": "Send it back as base_revision when saving",
+                },
+                "word_count": {"type": "integer", "minimum": 0},
+                "status": {"type": "string", "enum": list(SECTION_STATUSES)},
+                "assignee": {
+                    "oneOf": [
+                        {"type": "null"},
+                        {
+                            "type": "object",
+                            "required": ["id", "name"],
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "name": {"type": "string"},
+                            },
+                        },
+                    ]
+                },
+                "position": {"type": "integer", "minimum": 0},
+                "updated_at": _TIME,
+                "question": {"oneOf": [{"type": "null"}, _ref("Question")]},
+            },
+        },
+        "Response": {
+            "type": "object",
+            "required": [
+                "id", "title", "organisation", "consultation", "status", "sections",
+                "word_count", "profile", "word_limit",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "organisation": {"type": "string", "description": "The organisation's slug"},
+                "consultation": {"type": "string", "description": "The consultation's slug"},
+                "status": {"type": "string"},
+                "profile": {"type": "string", "enum": list(PROFILES)},
+                "word_limit": {
+                    **_NULLABLE_INT,
+                    "description": "The submission profile's limit for the whole response",
+                },
+                "word_count": {"type": "integer", "minimum": 0},
+                "created_at": _TIME,
+                "updated_at": _TIME,
+                "sections": {
+                    "type": "array",
+                    "items": _ref("Section"),
+                    "description": "In order; removed sections are left out",
+                },
+            },
+        },
+        "ResponseSummary": {
+            "type": "object",
+            "required": ["id", "title", "consultation", "status", "word_count"],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "consultation": {"type": "string", "description": "The consultation's slug"},
+                "status": {"type": "string"},
+                "profile": {"type": "string", "enum": list(PROFILES)},
+                "word_count": {"type": "integer", "minimum": 0},
+                "word_limit": _NULLABLE_INT,
+                "updated_at": _TIME,
+            },
+        },
+        "Html": {
+            "type": "object",
+            "required": ["html"],
+            "properties": {
+                "html": {
+                    "type": "string",
+                    "description": "Sanitised HTML (an allow-list of tags and attributes; "
+                    "no scripts, event attributes, iframes or javascript: links)",
+                }
+            },
+        },
+        "SectionHead": {
+            "type": "object",
+            "required": ["head_revision", "body", "choice", "word_count", "revision_number"],
+            "properties": {
+                "head_revision": {
+                    **_NULLABLE_INT,
+                    "description": "The new head: send it as base_revision next time "
+                    "(null only when an empty section was saved empty)",
+                },
+                "body": {"type": "string", "description": "The head's text"},
+                "choice": _NULLABLE_STRING,
+                "word_count": {"type": "integer", "minimum": 0},
+                "revision_number": {
+                    **_NULLABLE_INT,
+                    "description": "The head revision's number within the section",
+                },
+                "kind": {"type": ["string", "null"], "enum": [*REVISION_KINDS, None]},
+                "updated_at": _TIME,
+            },
+        },
+        "SavedSection": {
+            "allOf": [
+                _ref("SectionHead"),
+                {
+                    "type": "object",
+                    "required": ["merged"],
+                    "properties": {
+                        "merged": {
+                            "type": "boolean",
+                            "description": "True when someone else had saved since "
+                            "base_revision and both changes were merged: body is the merged "
+                            "text, show it",
+                        },
+                        "unchanged": {
+                            "type": "boolean",
+                            "description": "True when the save changed nothing (no new revision)",
+                        },
+                    },
+                },
+            ]
+        },
+        "RestoredSection": {
+            "allOf": [
+                _ref("SectionHead"),
+                {
+                    "type": "object",
+                    "required": ["kind", "restored_from"],
+                    "properties": {
+                        "kind": {"const": "restore"},
+                        "restored_from": {
+                            "type": "integer",
+                            "description": "The revision whose text was restored",
+                        },
+                    },
+                },
+            ]
+        },
+        "EditConflict": {
+            "type": "object",
+            "required": [
+                "base_revision", "their_revision", "your_revision", "base", "theirs", "yours",
+                "resolve_url",
+            ],
+            "properties": {
+                "base_revision": {
+                    **_NULLABLE_INT,
+                    "description": "The revision your text started from",
+                },
+                "their_revision": {
+                    **_NULLABLE_INT,
+                    "description": "The head: what others saved since. To resolve, save again "
+                    "with base_revision = their_revision",
+                },
+                "your_revision": {
+                    "type": "integer",
+                    "description": "Your text, already saved as a revision of kind conflict "
+                    "(not the head): nothing is lost",
+                },
+                "base": {"type": "string"},
+                "theirs": {"type": "string"},
+                "yours": {"type": "string"},
+                "base_choice": _NULLABLE_STRING,
+                "their_choice": _NULLABLE_STRING,
+                "your_choice": _NULLABLE_STRING,
+                "resolve_url": {
+                    "type": "string",
+                    "description": "The conflict screen for a person (HTML, same site)",
+                },
+            },
+        },
+        "RevisionSummary": {
+            "type": "object",
+            "required": ["id", "number", "kind", "author", "created_at", "word_count", "parent"],
+            "properties": {
+                "id": {"type": "integer"},
+                "number": {"type": "integer", "minimum": 1},
+                "kind": {"type": "string", "enum": list(REVISION_KINDS)},
+                "author": {
+                    "type": "string",
+                    "description": 'The author\'s name, or "Former member" once erased',
+                },
+                "created_at": _TIME,
+                "word_count": {"type": "integer", "minimum": 0},
+                "parent": {
+                    **_NULLABLE_INT,
+                    "description": "The revision it was made from (a conflict: its base)",
+                },
+            },
+        },
+        "Revision": {
+            "allOf": [
+                _ref("RevisionSummary"),
+                {
+                    "type": "object",
+                    "required": ["section", "response", "body", "choice"],
+                    "properties": {
+                        "section": {"type": "integer"},
+                        "response": {"type": "integer"},
+                        "title": {
+                            **_NULLABLE_STRING,
+                            "description": "The section's title when it was saved",
+                        },
+                        "body": {"type": "string"},
+                        "choice": _NULLABLE_STRING,
+                    },
+                },
+            ]
+        },
+        "RevisionDiff": {
+            "type": "object",
+            "required": ["diff", "ops", "from", "to"],
+            "properties": {
+                "from": {
+                    **_NULLABLE_INT,
+                    "description": "The older revision (null: the empty text)",
+                },
+                "to": {"type": "integer"},
+                "diff": {"type": "string", "description": "A unified diff, line by line"},
+                "ops": {
+                    "type": "array",
+                    "description": "Word by word: the old text is the equal and delete parts, "
+                    "the new one the equal and insert parts",
+                    "items": {
+                        "type": "object",
+                        "required": ["op", "text"],
+                        "properties": {
+                            "op": {"type": "string", "enum": ["equal", "delete", "insert"]},
+                            "text": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+        "Preview": {
+            "type": "object",
+            "required": ["html", "word_count"],
+            "properties": {
+                "html": {"type": "string", "description": "Sanitised HTML"},
+                "word_count": {"type": "integer", "minimum": 0},
+            },
+        },
+        "Presence": {
+            "type": "object",
+            "required": ["others", "head_revision", "updated_at"],
+            "properties": {
+                "others": {
+                    "type": "array",
+                    "description": "Others who had the section open in the last 45 seconds",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "editing"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "editing": {"type": "boolean"},
+                        },
+                    },
+                },
+                "head_revision": {
+                    **_NULLABLE_INT,
+                    "description": "The section's head now: if it is not the one the editor "
+                    "loaded, the section changed since",
+                },
+                "updated_at": _TIME,
+            },
+        },
+    }
+)  # fmt: skip
 
 PATHS: dict[str, dict] = {
     "/healthz": {
@@ -270,9 +611,260 @@ PATHS: dict[str, dict] = {
 }
 
 
+_NOT_VISIBLE = (
+    "No such response (section, revision), or it belongs to an organisation the "
+    "caller is not a member of"
+)
+_NOT_EDITOR = "The caller's role cannot draft (members read and comment)"
+_MARKDOWN_BODY = {
+    "type": "string",
+    "maxLength": MAX_BODY_LENGTH,
+    "description": "Markdown (CommonMark with tables, strikethrough and footnotes)",
+}
+
+PATHS.update(
+    {
+        "/api/v1/consultations": {
+            "get": _operation(
+                "list_consultations",
+                "The built-in consultations and the caller's organisations' own (open ones first, "
+                "soonest closing first, for each organisation in turn)",
+                {"200": _json({"type": "array", "items": _ref("Consultation")}, "OK")},
+                tag="Consultations",
+            )
+        },
+        "/api/v1/organisations/{slug}/responses": {
+            "get": _operation(
+                "list_responses",
+                "The organisation's responses, most recently changed first",
+                {
+                    "200": _json({"type": "array", "items": _ref("ResponseSummary")}, "OK"),
+                    "404": _error("No such organisation, or the caller is not a member"),
+                },
+                tag="Drafting",
+                parameters=[SLUG],
+            ),
+            "post": _operation(
+                "create_response",
+                "Start a response to a consultation (editor or above): a section for the "
+                "summary, about us, each question and recommendations",
+                {
+                    "201": _json(_ref("Response"), "Created (Location: the response)"),
+                    "403": _error(_NOT_EDITOR),
+                    "404": _error("No such organisation, or the caller is not a member"),
+                    "422": _error(
+                        "Invalid fields, an unknown consultation (or another organisation's) "
+                        "or an unknown submission profile (see error.fields)"
+                    ),
+                },
+                body={
+                    "type": "object",
+                    "required": ["consultation"],
+                    "properties": {
+                        "consultation": {
+                            "type": "string",
+                            "maxLength": 100,
+                            "description": "The consultation's slug",
+                        },
+                        "title": {
+                            "type": "string",
+                            "maxLength": 200,
+                            "description": 'Default: "Response to <consultation title>"',
+                        },
+                        "profile": {
+                            "type": "string",
+                            "enum": list(PROFILES),
+                            "default": "home-office",
+                            "description": "The submission profile",
+                        },
+                    },
+                },
+                tag="Drafting",
+                parameters=[SLUG],
+            ),
+        },
+        "/api/v1/responses/{response_id}": {
+            "get": _operation(
+                "get_response",
+                "A response with its sections in order (removed sections left out)",
+                {"200": _json(_ref("Response"), "OK"), "404": _error(_NOT_VISIBLE)},
+                tag="Drafting",
+                parameters=[RESPONSE_ID],
+            )
+        },
+        "/api/v1/responses/{response_id}/html": {
+            "get": _operation(
+                "response_html",
+                "The whole response rendered to sanitised HTML, safe to embed",
+                {"200": _json(_ref("Html"), "OK"), "404": _error(_NOT_VISIBLE)},
+                tag="Drafting",
+                parameters=[RESPONSE_ID],
+            )
+        },
+        "/api/v1/responses/{response_id}/sections/{section_id}": {
+            "put": _operation(
+                "save_section",
+                "Save a section's text from the revision it started from (editor or above). "
+                "If others saved since, the changes are merged; if they overlap, the text is "
+                "kept as a conflict revision and both texts come back with a 409",
+                {
+                    "200": _json(_ref("SavedSection"), "Saved (merged: true if merged)"),
+                    "403": _error(_NOT_EDITOR),
+                    "404": _error(_NOT_VISIBLE),
+                    "409": _error(
+                        "code edit_conflict: the same part was changed by someone else; "
+                        "`conflict` holds both texts and `your_revision`, already saved"
+                    ),
+                    "413": _error(
+                        "The body is too large (more than a 200,000-character section can take)"
+                    ),
+                    "422": _error(
+                        "Invalid fields: text over 200,000 characters, a choice the question "
+                        "does not offer (or any choice outside scale questions), a base "
+                        "revision of another section, base_revision null although the section "
+                        "has text, or a removed section"
+                    ),
+                },
+                body={
+                    "type": "object",
+                    "required": ["body", "base_revision"],
+                    "properties": {
+                        "body": _MARKDOWN_BODY,
+                        "choice": {
+                            **_NULLABLE_STRING,
+                            "description": "Scale questions only: one of the question's options. "
+                            "Left out: the base revision's answer is kept; null: no answer",
+                        },
+                        "base_revision": {
+                            **_NULLABLE_INT,
+                            "description": "The head_revision the text was made from; null "
+                            "only while the section has no text yet",
+                        },
+                    },
+                },
+                tag="Drafting",
+                parameters=SECTION_PARAMS,
+            )
+        },
+        "/api/v1/responses/{response_id}/sections/{section_id}/restore": {
+            "post": _operation(
+                "restore_revision",
+                "Make an earlier revision's text the head again, as a new revision of kind "
+                "restore (editor or above)",
+                {
+                    "200": _json(_ref("RestoredSection"), "Restored"),
+                    "403": _error(_NOT_EDITOR),
+                    "404": _error(_NOT_VISIBLE),
+                    "422": _error("Not a revision of this section, or a removed section"),
+                },
+                body={
+                    "type": "object",
+                    "required": ["revision"],
+                    "properties": {"revision": {"type": "integer"}},
+                },
+                tag="Drafting",
+                parameters=SECTION_PARAMS,
+            )
+        },
+        "/api/v1/responses/{response_id}/sections/{section_id}/revisions": {
+            "get": _operation(
+                "list_revisions",
+                "A section's revisions, newest first (conflict revisions included)",
+                {
+                    "200": _json({"type": "array", "items": _ref("RevisionSummary")}, "OK"),
+                    "404": _error(_NOT_VISIBLE),
+                },
+                tag="Drafting",
+                parameters=SECTION_PARAMS,
+            )
+        },
+        "/api/v1/responses/{response_id}/sections/{section_id}/presence": {
+            "post": _operation(
+                "section_presence",
+                "Heartbeat from an editor that has the section open (any member): who else "
+                "has it open, and its head now",
+                {"200": _json(_ref("Presence"), "OK"), "404": _error(_NOT_VISIBLE)},
+                body={
+                    "type": "object",
+                    "properties": {"editing": {"type": "boolean", "default": False}},
+                },
+                tag="Drafting",
+                parameters=SECTION_PARAMS,
+            ),
+            "delete": _operation(
+                "leave_section",
+                "The caller closed the section",
+                {
+                    "204": {"description": "Left"},
+                    "404": _error(_NOT_VISIBLE),
+                },
+                changes_state=True,
+                tag="Drafting",
+                parameters=SECTION_PARAMS,
+            ),
+        },
+        "/api/v1/revisions/{revision_id}": {
+            "get": _operation(
+                "get_revision",
+                "One revision with its text",
+                {"200": _json(_ref("Revision"), "OK"), "404": _error(_NOT_VISIBLE)},
+                tag="Drafting",
+                parameters=[REVISION_ID],
+            )
+        },
+        "/api/v1/revisions/{revision_id}/diff": {
+            "get": _operation(
+                "diff_revision",
+                "What changed from `against` (or, without it, from the revision's parent) to "
+                "this revision: a unified diff and word-level operations",
+                {
+                    "200": _json(_ref("RevisionDiff"), "OK"),
+                    "404": _error(
+                        "Either revision is not visible to the caller, or `against` belongs "
+                        "to another response"
+                    ),
+                    "422": _error("`against` is not a revision id"),
+                },
+                tag="Drafting",
+                parameters=[
+                    REVISION_ID,
+                    {
+                        "name": "against",
+                        "in": "query",
+                        "required": False,
+                        "description": "The older revision, of the same response; default: "
+                        "the revision's parent (the empty text for a first revision)",
+                        "schema": {"type": "integer"},
+                    },
+                ],
+            )
+        },
+        "/api/v1/preview": {
+            "post": _operation(
+                "preview",
+                "Render Markdown as the pages and exports will (the editor's live preview)",
+                {"200": _json(_ref("Preview"), "OK")},
+                body={
+                    "type": "object",
+                    "required": ["body"],
+                    "properties": {"body": _MARKDOWN_BODY},
+                },
+                tag="Drafting",
+            )
+        },
+    }
+)
+
+
 TAGS = [
     {"name": "Health", "description": "Is the service up; this document"},
     {"name": "Accounts and organisations", "description": "The caller, organisations, invitations"},
+    {"name": "Consultations", "description": "What can be answered: consultations and questions"},
+    {
+        "name": "Drafting",
+        "description": "Responses, sections, saving with merge and conflicts, history, "
+        "restore, preview and presence",
+    },
 ]
 
 

@@ -62,6 +62,51 @@ def _encodable(value: str) -> bool:
     return True
 
 
+def markdown_field(data: dict, name: str, *, max_length: int) -> str:
+    """Markdown text such as a section's body: a string, possibly empty, kept exactly as sent
+    (newlines, tabs and leading spaces mean something in Markdown)."""
+    value = data.get(name)
+    if value is None:
+        raise InvalidBody(422, "Some fields are missing.", {name: "This field is required."})
+    if not isinstance(value, str):
+        raise InvalidBody(422, "Some fields have the wrong type.", {name: "Must be a string."})
+    if len(value) > max_length:
+        raise InvalidBody(
+            422, "Some fields are too long.", {name: f"At most {max_length:,} characters."}
+        )
+    if not _encodable(value):
+        raise InvalidBody(422, "Some fields are not valid text.", {name: "Not valid Unicode."})
+    return value
+
+
+# Every id is a PostgreSQL INTEGER; a larger number cannot name anything (and SQLite would
+# overflow converting it), so it is refused before it reaches the database.
+MAX_ID = 2**31 - 1
+
+
+def id_field(data: dict, name: str, *, required: bool = True, nullable: bool = False) -> int | None:
+    """An object id sent in the body: a positive whole number (or null, if `nullable`)."""
+    if name not in data:
+        if required:
+            raise InvalidBody(422, "Some fields are missing.", {name: "This field is required."})
+        return None
+    value = data[name]
+    if value is None:
+        if nullable:
+            return None
+        raise InvalidBody(422, "Some fields are missing.", {name: "This field is required."})
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
+        raise InvalidBody(422, "Some fields are not valid.", {name: "Must be an id (a number)."})
+    return value
+
+
+def bool_field(data: dict, name: str, default: bool) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise InvalidBody(422, "Some fields have the wrong type.", {name: "Must be true or false."})
+    return value
+
+
 def email_field(data: dict, name: str = "email") -> str:
     value = text_field(data, name, max_length=254)
     assert value is not None

@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import select
 
-from consult.api.auth import api_user, authenticate
+from consult.api.auth import api_caller_key, api_user, authenticate
 from consult.api.openapi import openapi_document
 from consult.api.schemas import InvalidBody, choice_field, email_field, json_body, text_field
 from consult.errors import json_error
@@ -19,7 +19,9 @@ from consult.timeutil import isoformat
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)  # api.auth.authenticate applies CSRF to cookie-session requests itself
-limiter.limit("300 per minute")(blueprint)
+limiter.limit("300 per minute", key_func=api_caller_key)(blueprint)
+# A ceiling per client address as well, so that made-up tokens cannot dodge the limit.
+limiter.limit("1200 per minute")(blueprint)
 
 # JSON bodies are small: the largest is one section of a response. Refusing big bodies before
 # reading them keeps a client from making the server parse megabytes (config: API_MAX_BODY_BYTES).
@@ -34,9 +36,29 @@ def _authenticate():
     return authenticate()
 
 
+def allow_large_body(config_key: str, default: int):
+    """Let one endpoint take bodies up to `default` bytes (config: `config_key`) instead of
+    API_MAX_BODY_BYTES: a section's text can be far larger than any other JSON body."""
+
+    def decorate(view):
+        view.api_body_limit = (config_key, default)
+        return view
+
+    return decorate
+
+
+def _body_limit() -> int:
+    view = current_app.view_functions.get(request.endpoint or "")
+    override = getattr(view, "api_body_limit", None)
+    if override is not None:
+        config_key, default = override
+        return current_app.config.get(config_key, default)
+    return current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
+
+
 @blueprint.before_request
 def _limit_body_size():
-    limit = current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
+    limit = _body_limit()
     if request.content_length is not None and request.content_length > limit:
         abort(413, f"The body is too large: at most {limit // 1024} KiB.")
     request.max_content_length = limit  # also bounds bodies sent without a Content-Length

@@ -20,9 +20,15 @@ from consult.extensions import db
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed, slugify
+from consult.timeutil import utcnow
 
 MAX_QUESTIONS = 200
 MAX_QUESTION_LENGTH = 2000
+# Beyond these the database refuses the row (integer columns), so the parsers refuse first.
+MAX_QUESTION_NUMBER = 999
+MAX_WORD_LIMIT = 99_999
+MAX_TITLE_LENGTH = 300  # the columns' sizes
+MAX_PUBLISHER_LENGTH = 200
 
 
 class QuestionsError(ValueError):
@@ -38,7 +44,9 @@ class QuestionDraft:
 
 
 def visible_consultations(organisation: Organisation | None) -> list[Consultation]:
-    """Built-in consultations and the organisation's own, soonest closing first."""
+    """Built-in consultations and the organisation's own: open ones first, soonest closing
+    first (those without a closing date after them), then closed ones, most recently closed
+    first."""
     condition = Consultation.organisation_id.is_(None)
     if organisation is not None:
         condition = or_(condition, Consultation.organisation_id == organisation.id)
@@ -46,9 +54,19 @@ def visible_consultations(organisation: Organisation | None) -> list[Consultatio
         select(Consultation)
         .where(condition)
         .options(selectinload(Consultation.questions))
-        .order_by(Consultation.closes_at.desc().nulls_last(), Consultation.id)
+        .order_by(Consultation.id)
     )
-    return list(rows)
+    now = utcnow()
+
+    def order(consultation: Consultation) -> tuple:
+        closes_at = consultation.closes_at
+        if closes_at is None:
+            return (1, 0.0)
+        if closes_at >= now:
+            return (0, (closes_at - now).total_seconds())
+        return (2, (now - closes_at).total_seconds())
+
+    return sorted(rows, key=order)  # stable: ties stay in id order
 
 
 def find_visible(slug: str, organisation: Organisation | None) -> Consultation | None:
@@ -64,7 +82,12 @@ def find_visible(slug: str, organisation: Organisation | None) -> Consultation |
 
 # --- reading questions ----------------------------------------------------------------------
 
-_NUMBERED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})\s*[.):\-]?\s+(.*\S)\s*$", re.I)
+# "1. Text", "Q2) Text", "Question 3: Text", "4 Text", and "2.Text" (no space after the mark,
+# but not "1.5 million...", a continuation line that starts with a decimal number).
+_NUMBERED = re.compile(
+    r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})(?:\s*[.):\-]\s*(?=[^\d\s])|\s*[.):\-]?\s+)(.*\S)\s*$",
+    re.I,
+)
 _SCALE_MARK = re.compile(r"\s*\((scale|open)\)\s*$", re.I)
 _LIMIT_MARK = re.compile(r"\s*\[(\d{1,5})\s*words?\]\s*$", re.I)
 
@@ -75,65 +98,99 @@ def _draft(number: int, text: str, kind: str | None, word_limit: int | None) -> 
         raise QuestionsError(f"Question {number} has no text.")
     if len(text) > MAX_QUESTION_LENGTH:
         raise QuestionsError(f"Question {number} is longer than {MAX_QUESTION_LENGTH} characters.")
+    if "\x00" in text:
+        raise QuestionsError(f"Question {number} contains a NUL character; remove it.")
     kind = (kind or "open").strip().lower()
     if kind not in QUESTION_KINDS:
         raise QuestionsError(f"Question {number}: the kind must be 'scale' or 'open'.")
     if word_limit is not None and word_limit <= 0:
         raise QuestionsError(f"Question {number}: the word limit must be a positive number.")
+    if word_limit is not None and word_limit > MAX_WORD_LIMIT:
+        raise QuestionsError(
+            f"Question {number}: the word limit can be at most {MAX_WORD_LIMIT:,}."
+        )
     return QuestionDraft(number=number, text=text, kind=kind, word_limit=word_limit)
+
+
+def _marks(raw: str) -> tuple[str, str | None, int | None]:
+    """(text, kind, word limit) from a question's trailing marks, in either order:
+    "Text (scale) [300 words]" or "Text [300 words] (scale)"."""
+    kind: str | None = None
+    word_limit: int | None = None
+    while True:
+        limit = _LIMIT_MARK.search(raw)
+        if limit and word_limit is None:
+            word_limit = int(limit.group(1))
+            raw = raw[: limit.start()]
+            continue
+        mark = _SCALE_MARK.search(raw)
+        if mark and kind is None:
+            kind = mark.group(1)
+            raw = raw[: mark.start()]
+            continue
+        return raw, kind, word_limit
 
 
 def parse_numbered_list(text: str) -> list[QuestionDraft]:
     """Questions pasted as '1. Text (scale) [300 words]', one per line; a line that does not
-    start with a number continues the previous question."""
-    drafts: list[tuple[int, str]] = []
+    start with a number continues the previous question. The marks may end the question's
+    first line or its last."""
+    # [number, text, kind, word limit] per question
+    drafts: list[list] = []
     for line_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         match = _NUMBERED.match(line)
         if match:
-            drafts.append((int(match.group(1)), match.group(2)))
+            raw, kind, word_limit = _marks(match.group(2))
+            drafts.append([int(match.group(1)), raw.strip(), kind, word_limit])
         elif drafts:
-            number, previous = drafts[-1]
-            drafts[-1] = (number, previous + " " + line.strip())
+            raw, kind, word_limit = _marks(line.strip())
+            draft = drafts[-1]
+            draft[1] = f"{draft[1]} {raw.strip()}".strip()
+            draft[2] = kind or draft[2]
+            draft[3] = word_limit if word_limit is not None else draft[3]
         else:
             raise QuestionsError(
                 f"Line {line_number} does not start with a question number, like '1.'."
             )
-    questions = []
-    for number, raw in drafts:
-        word_limit = None
-        limit = _LIMIT_MARK.search(raw)
-        if limit:
-            word_limit = int(limit.group(1))
-            raw = raw[: limit.start()]
-        kind = None
-        mark = _SCALE_MARK.search(raw)
-        if mark:
-            kind = mark.group(1)
-            raw = raw[: mark.start()]
-        questions.append(_draft(number, raw, kind, word_limit))
+    questions = [_draft(number, raw, kind, limit) for number, raw, kind, limit in drafts]
     return _checked(questions)
 
 
 def _int_or_none(value, number: int) -> int | None:
-    if value in (None, ""):
+    """A word limit from CSV text or a JSON value. Booleans and fractions are refused rather
+    than read as 1 or rounded down."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise QuestionsError(f"Question {number}: the word limit must be a whole number.")
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise QuestionsError(f"Question {number}: the word limit must be a whole number.") from None
 
 
 def parse_csv(content: str) -> list[QuestionDraft]:
     """CSV with a header row: number, text, kind (optional), word_limit (optional)."""
-    reader = csv.DictReader(io.StringIO(content))
+    try:
+        return _parse_csv(content)
+    except csv.Error as error:  # e.g. a field longer than the csv module's limit
+        raise QuestionsError(f"The CSV could not be read: {error}.") from None
+
+
+def _parse_csv(content: str) -> list[QuestionDraft]:
+    reader = csv.DictReader(io.StringIO(content.removeprefix("\ufeff")))  # Excel's BOM
     fields = {name.strip().lower() for name in (reader.fieldnames or []) if name}
     if not {"number", "text"} <= fields:
         raise QuestionsError("The CSV needs a header row with at least 'number' and 'text'.")
     questions = []
     for row_number, row in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
+        if not any(isinstance(v, str) and v.strip() for v in row.values()):
+            continue  # an empty row, as spreadsheets export them: ",,,"
         try:
             number = int(row["number"])
         except ValueError:
@@ -151,6 +208,8 @@ def parse_json(content: str) -> list[QuestionDraft]:
         raise QuestionsError(
             f"The JSON could not be read: {error.msg} (line {error.lineno})."
         ) from None
+    except RecursionError:
+        raise QuestionsError("The JSON could not be read: it is nested too deeply.") from None
     if isinstance(data, dict):
         data = data.get("questions")
     if not isinstance(data, list):
@@ -179,6 +238,8 @@ def _checked(questions: list[QuestionDraft]) -> list[QuestionDraft]:
     for question in questions:
         if question.number <= 0:
             raise QuestionsError("Question numbers start at 1.")
+        if question.number > MAX_QUESTION_NUMBER:
+            raise QuestionsError(f"Question numbers go up to {MAX_QUESTION_NUMBER}.")
         if question.number in seen:
             raise QuestionsError(f"Question {question.number} appears twice.")
         seen.add(question.number)
@@ -188,8 +249,16 @@ def _checked(questions: list[QuestionDraft]) -> list[QuestionDraft]:
 # --- creating consultations -----------------------------------------------------------------
 
 
+# Addresses under /o/<slug>/consultations/ that a consultation's slug must not take.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:80]
+    if base == "organisation" and "organisation" not in title.lower():
+        base = "consultation"  # slugify's fallback for a title with no Latin letters
+    if base in RESERVED_SLUGS:
+        base = f"{base}-consultation"
     slug, number = base, 2
     while db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)):
         slug = f"{base}-{number}"
@@ -208,10 +277,20 @@ def create_consultation(
     """An organisation's own consultation (owners and coordinators)."""
     if not can(membership, "freeze"):
         raise NotAllowed("Only owners and coordinators can add consultations.")
+    title = " ".join(title.split())
+    publisher = " ".join(publisher.split())
+    if not title:
+        raise QuestionsError("Give the consultation a title.")
+    if len(title) > MAX_TITLE_LENGTH or len(publisher) > MAX_PUBLISHER_LENGTH:
+        raise QuestionsError(
+            f"Use at most {MAX_TITLE_LENGTH} characters for the title and "
+            f"{MAX_PUBLISHER_LENGTH} for the publisher."
+        )
+    questions = _checked(list(questions))
     consultation = Consultation(
         slug=_unique_slug(title),
-        title=title.strip(),
-        publisher=publisher.strip(),
+        title=title,
+        publisher=publisher,
         description=description.strip(),
         closes_at=closes_at,
         organisation_id=membership.organisation_id,

@@ -6,32 +6,53 @@ import difflib
 import re
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+# Beyond this many pairs (of lines, or of words in one changed passage), let difflib skip very
+# common items (its "autojunk" heuristic): the diff stays correct, and a 200,000-character
+# section rewritten end to end, or made of thousands of identical lines, takes milliseconds
+# rather than minutes.
+_EXACT_LIMIT = 250_000
 
 
 def word_ops(old: str, new: str) -> list[dict[str, str]]:
     """[{"op": "equal"|"delete"|"insert", "text"}...]: what changed, word by word.
-    Consecutive operations of the same kind are joined so the list stays short."""
-    before = _TOKENS.findall(old or "")
-    after = _TOKENS.findall(new or "")
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    Consecutive operations of the same kind are joined so the list stays short.
+
+    Lines (paragraphs) are compared first, then words only inside the lines that changed, so
+    a small edit to a long section costs little."""
     ops: list[dict[str, str]] = []
 
-    def add(op: str, tokens: list[str]) -> None:
-        if not tokens:
+    def add(op: str, text: str) -> None:
+        if not text:
             return
-        text = "".join(tokens)
         if ops and ops[-1]["op"] == op:
             ops[-1]["text"] += text
         else:
             ops.append({"op": op, "text": text})
 
+    before = _LINES.findall(old or "")
+    after = _LINES.findall(new or "")
+    exact = len(before) * len(after) <= _EXACT_LIMIT  # see _EXACT_LIMIT
+    lines = difflib.SequenceMatcher(a=before, b=after, autojunk=not exact)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(before[i1:i2]))
+        else:
+            _word_ops("".join(before[i1:i2]), "".join(after[j1:j2]), add)
+    return ops
+
+
+def _word_ops(old: str, new: str, add) -> None:
+    before = _TOKENS.findall(old)
+    after = _TOKENS.findall(new)
+    exact = len(before) * len(after) <= _EXACT_LIMIT
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=not exact)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add("equal", before[i1:i2])
+            add("equal", "".join(before[i1:i2]))
         else:
-            add("delete", before[i1:i2])
-            add("insert", after[j1:j2])
-    return ops
+            add("delete", "".join(before[i1:i2]))
+            add("insert", "".join(after[j1:j2]))
 
 
 def unified(old: str, new: str, old_label: str, new_label: str) -> str:

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.audit.services import record
 from consult.consultations.models import Consultation
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.markdown import word_count
-from consult.drafting.merge import merge
+from consult.drafting.merge import merge, normalise_newlines
 from consult.drafting.models import (
     SECTION_STATUSES,
     Comment,
@@ -57,6 +59,10 @@ def create_response(
     profile = profile or DEFAULT_PROFILE
     if profile not in PROFILES:
         raise DraftingError("Choose one of the listed submission profiles.")
+    if consultation.organisation_id not in (None, membership.organisation_id):
+        # Another organisation's own consultation: callers look it up with find_visible, and
+        # this keeps the rule in one place should one forget.
+        raise DraftingError("That consultation is not open to this organisation.")
     response = Response(
         organisation_id=membership.organisation_id,
         consultation=consultation,
@@ -132,6 +138,23 @@ def removed_sections(response: Response) -> list[Section]:
 
 def total_words(sections: list[Section]) -> int:
     return sum(section.word_count for section in sections)
+
+
+def total_words_of(responses: list[Response]) -> dict[int, int]:
+    """{response id: words in its live sections}, in one query, for listings of responses."""
+    if not responses:
+        return {}
+    rows = db.session.execute(
+        select(Section.response_id, func.coalesce(func.sum(Section.word_count), 0))
+        .where(
+            Section.response_id.in_([response.id for response in responses]),
+            Section.removed_at.is_(None),
+        )
+        .group_by(Section.response_id)
+    )
+    totals = {response.id: 0 for response in responses}
+    totals.update({response_id: int(total) for response_id, total in rows})
+    return totals
 
 
 def word_limit(response: Response) -> int | None:
@@ -247,6 +270,11 @@ def _revision_of(section: Section, revision_id: int | None) -> Revision | None:
     return revision
 
 
+def _refuse_if_removed(section: Section) -> None:
+    if section.removed_at is not None:
+        raise DraftingError("This section was removed. Restore it before editing.")
+
+
 def save_section(
     user: User,
     section: Section,
@@ -254,12 +282,15 @@ def save_section(
     choice: str | None,
     base_revision_id: int | None,
 ) -> SaveOutcome:
-    """Save a person's text, made from `base_revision_id`. See the module docstring."""
-    if section.removed_at is not None:
-        raise DraftingError("This section was removed. Restore it before editing.")
-    body = body.replace("\r\n", "\n")
+    """Save a person's text, made from `base_revision_id`. See the module docstring.
+
+    `choice` is the whole closed answer the person's editor holds: None means "no answer",
+    so a caller that did not show the choice must pass the base revision's choice."""
+    _refuse_if_removed(section)
+    body = normalise_newlines(body)
     choice = _check_text(section, body, choice)
     _lock(section)
+    _refuse_if_removed(section)  # removed by someone else while this save waited for the lock
     head = section.head
     if base_revision_id == section.head_revision_id:
         if head is not None and head.body == body and head.choice == choice:
@@ -293,7 +324,9 @@ def restore_revision(user: User, section: Section, revision: Revision) -> Revisi
     """Make an earlier revision's text the head again, as a new `restore` revision."""
     if revision.section_id != section.id:
         raise DraftingError("That revision belongs to another section.")
+    _refuse_if_removed(section)
     _lock(section)
+    _refuse_if_removed(section)
     restored = _append(section, user, "restore", revision.body, revision.choice, section.head)
     record(
         "section.restored",
@@ -341,6 +374,7 @@ def add_section(user: User, response: Response, title: str) -> Section:
     response.updated_at = utcnow()
     db.session.flush()
     _renumber(response)
+    db.session.expire(response, ["sections"])  # a loaded list would miss the new section
     record("section.added", actor=user, organisation=response.organisation, subject=section)
     return section
 
@@ -359,16 +393,21 @@ def rename_section(user: User, section: Section, title: str) -> None:
 
 
 def _renumber(response: Response) -> None:
+    """Positions 0..n-1 in the current order, with no gaps."""
     for position, section in enumerate(live_sections(response)):
         section.position = position
+    db.session.flush()
 
 
 def move_section(user: User, section: Section, direction: str) -> None:
     """Move a section one place up or down."""
+    if direction not in ("up", "down"):
+        raise DraftingError("Move a section up or down.")
+    _refuse_if_removed(section)
     sections = live_sections(section.response)
     index = next(i for i, s in enumerate(sections) if s.id == section.id)
     other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(sections):
+    if not 0 <= other < len(sections):
         return
     sections[index], sections[other] = sections[other], sections[index]
     for position, item in enumerate(sections):
@@ -380,7 +419,10 @@ def remove_section(user: User, section: Section) -> None:
     """Hide a section from the response. Its revisions stay, and it can be restored."""
     if section.kind == "question":
         raise DraftingError("Question sections cannot be removed; leave them blank instead.")
+    if section.removed_at is not None:
+        return
     section.removed_at = utcnow()
+    section.response.updated_at = section.removed_at
     _renumber(section.response)
     record(
         "section.removed", actor=user, organisation=section.response.organisation, subject=section
@@ -388,8 +430,16 @@ def remove_section(user: User, section: Section) -> None:
 
 
 def restore_section(user: User, section: Section) -> None:
+    """Bring a removed section back, at the end of the response (its history is intact)."""
+    if section.removed_at is None:
+        return
+    # Counted before the section is live again: counting after would include it, leaving a
+    # gap in the positions.
+    position = len(live_sections(section.response))
     section.removed_at = None
-    section.position = len(live_sections(section.response))
+    section.position = position
+    section.response.updated_at = utcnow()
+    _renumber(section.response)
     record(
         "section.reinstated",
         actor=user,
@@ -466,6 +516,9 @@ def comment_threads(section: Section) -> list[Comment]:
 
 
 def set_comment_resolved(user: User, comment: Comment, resolved: bool) -> None:
+    """Resolve or reopen a thread (a reply stands for its thread)."""
+    if comment.parent_id is not None:
+        comment = db.session.get(Comment, comment.parent_id) or comment
     comment.resolved_at = utcnow() if resolved else None
     comment.resolved_by_id = user.id if resolved else None
 
@@ -476,16 +529,17 @@ def set_comment_resolved(user: User, comment: Comment, resolved: bool) -> None:
 def suggest(
     user: User, section: Section, body: str, base_revision_id: int | None, note: str = ""
 ) -> Suggestion:
-    if len(body) > MAX_BODY_LENGTH:
-        raise DraftingError(f"A section can hold at most {MAX_BODY_LENGTH:,} characters.")
+    _refuse_if_removed(section)
+    body = normalise_newlines(body)
+    _check_text(section, body, None)
     base = _revision_of(section, base_revision_id)
-    if base is not None and base.body == body:
+    if (base.body if base else "") == body:
         raise DraftingError("The suggestion is the same as the text it starts from.")
     suggestion = Suggestion(
         section_id=section.id,
         author_id=user.id,
         base_revision_id=base.id if base else None,
-        body=body.replace("\r\n", "\n"),
+        body=body,
         note=note.strip()[:2000],
     )
     db.session.add(suggestion)
@@ -536,15 +590,18 @@ def reject_suggestion(user: User, suggestion: Suggestion) -> None:
 def heartbeat(user: User, section: Section, editing: bool) -> list[Presence]:
     """Note that the person has the section open; return the others who do."""
     now = utcnow()
-    presence = db.session.scalar(
-        select(Presence).where(Presence.section_id == section.id, Presence.user_id == user.id)
+    # One statement (an upsert), so two tabs of the same person beating at once cannot both
+    # insert and trip the unique constraint.
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Presence)
+        .values(section_id=section.id, user_id=user.id, seen_at=now, editing=editing)
+        .on_conflict_do_update(
+            index_elements=["section_id", "user_id"],
+            set_={"seen_at": now, "editing": editing},
+        )
     )
-    if presence is None:
-        presence = Presence(section_id=section.id, user_id=user.id)
-        db.session.add(presence)
-    presence.seen_at = now
-    presence.editing = editing
-    db.session.flush()
     return others_present(section, user)
 
 
@@ -572,13 +629,30 @@ def leave_section(user: User, section: Section) -> None:
 
 
 def recent_activity(response: Response, limit: int = 20) -> list[Revision]:
+    """The newest revisions of the response's sections (bodies not loaded), newest first.
+
+    Two queries, always: the ids first, which the database sorts from the section index
+    alone, then those few revisions with their authors and sections. One query with the
+    eager loads would sort every revision of the response, bodies and all (slow with
+    thousands of revisions)."""
+    ids = list(
+        db.session.scalars(
+            select(Revision.id)
+            .join(Section, Revision.section_id == Section.id)
+            .where(Section.response_id == response.id)
+            .order_by(Revision.id.desc())
+            .limit(limit)
+        )
+    )
     return list(
         db.session.scalars(
             select(Revision)
-            .join(Section, Revision.section_id == Section.id)
-            .where(Section.response_id == response.id)
-            .options(joinedload(Revision.author), joinedload(Revision.section))
+            .where(Revision.id.in_(ids))
+            .options(
+                defer(Revision.body),
+                joinedload(Revision.author),
+                joinedload(Revision.section),
+            )
             .order_by(Revision.id.desc())
-            .limit(limit)
         )
     )

@@ -35,3 +35,12 @@ def no_rate_limit():
     limiter.enabled = False
     yield
     limiter.enabled = enabled
+
+
+@pytest.fixture
+def draft(team):
+    """A response of the team's organisation to the built-in consultation, made through the
+    service (the API's own creation is tested on its own): see tests/api/drafting_support."""
+    from tests.api.drafting_support import make_draft
+
+    return make_draft(team)

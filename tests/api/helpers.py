@@ -8,6 +8,8 @@ from functools import cache
 from jsonschema import Draft202012Validator
 
 from consult.api.openapi import openapi_document
+from tests import factories
+from tests.conftest import csrf_token_from
 
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
@@ -51,3 +53,15 @@ def assert_documented(response, path: str, method: str) -> None:
     root = {"components": _document()["components"], "allOf": [schema]}
     errors = sorted(Draft202012Validator(root).iter_errors(response.get_json()), key=str)
     assert not errors, f"{method} {path} {response.status_code}: {errors[0].message}"
+
+
+def log_in_with_csrf(client, user) -> str:
+    """Log in through the real form with CSRF on; returns a CSRF token for the new session."""
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    # Logging in starts a fresh session, so take the token from a page of the new one.
+    return csrf_token_from(client.get("/account").get_data(as_text=True))

@@ -7,9 +7,7 @@ import pytest
 from consult.accounts import services as accounts
 from consult.accounts.models import ApiToken
 from consult.extensions import db
-from tests import factories
-from tests.api.helpers import assert_documented, assert_error
-from tests.conftest import csrf_token_from
+from tests.api.helpers import assert_documented, assert_error, log_in_with_csrf
 
 
 def test_no_token_is_401_with_the_error_shape_and_www_authenticate(client):
@@ -97,21 +95,9 @@ def test_a_session_can_post_when_csrf_is_off(client, team, login_as):
     assert response.status_code == 201
 
 
-def _log_in_with_csrf(client, user) -> str:
-    """Log in through the real form with CSRF on; returns a CSRF token for the new session."""
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    response = client.post(
-        "/login",
-        data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
-    )
-    assert response.status_code == 302
-    # Logging in starts a fresh session, so take the token from a page of the new one.
-    return csrf_token_from(client.get("/account").get_data(as_text=True))
-
-
 @pytest.mark.usefixtures("csrf_on")
 def test_a_session_post_needs_a_csrf_token(client, team):
-    csrf_token = _log_in_with_csrf(client, team.owner)
+    csrf_token = log_in_with_csrf(client, team.owner)
 
     refused = client.post("/api/v1/organisations", json={"name": "No Token Group"})
     wrong = client.post(
@@ -134,7 +120,7 @@ def test_a_session_post_needs_a_csrf_token(client, team):
 
 @pytest.mark.usefixtures("csrf_on")
 def test_a_session_get_needs_no_csrf_token(client, team):
-    _log_in_with_csrf(client, team.member)
+    log_in_with_csrf(client, team.member)
 
     assert client.get("/api/v1/me").status_code == 200
 
@@ -150,7 +136,7 @@ def test_a_bearer_post_needs_no_csrf_token(client, team, api_token):
 
 @pytest.mark.usefixtures("csrf_on")
 def test_a_bearer_post_needs_no_csrf_token_even_beside_a_session_cookie(client, team, api_token):
-    _log_in_with_csrf(client, team.member)
+    log_in_with_csrf(client, team.member)
 
     response = client.post(
         "/api/v1/organisations", json={"name": "Bearer Group"}, headers=api_token(team.member)

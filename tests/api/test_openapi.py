@@ -124,3 +124,57 @@ def test_the_contract_field_names_are_in_the_schemas(client):
     }
     assert required("Health") == {"status", "database"}
     assert set(schemas["Error"]["properties"]["error"]["required"]) == {"code", "message"}
+
+
+def test_the_drafting_contract_field_names_are_in_the_schemas(client):
+    """API.md's fixed field names for consultations and drafting, as required properties."""
+    schemas = _document(client)["components"]["schemas"]
+
+    def required(name: str) -> set[str]:
+        return set(schemas[name]["required"])
+
+    def required_all(name: str) -> set[str]:
+        """Required properties of a schema made with allOf (following the $refs)."""
+        schema = schemas[name]
+        names = set(schema.get("required", []))
+        for part in schema.get("allOf", []):
+            if "$ref" in part:
+                names |= required_all(part["$ref"].rsplit("/", 1)[-1])
+            else:
+                names |= set(part.get("required", []))
+        return names
+
+    assert required("Consultation") >= {
+        "id",
+        "slug",
+        "title",
+        "publisher",
+        "closes_at",
+        "questions",
+    }
+    assert required("Question") >= {"number", "text", "kind", "options"}
+    assert schemas["Question"]["properties"]["kind"]["enum"] == ["scale", "open"]
+    assert required("Response") >= {
+        "id", "title", "organisation", "consultation", "status", "sections", "word_count"
+    }  # fmt: skip
+    assert required("Section") >= {
+        "id", "kind", "number", "title", "body", "choice", "head_revision", "word_count"
+    }  # fmt: skip
+    assert set(schemas["Section"]["properties"]["kind"]["enum"]) == {
+        "summary", "about", "question", "recommendations", "custom"
+    }  # fmt: skip
+    assert required("ResponseSummary") >= {"id", "title", "consultation", "status", "word_count"}
+    assert required_all("SavedSection") >= {"head_revision", "merged", "body"}
+    assert required("EditConflict") >= {
+        "base_revision", "their_revision", "your_revision", "base", "theirs", "yours"
+    }  # fmt: skip
+    assert required("RevisionSummary") >= {
+        "id", "number", "kind", "author", "created_at", "word_count", "parent"
+    }  # fmt: skip
+    assert set(schemas["RevisionSummary"]["properties"]["kind"]["enum"]) == {
+        "edit", "merge", "conflict", "restore"
+    }  # fmt: skip
+    assert required_all("Revision") >= {"id", "body", "choice"}
+    assert required("RevisionDiff") >= {"diff", "ops"}
+    assert required_all("RestoredSection") >= {"head_revision", "body", "kind"}
+    assert required("Html") == {"html"}

@@ -1,0 +1,267 @@
+"""Drafting forms: starting a response, editing a section, resolving a conflict, managing
+sections, comments and suggested edits.
+
+Field names are distinct across the forms that share the editor page (body, comment, reply,
+suggestion), so every input keeps a unique id without form prefixes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
+from consult.drafting.models import SECTION_STATUSES, STATUS_LABELS
+from consult.drafting.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
+from consult.forms import no_control_characters
+
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    SelectChoice = None
+
+# Ids are 32-bit integers in the database: a larger number cannot name anything (and would make
+# PostgreSQL raise), so the forms refuse it as they refuse any other bad number.
+MAX_ID = 2**31 - 1
+MAX_COMMENT_LENGTH = 10_000
+MAX_QUOTE_LENGTH = 5_000
+MAX_NOTE_LENGTH = 2_000
+PROFILE_MESSAGE = "Choose one of the listed submission profiles."
+
+
+def choices(pairs: list[tuple[str, str]]) -> list:
+    """Select options from (value, label) pairs, in the form this WTForms prefers."""
+    if SelectChoice is None:
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _newlines(value: str | None) -> str | None:
+    """Browsers send textareas with CRLF line ends; the stored text uses LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def no_nul(_form, field) -> None:
+    """NUL cannot be stored (PostgreSQL refuses it) and is never typed on purpose."""
+    if "\x00" in (field.data or ""):
+        raise ValidationError(
+            "The text contained an invisible NUL character, which cannot be saved. "
+            "It has been taken out: check the text and save again."
+        )
+
+
+def revision_id_field(label: str = "Base revision") -> IntegerField:
+    return IntegerField(
+        label,
+        widget=HiddenInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message="That revision number is not valid."),
+        ],
+    )
+
+
+def body_field(label: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[_newlines],
+        validators=[
+            Length(
+                max=MAX_BODY_LENGTH,
+                message=(
+                    f"A section can hold at most {MAX_BODY_LENGTH:,} characters. "
+                    "Shorten the text (it is still here), or split it into two sections."
+                ),
+            ),
+            no_nul,
+        ],
+    )
+
+
+def profile_choices() -> list:
+    return choices([(slug, profile.name) for slug, profile in PROFILES.items()])
+
+
+def title_field(label: str, max_length: int) -> StringField:
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter a title."),
+            Length(max=max_length, message=f"Use at most {max_length} characters."),
+            no_control_characters,
+        ],
+    )
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+class NewResponseForm(FlaskForm):
+    consultation = SelectField(
+        "Consultation", invalid_choice_message="Choose one of the listed consultations."
+    )
+    title = StringField(
+        "Title of your response",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=200, message="Use at most 200 characters."),
+            no_control_characters,
+        ],
+    )
+    profile = SelectField(
+        "Where it will be sent",
+        choices=profile_choices(),
+        default=DEFAULT_PROFILE,
+        invalid_choice_message=PROFILE_MESSAGE,
+    )
+
+
+class ResponseSettingsForm(FlaskForm):
+    title = title_field("Title", 200)
+    profile = SelectField(
+        "Where it will be sent", choices=profile_choices(), invalid_choice_message=PROFILE_MESSAGE
+    )
+
+
+# --- section text ---------------------------------------------------------------------------
+
+
+class SectionForm(FlaskForm):
+    """The editor. The same names as the API's PUT body: body, choice, base_revision."""
+
+    body = body_field("Text")
+    choice = StringField("Answer", filters=[_strip], validators=[Optional(), Length(max=60)])
+    base_revision = revision_id_field()
+
+
+class ConflictForm(SectionForm):
+    """Resolving a conflict: the text to keep, made from the current head (base_revision).
+    `resolution` comes from the button pressed: edited (the textarea), mine or theirs."""
+
+    resolution = HiddenField(default="edited")
+
+    def validate_resolution(self, field) -> None:
+        if (field.data or "edited") not in ("edited", "mine", "theirs"):
+            raise ValidationError("Choose one of the buttons below the text.")
+
+
+class SuggestionForm(FlaskForm):
+    suggestion = body_field("Your suggested text")
+    note = TextAreaField(
+        "Why (optional)",
+        filters=[_strip, _newlines],
+        validators=[
+            Optional(),
+            Length(max=MAX_NOTE_LENGTH, message=f"Use at most {MAX_NOTE_LENGTH:,} characters."),
+            no_control_characters,
+        ],
+    )
+    suggestion_base = revision_id_field()
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(
+        "Comment",
+        filters=[_strip, _newlines],
+        validators=[
+            DataRequired("Write a comment first."),
+            Length(
+                max=MAX_COMMENT_LENGTH,
+                message=f"A comment can be at most {MAX_COMMENT_LENGTH:,} characters.",
+            ),
+            no_control_characters,
+        ],
+    )
+    quote = TextAreaField(
+        "Passage you are commenting on (optional)",
+        filters=[_strip, _newlines],
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_QUOTE_LENGTH,
+                message=f"Quote at most {MAX_QUOTE_LENGTH:,} characters.",
+            ),
+            no_control_characters,
+        ],
+    )
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(
+        "Reply",
+        filters=[_strip, _newlines],
+        validators=[
+            DataRequired("Write a reply first."),
+            Length(
+                max=MAX_COMMENT_LENGTH,
+                message=f"A reply can be at most {MAX_COMMENT_LENGTH:,} characters.",
+            ),
+            no_control_characters,
+        ],
+    )
+
+
+class ResolveForm(FlaskForm):
+    resolved = HiddenField(validators=[InputRequired()])
+
+    def validate_resolved(self, field) -> None:
+        if field.data not in ("yes", "no"):
+            raise ValidationError("Resolve or reopen the comment with its button.")
+
+
+# --- section structure ----------------------------------------------------------------------
+
+
+class AddSectionForm(FlaskForm):
+    new_title = title_field("Title of the new section", MAX_TITLE_LENGTH)
+
+
+class RenameSectionForm(FlaskForm):
+    title = title_field("New title", MAX_TITLE_LENGTH)
+
+
+class MoveSectionForm(FlaskForm):
+    direction = HiddenField(validators=[InputRequired()])
+
+    def validate_direction(self, field) -> None:
+        if field.data not in ("up", "down"):
+            raise ValidationError("Move the section up or down with its buttons.")
+
+
+class AssignForm(FlaskForm):
+    """`assignee` is a member's user id, or empty for nobody; the choices are the members."""
+
+    assignee = SelectField(
+        "Assigned to", invalid_choice_message="Choose a member of the organisation."
+    )
+
+    def limit_to(self, members: list) -> AssignForm:
+        self.assignee.choices = choices(
+            [("", "Nobody")] + [(str(m.user_id), m.user.name) for m in members]
+        )
+        return self
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        "Status",
+        choices=choices([(status, STATUS_LABELS[status]) for status in SECTION_STATUSES]),
+        invalid_choice_message="Choose one of the listed statuses.",
+    )

@@ -1,0 +1,1081 @@
+"""Drafting pages: an organisation's responses, the response dashboard, the whole-response
+preview, the section editor (with comments and suggested edits), the conflict screen and the
+history of a section.
+
+Every page works without JavaScript: the editor is a form that saves through the same
+`services.save_section` as the API's autosave, so a no-script save merges or conflicts exactly
+like an autosave. static/js/editor.js adds the toolbar, the live preview, autosave and presence.
+
+Each view has one shape: load (404 for what is missing or belongs to another organisation) ->
+permission (403) -> validate the form -> one service call -> commit once -> redirect. A form
+that fails re-renders its page with the person's input still in it and a 422."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from consult.accounts.models import User
+from consult.consultations.models import Consultation
+from consult.consultations.profiles import PROFILES
+from consult.consultations.services import visible_consultations
+from consult.drafting import services
+from consult.drafting.diff import word_ops
+from consult.drafting.forms import (
+    MAX_ID,
+    AddSectionForm,
+    AssignForm,
+    CommentForm,
+    ConflictForm,
+    MoveSectionForm,
+    NewResponseForm,
+    RenameSectionForm,
+    ReplyForm,
+    ResolveForm,
+    ResponseSettingsForm,
+    SectionForm,
+    StatusForm,
+    SuggestionForm,
+    choices,
+)
+from consult.drafting.markdown import render as render_markdown
+from consult.drafting.markdown import word_count
+from consult.drafting.models import (
+    STATUS_LABELS,
+    Comment,
+    Response,
+    Revision,
+    Section,
+    Suggestion,
+)
+from consult.drafting.permissions import (
+    can_comment,
+    can_decide_suggestion,
+    can_edit,
+    can_suggest,
+    can_view,
+)
+from consult.extensions import db
+from consult.forms import ActionForm
+from consult.organisations import services as organisations
+from consult.organisations.models import Membership, Organisation
+from consult.organisations.views import load_membership
+from consult.timeutil import utcnow
+
+blueprint = Blueprint("drafting", __name__)
+
+# What an organisation or consultation slug can look like; anything else (a NUL byte, say,
+# which PostgreSQL would refuse) names nothing and is a 404 before any query.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+HISTORY_PAGE_SIZE = 50
+MERGED_MESSAGE = (
+    "Saved. Someone else edited this section meanwhile; your changes were merged with theirs."
+)
+CONFLICT_MESSAGE = (
+    "Someone else changed the same part while you were editing. Both versions are kept: "
+    "choose what the section should say."
+)
+KIND_LABELS = {"edit": "Edit", "merge": "Merge", "conflict": "Conflict", "restore": "Restore"}
+try:
+    LONDON = ZoneInfo("Europe/London")
+except ZoneInfoNotFoundError:  # pragma: no cover - a system without the tz database
+    LONDON = UTC
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _valid_id(value: int) -> int:
+    if not 0 < value <= MAX_ID:
+        abort(404)
+    return value
+
+
+def _organisation_membership(slug: str, action: str) -> Membership:
+    if not _SLUG.fullmatch(slug):
+        abort(404)
+    return load_membership(slug, action)
+
+
+def _response_and_membership(response_id: int) -> tuple[Response, Membership]:
+    """The response and the current person's membership of its organisation, or 404."""
+    response = db.session.scalar(
+        select(Response)
+        .where(Response.id == _valid_id(response_id))
+        .options(joinedload(Response.organisation), joinedload(Response.consultation))
+    )
+    if response is None:
+        abort(404)
+    membership = organisations.membership_of(current_user, response.organisation)
+    if membership is None or not can_view(membership):
+        abort(404)
+    return response, membership
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def load_response(response_id: int, action: str = "view") -> tuple[Response, Membership]:
+    response, membership = _response_and_membership(response_id)
+    _require(_allows(membership, action))
+    return response, membership
+
+
+def load_section(
+    response_id: int, section_id: int, action: str = "view"
+) -> tuple[Response, Section, Membership]:
+    """The section of a response the person can see (404 otherwise), then the permission."""
+    response, membership = _response_and_membership(response_id)
+    section = db.session.get(Section, _valid_id(section_id))
+    if section is None or section.response_id != response.id:
+        abort(404)
+    _require(_allows(membership, action))
+    return response, section, membership
+
+
+def _allows(membership: Membership, action: str) -> bool:
+    return {"view": can_view, "draft": can_edit, "comment": can_comment}[action](membership)
+
+
+def _revision_in(section: Section, revision_id: int) -> Revision:
+    revision = db.session.get(Revision, _valid_id(revision_id))
+    if revision is None or revision.section_id != section.id:
+        abort(404)
+    return revision
+
+
+def _comment_in(section: Section, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, _valid_id(comment_id))
+    if comment is None or comment.section_id != section.id:
+        abort(404)
+    return comment
+
+
+def _suggestion_in(section: Section, suggestion_id: int) -> Suggestion:
+    suggestion = db.session.get(Suggestion, _valid_id(suggestion_id))
+    if suggestion is None or suggestion.section_id != section.id:
+        abort(404)
+    return suggestion
+
+
+def readable_ops(old: str, new: str) -> list[dict[str, str]]:
+    """diff.word_ops, regrouped for reading: a change that differs word by word ("with" ->
+    "and", "real" -> "an") reads better as one removed passage and one added passage, so the
+    spaces and short words between neighbouring changes join them."""
+    ops = word_ops(old, new)
+    out: list[dict[str, str]] = []
+    removed = added = ""
+
+    def flush() -> None:
+        nonlocal removed, added
+        if removed:
+            out.append({"op": "delete", "text": removed})
+        if added:
+            out.append({"op": "insert", "text": added})
+        removed = added = ""
+
+    for index, op in enumerate(ops):
+        if op["op"] == "delete":
+            removed += op["text"]
+        elif op["op"] == "insert":
+            added += op["text"]
+        else:
+            text = op["text"]
+            between = (removed or added) and index + 1 < len(ops)
+            small = not text.strip() or (len(text.split()) == 1 and len(text.strip()) <= 3)
+            if between and small and "\n\n" not in text:
+                removed += text
+                added += text
+            else:
+                flush()
+                out.append(op)
+    flush()
+    return out
+
+
+def _load_authors(revisions) -> list[User]:
+    """Load the authors of these revisions in one query, so that `revision.author` is found
+    in the session instead of costing a query per revision."""
+    ids = {revision.author_id for revision in revisions if revision and revision.author_id}
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids))))
+
+
+# --- small presentation helpers -------------------------------------------------------------
+
+
+def section_label(section: Section) -> str:
+    """How a section is named in lists: "Question 3", or its own title."""
+    if section.kind == "question" and section.number is not None:
+        return f"Question {section.number}"
+    return section.title
+
+
+def _word_limit(section: Section) -> int | None:
+    return section.question.word_limit if section.question is not None else None
+
+
+def _is_scale(section: Section) -> bool:
+    return section.question is not None and section.question.kind == "scale"
+
+
+def _closing(consultation: Consultation) -> dict | None:
+    """The closing date in words: days left, today, or closed."""
+    if consultation.closes_at is None:
+        return None
+    now = utcnow()
+    closes = consultation.closes_at
+    if closes <= now:
+        return {"closed": True, "date": closes, "text": "Closed"}
+    days = (closes.date() - now.date()).days
+    text = "Closes today" if days == 0 else f"{days} day{'' if days == 1 else 's'} left"
+    return {"closed": False, "date": closes, "text": text, "days": days}
+
+
+def _profile_heading(response: Response) -> str:
+    profile = PROFILES.get(response.profile)
+    heading = profile.heading if profile else "Response from {organisation}"
+    return heading.replace("{organisation}", response.organisation.name).replace(
+        "{consultation}", response.consultation.title
+    )
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(LONDON)
+
+
+@blueprint.app_template_filter("ago")
+def ago(moment: datetime | None) -> str:
+    """ "3 minutes ago", "yesterday", "4 Mar 2026": how long ago, in words."""
+    if moment is None:
+        return ""
+    seconds = int((utcnow() - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        minutes = seconds // 60
+        return f"{minutes} minute{'' if minutes == 1 else 's'} ago"
+    if seconds < 86400:
+        hours = seconds // 3600
+        return f"{hours} hour{'' if hours == 1 else 's'} ago"
+    days = seconds // 86400
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return _local(moment).strftime("%-d %b %Y")
+
+
+@blueprint.app_template_filter("when")
+def when(moment: datetime | None) -> str:
+    """A full date and time in UK time: "26 Nov 2026, 11:55"."""
+    if moment is None:
+        return ""
+    return _local(moment).strftime("%-d %b %Y, %H:%M")
+
+
+@blueprint.app_template_filter("isotime")
+def isotime(moment: datetime | None) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z" if moment else ""
+
+
+@blueprint.app_template_filter("markdown")
+def markdown_filter(text: str | None, anchor_prefix: str | None = None) -> Markup:
+    """The one renderer (sanitised by nh3), marked safe for the template."""
+    return Markup(render_markdown(text or "", anchor_prefix=anchor_prefix))  # noqa: S704
+
+
+@blueprint.app_template_global("organisation_responses")
+def organisation_responses(organisation: Organisation) -> list[Response]:
+    """The organisation page's "Responses" card lists these (most recently changed first)."""
+    return services.responses_of(organisation)
+
+
+@blueprint.context_processor
+def _drafting_globals() -> dict:
+    return {
+        "status_labels": STATUS_LABELS,
+        "kind_labels": KIND_LABELS,
+        "section_label": section_label,
+        "profiles": PROFILES,
+    }
+
+
+# --- an organisation's responses ------------------------------------------------------------
+
+
+@blueprint.get("/o/<slug>/responses")
+def responses(slug: str):
+    membership = _organisation_membership(slug, "view")
+    return render_template(
+        "drafting/list.html",
+        membership=membership,
+        organisation=membership.organisation,
+        responses=services.responses_of(membership.organisation),
+        can_edit=can_edit(membership),
+    )
+
+
+@blueprint.route("/o/<slug>/responses/new", methods=["GET", "POST"])
+def new_response(slug: str):
+    membership = _organisation_membership(slug, "draft")
+    organisation = membership.organisation
+    consultations = visible_consultations(organisation)
+    form = NewResponseForm()
+    form.consultation.choices = choices([(c.slug, c.title) for c in consultations])
+    if request.method == "GET":
+        wanted = request.args.get("consultation", "")
+        slugs = [c.slug for c in consultations]
+        form.consultation.data = wanted if wanted in slugs else (slugs[0] if slugs else None)
+    if form.validate_on_submit():
+        consultation = next(c for c in consultations if c.slug == form.consultation.data)
+        try:
+            response = services.create_response(
+                membership, consultation, form.title.data or "", form.profile.data
+            )
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.profile.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                f"Your response is ready, with a section for each of the "
+                f"{len(consultation.questions)} questions. Assign sections to share the work.",
+                "success",
+            )
+            return redirect(url_for("drafting.dashboard", response_id=response.id))
+    return render_template(
+        "drafting/new.html",
+        form=form,
+        membership=membership,
+        organisation=organisation,
+        consultations=consultations,
+        closing={c.id: _closing(c) for c in consultations},
+    ), 422 if form.errors else 200
+
+
+# --- the response dashboard -----------------------------------------------------------------
+
+
+def _dashboard_page(
+    response: Response,
+    membership: Membership,
+    *,
+    add_form: AddSectionForm | None = None,
+    settings_form: ResponseSettingsForm | None = None,
+    failed: tuple[int, str, object] | None = None,
+    status: int = 200,
+):
+    """The dashboard; `failed` = (section id, form name, form) re-shows one section's form
+    with its errors and the person's input, opened."""
+    editing = can_edit(membership)
+    sections = services.live_sections(response)
+    authors = _load_authors(section.head for section in sections)
+    members = organisations.members(response.organisation) if editing else []
+    if members:
+        _load_authors_of_memberships(members)
+    counts = Counter(section.status for section in sections)
+    total = services.total_words(sections)
+    return render_template(
+        "drafting/dashboard.html",
+        response=response,
+        membership=membership,
+        organisation=response.organisation,
+        consultation=response.consultation,
+        sections=sections,
+        authors=authors,
+        removed=services.removed_sections(response) if editing else [],
+        activity=services.recent_activity(response, limit=12),
+        members=members,
+        counts=counts,
+        total_words=total,
+        word_limit=services.word_limit(response),
+        profile=PROFILES.get(response.profile),
+        closing=_closing(response.consultation),
+        can_edit=editing,
+        add_form=add_form or AddSectionForm(formdata=None),
+        settings_form=settings_form
+        or ResponseSettingsForm(formdata=None, title=response.title, profile=response.profile),
+        assign_form=AssignForm(formdata=None).limit_to(members),
+        failed=failed,
+        action_form=ActionForm(formdata=None),
+    ), status
+
+
+def _load_authors_of_memberships(members: list[Membership]) -> list[User]:
+    ids = {m.user_id for m in members}
+    return list(db.session.scalars(select(User).where(User.id.in_(ids))))
+
+
+@blueprint.get("/responses/<int:response_id>")
+def dashboard(response_id: int):
+    response, membership = load_response(response_id)
+    return _dashboard_page(response, membership)
+
+
+@blueprint.post("/responses/<int:response_id>/settings")
+def update_settings(response_id: int):
+    response, membership = load_response(response_id, "draft")
+    form = ResponseSettingsForm()
+    if form.validate_on_submit():
+        try:
+            services.update_response(response, current_user, form.title.data, form.profile.data)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.title.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("The response's settings are saved.", "success")
+            return redirect(url_for("drafting.dashboard", response_id=response.id))
+    return _dashboard_page(response, membership, settings_form=form, status=422)
+
+
+@blueprint.post("/responses/<int:response_id>/sections")
+def add_section(response_id: int):
+    response, membership = load_response(response_id, "draft")
+    form = AddSectionForm()
+    if form.validate_on_submit():
+        try:
+            section = services.add_section(current_user, response, form.new_title.data)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.new_title.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Section “{section.title}” added.", "success")
+            return redirect(
+                url_for("drafting.dashboard", response_id=response.id, _anchor=f"s{section.id}")
+            )
+    return _dashboard_page(response, membership, add_form=form, status=422)
+
+
+def _back_to(response: Response, section: Section):
+    """After a small change from the editor page (status, assignee) go back there; from the
+    dashboard, back to the section's row."""
+    if request.args.get("back") == "editor":
+        return redirect(url_for("drafting.editor", response_id=response.id, section_id=section.id))
+    return redirect(
+        url_for("drafting.dashboard", response_id=response.id, _anchor=f"s{section.id}")
+    )
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/rename")
+def rename_section(response_id: int, section_id: int):
+    response, section, membership = load_section(response_id, section_id, "draft")
+    form = RenameSectionForm()
+    if form.validate_on_submit():
+        try:
+            services.rename_section(current_user, section, form.title.data)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.title.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Section renamed to “{section.title}”.", "success")
+            return _back_to(response, section)
+    return _dashboard_page(response, membership, failed=(section.id, "rename", form), status=422)
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/move")
+def move_section(response_id: int, section_id: int):
+    response, section, _membership = load_section(response_id, section_id, "draft")
+    form = MoveSectionForm()
+    if form.validate_on_submit():
+        if section.removed_at is None:
+            services.move_section(current_user, section, form.direction.data)
+            db.session.commit()
+            flash(f"“{section_label(section)}” moved {form.direction.data}.", "success")
+    else:
+        flash("Move a section with its “Move up” and “Move down” buttons.", "error")
+    return _back_to(response, section)
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/remove")
+def remove_section(response_id: int, section_id: int):
+    response, section, _membership = load_section(response_id, section_id, "draft")
+    if ActionForm().validate_on_submit():
+        try:
+            services.remove_section(current_user, section)
+        except services.DraftingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                f"“{section.title}” was removed. Its text and history are kept: reinstate it "
+                "from “Removed sections”.",
+                "success",
+            )
+    return redirect(url_for("drafting.dashboard", response_id=response.id))
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/reinstate")
+def reinstate_section(response_id: int, section_id: int):
+    response, section, _membership = load_section(response_id, section_id, "draft")
+    if ActionForm().validate_on_submit() and section.removed_at is not None:
+        services.restore_section(current_user, section)
+        db.session.commit()
+        flash(f"“{section.title}” is back, at the end of the response.", "success")
+    return redirect(
+        url_for("drafting.dashboard", response_id=response.id, _anchor=f"s{section.id}")
+    )
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/assign")
+def assign_section(response_id: int, section_id: int):
+    response, section, membership = load_section(response_id, section_id, "draft")
+    members = organisations.members(response.organisation)
+    form = AssignForm().limit_to(members)
+    if form.validate_on_submit():
+        assignee = next((m.user for m in members if str(m.user_id) == form.assignee.data), None)
+        try:
+            services.assign_section(current_user, section, assignee)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.assignee.errors.append(str(error))
+        else:
+            db.session.commit()
+            who = assignee.name if assignee else "nobody"
+            flash(f"“{section_label(section)}” is assigned to {who}.", "success")
+            return _back_to(response, section)
+    return _dashboard_page(response, membership, failed=(section.id, "assign", form), status=422)
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/status")
+def set_status(response_id: int, section_id: int):
+    response, section, membership = load_section(response_id, section_id, "draft")
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_status(current_user, section, form.status.data)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.status.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                f"“{section_label(section)}” is now {STATUS_LABELS[section.status].lower()}.",
+                "success",
+            )
+            return _back_to(response, section)
+    return _dashboard_page(response, membership, failed=(section.id, "status", form), status=422)
+
+
+# --- the whole response, as the recipient reads it ------------------------------------------
+
+
+@blueprint.get("/responses/<int:response_id>/preview")
+def preview(response_id: int):
+    response, membership = load_response(response_id)
+    sections = services.live_sections(response)
+    return render_template(
+        "drafting/preview.html",
+        response=response,
+        membership=membership,
+        organisation=response.organisation,
+        consultation=response.consultation,
+        sections=sections,
+        heading=_profile_heading(response),
+        profile=PROFILES.get(response.profile),
+        total_words=services.total_words(sections),
+        word_limit=services.word_limit(response),
+    )
+
+
+# --- the editor -----------------------------------------------------------------------------
+
+
+def _editor_page(
+    response: Response,
+    section: Section,
+    membership: Membership,
+    *,
+    form: SectionForm | None = None,
+    comment_form: CommentForm | None = None,
+    suggestion_form: SuggestionForm | None = None,
+    reply: tuple[int, ReplyForm] | None = None,
+    status: int = 200,
+):
+    """The editor page. A fixed number of queries, however many sections or revisions the
+    response has (tests/drafting/test_editor_queries.py holds it to that)."""
+    sections = services.live_sections(response)
+    head = section.head
+    editing = can_edit(membership) and section.removed_at is None
+    if form is None:
+        form = SectionForm(
+            formdata=None,
+            body=section.body,
+            choice=section.choice or "",
+            base_revision=section.head_revision_id,
+        )
+    suggestions = services.open_suggestions(section)
+    position = next((i for i, s in enumerate(sections) if s.id == section.id), None)
+    api_base = f"{request.script_root}/api/v1/responses/{response.id}/sections/{section.id}"
+    return render_template(
+        "drafting/editor.html",
+        response=response,
+        section=section,
+        membership=membership,
+        organisation=response.organisation,
+        consultation=response.consultation,
+        sections=sections,
+        total_words=services.total_words(sections),
+        response_word_limit=services.word_limit(response),
+        position=position,
+        previous=sections[position - 1] if position else None,
+        next=sections[position + 1]
+        if position is not None and position + 1 < len(sections)
+        else None,
+        head=head,
+        head_author=head.author if head else None,
+        word_limit=_word_limit(section),
+        scale=_is_scale(section),
+        options=section.question.options if _is_scale(section) else [],
+        form=form,
+        body_words=word_count(form.body.data or ""),
+        can_edit=editing,
+        may_draft=can_edit(membership),
+        can_comment=can_comment(membership),
+        can_suggest=can_suggest(membership) and section.removed_at is None,
+        can_decide=can_decide_suggestion(membership, section) and section.removed_at is None,
+        threads=services.comment_threads(section),
+        suggestions=suggestions,
+        suggestion_ops={
+            s.id: readable_ops(s.base_revision.body if s.base_revision else "", s.body)
+            for s in suggestions
+        },
+        others=services.others_present(section, current_user),
+        comment_form=comment_form or CommentForm(formdata=None),
+        suggestion_form=suggestion_form
+        or SuggestionForm(
+            formdata=None, suggestion=section.body, suggestion_base=section.head_revision_id
+        ),
+        reply=reply,
+        status_form=StatusForm(formdata=None, status=section.status),
+        action_form=ActionForm(formdata=None),
+        api={
+            "save": api_base,
+            "presence": f"{api_base}/presence",
+            "preview": f"{request.script_root}/api/v1/preview",
+        },
+    ), status
+
+
+def _after_save(response: Response, section: Section, outcome: services.SaveOutcome, saved: str):
+    """Where a save leads: the conflict screen, or back to the editor with what happened."""
+    if outcome.conflict is not None:
+        flash(CONFLICT_MESSAGE, "warning")
+        return redirect(
+            url_for(
+                "drafting.conflict",
+                response_id=response.id,
+                section_id=section.id,
+                revision_id=outcome.revision.id,
+            )
+        )
+    if outcome.merged:
+        flash(MERGED_MESSAGE, "success")
+    elif outcome.unchanged:
+        flash("Saved. Nothing had changed since the last save.", "success")
+    else:
+        flash(saved, "success")
+    return redirect(url_for("drafting.editor", response_id=response.id, section_id=section.id))
+
+
+def _save_error_field(form: SectionForm, message: str):
+    """Where a refused save's message belongs: the answer choice, or the text."""
+    return form.choice if "choice" in message.lower() or "Choose one" in message else form.body
+
+
+def _without_nul(form) -> None:
+    """The text comes back to the page without the NUL that stopped the save."""
+    for field in form:
+        if isinstance(field.data, str) and "\x00" in field.data:
+            field.data = field.data.replace("\x00", "")
+
+
+@blueprint.route("/responses/<int:response_id>/sections/<int:section_id>", methods=["GET", "POST"])
+def editor(response_id: int, section_id: int):
+    response, section, membership = load_section(response_id, section_id)
+    if request.method == "GET":
+        return _editor_page(response, section, membership)
+    _require(can_edit(membership))
+    form = SectionForm()
+    if form.validate_on_submit():
+        try:
+            outcome = services.save_section(
+                current_user,
+                section,
+                form.body.data or "",
+                form.choice.data or None,
+                form.base_revision.data,
+            )
+        except services.DraftingError as error:
+            db.session.rollback()
+            _save_error_field(form, str(error)).errors.append(str(error))
+        else:
+            db.session.commit()
+            return _after_save(response, section, outcome, "Saved")
+    _without_nul(form)
+    return _editor_page(response, section, membership, form=form, status=422)
+
+
+# --- the conflict screen --------------------------------------------------------------------
+
+
+def _conflict_page(
+    response: Response,
+    section: Section,
+    membership: Membership,
+    yours: Revision,
+    form: ConflictForm | None = None,
+    status: int = 200,
+):
+    base = db.session.get(Revision, yours.parent_id) if yours.parent_id else None
+    theirs = section.head
+    authors = _load_authors([base, theirs, yours])
+    if form is None:
+        form = ConflictForm(
+            formdata=None,
+            body=yours.body,
+            choice=yours.choice or "",
+            base_revision=section.head_revision_id,
+        )
+    base_body = base.body if base else ""
+    return render_template(
+        "drafting/conflict.html",
+        response=response,
+        section=section,
+        membership=membership,
+        organisation=response.organisation,
+        base=base,
+        theirs=theirs,
+        yours=yours,
+        authors=authors,
+        theirs_ops=readable_ops(base_body, theirs.body if theirs else ""),
+        yours_ops=readable_ops(base_body, yours.body),
+        scale=_is_scale(section),
+        options=section.question.options if _is_scale(section) else [],
+        form=form,
+    ), status
+
+
+@blueprint.route(
+    "/responses/<int:response_id>/sections/<int:section_id>/conflict/<int:revision_id>",
+    methods=["GET", "POST"],
+)
+def conflict(response_id: int, section_id: int, revision_id: int):
+    response, section, membership = load_section(response_id, section_id, "draft")
+    yours = _revision_in(section, revision_id)
+    if yours.kind != "conflict":
+        abort(404)
+    if request.method == "GET":
+        return _conflict_page(response, section, membership, yours)
+    form = ConflictForm()
+    if form.validate_on_submit():
+        resolution = form.resolution.data or "edited"
+        body, choice = form.body.data or "", form.choice.data or None
+        if resolution == "mine":
+            body, choice = yours.body, yours.choice
+        elif resolution == "theirs":
+            theirs = section.head
+            if theirs is not None and theirs.id == form.base_revision.data:
+                body, choice = theirs.body, theirs.choice
+            elif form.base_revision.data:
+                # The head moved on since the page was drawn: keep what it was made from,
+                # and let the save merge it with what came after.
+                theirs = db.session.get(Revision, form.base_revision.data)
+                if theirs is not None and theirs.section_id == section.id:
+                    body, choice = theirs.body, theirs.choice
+            else:
+                body, choice = "", None
+        try:
+            outcome = services.save_section(
+                current_user, section, body, choice, form.base_revision.data
+            )
+        except services.DraftingError as error:
+            db.session.rollback()
+            _save_error_field(form, str(error)).errors.append(str(error))
+        else:
+            db.session.commit()
+            if resolution == "theirs" and outcome.conflict is None:
+                flash(
+                    f"Kept their version. Yours stays in the history as revision {yours.number}.",
+                    "success",
+                )
+                return redirect(
+                    url_for("drafting.editor", response_id=response.id, section_id=section.id)
+                )
+            return _after_save(response, section, outcome, "Saved. The clash is resolved.")
+    _without_nul(form)
+    return _conflict_page(response, section, membership, yours, form=form, status=422)
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def _int_arg(name: str) -> int | bool | None:
+    """A whole-number query argument: the number, None when absent, False when unusable."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return False
+    return int(raw)
+
+
+@blueprint.get("/responses/<int:response_id>/sections/<int:section_id>/history")
+def history(response_id: int, section_id: int):
+    response, section, membership = load_section(response_id, section_id)
+    revisions = services.revisions_of(section)
+    by_id = {revision.id: revision for revision in revisions}
+    problem = None
+    from_id, to_id = _int_arg("from"), _int_arg("to")
+    if (
+        from_id is False
+        or to_id is False
+        or (from_id and from_id not in by_id)
+        or (to_id and to_id not in by_id)
+    ):
+        problem = "Choose two revisions of this section to compare."
+        from_id = to_id = None
+    to_revision = (
+        by_id.get(to_id) if to_id else (section.head or (revisions[0] if revisions else None))
+    )
+    if from_id:
+        from_revision = by_id.get(from_id)
+    else:
+        from_revision = by_id.get(to_revision.parent_id) if to_revision else None
+    pages = max(1, -(-len(revisions) // HISTORY_PAGE_SIZE))
+    page = _int_arg("page") or 1
+    page = min(page, pages)
+    shown = revisions[(page - 1) * HISTORY_PAGE_SIZE : page * HISTORY_PAGE_SIZE]
+    ops = (
+        readable_ops(from_revision.body if from_revision else "", to_revision.body)
+        if to_revision
+        else []
+    )
+    return render_template(
+        "drafting/history.html",
+        response=response,
+        section=section,
+        membership=membership,
+        organisation=response.organisation,
+        revisions=shown,
+        revision_count=len(revisions),
+        page=page,
+        pages=pages,
+        from_revision=from_revision,
+        to_revision=to_revision,
+        ops=ops,
+        problem=problem,
+        can_edit=can_edit(membership) and section.removed_at is None,
+        action_form=ActionForm(formdata=None),
+    ), 400 if problem else 200
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/restore/<int:revision_id>")
+def restore(response_id: int, section_id: int, revision_id: int):
+    response, section, _membership = load_section(response_id, section_id, "draft")
+    revision = _revision_in(section, revision_id)
+    if ActionForm().validate_on_submit():
+        try:
+            restored = services.restore_revision(current_user, section, revision)
+        except services.DraftingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                f"Revision {revision.number} is the current text again "
+                f"(saved as revision {restored.number}; nothing was deleted).",
+                "success",
+            )
+            return redirect(
+                url_for("drafting.editor", response_id=response.id, section_id=section.id)
+            )
+    return redirect(url_for("drafting.history", response_id=response.id, section_id=section.id))
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def _to_comments(response: Response, section: Section):
+    return redirect(
+        url_for(
+            "drafting.editor", response_id=response.id, section_id=section.id, _anchor="comments"
+        )
+    )
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/comments")
+def add_comment(response_id: int, section_id: int):
+    response, section, membership = load_section(response_id, section_id, "comment")
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(current_user, section, form.comment.data, form.quote.data or None)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.comment.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Comment added.", "success")
+            return _to_comments(response, section)
+    _without_nul(form)
+    return _editor_page(response, section, membership, comment_form=form, status=422)
+
+
+@blueprint.post(
+    "/responses/<int:response_id>/sections/<int:section_id>/comments/<int:comment_id>/replies"
+)
+def reply_to_comment(response_id: int, section_id: int, comment_id: int):
+    response, section, membership = load_section(response_id, section_id, "comment")
+    comment = _comment_in(section, comment_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(current_user, section, form.reply.data, parent=comment)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.reply.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Reply added.", "success")
+            return _to_comments(response, section)
+    _without_nul(form)
+    return _editor_page(response, section, membership, reply=(comment.id, form), status=422)
+
+
+@blueprint.post(
+    "/responses/<int:response_id>/sections/<int:section_id>/comments/<int:comment_id>/resolve"
+)
+def resolve_comment(response_id: int, section_id: int, comment_id: int):
+    response, section, _membership = load_section(response_id, section_id, "comment")
+    comment = _comment_in(section, comment_id)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        resolved = form.resolved.data == "yes"
+        services.set_comment_resolved(current_user, comment, resolved)
+        db.session.commit()
+        flash("Comment resolved." if resolved else "Comment reopened.", "success")
+    else:
+        flash("Resolve or reopen a comment with its button.", "error")
+    return _to_comments(response, section)
+
+
+# --- suggested edits ------------------------------------------------------------------------
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/suggestions")
+def suggest(response_id: int, section_id: int):
+    response, section, membership = load_section(response_id, section_id, "comment")
+    _require(can_suggest(membership))
+    form = SuggestionForm()
+    if form.validate_on_submit():
+        try:
+            services.suggest(
+                current_user,
+                section,
+                form.suggestion.data or "",
+                form.suggestion_base.data,
+                form.note.data or "",
+            )
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.suggestion.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                "Suggestion sent. The section's assignee or a coordinator will accept or "
+                "reject it.",
+                "success",
+            )
+            return redirect(
+                url_for(
+                    "drafting.editor",
+                    response_id=response.id,
+                    section_id=section.id,
+                    _anchor="suggestions",
+                )
+            )
+    _without_nul(form)
+    return _editor_page(response, section, membership, suggestion_form=form, status=422)
+
+
+@blueprint.post(
+    "/responses/<int:response_id>/sections/<int:section_id>/suggestions/<int:suggestion_id>/accept"
+)
+def accept_suggestion(response_id: int, section_id: int, suggestion_id: int):
+    response, section, membership = load_section(response_id, section_id)
+    suggestion = _suggestion_in(section, suggestion_id)
+    _require(can_decide_suggestion(membership, section))
+    if ActionForm().validate_on_submit():
+        try:
+            outcome = services.accept_suggestion(current_user, suggestion)
+        except services.DraftingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            if outcome.conflict is not None:
+                flash(
+                    "The suggestion changes the same part as a later edit. Both versions are "
+                    "kept: choose what the section should say. The suggestion stays open until "
+                    "you accept or reject it.",
+                    "warning",
+                )
+                return redirect(
+                    url_for(
+                        "drafting.conflict",
+                        response_id=response.id,
+                        section_id=section.id,
+                        revision_id=outcome.revision.id,
+                    )
+                )
+            if outcome.merged:
+                flash(
+                    "Suggestion accepted and merged with the edits made since it was written.",
+                    "success",
+                )
+            else:
+                flash("Suggestion accepted: it is now the section's text.", "success")
+    return redirect(
+        url_for(
+            "drafting.editor", response_id=response.id, section_id=section.id, _anchor="suggestions"
+        )
+    )
+
+
+@blueprint.post(
+    "/responses/<int:response_id>/sections/<int:section_id>/suggestions/<int:suggestion_id>/reject"
+)
+def reject_suggestion(response_id: int, section_id: int, suggestion_id: int):
+    response, section, membership = load_section(response_id, section_id)
+    suggestion = _suggestion_in(section, suggestion_id)
+    _require(can_decide_suggestion(membership, section))
+    if ActionForm().validate_on_submit():
+        try:
+            services.reject_suggestion(current_user, suggestion)
+        except services.DraftingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Suggestion rejected. It stays on record.", "success")
+    return redirect(
+        url_for(
+            "drafting.editor", response_id=response.id, section_id=section.id, _anchor="suggestions"
+        )
+    )

@@ -1,0 +1,699 @@
+// The section editor's enhancements: a Markdown toolbar, a live preview rendered by the server,
+// autosave that keeps unsaved text in this browser until the server has it, and presence.
+//
+// The page works without this file: the form posts to the server, which merges concurrent
+// edits or shows the conflict screen. This file uses the same rules through the JSON API:
+//   PUT  /api/v1/responses/<id>/sections/<id>           {body, choice?, base_revision}
+//   POST /api/v1/preview                                {body} -> {html, word_count}
+//   POST /api/v1/responses/<id>/sections/<id>/presence  {editing} -> {others, head_revision}
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-editor]");
+  if (!form || !window.fetch) return;
+
+  var textarea = form.querySelector("[data-body]");
+  var baseInput = form.querySelector("[data-base]");
+  var stateEl = form.querySelector("[data-save-state]");
+  var countEl = form.querySelector("[data-count]");
+  var toolbar = form.querySelector("[data-toolbar]");
+  var choiceInputs = form.querySelectorAll('input[name="choice"]');
+  var previewPanel = document.querySelector("[data-preview]");
+  var previewBody = document.querySelector("[data-preview-body]");
+  var presenceEl = document.querySelector("[data-presence]");
+  var staleEl = document.querySelector("[data-stale]");
+  var mergedEl = document.querySelector("[data-merged]");
+  var restoreEl = document.querySelector("[data-restore]");
+
+  var sectionId = form.getAttribute("data-section");
+  var saveUrl = form.getAttribute("data-save-url");
+  var presenceUrl = form.getAttribute("data-presence-url");
+  var previewUrl = form.getAttribute("data-preview-url");
+  var wordLimit = parseInt(form.getAttribute("data-word-limit") || "0", 10) || 0;
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrfInput = form.querySelector('input[name="csrf_token"]');
+  var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : csrfInput ? csrfInput.value : "";
+
+  var SAVE_DELAY = 1500; // after typing pauses
+  var PREVIEW_DELAY = 500;
+  var PRESENCE_EVERY = 15000;
+  var RETRY_FIRST = 2000;
+  var RETRY_MAX = 30000;
+  var STORAGE_PREFIX = "consult-draft:section-" + sectionId + ":base-";
+
+  // --- small helpers ------------------------------------------------------------------------
+
+  function currentChoice() {
+    if (!choiceInputs.length) return undefined; // not a closed question: leave the choice alone
+    var checked = form.querySelector('input[name="choice"]:checked');
+    return checked ? checked.value : null;
+  }
+
+  function setChoice(value) {
+    for (var i = 0; i < choiceInputs.length; i++) {
+      choiceInputs[i].checked = choiceInputs[i].value === value;
+    }
+  }
+
+  function currentBase() {
+    return baseInput.value ? parseInt(baseInput.value, 10) : null;
+  }
+
+  function request(method, url, payload, extra) {
+    var options = {
+      method: method,
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken,
+      },
+    };
+    if (payload !== undefined) options.body = JSON.stringify(payload);
+    if (extra) for (var key in extra) options[key] = extra[key];
+    return fetch(url, options).then(function (response) {
+      return response
+        .json()
+        .catch(function () { return {}; })
+        .then(function (data) { return { status: response.status, data: data || {} }; });
+    });
+  }
+
+  function setState(state, text) {
+    if (!stateEl) return;
+    stateEl.setAttribute("data-state", state);
+    if (stateEl.textContent !== text) stateEl.textContent = text;
+  }
+
+  function show(element, visible) {
+    if (element) element.hidden = !visible;
+  }
+
+  // Words as the server counts them (markdown.word_count): link targets and footnote markers
+  // do not count. The server's own count replaces this one with each preview.
+  function countWords(text) {
+    text = text.replace(/\]\((?:[^()]|\([^()]*\))*\)/g, "]").replace(/\[\^[^\[\]\s]+\]/g, "");
+    var tokens = text.match(/[\p{L}\p{N}\p{M}_\u2019'-]+/gu) || [];
+    return tokens.filter(function (token) { return /[\p{L}\p{N}]/u.test(token); }).length;
+  }
+
+  function showCount(count) {
+    if (!countEl) return;
+    var text = count.toLocaleString("en-GB") + " word" + (count === 1 ? "" : "s");
+    if (wordLimit) {
+      text = count.toLocaleString("en-GB") + " of " + wordLimit.toLocaleString("en-GB") + " words";
+      if (count > wordLimit) text += ": " + (count - wordLimit).toLocaleString("en-GB") + " over";
+    }
+    countEl.textContent = text;
+    countEl.classList.toggle("word-count--over", Boolean(wordLimit && count > wordLimit));
+  }
+
+  // --- text kept in this browser until the server confirms it -------------------------------
+
+  function storageKey(base) {
+    return STORAGE_PREFIX + (base === null ? "none" : base);
+  }
+
+  function keepLocally() {
+    try {
+      window.localStorage.setItem(
+        storageKey(currentBase()),
+        JSON.stringify({
+          body: textarea.value,
+          choice: currentChoice() === undefined ? null : currentChoice(),
+          base: currentBase(),
+          at: Date.now(),
+        })
+      );
+    } catch (error) {
+      // Storage full or disabled: autosave still works, only the offline copy is missing.
+    }
+  }
+
+  function forgetLocally(base) {
+    try {
+      window.localStorage.removeItem(storageKey(base));
+    } catch (error) {
+      /* nothing kept */
+    }
+  }
+
+  function keptEntries() {
+    var entries = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(STORAGE_PREFIX) === 0) {
+          var entry = JSON.parse(window.localStorage.getItem(key));
+          if (entry && typeof entry.body === "string") {
+            entry.key = key;
+            entries.push(entry);
+          }
+        }
+      }
+    } catch (error) {
+      return [];
+    }
+    return entries;
+  }
+
+  // --- a three-way merge by line, for text typed while a save was on its way ----------------
+  // The server merged what we sent with someone else's edit; the person kept typing meanwhile.
+  // Bring their new typing onto the merged text (returns null when that is not clear-cut: the
+  // next save then goes to the server from the old base, which merges or shows the clash).
+
+  function splitLines(text) {
+    var lines = [];
+    var start = 0;
+    for (var i = 0; i < text.length; i++) {
+      if (text.charAt(i) === "\n") {
+        lines.push(text.slice(start, i + 1));
+        start = i + 1;
+      }
+    }
+    if (start < text.length) lines.push(text.slice(start));
+    return lines;
+  }
+
+  function commonLines(a, b) {
+    var n = a.length;
+    var m = b.length;
+    if (n * m > 4000000) return null;
+    var table = [];
+    for (var row = 0; row <= n; row++) table.push(new Uint32Array(m + 1));
+    for (var i = n - 1; i >= 0; i--) {
+      for (var j = m - 1; j >= 0; j--) {
+        table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+      }
+    }
+    var pairs = {};
+    i = 0;
+    j = 0;
+    while (i < n && j < m) {
+      if (a[i] === b[j]) {
+        pairs[i] = j;
+        i++;
+        j++;
+      } else if (table[i + 1][j] >= table[i][j + 1]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return pairs;
+  }
+
+  function mergeThree(base, ours, theirs) {
+    if (ours === theirs || theirs === base) return ours;
+    if (ours === base) return theirs;
+    var o = splitLines(base);
+    var a = splitLines(ours);
+    var b = splitLines(theirs);
+    var inA = commonLines(o, a);
+    var inB = commonLines(o, b);
+    if (!inA || !inB) return null;
+    var out = [];
+    var io = 0;
+    var ia = 0;
+    var ib = 0;
+    function chunk(eo, ea, eb) {
+      var co = o.slice(io, eo).join("");
+      var ca = a.slice(ia, ea).join("");
+      var cb = b.slice(ib, eb).join("");
+      if (ca === co) out.push(cb);
+      else if (cb === co || ca === cb) out.push(ca);
+      else return false;
+      return true;
+    }
+    for (var k = 0; k < o.length; k++) {
+      if (k in inA && k in inB && inA[k] >= ia && inB[k] >= ib) {
+        if (!chunk(k, inA[k], inB[k])) return null;
+        out.push(o[k]);
+        io = k + 1;
+        ia = inA[k] + 1;
+        ib = inB[k] + 1;
+      }
+    }
+    if (!chunk(o.length, a.length, b.length)) return null;
+    return out.join("");
+  }
+
+  // --- autosave -----------------------------------------------------------------------------
+
+  var unsavedOnLoad = form.hasAttribute("data-unsaved");
+  var server = { body: unsavedOnLoad ? null : textarea.value, choice: currentChoice() };
+  var inFlight = null;
+  var saveTimer = null;
+  var retryTimer = null;
+  var retryDelay = 0;
+  var offline = false;
+  var leaving = false;
+  var apiMissing = false;
+  var lastTyped = 0;
+
+  function dirty() {
+    var choice = currentChoice();
+    return textarea.value !== server.body || (choice !== undefined && choice !== server.choice);
+  }
+
+  function scheduleSave(delay) {
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(save, delay);
+  }
+
+  function retryLater() {
+    window.clearTimeout(retryTimer);
+    retryDelay = retryDelay ? Math.min(retryDelay * 2, RETRY_MAX) : RETRY_FIRST;
+    retryTimer = window.setTimeout(save, retryDelay);
+  }
+
+  function edited() {
+    lastTyped = Date.now();
+    if (dirty()) {
+      keepLocally();
+      if (offline) setState("offline", "Offline: kept in this browser");
+      else if (!inFlight) setState("pending", "Not saved yet");
+    }
+    show(staleEl, false);
+    scheduleSave(SAVE_DELAY);
+    schedulePreview();
+    showCount(countWords(textarea.value));
+  }
+
+  function save() {
+    window.clearTimeout(saveTimer);
+    window.clearTimeout(retryTimer);
+    if (leaving || apiMissing) return;
+    if (inFlight) {
+      scheduleSave(SAVE_DELAY); // after this one answers
+      return;
+    }
+    if (!dirty()) {
+      if (stateEl && stateEl.getAttribute("data-state") === "pending") setState("saved", "Saved");
+      return;
+    }
+    if (navigator.onLine === false) {
+      // No connection at all: keep the text here and save when the browser is back online.
+      offline = true;
+      keepLocally();
+      setState("offline", "Offline: kept in this browser");
+      return;
+    }
+    var sent = { body: textarea.value, choice: currentChoice(), base: currentBase() };
+    var payload = { body: sent.body, base_revision: sent.base };
+    if (sent.choice !== undefined) payload.choice = sent.choice;
+    inFlight = sent;
+    setState("saving", "Saving...");
+    request("PUT", saveUrl, payload).then(
+      function (reply) { answered(sent, reply); },
+      function () { failed(sent, "Offline: kept in this browser"); }
+    );
+  }
+
+  function answered(sent, reply) {
+    inFlight = null;
+    var data = reply.data;
+    if (reply.status === 200) {
+      offline = false;
+      retryDelay = 0;
+      forgetLocally(sent.base);
+      var head = data.head_revision;
+      var merged = typeof data.body === "string" ? data.body : sent.body;
+      var mergedChoice = data.choice !== undefined ? data.choice : sent.choice;
+      baseInput.value = head === null || head === undefined ? "" : String(head);
+      if (data.merged) {
+        if (textarea.value === sent.body) {
+          replaceText(merged);
+        } else {
+          var combined = mergeThree(sent.body, textarea.value, merged);
+          if (combined === null) {
+            baseInput.value = sent.base === null ? "" : String(sent.base); // let the server judge
+          } else {
+            replaceText(combined);
+          }
+        }
+        if (choiceInputs.length && currentChoice() === sent.choice) setChoice(mergedChoice);
+        show(mergedEl, true);
+      }
+      server = { body: merged, choice: choiceInputs.length ? mergedChoice : undefined };
+      if (dirty()) {
+        keepLocally();
+        setState("pending", "Not saved yet");
+        scheduleSave(SAVE_DELAY);
+      } else {
+        setState("saved", data.merged ? "Saved: merged with someone else's changes" : "Saved");
+      }
+      show(staleEl, false);
+      return;
+    }
+    if (reply.status === 409 && data.error && data.error.code === "edit_conflict") {
+      // The server kept this text as a conflict revision: open the comparison.
+      var url = data.resolve_url || (data.conflict && data.conflict.resolve_url);
+      if (textarea.value === sent.body) forgetLocally(sent.base);
+      else keepLocally(); // typed after sending: offered back when the editor opens again
+      leaving = true;
+      setState("error", "Someone else changed the same part: opening both versions...");
+      if (url) window.location.assign(url);
+      return;
+    }
+    if (reply.status >= 500 || reply.status === 429 || reply.status === 0) {
+      failed(sent, "Not saved yet: kept in this browser, trying again");
+      return;
+    }
+    if (reply.status === 404 || reply.status === 405) {
+      // No autosave here (or the section is gone): "Save" posts the form instead.
+      apiMissing = true;
+      keepLocally();
+      setState("error", "Not saved automatically: press Save. Your text is kept in this browser.");
+      return;
+    }
+    var message = (data.error && data.error.message) || "The server refused this save.";
+    if (data.error && data.error.fields) {
+      var fields = [];
+      for (var name in data.error.fields) fields.push(data.error.fields[name]);
+      if (fields.length) message = fields.join(" ");
+    }
+    if (reply.status === 401) message = "You are logged out. Log in again in another tab.";
+    if (reply.status === 400 && data.error && data.error.code === "csrf_failed") {
+      message = "This page has expired. Copy your text, then reload the page.";
+    }
+    keepLocally();
+    setState("error", "Not saved: " + message + " Your text is kept in this browser.");
+  }
+
+  function failed(sent, text) {
+    inFlight = null;
+    offline = true;
+    keepLocally();
+    setState("offline", text);
+    retryLater();
+  }
+
+  function replaceText(text) {
+    if (textarea.value === text) return;
+    var atEnd = textarea.selectionStart === textarea.value.length;
+    var start = textarea.selectionStart;
+    var end = textarea.selectionEnd;
+    textarea.value = text;
+    if (atEnd) textarea.setSelectionRange(text.length, text.length);
+    else textarea.setSelectionRange(Math.min(start, text.length), Math.min(end, text.length));
+    schedulePreview();
+    showCount(countWords(text));
+  }
+
+  window.addEventListener("online", function () {
+    retryDelay = 0;
+    if (dirty()) save();
+    heartbeat();
+  });
+  window.addEventListener("offline", function () {
+    offline = true;
+    if (dirty()) setState("offline", "Offline: kept in this browser");
+  });
+
+  textarea.addEventListener("input", edited);
+  for (var c = 0; c < choiceInputs.length; c++) choiceInputs[c].addEventListener("change", edited);
+
+  // "Save" saves now through the same path; with no API to talk to, the form posts as usual.
+  form.addEventListener("submit", function (event) {
+    if (!saveUrl || apiMissing) return;
+    event.preventDefault();
+    retryDelay = 0;
+    if (!dirty() && !inFlight) {
+      setState("saved", "Saved");
+      return;
+    }
+    save();
+  });
+
+  // --- offer back text that this browser kept but the server never got --------------------
+
+  function offerKeptText() {
+    var entries = keptEntries().filter(function (entry) {
+      var sameChoice = !choiceInputs.length || (entry.choice || null) === (currentChoice() || null);
+      if (entry.body === textarea.value && sameChoice) {
+        forgetLocally(entry.base); // the server has it
+        return false;
+      }
+      return true;
+    });
+    if (!entries.length || !restoreEl) return;
+    entries.sort(function (x, y) { return (y.at || 0) - (x.at || 0); });
+    var latest = entries[0];
+    var when = restoreEl.querySelector("[data-restore-when]");
+    if (when && latest.at) {
+      when.textContent = new Date(latest.at).toLocaleString("en-GB", {
+        day: "numeric",
+        month: "short",
+        hour: "2-digit",
+        minute: "2-digit",
+      });
+    }
+    var excerpt = restoreEl.querySelector("[data-restore-excerpt]");
+    if (excerpt) {
+      var words = latest.body.trim();
+      excerpt.textContent = words.length > 280 ? words.slice(0, 280) + "…" : words || "(empty text)";
+    }
+    show(restoreEl, true);
+    restoreEl.querySelector("[data-restore-apply]").addEventListener("click", function () {
+      entries.forEach(function (entry) { forgetLocally(entry.base); });
+      textarea.value = latest.body;
+      if (choiceInputs.length) setChoice(latest.choice);
+      // Saved from the revision it was written on, so the server merges it with what came since.
+      baseInput.value = latest.base === null || latest.base === undefined ? "" : String(latest.base);
+      show(restoreEl, false);
+      textarea.focus();
+      edited();
+      save();
+    });
+    restoreEl.querySelector("[data-restore-discard]").addEventListener("click", function () {
+      entries.forEach(function (entry) { forgetLocally(entry.base); });
+      show(restoreEl, false);
+      textarea.focus();
+    });
+  }
+
+  // --- live preview -------------------------------------------------------------------------
+
+  var previewTimer = null;
+  var previewNumber = 0;
+
+  function schedulePreview() {
+    if (!previewUrl || !previewBody) return;
+    window.clearTimeout(previewTimer);
+    previewTimer = window.setTimeout(renderPreview, PREVIEW_DELAY);
+  }
+
+  function renderPreview() {
+    if (navigator.onLine === false) return;
+    var number = ++previewNumber;
+    request("POST", previewUrl, { body: textarea.value }).then(
+      function (reply) {
+        if (number !== previewNumber || reply.status !== 200) return;
+        // Sanitised by the server's one renderer (nh3 allow-list), like every rendered text.
+        previewBody.innerHTML = reply.data.html || "";
+        show(previewPanel, true);
+        if (typeof reply.data.word_count === "number") showCount(reply.data.word_count);
+      },
+      function () { /* offline: the preview waits for the next change */ }
+    );
+  }
+
+  // --- presence -----------------------------------------------------------------------------
+
+  function sentence(names, verb) {
+    if (names.length === 1) return names[0] + " " + verb[0];
+    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1] + " " + verb[1];
+  }
+
+  function showOthers(others) {
+    if (!presenceEl) return;
+    var editing = [];
+    var viewing = [];
+    others.forEach(function (person) { (person.editing ? editing : viewing).push(person.name); });
+    var parts = [];
+    if (editing.length) parts.push(sentence(editing, ["is editing this section.", "are editing this section."]));
+    if (viewing.length) parts.push(sentence(viewing, ["has this section open.", "have this section open."]));
+    var text = parts.join(" ");
+    if (presenceEl.textContent !== text) presenceEl.textContent = text;
+    show(presenceEl, Boolean(text));
+  }
+
+  function heartbeat() {
+    if (!presenceUrl || leaving || navigator.onLine === false) return;
+    var editing = dirty() || Boolean(inFlight) || Date.now() - lastTyped < 30000;
+    request("POST", presenceUrl, { editing: editing }).then(
+      function (reply) {
+        if (reply.status !== 200) return;
+        showOthers(reply.data.others || []);
+        var head = reply.data.head_revision;
+        var changed = head !== null && head !== undefined && String(head) !== baseInput.value;
+        // With unsaved changes autosave merges; without, say the text moved on.
+        show(staleEl, changed && !dirty() && !inFlight);
+      },
+      function () { /* offline: presence resumes with the connection */ }
+    );
+  }
+
+  window.addEventListener("pagehide", function () {
+    if (!presenceUrl || navigator.onLine === false) return;
+    try {
+      request("DELETE", presenceUrl, undefined, { keepalive: true }).catch(function () {});
+    } catch (error) {
+      /* leaving anyway */
+    }
+  });
+
+  // --- the Markdown toolbar -----------------------------------------------------------------
+
+  function replaceSelection(start, end, text, selectStart, selectEnd) {
+    textarea.focus();
+    textarea.setSelectionRange(start, end);
+    var inserted = false;
+    try {
+      inserted = document.execCommand && document.execCommand("insertText", false, text); // keeps undo
+    } catch (error) {
+      inserted = false;
+    }
+    if (!inserted || textarea.value.slice(start, start + text.length) !== text) {
+      textarea.setRangeText(text, start, end, "end");
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    textarea.setSelectionRange(selectStart, selectEnd);
+  }
+
+  function wrap(marker, placeholder) {
+    var start = textarea.selectionStart;
+    var end = textarea.selectionEnd;
+    var selected = textarea.value.slice(start, end) || placeholder;
+    replaceSelection(start, end, marker + selected + marker, start + marker.length, start + marker.length + selected.length);
+  }
+
+  function prefixLines(kind) {
+    var value = textarea.value;
+    var start = value.lastIndexOf("\n", textarea.selectionStart - 1) + 1;
+    var endIndex = value.indexOf("\n", Math.max(textarea.selectionEnd - (textarea.selectionEnd > textarea.selectionStart ? 1 : 0), start));
+    var end = endIndex === -1 ? value.length : endIndex;
+    var lines = value.slice(start, end).split("\n");
+    var patterns = { heading: /^#{1,6} /, bullets: /^[-*] /, numbers: /^\d+\. /, quote: /^> ?/ };
+    var all = lines.every(function (line) { return patterns[kind].test(line); });
+    var result = lines.map(function (line, index) {
+      if (all) return line.replace(patterns[kind], "");
+      var bare = line.replace(/^(#{1,6} |[-*] |\d+\. |> ?)/, "");
+      var prefix = { heading: "## ", bullets: "- ", numbers: index + 1 + ". ", quote: "> " }[kind];
+      return prefix + bare;
+    });
+    var text = result.join("\n");
+    var hadSelection = textarea.selectionEnd > textarea.selectionStart;
+    replaceSelection(start, end, text, hadSelection ? start : start + text.length, start + text.length);
+  }
+
+  function link() {
+    var start = textarea.selectionStart;
+    var end = textarea.selectionEnd;
+    var selected = textarea.value.slice(start, end);
+    var label = selected || "link text";
+    var text = "[" + label + "](https://)";
+    if (selected) {
+      var urlStart = start + label.length + 3;
+      replaceSelection(start, end, text, urlStart, urlStart + 8);
+    } else {
+      replaceSelection(start, end, text, start + 1, start + 1 + label.length);
+    }
+  }
+
+  function footnote() {
+    var value = textarea.value;
+    var highest = 0;
+    value.replace(/\[\^(\d+)\]/g, function (match, number) {
+      highest = Math.max(highest, parseInt(number, 10));
+      return match;
+    });
+    var number = highest + 1;
+    var at = textarea.selectionEnd;
+    var marker = "[^" + number + "]";
+    replaceSelection(at, at, marker, at + marker.length, at + marker.length);
+    var after = textarea.value;
+    var note = "The source or note.";
+    var definition = (after.endsWith("\n\n") ? "" : after.endsWith("\n") ? "\n" : "\n\n") + marker + ": " + note;
+    var startOfNote = after.length + definition.length - note.length;
+    replaceSelection(after.length, after.length, definition, startOfNote, startOfNote + note.length);
+  }
+
+  var actions = {
+    heading: function () { prefixLines("heading"); },
+    bold: function () { wrap("**", "bold text"); },
+    italic: function () { wrap("*", "italic text"); },
+    bullets: function () { prefixLines("bullets"); },
+    numbers: function () { prefixLines("numbers"); },
+    link: link,
+    quote: function () { prefixLines("quote"); },
+    footnote: footnote,
+  };
+
+  if (toolbar) {
+    var buttons = Array.prototype.slice.call(toolbar.querySelectorAll("button[data-md]"));
+    // One tab stop for the toolbar; arrow keys move between its buttons.
+    buttons.forEach(function (button, index) {
+      button.tabIndex = index === 0 ? 0 : -1;
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep the selection
+      button.addEventListener("click", function () {
+        var action = actions[button.getAttribute("data-md")];
+        if (action) action();
+      });
+    });
+    toolbar.addEventListener("keydown", function (event) {
+      var index = buttons.indexOf(document.activeElement);
+      if (index === -1) return;
+      var next = null;
+      if (event.key === "ArrowRight" || event.key === "ArrowDown") next = (index + 1) % buttons.length;
+      else if (event.key === "ArrowLeft" || event.key === "ArrowUp") next = (index - 1 + buttons.length) % buttons.length;
+      else if (event.key === "Home") next = 0;
+      else if (event.key === "End") next = buttons.length - 1;
+      if (next === null) return;
+      event.preventDefault();
+      buttons[index].tabIndex = -1;
+      buttons[next].tabIndex = 0;
+      buttons[next].focus();
+    });
+    toolbar.hidden = false;
+  }
+
+  textarea.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    var key = event.key.toLowerCase();
+    var action = { b: "bold", i: "italic", k: "link" }[key];
+    if (!action) return;
+    event.preventDefault();
+    actions[action]();
+  });
+
+  // "Quote the selected text" fills the comment's quote field from the editor's selection.
+  var quoteButton = document.querySelector("[data-quote-selection]");
+  var quoteField = document.getElementById("quote");
+  if (quoteButton && quoteField) {
+    var lastSelection = "";
+    textarea.addEventListener("select", function () {
+      lastSelection = textarea.value.slice(textarea.selectionStart, textarea.selectionEnd);
+    });
+    quoteButton.hidden = false;
+    quoteButton.addEventListener("click", function () {
+      var selected = textarea.value.slice(textarea.selectionStart, textarea.selectionEnd) || lastSelection;
+      if (selected) quoteField.value = selected.trim();
+      quoteField.focus();
+    });
+  }
+
+  // --- start --------------------------------------------------------------------------------
+
+  if (unsavedOnLoad) {
+    keepLocally();
+    setState("error", "Not saved yet: your text is kept in this browser.");
+  } else {
+    offerKeptText();
+  }
+  show(previewPanel, Boolean(previewUrl));
+  renderPreview();
+  heartbeat();
+  window.setInterval(heartbeat, PRESENCE_EVERY);
+})();

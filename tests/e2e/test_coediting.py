@@ -1,0 +1,277 @@
+"""Co-editing in a real browser: two editors change the same section at once. One sees that
+autosave merged their edit with the other's; the other's edit clashes and they resolve it on
+the conflict screen. At the end every word either of them typed is in the section's revisions.
+And autosave survives the connection dropping: the text stays in the browser and is saved when
+the connection comes back, or offered back when the editor is opened again.
+
+Each page is looked at as a person would: screenshots at desktop and phone widths, axe-core,
+no console errors and no CSP violations (the `browsing` fixture fails the test on those)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from consult.drafting.models import Revision, Section
+from consult.extensions import db
+from tests.drafting.pages_support import make_draft, save_text
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+SAVE_WAIT = 15_000  # autosave waits 1.5 s after typing stops; CI machines can be slow
+
+INTRO = "Police use of facial recognition has grown without a law of its own."
+MIDDLE = "Live scanning of crowds treats everyone as a suspect."
+CLOSING = "We ask for a statutory framework with real limits."
+
+
+def paragraphs(*texts: str) -> str:
+    return "\n\n".join(texts)
+
+
+def log_in(page, user, next_path: str) -> None:
+    page.goto(f"/login?next={next_path}")
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+
+
+def all_revision_text(section_id: int) -> str:
+    db.session.expire_all()
+    return "\n".join(
+        db.session.scalars(select(Revision.body).where(Revision.section_id == section_id))
+    )
+
+
+def head_of(section_id: int) -> Revision:
+    db.session.expire_all()
+    return db.session.get(Section, section_id).head
+
+
+def watched_page(browsing, context, who: str):
+    """Another tab in the same browser (same cookies and localStorage), reporting console
+    errors and uncaught exceptions like the pages `browsing` opens."""
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            browsing.problems.append(f"[{who}] console error: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: browsing.problems.append(f"[{who}] {error}"))
+    return page
+
+
+def forgive_expected_conflict(browsing) -> None:
+    """Chromium logs every non-2xx fetch as a console error. The 409 that tells the editor
+    about a clash is the API's contract, not a fault: drop exactly that line."""
+    browsing.problems[:] = [
+        problem
+        for problem in browsing.problems
+        if not ("status of 409" in problem and "/api/v1/responses/" in problem)
+    ]
+
+
+def test_two_editors_edit_one_section_one_merges_one_resolves_a_conflict(browsing, team):
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    save_text(section_id, paragraphs(INTRO, MIDDLE, CLOSING), team.coordinator)
+    editor_url = draft.editor("summary")
+
+    eddie = browsing.new_page("eddie")
+    cora = browsing.new_page("cora", viewport={"width": 1280, "height": 1000})
+    log_in(eddie, team.editor, editor_url)
+    log_in(cora, team.coordinator, editor_url)
+
+    # Both have the section open; each is told about the other.
+    expect(cora.get_by_text("Eddie Editor has this section open.")).to_be_visible()
+    eddie_text = eddie.get_by_label("Text", exact=True)
+    cora_text = cora.get_by_label("Text", exact=True)
+    expect(eddie_text).to_have_value(paragraphs(INTRO, MIDDLE, CLOSING))
+    expect(cora.get_by_role("toolbar", name="Formatting")).to_be_visible()
+    browsing.screenshot(cora, "01-editor-desktop")
+    browsing.check_accessibility(cora, "editor")
+
+    # Eddie sharpens the first paragraph: a plain autosave.
+    eddie_intro = INTRO.replace("has grown", "has grown quickly")
+    eddie_text.fill(paragraphs(eddie_intro, MIDDLE, CLOSING))
+    expect(eddie.get_by_text("Saved", exact=True)).to_be_visible(timeout=SAVE_WAIT)
+
+    # Cora, who opened the section before that, adds to the last paragraph: autosave merges
+    # her change with Eddie's and tells her so; her text now holds both.
+    cora_closing = CLOSING + " Parliament must debate it first."
+    cora_text.fill(paragraphs(INTRO, MIDDLE, cora_closing))
+    expect(cora.get_by_text("your changes were merged with theirs")).to_be_visible(
+        timeout=SAVE_WAIT
+    )
+    expect(cora_text).to_have_value(paragraphs(eddie_intro, MIDDLE, cora_closing))
+    expect(cora.get_by_text("Saved: merged with someone else's changes")).to_be_visible()
+    browsing.screenshot(cora, "02-editor-merged")
+    merged = head_of(section_id)
+    assert merged.kind == "merge"
+    assert merged.body == paragraphs(eddie_intro, MIDDLE, cora_closing)
+
+    # Eddie, still on his own revision, rewrites the same last paragraph: a clash. His text is
+    # kept as a conflict revision and he is taken to the conflict screen.
+    eddie_closing = "We ask for a statutory framework and an independent regulator."
+    eddie_text.fill(paragraphs(eddie_intro, MIDDLE, eddie_closing))
+    expect(
+        eddie.get_by_role("heading", name="Your edit clashed with someone else's")
+    ).to_be_visible(timeout=SAVE_WAIT)
+    forgive_expected_conflict(browsing)
+    expect(eddie).to_have_url(re.compile(r"/conflict/\d+$"))
+    expect(
+        eddie.get_by_text(
+            "Someone else changed the same part while you were editing. Both versions are kept."
+        )
+    ).to_be_visible()
+    theirs = eddie.get_by_role("region", name="Theirs: the current text")
+    yours = eddie.get_by_role("region", name="Yours")
+    expect(theirs.locator("ins")).to_contain_text(["Parliament"])
+    expect(yours.locator("ins").first).to_be_visible()
+    browsing.screenshot(eddie, "03-conflict-desktop")
+    browsing.check_accessibility(eddie, "conflict screen")
+
+    # He keeps both ideas and saves.
+    resolved_closing = (
+        "We ask for a statutory framework and an independent regulator. "
+        "Parliament must debate it first."
+    )
+    resolution = eddie.get_by_label("Text", exact=True)
+    expect(resolution).to_have_value(paragraphs(eddie_intro, MIDDLE, eddie_closing))
+    resolution.fill(paragraphs(eddie_intro, MIDDLE, resolved_closing))
+    eddie.get_by_role("button", name="Save this text").click()
+    expect(eddie.get_by_text("Saved. The clash is resolved.")).to_be_visible()
+    expect(eddie.get_by_label("Text", exact=True)).to_have_value(
+        paragraphs(eddie_intro, MIDDLE, resolved_closing)
+    )
+
+    # Nothing typed was lost: every version is a revision, and the head holds the agreement.
+    everything = all_revision_text(section_id)
+    for words in (eddie_intro, cora_closing, eddie_closing, resolved_closing):
+        assert words in everything
+    assert head_of(section_id).body == paragraphs(eddie_intro, MIDDLE, resolved_closing)
+    kinds = [
+        r.kind
+        for r in db.session.scalars(
+            select(Revision).where(Revision.section_id == section_id).order_by(Revision.number)
+        )
+    ]
+    assert kinds == ["edit", "edit", "merge", "conflict", "edit"]
+
+    # The history shows it all, with a readable diff.
+    eddie.goto(editor_url + "/history")
+    expect(eddie.get_by_role("heading", name="Revisions (5)")).to_be_visible()
+    expect(eddie.get_by_role("cell", name="Conflict")).to_be_visible()
+    browsing.screenshot(eddie, "04-history")
+    browsing.check_accessibility(eddie, "history")
+
+    # The dashboard, on a phone.
+    phone = browsing.new_page("cora-phone", **PHONE)
+    log_in(phone, team.coordinator, draft.url)
+    expect(phone.get_by_role("heading", name="Our response", level=1)).to_be_visible()
+    browsing.assert_fits_width(phone, 375, "dashboard")
+    browsing.screenshot(phone, "05-dashboard-phone")
+    browsing.check_accessibility(phone, "dashboard (phone)")
+    phone.goto(editor_url)
+    expect(phone.get_by_label("Text", exact=True)).to_have_value(
+        paragraphs(eddie_intro, MIDDLE, resolved_closing)
+    )
+    browsing.assert_fits_width(phone, 375, "editor")
+    browsing.screenshot(phone, "06-editor-phone")
+    browsing.check_accessibility(phone, "editor (phone)")
+
+
+def test_autosave_keeps_text_in_the_browser_while_offline_and_saves_it_when_back(browsing, team):
+    draft = make_draft(team)
+    section_id = draft.sections[4]
+    page = browsing.new_page("eddie")
+    log_in(page, team.editor, draft.editor(4))
+    text = page.get_by_label("Your answer")
+    status = page.get_by_role("status").filter(has_text=re.compile("Saved|Saving|Offline|Not"))
+
+    page.wait_for_load_state("networkidle")  # the favicon too: nothing left to fetch
+    page.context.set_offline(True)
+    text.fill("Written on a train with no signal.")
+    expect(page.get_by_text("Offline: kept in this browser")).to_be_visible(timeout=SAVE_WAIT)
+    kept = page.evaluate(
+        "() => Object.keys(localStorage).filter((key) => key.startsWith('consult-draft:'))"
+        ".map((key) => JSON.parse(localStorage.getItem(key)).body)"
+    )
+    assert kept == ["Written on a train with no signal."]
+    assert head_of(section_id) is None  # the server has nothing yet
+    browsing.screenshot(page, "01-offline")
+
+    page.context.set_offline(False)
+    expect(status).to_have_text("Saved", timeout=SAVE_WAIT)
+    assert head_of(section_id).body == "Written on a train with no signal."
+    assert (
+        page.evaluate(
+            "() => Object.keys(localStorage).filter((key) => key.startsWith('consult-draft:'))"
+        )
+        == []
+    )
+
+    # Offline again, and the tab is closed before the connection returns: the next time the
+    # editor opens, the text the server never got is offered back, and saved from its base.
+    page.context.set_offline(True)
+    text.fill("Written on a train with no signal. And a second sentence, still offline.")
+    expect(page.get_by_text("Offline: kept in this browser")).to_be_visible(timeout=SAVE_WAIT)
+    context = page.context
+    page.close()
+    # Meanwhile a colleague adds a paragraph: the kept text merges with it.
+    save_text(
+        section_id,
+        "Written on a train with no signal.\n\nA colleague's paragraph.",
+        team.coordinator,
+    )
+
+    context.set_offline(False)
+    page = watched_page(browsing, context, "eddie, new tab")
+    page.goto(draft.editor(4))
+    notice = page.get_by_text("This browser kept text you wrote in this section")
+    expect(notice).to_be_visible()
+    browsing.screenshot(page, "02-restore-offer")
+    browsing.check_accessibility(page, "editor with kept text")
+    page.get_by_role("button", name="Restore my text").click()
+    expect(page.get_by_text("Saved: merged with someone else's changes")).to_be_visible(
+        timeout=SAVE_WAIT
+    )
+    assert head_of(section_id).body == (
+        "Written on a train with no signal. And a second sentence, still offline."
+        "\n\nA colleague's paragraph."
+    )
+
+
+def test_the_toolbar_formats_with_the_keyboard_and_the_preview_follows(browsing, team):
+    draft = make_draft(team)
+    page = browsing.new_page("eddie")
+    log_in(page, team.editor, draft.editor("summary"))
+    text = page.get_by_label("Text", exact=True)
+
+    text.fill("We object")
+    text.press("Control+a")
+    toolbar = page.get_by_role("toolbar", name="Formatting")
+    toolbar.get_by_role("button", name="Heading").focus()
+    page.keyboard.press("ArrowRight")  # the toolbar is one tab stop; arrows move inside it
+    expect(toolbar.get_by_role("button", name="Bold")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(text).to_have_value("**We object**")
+    text.press("End")
+    text.type(" strongly.")
+    toolbar.get_by_role("button", name="Footnote").click()
+    expect(text).to_have_value(re.compile(r"\*\*We object\*\* strongly\.\[\^1\]\n\n\[\^1\]: "))
+
+    preview = page.get_by_role("region", name="Preview")
+    expect(preview.locator("strong")).to_have_text("We object", timeout=SAVE_WAIT)
+    expect(preview.locator("section.footnotes")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible(timeout=SAVE_WAIT)
+    browsing.screenshot(page, "01-toolbar-preview")
