@@ -64,4 +64,5 @@ def _import_models() -> None:
     import consult.consultations.models
     import consult.drafting.models
     import consult.mail
-    import consult.organisations.models  # noqa: F401
+    import consult.organisations.models
+    import consult.signing.models  # noqa: F401

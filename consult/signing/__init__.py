@@ -1,0 +1,2 @@
+"""Signing: frozen, fingerprinted versions; member, organisational and public signatures;
+consent records; verification."""

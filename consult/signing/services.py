@@ -1,0 +1,581 @@
+"""Signing rules: freezing versions, opening signing, member, organisational and public
+signatures with consent records, confirmation, withdrawal, verification and lists.
+
+Counts are always derived from signature rows with status "confirmed"; each signer has one row
+per version (a unique constraint), so repeated or concurrent requests cannot double-count."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import render_template, url_for
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from consult.accounts.models import User
+from consult.accounts.services import normalise_email
+from consult.audit.services import record
+from consult.drafting.models import Response
+from consult.drafting.services import live_sections
+from consult.extensions import db
+from consult.mail import send_email
+from consult.organisations.models import Membership, Organisation
+from consult.organisations.permissions import can
+from consult.organisations.services import NotAllowed, membership_of
+from consult.signing import consent
+from consult.signing.models import ConsentRecord, Signature, Version
+from consult.timeutil import isoformat, utcnow
+from consult.tokens import hash_token, new_token
+
+UNCONFIRMED_LIFETIME = timedelta(days=7)
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SigningError(ValueError):
+    """A rule was broken; the message is safe to show to the person."""
+
+
+# --- versions -------------------------------------------------------------------------------
+
+
+def canonical_content(response: Response, number: int, frozen_at: datetime) -> dict:
+    """What a version is: the words people sign, and who and what they answer."""
+    return {
+        "format": "consult-version/1",
+        "response": {"id": response.id, "title": response.title},
+        "organisation": {
+            "slug": response.organisation.slug,
+            "name": response.organisation.name,
+        },
+        "consultation": {
+            "slug": response.consultation.slug,
+            "title": response.consultation.title,
+            "publisher": response.consultation.publisher,
+        },
+        "version": number,
+        "frozen_at": isoformat(frozen_at),
+        "sections": [
+            {
+                "kind": section.kind,
+                "number": section.number,
+                "title": section.title,
+                "choice": section.choice,
+                "body": section.body,
+            }
+            for section in live_sections(response)
+        ],
+    }
+
+
+def canonical_bytes(content: dict) -> bytes:
+    """Exactly the bytes API.md defines; their SHA-256 is the fingerprint."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def _require_coordinator(membership: Membership, response: Response, action: str) -> None:
+    if not can(membership, "freeze") or membership.organisation_id != response.organisation_id:
+        raise NotAllowed(f"Only owners and coordinators can {action}.")
+
+
+def freeze(membership: Membership, response: Response, note: str = "") -> Version:
+    """Freeze the response as it is now into a new, numbered, fingerprinted version."""
+    _require_coordinator(membership, response, "freeze a version")
+    number = (
+        db.session.scalar(
+            select(func.max(Version.number)).where(Version.response_id == response.id)
+        )
+        or 0
+    ) + 1
+    frozen_at = utcnow().replace(microsecond=0)
+    data = canonical_bytes(canonical_content(response, number, frozen_at))
+    version = Version(
+        response_id=response.id,
+        number=number,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data.decode("utf-8"),
+        note=note.strip()[:500],
+        created_by_id=membership.user_id,
+        created_at=frozen_at,
+        partner_link_nonce=secrets.token_hex(8),
+    )
+    db.session.add(version)
+    db.session.flush()
+    record(
+        "version.frozen",
+        actor=membership.user,
+        organisation=response.organisation,
+        subject=version,
+        number=number,
+        sha256=version.sha256,
+    )
+    return version
+
+
+def content_of(version: Version) -> dict:
+    return json.loads(version.content)
+
+
+def versions_of(response: Response) -> list[Version]:
+    return list(
+        db.session.scalars(
+            select(Version)
+            .where(Version.response_id == response.id)
+            .order_by(Version.number.desc())
+        )
+    )
+
+
+def previous_version(version: Version) -> Version | None:
+    return db.session.scalar(
+        select(Version)
+        .where(Version.response_id == version.response_id, Version.number < version.number)
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
+
+
+# --- opening signing ------------------------------------------------------------------------
+
+
+def is_open(version: Version, now: datetime | None = None) -> bool:
+    if not version.signing_open:
+        return False
+    return version.signing_closes_at is None or (now or utcnow()) < version.signing_closes_at
+
+
+def open_signing(
+    membership: Membership, version: Version, public: bool, closes_at: datetime | None
+) -> None:
+    """Open (or change) signing. The first opening makes the fingerprint verifiable and invites
+    the signers of earlier versions to re-sign, showing what changed."""
+    response = version.response
+    _require_coordinator(membership, response, "open signing")
+    if closes_at is not None and closes_at <= utcnow():
+        raise SigningError("The closing time must be in the future.")
+    first_opening = version.signing_opened_at is None
+    version.signing_open = True
+    version.signing_public = public
+    version.signing_closes_at = closes_at
+    version.signing_opened_at = version.signing_opened_at or utcnow()
+    version.published_at = version.published_at or utcnow()
+    record(
+        "signing.opened",
+        actor=membership.user,
+        organisation=response.organisation,
+        subject=version,
+        public=public,
+    )
+    if first_opening:
+        _invite_earlier_signers(version)
+
+
+def close_signing(membership: Membership, version: Version) -> None:
+    _require_coordinator(membership, version.response, "close signing")
+    version.signing_open = False
+    record(
+        "signing.closed",
+        actor=membership.user,
+        organisation=version.response.organisation,
+        subject=version,
+    )
+
+
+def _invite_earlier_signers(version: Version) -> None:
+    """E-mail everyone who signed an earlier version of this response (and has not withdrawn)
+    that a new version is open for signing, with a link showing what changed."""
+    earlier = db.session.scalars(
+        select(Signature)
+        .join(Version, Signature.version_id == Version.id)
+        .where(
+            Version.response_id == version.response_id,
+            Version.number < version.number,
+            Signature.status == "confirmed",
+            Signature.email.is_not(None),
+        )
+    )
+    seen: set[str] = set()
+    for signature in earlier:
+        if signature.email in seen:
+            continue
+        seen.add(signature.email)
+        body = render_template(
+            "mail/resign.txt",
+            signature=signature,
+            version=version,
+            response=version.response,
+            url=url_for("signing.changes", version_id=version.id, _external=True),
+        )
+        send_email(
+            signature.email,
+            f"A new version of “{version.response.title}” is open for signing",
+            body,
+        )
+
+
+# --- signatures -----------------------------------------------------------------------------
+
+
+def _consent(signature: Signature, action: str, method: str, statement_version: str) -> None:
+    response = signature.version.response
+    db.session.add(
+        ConsentRecord(
+            signature_id=signature.id,
+            action=action,
+            method=method,
+            statement_version=statement_version,
+            statement=consent.statement(
+                response.organisation.name, response.consultation.title, statement_version
+            ),
+            consent_public=signature.consent_public,
+        )
+    )
+
+
+def _insert_or_existing(signature: Signature) -> tuple[Signature, bool]:
+    """Insert the signature, or return the row the unique constraint says already exists.
+    Returns (row, created)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(signature)
+    except IntegrityError:
+        existing = db.session.scalar(
+            select(Signature).where(
+                Signature.version_id == signature.version_id,
+                Signature.signer_key == signature.signer_key,
+            )
+        )
+        if existing is None:  # a different constraint failed: not ours to hide
+            raise
+        return existing, False
+    return signature, True
+
+
+def _check_open(version: Version, public: bool) -> None:
+    if not is_open(version):
+        raise SigningError("Signing is closed for this version.")
+    if public and not version.signing_public:
+        raise SigningError("This version is open for signing by members only.")
+
+
+def _clean(value: str | None, limit: int) -> str:
+    return " ".join((value or "").split())[:limit]
+
+
+def sign_as_member(
+    user: User,
+    version: Version,
+    display_name: str | None,
+    affiliation: str | None,
+    consent_public: bool,
+    on_behalf_of: Organisation | None = None,
+) -> Signature:
+    """A logged-in person signs (confirmed at once), or signs for an organisation they
+    coordinate (a coalition co-signature). Signing twice changes nothing."""
+    lead = version.response.organisation
+    if on_behalf_of is None:
+        if membership_of(user, lead) is None:
+            _check_open(version, public=True)  # not a member: only when open to the public
+        else:
+            _check_open(version, public=False)
+        kind, key = "member", f"user:{user.id}"
+        name = _clean(display_name, 200) or user.name
+        email = user.email
+    else:
+        _check_open(version, public=False)
+        partner = membership_of(user, on_behalf_of)
+        if not can(partner, "sign_for_organisation"):
+            raise NotAllowed(
+                "Only an owner or coordinator of that organisation can sign on its behalf."
+            )
+        if on_behalf_of.id == lead.id:
+            raise SigningError(f"{lead.name} leads this response; it does not co-sign it.")
+        kind, key = "organisation", f"organisation:{on_behalf_of.id}"
+        name = on_behalf_of.name
+        email = user.email
+        consent_public = True  # an organisation's name on a coalition response is public
+    signature, created = _insert_or_existing(
+        Signature(
+            version_id=version.id,
+            kind=kind,
+            signer_key=key,
+            user_id=user.id,
+            organisation_id=on_behalf_of.id if on_behalf_of else None,
+            name=name,
+            email=email,
+            affiliation=_clean(affiliation, 200),
+            consent_public=consent_public,
+            status="confirmed",
+            confirmed_at=utcnow(),
+        )
+    )
+    if not created and signature.status == "confirmed":
+        return signature
+    if not created:  # withdrawn earlier: signing again
+        signature.status = "confirmed"
+        signature.confirmed_at = utcnow()
+        signature.withdrawn_at = None
+        signature.name = name
+        signature.affiliation = _clean(affiliation, 200)
+        signature.consent_public = consent_public
+    db.session.flush()
+    _consent(signature, "given", "account", consent.CURRENT_VERSION)
+    record(
+        "signature.confirmed",
+        actor=user,
+        organisation=lead,
+        subject=signature,
+        kind=kind,
+    )
+    return signature
+
+
+@dataclass(frozen=True)
+class PublicSignResult:
+    """What happened, for tests and logs; the person is always told the same thing."""
+
+    signature: Signature
+    outcome: str  # "new", "resent", "already_signed"
+
+
+def sign_publicly(
+    version: Version,
+    name: str,
+    email: str,
+    affiliation: str | None,
+    consent_public: bool,
+    statement_version: str,
+) -> PublicSignResult:
+    """A member of the public signs: pending until they follow the e-mailed link."""
+    _check_open(version, public=True)
+    if statement_version != consent.CURRENT_VERSION:
+        raise SigningError("The consent statement has changed. Please read it again and sign.")
+    email = normalise_email(email)
+    name = _clean(name, 200)
+    if not name:
+        raise SigningError("Give your name.")
+    confirm_token, confirm_hash = new_token()
+    manage_token, manage_hash = new_token()
+    signature, created = _insert_or_existing(
+        Signature(
+            version_id=version.id,
+            kind="public",
+            signer_key=f"email:{email}",
+            name=name,
+            email=email,
+            affiliation=_clean(affiliation, 200),
+            consent_public=consent_public,
+            status="pending",
+            confirm_token_hash=confirm_hash,
+            manage_token_hash=manage_hash,
+        )
+    )
+    response = version.response
+    if not created and signature.status == "confirmed":
+        # The address's owner gets a fresh link to manage the signature they already gave.
+        signature.manage_token_hash = manage_hash
+        _mail_signer(signature, "already_signed", manage_token=manage_token)
+        return PublicSignResult(signature, "already_signed")
+    if not created:  # pending again, or signing again after withdrawing: fresh links
+        signature.status = "pending"
+        signature.name = name
+        signature.affiliation = _clean(affiliation, 200)
+        signature.consent_public = consent_public
+        signature.confirm_token_hash = confirm_hash
+        signature.manage_token_hash = manage_hash
+        signature.created_at = utcnow()
+        signature.withdrawn_at = None
+    db.session.flush()
+    _consent(signature, "given", "web form", statement_version)
+    _mail_signer(signature, "confirm", confirm_token=confirm_token, manage_token=manage_token)
+    record("signature.pending", organisation=response.organisation, subject=signature)
+    return PublicSignResult(signature, "new" if created else "resent")
+
+
+def _mail_signer(
+    signature: Signature,
+    template: str,
+    confirm_token: str | None = None,
+    manage_token: str | None = None,
+) -> None:
+    response = signature.version.response
+    subjects = {
+        "confirm": f"Confirm your signature on “{response.title}”",
+        "already_signed": f"You have already signed “{response.title}”",
+    }
+    body = render_template(
+        f"mail/signature_{template}.txt",
+        signature=signature,
+        response=response,
+        version=signature.version,
+        confirm_url=url_for("signing.confirm", token=confirm_token, _external=True)
+        if confirm_token
+        else None,
+        manage_url=url_for("signing.manage", token=manage_token, _external=True)
+        if manage_token
+        else None,
+        hours=int(UNCONFIRMED_LIFETIME.total_seconds() // 3600),
+    )
+    assert signature.email is not None
+    send_email(signature.email, subjects[template], body)
+
+
+def _by_token(column, token: str) -> Signature | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(select(Signature).where(column == hash_token(token)))
+
+
+def confirm(token: str) -> Signature:
+    """Double opt-in: the e-mailed link confirms a pending public signature (once)."""
+    signature = _by_token(Signature.confirm_token_hash, token)
+    if signature is None:
+        raise SigningError("This link is not valid or has already been used.")
+    if signature.status == "pending" and signature.created_at < utcnow() - UNCONFIRMED_LIFETIME:
+        raise SigningError("This link has expired. Please sign again.")
+    if signature.status == "withdrawn":
+        raise SigningError("This signature was withdrawn. Please sign again.")
+    if signature.status == "pending":
+        signature.status = "confirmed"
+        signature.confirmed_at = utcnow()
+        signature.confirm_token_hash = None
+        _consent(signature, "confirmed", "e-mail link", consent.CURRENT_VERSION)
+        record(
+            "signature.confirmed",
+            organisation=signature.version.response.organisation,
+            subject=signature,
+            kind="public",
+        )
+    return signature
+
+
+def signature_for_manage_token(token: str) -> Signature | None:
+    return _by_token(Signature.manage_token_hash, token)
+
+
+def withdraw(signature: Signature, method: str, actor: User | None = None) -> None:
+    """Counted out at once. The row stays (status withdrawn) with its consent history."""
+    if signature.status == "withdrawn":
+        return
+    signature.status = "withdrawn"
+    signature.withdrawn_at = utcnow()
+    signature.confirm_token_hash = None
+    _consent(signature, "withdrawn", method, consent.CURRENT_VERSION)
+    record(
+        "signature.withdrawn",
+        actor=actor,
+        organisation=signature.version.response.organisation,
+        subject=signature,
+        method=method,
+    )
+
+
+def signatures_of_user(user: User) -> list[Signature]:
+    return list(
+        db.session.scalars(
+            select(Signature)
+            .where(Signature.user_id == user.id, Signature.status == "confirmed")
+            .order_by(Signature.confirmed_at.desc())
+        )
+    )
+
+
+# --- counting, lists, verification ----------------------------------------------------------
+
+
+def confirmed_count(version: Version) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Signature)
+        .where(Signature.version_id == version.id, Signature.status == "confirmed")
+    )
+
+
+def public_lists(version: Version) -> tuple[list[str], list[tuple[str, str]]]:
+    """(co-signing organisations, [(name, affiliation)] of individuals who chose publication)."""
+    rows = db.session.execute(
+        select(Signature.kind, Signature.name, Signature.affiliation)
+        .where(
+            Signature.version_id == version.id,
+            Signature.status == "confirmed",
+            Signature.consent_public.is_(True),
+        )
+        .order_by(func.lower(Signature.name), Signature.id)
+    ).all()
+    organisations = [name for kind, name, _ in rows if kind == "organisation"]
+    people = [(name, affiliation) for kind, name, affiliation in rows if kind != "organisation"]
+    return organisations, people
+
+
+def find_published(sha256: str) -> Version | None:
+    """A version whose fingerprint may be confirmed publicly (exported or opened for signing)."""
+    if len(sha256) != 64 or any(char not in "0123456789abcdef" for char in sha256):
+        return None
+    return db.session.scalar(
+        select(Version).where(Version.sha256 == sha256, Version.published_at.is_not(None))
+    )
+
+
+def daily_counts(version: Version) -> list[tuple[str, int]]:
+    """Confirmed signatures per day (by confirmation date), for the coordinator's chart."""
+    day = func.date(Signature.confirmed_at)
+    rows = db.session.execute(
+        select(day, func.count())
+        .where(Signature.version_id == version.id, Signature.status == "confirmed")
+        .group_by(day)
+        .order_by(day)
+    ).all()
+    return [(str(date), count) for date, count in rows]
+
+
+def csv_safe(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: make them plain text."""
+    if value and value.startswith(CSV_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def signatories_csv(version: Version, include_emails: bool) -> str:
+    """Confirmed signatories. Names and affiliations only of those who consented to
+    publication, unless the reader is a coordinator (include_emails), who sees all of them."""
+    header = ["kind", "name", "affiliation", "publish_name", "confirmed_at"]
+    if include_emails:
+        header.insert(2, "email")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    rows = db.session.scalars(
+        select(Signature)
+        .where(Signature.version_id == version.id, Signature.status == "confirmed")
+        .order_by(Signature.confirmed_at, Signature.id)
+    )
+    for signature in rows:
+        if not include_emails and not signature.consent_public:
+            continue
+        row = [
+            signature.kind,
+            csv_safe(signature.name),
+            csv_safe(signature.affiliation),
+            "yes" if signature.consent_public else "no",
+            isoformat(signature.confirmed_at),
+        ]
+        if include_emails:
+            row.insert(2, csv_safe(signature.email or ""))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def purge_unconfirmed(now: datetime | None = None) -> int:
+    """Delete public signatures never confirmed within 7 days; returns how many."""
+    cutoff = (now or utcnow()) - UNCONFIRMED_LIFETIME
+    result = db.session.execute(
+        db.delete(Signature).where(Signature.status == "pending", Signature.created_at < cutoff)
+    )
+    return result.rowcount or 0
