@@ -9,7 +9,8 @@
 Target for (c): p95 under 100 ms on a 2-core machine. Nothing outside a temporary folder (and
 the scratch PostgreSQL database) is touched, and gunicorn is stopped at the end.
 
-Options: --saves N, --requests N (per client and page), --clients N, --skip-http."""
+Options: --saves N, --requests N (per client and page), --clients N, --warm-up N (untimed
+requests per client and page before the timed ones), --skip-http."""
 
 from __future__ import annotations
 
@@ -397,9 +398,9 @@ class Client:
                 raise RuntimeError(f"logging in as {email} failed")
 
 
-async def _fetch(host: str, port: int, path: str, cookie: str) -> tuple[int, float]:
+async def _fetch(host: str, port: int, path: str, cookie: str) -> tuple[int, float, int]:
     """One GET on a new connection (gunicorn's sync workers close each one): (status, seconds
-    from connecting to the last byte)."""
+    from connecting to the last byte, bytes received)."""
     started = time.perf_counter()
     reader, writer = await asyncio.open_connection(host, port)
     writer.write(
@@ -410,12 +411,29 @@ async def _fetch(host: str, port: int, path: str, cookie: str) -> tuple[int, flo
     answer = await reader.read()  # to the end: the server closes the connection
     elapsed = time.perf_counter() - started
     writer.close()
-    return int(answer.split(b" ", 2)[1]), elapsed
+    return int(answer.split(b" ", 2)[1]), elapsed, len(answer)
 
 
-def load(base: str, clients: list[Client], paths: list[str], requests: int) -> list[float]:
+def load(
+    base: str,
+    clients: list[Client],
+    paths: list[str],
+    requests: int,
+    sizes: list[int] | None = None,
+    warm_up: int = 10,
+) -> list[float]:
     """Every client GETs its share of `paths` `requests` times, all clients at once, each
     sending its next request as soon as the last one is answered.
+
+    All clients warm up first (`warm_up` requests each, all answered) before any request is
+    timed, so that the figures are the server's steady state. A worker's first full garbage
+    collection after it starts scans every object the app made while loading and stops it
+    for some 60 ms; both workers serve the same requests, so they stop at the same moment,
+    and every request in flight (20 of them: 10 % of a 200-request run) waits. With one
+    warm-up request per client that pause fell inside the first page measured (the dashboard,
+    whose p95 came out at twice its p50); in a server that runs for hours it is one pause in
+    thousands of requests. The first timed requests would also queue behind the others'
+    warm-ups, which compile the page's templates in each worker.
 
     The clients are coroutines on one event loop rather than threads: with 20 threads,
     waking each one up to read its answer (the GIL) added hundreds of milliseconds to the
@@ -424,25 +442,37 @@ def load(base: str, clients: list[Client], paths: list[str], requests: int) -> l
     host, port = parts.hostname, parts.port
     failures: list[str] = []
 
+    async def warm(index: int, client: Client) -> None:
+        for number in range(warm_up):
+            path = paths[(index + number) % len(paths)]
+            await _fetch(host, port, path, client.cookie_header())
+
     async def client_loop(index: int, client: Client) -> list[float]:
         cookie = client.cookie_header()
-        await _fetch(host, port, paths[index % len(paths)], cookie)  # warm up
         samples = []
         for number in range(requests):
             path = paths[(index + number) % len(paths)]
-            status, elapsed = await _fetch(host, port, path, cookie)
+            status, elapsed, size = await _fetch(host, port, path, cookie)
             samples.append(elapsed)
+            if sizes is not None:
+                sizes.append(size)
             if status != 200:
                 failures.append(f"{status} {path}")
         return samples
 
     async def everyone() -> list[list[float]]:
+        await asyncio.gather(*(warm(i, c) for i, c in enumerate(clients)))
         return await asyncio.gather(*(client_loop(i, c) for i, c in enumerate(clients)))
 
     samples = [sample for mine in asyncio.run(everyone()) for sample in mine]
     if failures:
         raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
     return samples
+
+
+def kilobytes(sizes: list[int]) -> str:
+    """The pages' median size, headers included."""
+    return f"{statistics.median(sizes) / 1024:.0f} KB" if sizes else "size unknown"
 
 
 def page_routes_exist() -> bool:
@@ -491,7 +521,7 @@ def grow_large_response(database_url: str, sections: int = 40, revisions: int = 
         return response.id
 
 
-def bench_pages(clients_count: int, requests: int) -> list[str]:
+def bench_pages(clients_count: int, requests: int, warm_up: int = 10) -> list[str]:
     if not page_routes_exist():
         return ["  page not available yet (no dashboard or section editor route in the app)"]
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-http-"))
@@ -524,22 +554,28 @@ def bench_pages(clients_count: int, requests: int) -> list[str]:
             ):
                 lines.append(f"  {label}:")
                 started = time.perf_counter()
-                dashboard = load(base, clients, [f"/responses/{response_id}"], requests)
+                sizes: list[int] = []
+                dashboard = load(
+                    base, clients, [f"/responses/{response_id}"], requests, sizes, warm_up
+                )
                 elapsed = time.perf_counter() - started
                 lines.append(
                     line(
-                        "GET /responses/<id>", dashboard, f"  {len(dashboard) / elapsed:.0f} req/s"
+                        "GET /responses/<id>",
+                        dashboard,
+                        f"  {len(dashboard) / elapsed:.0f} req/s, {kilobytes(sizes)}",
                     )
                 )
                 editor_paths = [f"/responses/{response_id}/sections/{s}" for s in section_ids]
                 started = time.perf_counter()
-                editor = load(base, clients, editor_paths, requests)
+                sizes = []
+                editor = load(base, clients, editor_paths, requests, sizes, warm_up)
                 elapsed = time.perf_counter() - started
                 lines.append(
                     line(
                         "GET /responses/<id>/sections/<section_id>",
                         editor,
-                        f"  {len(editor) / elapsed:.0f} req/s",
+                        f"  {len(editor) / elapsed:.0f} req/s, {kilobytes(sizes)}",
                     )
                 )
                 for name, samples in (("dashboard", dashboard), ("editor", editor)):
@@ -561,6 +597,9 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--requests", type=int, default=10, help="per client and page")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument(
+        "--warm-up", type=int, default=10, help="untimed requests per client and page first"
+    )
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
     print(
@@ -600,10 +639,12 @@ def main() -> int:
     if not args.skip_http:
         print(
             f"\n(c) pages under {args.clients} concurrent clients, gunicorn -w 2, SQLite, "
-            f"{args.requests} requests per client and page"
+            f"{args.requests} requests per client and page after {args.warm_up} untimed ones "
+            f"(load average {os.getloadavg()[0]:.1f})"
         )
-        for text in bench_pages(args.clients, args.requests):
+        for text in bench_pages(args.clients, args.requests, args.warm_up):
             print(text)
+        print(f"  load average afterwards: {os.getloadavg()[0]:.1f}")
     return 0
 
 

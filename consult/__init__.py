@@ -41,12 +41,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.consultations.views import blueprint as consultations
     from consult.drafting.views import blueprint as drafting
     from consult.organisations.views import blueprint as organisations
+    from consult.signing.views import blueprint as signing
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(accounts)
     app.register_blueprint(organisations)
     app.register_blueprint(drafting)
     app.register_blueprint(consultations)
+    app.register_blueprint(signing)
     app.register_blueprint(api)
 
     app.jinja_env.globals["csrf_field"] = csrf_field

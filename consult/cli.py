@@ -10,10 +10,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from consult.accounts import services as accounts
-from consult.demo import DEMO_PASSWORD, seed_demo
+from consult.demo import DEMO_PASSWORD, seed_demo, seed_signatories
 from consult.extensions import db
 from consult.forms import has_control_characters
 from consult.mail import outbox
+from consult.signing import services as signing
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 tokens_cli = AppGroup("tokens", help="Manage personal API tokens.")
@@ -88,17 +89,32 @@ def list_outbox(as_json: bool, limit: int) -> None:
 
 
 @click.command("demo")
-def demo() -> None:
+@click.option(
+    "--signatories",
+    type=click.IntRange(min=0, max=1_000_000),
+    default=None,
+    metavar="N",
+    help="Also give the demo response a frozen version, open for public signing, with N "
+    "confirmed signatures (about half named publicly).",
+)
+def demo(signatories: int | None) -> None:
     """Seed the demo organisation and users (idempotent) and print the logins."""
     if current_app.config["CONSULT_ENV"] == "production":
         raise click.ClickException("The demo data has known passwords: not in production.")
     created = seed_demo()
+    version, added = seed_signatories(signatories) if signatories is not None else (None, 0)
     db.session.commit()
     click.echo("Demo data " + ("created." if created else "already present."))
     click.echo(f"Log in at /login with any of these (password: {DEMO_PASSWORD}):")
     click.echo("  coordinator@demo.example  (owner)")
     click.echo("  editor@demo.example       (editor)")
     click.echo("  member@demo.example       (member)")
+    if version is not None:
+        click.echo(
+            f"Version {version.number} of the demo response (id {version.id}, sha256 "
+            f"{version.sha256}) is open for public signing: {signing.confirmed_count(version)} "
+            f"confirmed signatures ({added} added). API: /api/v1/versions/{version.id}"
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,10 @@ half-drafted response to the built-in facial-recognition consultation. Idempoten
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, insert, literal, select
 
 from consult.accounts import services as accounts
 from consult.accounts.models import User
@@ -14,6 +17,10 @@ from consult.drafting import services as drafting
 from consult.drafting.models import Response, Section
 from consult.extensions import db
 from consult.organisations.models import Membership, Organisation
+from consult.signing import consent
+from consult.signing import services as signing
+from consult.signing.models import ConsentRecord, Signature, Version
+from consult.timeutil import utcnow
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo; `demo` refuses production
 DEMO_ORGANISATION = "Demo Civil Liberties Network"
@@ -241,3 +248,141 @@ def _seed_response(organisation: Organisation, people: dict[str, User]) -> bool:
     )
     db.session.flush()
     return True
+
+
+# --- signatories (`flask demo --signatories N`) ---------------------------------------------
+
+DEMO_SIGNING_NOTE = "Demo version for signatures (flask demo --signatories)"
+# Generated signers' addresses are on this reserved domain: they identify the demo's rows, so
+# that running the command again adds only what is missing.
+SIGNATORY_DOMAIN = "signers.demo.example"
+FIRST_NAMES = (
+    "Aisha", "Alan", "Amelia", "Amir", "Ann", "Arjun", "Beth", "Bronwen", "Callum", "Chen",
+    "Chloe", "Ciaran", "Daniel", "Deborah", "Dylan", "Eilidh", "Emeka", "Emma", "Fatima",
+    "Fiona", "Gareth", "Grace", "Hamza", "Hannah", "Harry", "Isla", "Ivan", "Jack", "Jasmine",
+    "John", "Kwame", "Laura", "Leah", "Liam", "Lucy", "Mairead", "Maria", "Mohammed", "Niamh",
+    "Noah", "Olivia", "Oluwaseun", "Owen", "Priya", "Rhys", "Rosa", "Ruth", "Sam", "Sean",
+    "Siobhan", "Sophie", "Tariq", "Tom", "Uzma", "Wei", "Yusuf", "Zainab", "Zoe",
+)  # fmt: skip
+LAST_NAMES = (
+    "Adeyemi", "Ahmed", "Ali", "Bailey", "Begum", "Brown", "Campbell", "Chowdhury", "Clarke",
+    "Davies", "Doherty", "Edwards", "Evans", "Fraser", "Green", "Griffiths", "Hall", "Hughes",
+    "Hussain", "Jackson", "James", "Jones", "Kaur", "Kelly", "Khan", "Kowalski", "Lewis", "Li",
+    "MacDonald", "Martin", "Mensah", "Morgan", "Murphy", "Nowak", "O'Brien", "Okafor", "Patel",
+    "Phillips", "Price", "Reid", "Roberts", "Robinson", "Scott", "Shah", "Singh", "Smith",
+    "Stewart", "Taylor", "Thomas", "Thompson", "Walker", "Watson", "White", "Williams",
+    "Wilson", "Wood", "Wright", "Young",
+)  # fmt: skip
+AFFILIATIONS = (
+    "Resident, Leeds", "Tenants' association", "Student, University of Glasgow", "Teacher",
+    "Community organiser", "Retired solicitor", "Nurse, Cardiff", "Local councillor",
+    "Faith group volunteer", "Youth worker, Bristol", "Trade union rep", "Software developer",
+)  # fmt: skip
+SIGNING_PERIOD = timedelta(days=14)
+_BATCH = 5_000
+
+
+def _signatory(index: int, now) -> dict:
+    """Signatory number `index`: always the same person, so the data can be regenerated."""
+    mixed = (index * 2_654_435_761) % 2**32  # Knuth's multiplicative hash: spread, repeatable
+    first = FIRST_NAMES[mixed % len(FIRST_NAMES)]
+    last = LAST_NAMES[(mixed // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    local = f"{first}.{last}".lower().replace("'", "")
+    email = f"{local}.{index}@{SIGNATORY_DOMAIN}"
+    # Signing picks up as the campaign spreads; each confirmation follows within hours.
+    fraction = ((mixed >> 8) % 10_000) / 10_000
+    confirmed_at = now - SIGNING_PERIOD * (fraction**2)
+    return {
+        "kind": "public",
+        "signer_key": f"email:{email}",
+        "name": f"{first} {last}",
+        "email": email,
+        "affiliation": AFFILIATIONS[mixed % len(AFFILIATIONS)] if mixed % 10 < 3 else "",
+        "consent_public": (mixed >> 4) % 2 == 0,  # about half choose to be named
+        "status": "confirmed",
+        "created_at": confirmed_at - timedelta(minutes=5 + mixed % 600),
+        "confirmed_at": confirmed_at,
+    }
+
+
+def _demo_owner() -> tuple[Response, Membership]:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == DEMO_SLUG))
+    owner = accounts.find_user(DEMO_PEOPLE[0][0])
+    response = db.session.scalar(
+        select(Response)
+        .join(Consultation, Response.consultation_id == Consultation.id)
+        .where(Response.organisation_id == organisation.id, Consultation.slug == DEMO_CONSULTATION)
+    )
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id, Membership.user_id == owner.id
+        )
+    )
+    return response, membership
+
+
+def seed_signatories(count: int) -> tuple[Version, int]:
+    """Give the demo response (seed_demo() first) a frozen version open for public signing
+    with `count` confirmed public signatures, about half of them consenting to publication,
+    each with its consent record. Idempotent: only the missing signatories are added, with
+    bulk INSERTs, so 50,000 take seconds. Returns (the version, how many were added)."""
+    response, owner = _demo_owner()
+    version = db.session.scalar(
+        select(Version).where(Version.response_id == response.id, Version.note == DEMO_SIGNING_NOTE)
+    )
+    if version is None:
+        version = signing.freeze(owner, response, DEMO_SIGNING_NOTE)
+        # Opening e-mails the signers of any earlier version, with links: the CLI has no
+        # request to build them on, so it lends one (SERVER_NAME, when set, gives the host).
+        with current_app.test_request_context():
+            signing.open_signing(owner, version, True, None)
+    have = db.session.scalar(
+        select(func.count())
+        .select_from(Signature)
+        .where(
+            Signature.version_id == version.id,
+            Signature.email.like(f"%@{SIGNATORY_DOMAIN}"),
+        )
+    )
+    statement = consent.statement(response.organisation.name, response.consultation.title)
+    now = utcnow()
+    added = 0
+    # The rows added now are those above the highest id so far (all in this transaction).
+    before = db.session.scalar(select(func.max(Signature.id))) or 0
+    for start in range(have, count, _BATCH):
+        rows = [
+            {"version_id": version.id, **_signatory(index, now)}
+            for index in range(start, min(start + _BATCH, count))
+        ]
+        db.session.execute(insert(Signature), rows)
+        added += len(rows)
+    # Their consent records, in one INSERT ... SELECT: far faster than returning 50,000 ids.
+    demo_rows = select(
+        Signature.id,
+        literal("given"),
+        literal("demo data"),
+        literal(consent.CURRENT_VERSION),
+        literal(statement),
+        Signature.consent_public,
+        Signature.created_at,
+    ).where(
+        Signature.version_id == version.id,
+        Signature.id > before,
+        Signature.email.like(f"%@{SIGNATORY_DOMAIN}"),
+    )
+    db.session.execute(
+        insert(ConsentRecord).from_select(
+            [
+                "signature_id",
+                "action",
+                "method",
+                "statement_version",
+                "statement",
+                "consent_public",
+                "created_at",
+            ],
+            demo_rows,
+        )
+    )
+    db.session.flush()
+    return version, added

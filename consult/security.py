@@ -27,6 +27,24 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "organisations.invitation",
         "organisations.decline_invitation",
         "api.openapi",
+        # Signing (consult/api/signing.py): the e-mailed links' actions and verification.
+        "api.confirm_signature",
+        "api.withdraw_by_token",
+        "api.verify_fingerprint",
+        # Signing pages (consult/signing/views.py): the signing page and its public form (404
+        # unless the version is open to the public; anonymous visitors of any other version are
+        # sent to log in), the links in signers' e-mails, and fingerprint verification.
+        "signing.sign",
+        "signing.sign_public",
+        "signing.sent",
+        "signing.changes",
+        "signing.confirm",
+        "signing.confirmed",
+        "signing.manage",
+        "signing.manage_withdraw",
+        "signing.manage_erase",
+        "signing.verify",
+        "signing.verify_fingerprint",
     }
 )
 

@@ -246,3 +246,108 @@ def test_outbox_list_without_json_is_one_line_a_mail(cli):
 
     assert result.exit_code == 0
     assert "a@example.org" in result.stdout and "Hello" in result.stdout
+
+
+# --- demo --signatories ---------------------------------------------------------------------
+
+
+def _demo_signing_version():
+    from consult.demo import DEMO_SIGNING_NOTE
+    from consult.signing.models import Version
+
+    return db.session.scalar(select(Version).where(Version.note == DEMO_SIGNING_NOTE))
+
+
+def test_demo_signatories_gives_a_public_version_confirmed_signatures(cli, client):
+    from consult.signing import services as signing
+    from consult.signing.models import ConsentRecord, Signature
+
+    result = cli("demo", "--signatories", "400")
+
+    assert result.exit_code == 0, result.output
+    version = _demo_signing_version()
+    assert version is not None and version.number == 1
+    assert signing.is_open(version) and version.signing_public
+    assert f"/api/v1/versions/{version.id}" in result.stdout and "400 confirmed" in result.stdout
+    rows = list(db.session.scalars(select(Signature).where(Signature.version_id == version.id)))
+    assert len(rows) == 400 == signing.confirmed_count(version)
+    assert len({row.signer_key for row in rows}) == 400
+    assert all(row.kind == "public" and row.status == "confirmed" for row in rows)
+    named = sum(row.consent_public for row in rows)
+    assert 150 <= named <= 250  # about half chose to be named
+    # Realistic names, not "Person 17": a first and a last name, many different ones.
+    assert all(len(row.name.split()) == 2 for row in rows)
+    assert len({row.name for row in rows}) > 300
+    assert all(row.confirmed_at > row.created_at for row in rows)
+    # Every signature has its consent record.
+    assert _count(ConsentRecord) == 400
+    # And the API sees them, as anyone would (the version is public).
+    listed = client.get(f"/api/v1/versions/{version.id}/signatures").get_json()
+    assert listed["count"] == 400 and len(listed["public"]) == named
+
+
+def test_demo_signatories_is_idempotent_and_tops_up(cli):
+    from consult.signing import services as signing
+    from consult.signing.models import Version
+
+    assert cli("demo", "--signatories", "120").exit_code == 0
+    again = cli("demo", "--signatories", "120")
+    assert again.exit_code == 0 and "(0 added)" in again.stdout
+    version = _demo_signing_version()
+    assert signing.confirmed_count(version) == 120
+
+    more = cli("demo", "--signatories", "150")
+
+    assert "(30 added)" in more.stdout
+    assert signing.confirmed_count(version) == 150
+    assert _count(Version) == 1
+
+
+def test_demo_signatories_zero_opens_an_empty_version(cli):
+    from consult.signing import services as signing
+
+    result = cli("demo", "--signatories", "0")
+
+    assert result.exit_code == 0
+    version = _demo_signing_version()
+    assert version is not None and signing.confirmed_count(version) == 0
+
+
+def test_demo_without_signatories_freezes_nothing(cli):
+    from consult.signing.models import Version
+
+    assert cli("demo").exit_code == 0
+    assert _count(Version) == 0
+
+
+@pytest.mark.parametrize("value", ["-1", "many", "2000000"])
+def test_demo_signatories_refuses_a_bad_number_cleanly(cli, value):
+    result = cli("demo", "--signatories", value)
+
+    assert result.exit_code == 2
+    assert "--signatories" in result.output
+    assert _demo_counts() == {"users": 0, "organisations": 0, "memberships": 0}
+
+
+def test_demo_signatories_invites_earlier_signers_without_a_server_name(cli, app, monkeypatch):
+    """The CLI has no request: opening the demo version still builds the e-mails' links."""
+    from consult.demo import _demo_owner, seed_demo
+    from consult.signing import services as signing
+
+    seed_demo()
+    response, owner = _demo_owner()
+    with app.test_request_context():
+        earlier = signing.freeze(owner, response, "Earlier")
+        signing.open_signing(owner, earlier, False, None)
+        signing.sign_as_member(owner.user, earlier, None, None, False)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+
+    result = cli("demo", "--signatories", "3")
+
+    assert result.exit_code == 0, result.output
+    invitation = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to == "coordinator@demo.example")
+    ).all()[-1]
+    assert "new version" in invitation.subject
+    assert f"/versions/{_demo_signing_version().id}/changes" in invitation.body

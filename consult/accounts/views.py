@@ -32,6 +32,7 @@ from consult.accounts.forms import (
 from consult.accounts.models import ApiToken
 from consult.extensions import db, limiter, login_manager
 from consult.forms import ActionForm
+from consult.signing import services as signing
 from consult.tokens import hash_token
 
 blueprint = Blueprint("accounts", __name__)
@@ -259,6 +260,7 @@ def _account_page(**forms):
         sessions=services.active_sessions(current_user),
         current_session_hash=_current_session_hash(),
         tokens=services.api_tokens(current_user),
+        signatures=signing.signatures_of_user(current_user),
         action_form=ActionForm(),
         **forms,
     )

@@ -7,7 +7,6 @@ permission (403) -> validate the body (400/422) -> one service call -> commit on
 from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
-from markupsafe import escape
 from sqlalchemy import select
 
 from consult.api.schemas import (
@@ -228,38 +227,18 @@ def _conflict_response(section: Section, conflict: drafting.Conflict):
     return jsonify(payload), 409
 
 
-def _response_html(response: Response) -> str:
-    """The whole response as one sanitised HTML fragment: every section's Markdown goes through
-    the one renderer (with its own footnote prefix, so anchors stay unique on the page); the
-    titles and the closed answers are plain text, escaped."""
-    parts = [f"<h1>{escape(response.title)}</h1>"]
-    for section in drafting.live_sections(response):
-        title = escape(section.title)
-        if section.kind == "question" and section.number is not None:
-            title = escape(f"Question {section.number}: ") + title
-        parts.append(f'<section class="response-section">\n<h2>{title}</h2>')
-        if section.choice:
-            parts.append(f"<p><strong>Answer:</strong> {escape(section.choice)}</p>")
-        parts.append(markdown.render(section.body, anchor_prefix=f"s{section.id}"))
-        parts.append("</section>")
-    return "\n".join(parts) + "\n"
-
-
 # --- consultations --------------------------------------------------------------------------
 
 
 @blueprint.get("/consultations")
 def list_consultations():
-    """The built-in consultations and those of every organisation the caller belongs to, in
-    the service's order for each organisation in turn (one organisation: exactly its order)."""
+    """The built-in consultations and those of every organisation the caller belongs to, each
+    once, in the service's order (open ones first, soonest closing first)."""
     user = current_caller()
     memberships = organisations.memberships_of(user)
     slugs = {membership.organisation_id: membership.organisation.slug for membership in memberships}
-    found: dict[int, Consultation] = {}
-    for organisation in [membership.organisation for membership in memberships] or [None]:
-        for consultation in consultations.visible_consultations(organisation):
-            found.setdefault(consultation.id, consultation)
-    return jsonify([_consultation_json(consultation, slugs) for consultation in found.values()])
+    found = consultations.visible_consultations_for([m.organisation for m in memberships])
+    return jsonify([_consultation_json(consultation, slugs) for consultation in found])
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -326,7 +305,8 @@ def get_response(response_id: int):
 @blueprint.get("/responses/<int:response_id>/html")
 def response_html(response_id: int):
     response, _membership = _load_response(response_id)
-    return jsonify({"html": _response_html(response)})
+    html = markdown.render_response(response, drafting.live_sections(response))
+    return jsonify({"html": html})
 
 
 # --- saving a section -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from consult.consultations.profiles import PROFILES
 from consult.drafting.models import REVISION_KINDS, SECTION_KINDS, SECTION_STATUSES
 from consult.drafting.services import MAX_BODY_LENGTH
 from consult.organisations.permissions import ROLES
+from consult.signing import consent
 
 
 def _ref(name: str) -> dict:
@@ -856,6 +857,585 @@ PATHS.update(
 )
 
 
+# --- versions and signing (consult/api/signing.py) ------------------------------------------
+
+VERSION_ID = _path_param("version_id", "The version's id", {"type": "integer"})
+SIGNATURE_ID = _path_param("signature_id", "The signature's id", {"type": "integer"})
+SHA256 = _path_param(
+    "sha256",
+    "A version's fingerprint: the SHA-256 hex digest of its canonical content",
+    {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+)
+_SIGNING = "Versions and signing"
+_NOT_MEMBER_VERSION = (
+    "No such version, or the caller is not a member of its organisation (and it is not open "
+    "to the public)"
+)
+_ANONYMOUS_VERSION = (
+    "No or invalid token, and the version is not open to the public (or does not exist)"
+)
+_NOT_COORDINATOR = "Only owners and coordinators freeze versions and open or close signing"
+_CONSENT_VERSION = {
+    "type": "string",
+    "examples": [consent.CURRENT_VERSION],
+    "description": "The version of the consent statement the signer was shown and agreed to: "
+    "`version` from GET /api/v1/versions/{version_id}/consent, shown with its `text` next to "
+    "an unticked box. Anything else (missing, false, true, an older version) is a 422: "
+    "explicit consent names the statement agreed to, and the consent record keeps it.",
+}
+
+
+def _optional_auth(operation: dict) -> dict:
+    """Anyone for a version open to the public; a token (or session) otherwise."""
+    operation["security"] = [{}, {"bearerAuth": []}]
+    return operation
+
+
+SCHEMAS.update(
+    {
+        "SigningState": {
+            "type": "object",
+            "required": ["open", "public", "closes_at", "opened_at"],
+            "properties": {
+                "open": {
+                    "type": "boolean",
+                    "description": "Signatures are accepted now (opened, not closed, and "
+                    "before closes_at)",
+                },
+                "public": {
+                    "type": "boolean",
+                    "description": "Open to the public (anyone, with e-mail confirmation); "
+                    "false: members of the organisation (and co-signing organisations) only",
+                },
+                "closes_at": {**_NULLABLE_TIME, "description": "Signing closes by itself then"},
+                "opened_at": {**_NULLABLE_TIME, "description": "When signing was first opened"},
+            },
+        },
+        "Version": {
+            "type": "object",
+            "required": [
+                "id", "number", "sha256", "created_at", "note", "response", "signing",
+                "content_url",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "number": {"type": "integer", "minimum": 1},
+                "sha256": {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{64}$",
+                    "description": "SHA-256 hex digest of the canonical content",
+                },
+                "created_at": _TIME,
+                "note": {"type": "string"},
+                "response": {"type": "integer", "description": "The response's id"},
+                "signing": _ref("SigningState"),
+                "content_url": {
+                    "type": "string",
+                    "description": "Where the canonical content is (same site)",
+                },
+            },
+        },
+        "VersionDetail": {
+            "allOf": [
+                _ref("Version"),
+                {
+                    "type": "object",
+                    "required": ["signatures"],
+                    "properties": {
+                        "signatures": {
+                            "type": "object",
+                            "required": ["count"],
+                            "properties": {"count": {"type": "integer", "minimum": 0}},
+                        }
+                    },
+                },
+            ]
+        },
+        "VersionContent": {
+            "type": "object",
+            "description": "The canonical content. The body is exactly the bytes of "
+            'json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False) in '
+            "UTF-8, whose SHA-256 is the version's sha256: hash the bytes as received, do not "
+            "parse and re-serialise them first.",
+            "required": [
+                "format", "response", "organisation", "consultation", "version", "frozen_at",
+                "sections",
+            ],
+            "properties": {
+                "format": {"const": "consult-version/1"},
+                "response": {
+                    "type": "object",
+                    "required": ["id", "title"],
+                    "properties": {"id": {"type": "integer"}, "title": {"type": "string"}},
+                },
+                "organisation": {
+                    "type": "object",
+                    "required": ["slug", "name"],
+                    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+                },
+                "consultation": {
+                    "type": "object",
+                    "required": ["slug", "title", "publisher"],
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "publisher": {"type": "string"},
+                    },
+                },
+                "version": {"type": "integer", "minimum": 1},
+                "frozen_at": _TIME,
+                "sections": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["kind", "number", "title", "choice", "body"],
+                        "properties": {
+                            "kind": {"type": "string", "enum": list(SECTION_KINDS)},
+                            "number": _NULLABLE_INT,
+                            "title": {"type": "string"},
+                            "choice": _NULLABLE_STRING,
+                            "body": {"type": "string", "description": "Markdown"},
+                        },
+                    },
+                },
+            },
+        },
+        "ConsentStatement": {
+            "type": "object",
+            "required": ["version", "text", "organisation"],
+            "properties": {
+                "version": {
+                    "type": "string",
+                    "description": "Send it back as consent_statement when the signer agrees",
+                },
+                "text": {
+                    "type": "string",
+                    "description": "Show it in full, next to an unticked box, apart from any "
+                    "other terms",
+                },
+                "organisation": {"type": "string", "description": "The lead organisation"},
+            },
+        },
+        "MemberSignatureRequest": {
+            "type": "object",
+            "description": "With a token (or session): the caller signs as themselves, or "
+            "for an organisation they own or coordinate (on_behalf_of). Leave out `email`: "
+            "a body with an e-mail address is a public signature.",
+            "not": {"required": ["email"]},
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "description": "Default: the account's name",
+                },
+                "affiliation": {"type": "string", "maxLength": 200},
+                "consent_public": {
+                    "type": "boolean",
+                    "description": "Publish my name and affiliation with the response. "
+                    "Required, except with on_behalf_of (an organisation's name is public)",
+                },
+                "on_behalf_of": {
+                    "type": "string",
+                    "description": "The slug of an organisation the caller owns or "
+                    "coordinates (not the lead organisation): a coalition co-signature",
+                },
+                "consent_statement": {
+                    **_CONSENT_VERSION,
+                    "description": "Required when the caller is not a member of the lead "
+                    "organisation (they sign on explicit consent, like the public); "
+                    "optional, but checked, for its members. "
+                    + _CONSENT_VERSION["description"],
+                },
+            },
+        },
+        "PublicSignatureRequest": {
+            "type": "object",
+            "description": "No token needed. Answered 202 whatever the address's state (new, "
+            "already pending, confirmed or withdrawn): one signature per e-mail address, "
+            "and an e-mail to the address, which only its owner reads",
+            "required": ["name", "email", "consent_public", "consent_statement"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                "email": {
+                    "type": "string",
+                    "format": "email",
+                    "maxLength": 254,
+                    "description": "Compared without case and surrounding spaces",
+                },
+                "affiliation": {"type": "string", "maxLength": 200},
+                "consent_public": {
+                    "type": "boolean",
+                    "description": "Publish my name and affiliation with the response (off "
+                    "unless the signer chose it); the e-mail address is never published",
+                },
+                "consent_statement": _CONSENT_VERSION,
+            },
+        },
+        "MemberSignature": {
+            "type": "object",
+            "required": ["id", "status"],
+            "properties": {
+                "id": {"type": "integer", "description": "DELETE /api/v1/signatures/{id} "
+                       "withdraws it"},
+                "status": {"const": "confirmed"},
+                "kind": {"type": "string", "enum": ["member", "organisation", "public"]},
+            },
+        },
+        "PendingSignature": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"const": "pending"}},
+        },
+        "ConfirmedSignature": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"const": "confirmed"}},
+        },
+        "WithdrawnSignature": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"const": "withdrawn"}, "id": {"type": "integer"}},
+        },
+        "LinkToken": {
+            "type": "object",
+            "required": ["token"],
+            "properties": {"token": {"type": "string", "minLength": 1, "maxLength": 200}},
+        },
+        "Signatures": {
+            "type": "object",
+            "required": ["count", "organisations", "public"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Confirmed signatures, not withdrawn (people and "
+                    "organisations); pending ones never count",
+                },
+                "organisations": {
+                    "type": "array",
+                    "description": "Co-signing organisations",
+                    "items": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {"name": {"type": "string"}},
+                    },
+                },
+                "public": {
+                    "type": "array",
+                    "description": "Only the people who chose to publish their name, by name; "
+                    "e-mail addresses never appear",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "affiliation"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "affiliation": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+        "Verification": {
+            "type": "object",
+            "required": [
+                "sha256", "response", "organisation", "version", "created_at", "signatures",
+            ],
+            "properties": {
+                "sha256": {"type": "string"},
+                "response": {
+                    "type": "object",
+                    "required": ["id", "title"],
+                    "properties": {"id": {"type": "integer"}, "title": {"type": "string"}},
+                },
+                "organisation": {
+                    "type": "object",
+                    "required": ["slug", "name"],
+                    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+                },
+                "consultation": {
+                    "type": "object",
+                    "properties": {"slug": {"type": "string"}, "title": {"type": "string"}},
+                },
+                "version": {"type": "integer", "description": "The version's number"},
+                "created_at": {**_TIME, "description": "When the version was frozen"},
+                "signing": _ref("SigningState"),
+                "signatures": {
+                    "type": "object",
+                    "required": ["count"],
+                    "properties": {"count": {"type": "integer", "minimum": 0}},
+                },
+            },
+        },
+    }
+)  # fmt: skip
+
+_freeze = _operation(
+    "freeze_version",
+    "Freeze the response as it is now into a new numbered version with a SHA-256 fingerprint "
+    "(owner or coordinator). Drafting goes on; a later version needs new signatures",
+    {
+        "201": _json(_ref("Version"), "Frozen (Location: the version)"),
+        "403": _error(_NOT_COORDINATOR),
+        "404": _error(_NOT_VISIBLE),
+        "409": _error(
+            "Someone froze the same response at the same moment (code freeze_conflict): try again"
+        ),
+    },
+    body={
+        "type": "object",
+        "properties": {"note": {"type": "string", "maxLength": 500}},
+    },
+    tag=_SIGNING,
+    parameters=[RESPONSE_ID],
+)
+_freeze["requestBody"]["required"] = False  # no body at all is fine
+
+PATHS.update(
+    {
+        "/api/v1/responses/{response_id}/versions": {
+            "get": _operation(
+                "list_versions",
+                "The response's versions, newest first (any member of its organisation)",
+                {
+                    "200": _json({"type": "array", "items": _ref("Version")}, "OK"),
+                    "404": _error(_NOT_VISIBLE),
+                },
+                tag=_SIGNING,
+                parameters=[RESPONSE_ID],
+            ),
+            "post": _freeze,
+        },
+        "/api/v1/versions/{version_id}": {
+            "get": _optional_auth(
+                _operation(
+                    "get_version",
+                    "A version, its signing state and its signature count (members; anyone "
+                    "once it is open for public signing)",
+                    {
+                        "200": _json(_ref("VersionDetail"), "OK"),
+                        "401": _error(_ANONYMOUS_VERSION),
+                        "404": _error(_NOT_MEMBER_VERSION),
+                    },
+                    tag=_SIGNING,
+                    parameters=[VERSION_ID],
+                )
+            )
+        },
+        "/api/v1/versions/{version_id}/content": {
+            "get": _optional_auth(
+                _operation(
+                    "version_content",
+                    "The canonical content, byte for byte as fingerprinted: its SHA-256 is the "
+                    "version's sha256 (also sent as ETag and as a Repr-Digest header). Members; "
+                    "anyone once the version is open for public signing",
+                    {
+                        "200": _json(_ref("VersionContent"), "The canonical bytes"),
+                        "401": _error(_ANONYMOUS_VERSION),
+                        "404": _error(_NOT_MEMBER_VERSION),
+                    },
+                    tag=_SIGNING,
+                    parameters=[VERSION_ID],
+                )
+            )
+        },
+        "/api/v1/versions/{version_id}/consent": {
+            "get": _optional_auth(
+                _operation(
+                    "consent_statement",
+                    "The consent statement to show a signer, naming the lead organisation, "
+                    "and its version (send it back as consent_statement)",
+                    {
+                        "200": _json(_ref("ConsentStatement"), "OK"),
+                        "401": _error(_ANONYMOUS_VERSION),
+                        "404": _error(_NOT_MEMBER_VERSION),
+                    },
+                    tag=_SIGNING,
+                    parameters=[VERSION_ID],
+                )
+            )
+        },
+        "/api/v1/versions/{version_id}/signing": {
+            "post": _operation(
+                "set_signing",
+                "Open signing (public or members only, with an optional closing time), change "
+                'it, or close it with {"open": false} (owner or coordinator). Opening a '
+                "version for the first time makes its fingerprint verifiable and e-mails the "
+                "signers of earlier versions an invitation to sign again",
+                {
+                    "200": _json(_ref("Version"), "The version with its signing state"),
+                    "403": _error(_NOT_COORDINATOR),
+                    "404": _error(_NOT_MEMBER_VERSION),
+                    "422": _error(
+                        "Invalid fields: `public` missing when opening, or closes_at not an "
+                        "ISO 8601 time in the future"
+                    ),
+                },
+                body={
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "title": "Open",
+                            "required": ["public"],
+                            "properties": {
+                                "open": {"const": True, "default": True},
+                                "public": {
+                                    "type": "boolean",
+                                    "description": "true: anyone may sign (with e-mail "
+                                    "confirmation); false: members only",
+                                },
+                                "closes_at": {
+                                    **_NULLABLE_TIME,
+                                    "description": "ISO 8601; without an offset, UTC. "
+                                    "null: open until closed",
+                                },
+                            },
+                        },
+                        {
+                            "type": "object",
+                            "title": "Close",
+                            "required": ["open"],
+                            "properties": {"open": {"const": False}},
+                        },
+                    ]
+                },
+                tag=_SIGNING,
+                parameters=[VERSION_ID],
+            )
+        },
+        "/api/v1/versions/{version_id}/signatures": {
+            "get": _optional_auth(
+                _operation(
+                    "list_signatures",
+                    "The count of confirmed signatures, the co-signing organisations and the "
+                    "people who chose to publish their name (members; anyone once the "
+                    "version is open for public signing)",
+                    {
+                        "200": _json(_ref("Signatures"), "OK"),
+                        "401": _error(_ANONYMOUS_VERSION),
+                        "404": _error(_NOT_MEMBER_VERSION),
+                    },
+                    tag=_SIGNING,
+                    parameters=[VERSION_ID],
+                )
+            ),
+            "post": _optional_auth(
+                _operation(
+                    "sign_version",
+                    "Sign the version. A body with `email` (or no token) is a public "
+                    "signature: pending until the e-mailed link is followed, answered 202 "
+                    "whatever the address's state. Otherwise the caller signs, confirmed at "
+                    "once: as themselves, or with on_behalf_of for an organisation they own or "
+                    "coordinate. Public signatures are limited to 20 a minute and 300 an hour "
+                    "per client address, and 3 an hour and 10 a day per e-mail address",
+                    {
+                        "201": _json(_ref("MemberSignature"), "Signed (again: the same id)"),
+                        "202": _json(
+                            _ref("PendingSignature"),
+                            "Public signature: check your e-mail to confirm",
+                        ),
+                        "401": _error(_ANONYMOUS_VERSION),
+                        "403": _error(
+                            "on_behalf_of names an organisation the caller does not own or "
+                            "coordinate"
+                        ),
+                        "404": _error(
+                            "With a token: no such version, or it is open only to the members "
+                            "of an organisation the caller is not in"
+                        ),
+                        "409": _error(
+                            "Signing is closed for this version, or (a public signature) "
+                            "open only to members (code signing_closed)"
+                        ),
+                        "422": _error(
+                            "Invalid fields (see error.fields): no explicit consent "
+                            "(consent_statement missing, false or not the current statement's "
+                            "version), consent_public missing, a bad e-mail address, or "
+                            "on_behalf_of naming the lead organisation"
+                        ),
+                        "429": _error(
+                            "Too many public signatures from this client or for this e-mail "
+                            "address; see Retry-After"
+                        ),
+                    },
+                    body={
+                        "anyOf": [
+                            _ref("MemberSignatureRequest"),
+                            _ref("PublicSignatureRequest"),
+                        ]
+                    },
+                    tag=_SIGNING,
+                    parameters=[VERSION_ID],
+                )
+            ),
+        },
+        "/api/v1/signatures/confirm": {
+            "post": _operation(
+                "confirm_signature",
+                "Confirm a public signature with the token from the e-mailed link (double "
+                "opt-in); only then does it count",
+                {
+                    "200": _json(_ref("ConfirmedSignature"), "Confirmed"),
+                    "404": _error(
+                        "The token is not valid, or was already used (code invalid_token)"
+                    ),
+                    "409": _error("The signature was withdrawn since (code withdrawn)"),
+                    "422": _error(
+                        "The link is older than 7 days (code link_expired): sign again; or "
+                        "no token was sent"
+                    ),
+                },
+                body=_ref("LinkToken"),
+                public=True,
+                tag=_SIGNING,
+            )
+        },
+        "/api/v1/signatures/withdraw": {
+            "post": _operation(
+                "withdraw_by_token",
+                "Withdraw a signature with the token from the e-mailed link to manage it: "
+                "counted out at once (withdrawing twice is fine)",
+                {
+                    "200": _json(_ref("WithdrawnSignature"), "Withdrawn"),
+                    "404": _error("The token is not valid (code invalid_token)"),
+                },
+                body=_ref("LinkToken"),
+                public=True,
+                tag=_SIGNING,
+            )
+        },
+        "/api/v1/signatures/{signature_id}": {
+            "delete": _operation(
+                "withdraw_signature",
+                "Withdraw the caller's signature (or their organisation's co-signature, as "
+                "its owner or coordinator): counted out at once",
+                {
+                    "200": _json(_ref("WithdrawnSignature"), "Withdrawn"),
+                    "404": _error("No such signature, or not the caller's"),
+                },
+                changes_state=True,
+                tag=_SIGNING,
+                parameters=[SIGNATURE_ID],
+            )
+        },
+        "/api/v1/verify/{sha256}": {
+            "get": _operation(
+                "verify_fingerprint",
+                "Check a fingerprint: the response, organisation, version, date and "
+                "signature count of the version that has it, once that version has been "
+                "exported or opened for signing",
+                {
+                    "200": _json(_ref("Verification"), "A published version has it"),
+                    "404": _error("No published version has this fingerprint"),
+                },
+                public=True,
+                tag=_SIGNING,
+                parameters=[SHA256],
+            )
+        },
+    }
+)
+
+
 TAGS = [
     {"name": "Health", "description": "Is the service up; this document"},
     {"name": "Accounts and organisations", "description": "The caller, organisations, invitations"},
@@ -864,6 +1444,11 @@ TAGS = [
         "name": "Drafting",
         "description": "Responses, sections, saving with merge and conflicts, history, "
         "restore, preview and presence",
+    },
+    {
+        "name": "Versions and signing",
+        "description": "Frozen, fingerprinted versions; opening and closing signing; member, "
+        "organisational and public signatures (double opt-in); withdrawal; verification",
     },
 ]
 

@@ -47,9 +47,17 @@ def visible_consultations(organisation: Organisation | None) -> list[Consultatio
     """Built-in consultations and the organisation's own: open ones first, soonest closing
     first (those without a closing date after them), then closed ones, most recently closed
     first."""
+    return visible_consultations_for([organisation] if organisation is not None else [])
+
+
+def visible_consultations_for(organisations: list[Organisation]) -> list[Consultation]:
+    """Built-in consultations and the own consultations of all these organisations (someone
+    in several sees each once), in visible_consultations' order. One query for the
+    consultations, however many organisations, and one for their questions."""
     condition = Consultation.organisation_id.is_(None)
-    if organisation is not None:
-        condition = or_(condition, Consultation.organisation_id == organisation.id)
+    ids = sorted({organisation.id for organisation in organisations})
+    if ids:
+        condition = or_(condition, Consultation.organisation_id.in_(ids))
     rows = db.session.scalars(
         select(Consultation)
         .where(condition)

@@ -21,7 +21,7 @@ from wtforms.widgets import HiddenInput
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.models import SECTION_STATUSES, STATUS_LABELS
 from consult.drafting.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
-from consult.forms import no_control_characters
+from consult.forms import has_control_characters, no_control_characters
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms.fields.choices import SelectChoice
@@ -54,11 +54,18 @@ def _newlines(value: str | None) -> str | None:
 
 
 def no_nul(_form, field) -> None:
-    """NUL cannot be stored (PostgreSQL refuses it) and is never typed on purpose."""
+    """NUL cannot be stored (PostgreSQL refuses it) and is never typed on purpose; nor are
+    the other control characters, which no export (XML, in a DOCX) can hold. The page gives
+    the text back without them (views._without_control_characters)."""
     if "\x00" in (field.data or ""):
         raise ValidationError(
             "The text contained an invisible NUL character, which cannot be saved. "
             "It has been taken out: check the text and save again."
+        )
+    if has_control_characters(field.data or ""):
+        raise ValidationError(
+            "The text contained invisible control characters, which cannot be saved. "
+            "They have been taken out: check the text and save again."
         )
 
 
@@ -150,9 +157,12 @@ class SectionForm(FlaskForm):
 
 class ConflictForm(SectionForm):
     """Resolving a conflict: the text to keep, made from the current head (base_revision).
-    `resolution` comes from the button pressed: edited (the textarea), mine or theirs."""
+    `resolution` comes from the button pressed: edited (the textarea), mine or theirs.
+    `suggestion` names the suggested edit whose acceptance clashed, if that is what clashed:
+    resolving accepts it (or, keeping theirs, rejects it)."""
 
     resolution = HiddenField(default="edited")
+    suggestion = revision_id_field("Suggestion")
 
     def validate_resolution(self, field) -> None:
         if (field.data or "edited") not in ("edited", "mine", "theirs"):
@@ -245,23 +255,22 @@ class MoveSectionForm(FlaskForm):
             raise ValidationError("Move the section up or down with its buttons.")
 
 
-class AssignForm(FlaskForm):
-    """`assignee` is a member's user id, or empty for nobody; the choices are the members."""
+class SectionDetailsForm(FlaskForm):
+    """A section's status and assignee, set together with one button. `assignee` is a
+    member's user id, or empty for nobody; its choices are the organisation's members."""
 
-    assignee = SelectField(
-        "Assigned to", invalid_choice_message="Choose a member of the organisation."
-    )
-
-    def limit_to(self, members: list) -> AssignForm:
-        self.assignee.choices = choices(
-            [("", "Nobody")] + [(str(m.user_id), m.user.name) for m in members]
-        )
-        return self
-
-
-class StatusForm(FlaskForm):
     status = SelectField(
         "Status",
         choices=choices([(status, STATUS_LABELS[status]) for status in SECTION_STATUSES]),
         invalid_choice_message="Choose one of the listed statuses.",
     )
+    assignee = SelectField(
+        "Assigned to", invalid_choice_message="Choose a member of the organisation."
+    )
+
+    def limit_to(self, members: list) -> SectionDetailsForm:
+        """`members`: the users a section can be assigned to."""
+        self.assignee.choices = choices(
+            [("", "Nobody")] + [(str(user.id), user.name) for user in members]
+        )
+        return self

@@ -7,11 +7,17 @@ attributes, javascript: links) never reaches a page, the API or an export."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import nh3
 from markdown_it import MarkdownIt
+from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
+
+if TYPE_CHECKING:
+    from consult.drafting.models import Response, Section
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code",
@@ -73,6 +79,75 @@ def render(markdown: str, anchor_prefix: str | None = None) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def section_heading(section: Section) -> str:
+    """A section's heading as the recipient reads it: "Question 3: <the question>", or the
+    section's own title."""
+    if section.kind == "question" and section.number is not None:
+        return f"Question {section.number}: {section.title}"
+    return section.title
+
+
+def render_response(
+    response: Response,
+    sections: Iterable[Section],
+    *,
+    heading: str | None = None,
+    subtitle: str | None = None,
+    contents: bool = False,
+    placeholders: bool = False,
+) -> str:
+    """The whole response as one HTML fragment: the API's /html, the preview page and the
+    exports all show a response through this, so they cannot drift apart.
+
+    Every section's Markdown goes through `render` (with the section's own footnote prefix, so
+    anchors stay unique on the page); headings, the closed answers and everything else are
+    plain text, escaped. The bare document (the API's) is a heading (`heading`, else the
+    response's title) and a <section> per section, in tags from the renderer's allow-list.
+    A page or an export may add a `subtitle` under the heading, a list of `contents` linking
+    to each section, and `placeholders` that say what is still missing (a closed answer not
+    chosen, a section not written): the draft preview shows those, a finished text does not."""
+    sections = list(sections)
+    parts = [f"<h1>{escape(heading or response.title)}</h1>"]
+    if subtitle:
+        parts.append(f'<p class="response-subtitle">{escape(subtitle)}</p>')
+    if contents and sections:
+        parts.append('<nav class="response-contents" aria-labelledby="response-contents-title">')
+        parts.append('<h2 id="response-contents-title">Contents</h2>\n<ol>')
+        for section in sections:
+            label = (
+                f"Question {section.number}"
+                if section.kind == "question" and section.number is not None
+                else section.title
+            )
+            parts.append(f'<li><a href="#section-{section.id}">{escape(label)}</a></li>')
+        parts.append("</ol>\n</nav>")
+    for section in sections:
+        anchor = f' id="section-{section.id}"' if contents else ""
+        parts.append(
+            f'<section class="response-section"{anchor}>\n'
+            f"<h2>{escape(section_heading(section))}</h2>"
+        )
+        question = section.question
+        scale = question is not None and question.kind == "scale"
+        if section.choice:
+            parts.append(
+                '<p class="response-section__answer">'
+                f"<strong>Answer:</strong> {escape(section.choice)}</p>"
+            )
+        elif placeholders and scale:
+            parts.append(
+                '<p class="response-section__answer response-section__answer--missing">'
+                "<strong>Answer:</strong> no answer chosen yet</p>"
+            )
+        body = section.body
+        if body.strip() or not placeholders:
+            parts.append(render(body, anchor_prefix=f"s{section.id}"))
+        else:
+            parts.append('<p class="response-section__empty">Not written yet.</p>')
+        parts.append("</section>")
+    return "\n".join(parts) + "\n"
 
 
 def word_count(markdown: str) -> int:

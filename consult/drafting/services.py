@@ -33,6 +33,7 @@ from consult.drafting.models import (
     Suggestion,
 )
 from consult.extensions import db
+from consult.forms import has_control_characters
 from consult.organisations.models import Membership, Organisation
 from consult.timeutil import utcnow
 
@@ -109,15 +110,22 @@ def responses_of(organisation: Organisation) -> list[Response]:
     )
 
 
-def live_sections(response: Response) -> list[Section]:
-    """The response's sections in order, with head revisions, question and assignee loaded
-    in a fixed number of queries however many sections and revisions there are."""
+def live_sections(response: Response, *, bodies: bool = True) -> list[Section]:
+    """The response's sections in order, with their head revisions (and the heads' authors),
+    questions and assignees, in one query however many sections and revisions there are.
+
+    `bodies=False` leaves the heads' text unloaded, for pages that list sections without
+    showing their text (the dashboard, the editor's sidebar): 40 sections of 5,000 words
+    are a megabyte and a half that such a page would read for nothing."""
+    head = joinedload(Section.head)
+    if not bodies:
+        head = head.defer(Revision.body)
     return list(
         db.session.scalars(
             select(Section)
             .where(Section.response_id == response.id, Section.removed_at.is_(None))
             .options(
-                joinedload(Section.head),
+                head.joinedload(Revision.author),
                 joinedload(Section.question),
                 joinedload(Section.assignee),
             )
@@ -193,11 +201,35 @@ class SaveOutcome:
     unchanged: bool = False
 
 
+def _is_unicode(text: str) -> bool:
+    """False for a lone surrogate (JSON can spell one, "\\ud800"): no database or export can
+    store it as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_plain_text(text: str, what: str = "The text") -> None:
+    """Refuse what no export could hold: a NUL, other control characters (tabs and line
+    breaks aside; XML, which DOCX is made of, cannot hold the rest) and text that is not
+    valid Unicode. Bidirectional overrides are refused with them: they make text display as
+    something other than what it says, in words that people will sign."""
+    if "\x00" in text:
+        raise DraftingError(f"{what} contains a NUL character; remove it and save again.")
+    if not _is_unicode(text):
+        raise DraftingError(f"{what} is not valid Unicode (it holds a lone surrogate).")
+    if has_control_characters(text):
+        raise DraftingError(
+            f"{what} contains invisible control characters; remove them and save again."
+        )
+
+
 def _check_text(section: Section, body: str, choice: str | None) -> str | None:
     if len(body) > MAX_BODY_LENGTH:
         raise DraftingError(f"A section can hold at most {MAX_BODY_LENGTH:,} characters.")
-    if "\x00" in body:
-        raise DraftingError("The text contains a NUL character; remove it and save again.")
+    check_plain_text(body)
     question = section.question
     if choice in ("", None):
         return None
@@ -339,6 +371,7 @@ def restore_revision(user: User, section: Section, revision: Revision) -> Revisi
 
 
 def revisions_of(section: Section) -> list[Revision]:
+    """Every revision of the section, newest first, with its author."""
     return list(
         db.session.scalars(
             select(Revision)
@@ -346,6 +379,35 @@ def revisions_of(section: Section) -> list[Revision]:
             .options(joinedload(Revision.author))
             .order_by(Revision.number.desc())
         )
+    )
+
+
+def revision_page(section: Section, page: int, per_page: int) -> tuple[list[Revision], int]:
+    """One page of the section's revisions, newest first, with their authors but not their
+    text (a history of 2,000 revisions of 5,000 words is not read to show 50 rows), and the
+    number of revisions in all. `page` counts from 1; a page past the end is the last one."""
+    total = db.session.scalar(
+        select(func.count()).select_from(Revision).where(Revision.section_id == section.id)
+    )
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(
+        select(Revision)
+        .where(Revision.section_id == section.id)
+        .options(defer(Revision.body), joinedload(Revision.author))
+        .order_by(Revision.number.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total
+
+
+def find_revision(section: Section, revision_id: int) -> Revision | None:
+    """A revision of this section with its author, or None (also for another section's)."""
+    return db.session.scalar(
+        select(Revision)
+        .where(Revision.id == revision_id, Revision.section_id == section.id)
+        .options(joinedload(Revision.author))
     )
 
 
@@ -458,15 +520,59 @@ def assign_section(user: User, section: Section, assignee: User | None) -> None:
         )
         if not is_member:
             raise DraftingError("Assign the section to a member of the organisation.")
-    section.assignee_id = assignee.id if assignee else None
+    assignee_id = assignee.id if assignee else None
+    if assignee_id == section.assignee_id:
+        return
+    section.assignee_id = assignee_id
     section.updated_at = utcnow()
+    record(
+        "section.assigned",
+        actor=user,
+        organisation=section.response.organisation,
+        subject=section,
+        assignee=assignee_id,
+    )
 
 
 def set_status(user: User, section: Section, status: str) -> None:
     if status not in SECTION_STATUSES:
         raise DraftingError("Choose one of the listed statuses.")
+    if status == section.status:
+        return
+    previous = section.status
     section.status = status
     section.updated_at = utcnow()
+    record(
+        "section.status_changed",
+        actor=user,
+        organisation=section.response.organisation,
+        subject=section,
+        status=status,
+        previous=previous,
+    )
+
+
+def update_section(user: User, section: Section, status: str, assignee: User | None) -> None:
+    """The section's status and assignee together, as the "Manage" and editor pages set
+    them: each change checked and recorded as set_status and assign_section do, nothing
+    recorded for what stays the same."""
+    if status not in SECTION_STATUSES:
+        raise DraftingError("Choose one of the listed statuses.")
+    assign_section(user, section, assignee)
+    set_status(user, section, status)
+
+
+def assignable_members(response: Response) -> list[User]:
+    """The people a section of the response can be assigned to (its organisation's members),
+    by name, in one query."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == response.organisation_id)
+            .order_by(func.lower(User.name), User.id)
+        )
+    )
 
 
 # --- comments -------------------------------------------------------------------------------
@@ -484,6 +590,9 @@ def add_comment(
         raise DraftingError("Write a comment first.")
     if len(body) > 10_000 or (quote and len(quote) > 5_000):
         raise DraftingError("That comment is too long.")
+    check_plain_text(body, "The comment")
+    if quote:
+        check_plain_text(quote, "The quoted passage")
     if parent is not None:
         if parent.section_id != section.id:
             raise DraftingError("You can only reply to a comment on the same section.")
@@ -532,6 +641,8 @@ def suggest(
     _refuse_if_removed(section)
     body = normalise_newlines(body)
     _check_text(section, body, None)
+    note = note.strip()[:2000]
+    check_plain_text(note, "The note")
     base = _revision_of(section, base_revision_id)
     if (base.body if base else "") == body:
         raise DraftingError("The suggestion is the same as the text it starts from.")
@@ -540,7 +651,7 @@ def suggest(
         author_id=user.id,
         base_revision_id=base.id if base else None,
         body=body,
-        note=note.strip()[:2000],
+        note=note,
     )
     db.session.add(suggestion)
     db.session.flush()
@@ -569,19 +680,31 @@ def accept_suggestion(user: User, suggestion: Suggestion) -> SaveOutcome:
         user, section, suggestion.body, base.choice if base else None, suggestion.base_revision_id
     )
     if outcome.conflict is None:
-        suggestion.status = "accepted"
-        suggestion.decided_by_id = user.id
-        suggestion.decided_at = utcnow()
-        suggestion.result_revision_id = outcome.revision.id if outcome.revision else None
+        _decide(user, suggestion, "accepted", outcome.revision)
     return outcome
+
+
+def accept_resolved_suggestion(user: User, suggestion: Suggestion, revision: Revision) -> None:
+    """A suggestion whose acceptance clashed (accept_suggestion returned a conflict), accepted
+    now that the clash is resolved: `revision` is the head the resolving save made."""
+    if suggestion.status != "open":
+        raise DraftingError(f"This suggestion was already {suggestion.status}.")
+    if revision.section_id != suggestion.section_id:
+        raise DraftingError("That revision belongs to another section.")
+    _decide(user, suggestion, "accepted", revision)
 
 
 def reject_suggestion(user: User, suggestion: Suggestion) -> None:
     if suggestion.status != "open":
         raise DraftingError(f"This suggestion was already {suggestion.status}.")
-    suggestion.status = "rejected"
+    _decide(user, suggestion, "rejected", None)
+
+
+def _decide(user: User, suggestion: Suggestion, status: str, revision: Revision | None) -> None:
+    suggestion.status = status
     suggestion.decided_by_id = user.id
     suggestion.decided_at = utcnow()
+    suggestion.result_revision_id = revision.id if revision else None
 
 
 # --- presence -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Drafting pages: an organisation's responses, the response dashboard, the whole-response
-preview, the section editor (with comments and suggested edits), the conflict screen and the
-history of a section.
+"""Drafting pages: an organisation's responses, the response dashboard (a compact overview of
+the sections), each section's Manage page (status and assignee, title, place, removal), the
+whole-response preview, the section editor (with comments and suggested edits), the conflict
+screen and the history of a section.
 
 Every page works without JavaScript: the editor is a form that saves through the same
 `services.save_section` as the API's autosave, so a no-script save merges or conflicts exactly
@@ -17,13 +18,21 @@ from collections import Counter
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from consult.accounts.models import User
 from consult.consultations.models import Consultation
 from consult.consultations.profiles import PROFILES
 from consult.consultations.services import visible_consultations
@@ -32,7 +41,6 @@ from consult.drafting.diff import word_ops
 from consult.drafting.forms import (
     MAX_ID,
     AddSectionForm,
-    AssignForm,
     CommentForm,
     ConflictForm,
     MoveSectionForm,
@@ -41,13 +49,13 @@ from consult.drafting.forms import (
     ReplyForm,
     ResolveForm,
     ResponseSettingsForm,
+    SectionDetailsForm,
     SectionForm,
-    StatusForm,
     SuggestionForm,
     choices,
 )
 from consult.drafting.markdown import render as render_markdown
-from consult.drafting.markdown import word_count
+from consult.drafting.markdown import render_response, word_count
 from consult.drafting.models import (
     STATUS_LABELS,
     Comment,
@@ -64,7 +72,7 @@ from consult.drafting.permissions import (
     can_view,
 )
 from consult.extensions import db
-from consult.forms import ActionForm
+from consult.forms import ActionForm, has_control_characters
 from consult.organisations import services as organisations
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.views import load_membership
@@ -203,15 +211,6 @@ def readable_ops(old: str, new: str) -> list[dict[str, str]]:
     return out
 
 
-def _load_authors(revisions) -> list[User]:
-    """Load the authors of these revisions in one query, so that `revision.author` is found
-    in the session instead of costing a query per revision."""
-    ids = {revision.author_id for revision in revisions if revision and revision.author_id}
-    if not ids:
-        return []
-    return list(db.session.scalars(select(User).where(User.id.in_(ids))))
-
-
 # --- small presentation helpers -------------------------------------------------------------
 
 
@@ -220,6 +219,26 @@ def section_label(section: Section) -> str:
     if section.kind == "question" and section.number is not None:
         return f"Question {section.number}"
     return section.title
+
+
+class SectionLinks:
+    """The addresses of a response's section pages, each built once per page with url_for
+    and a placeholder id, then filled in per section: `links("editor", section.id)`. A
+    40-section dashboard would otherwise call url_for three times a row."""
+
+    ENDPOINTS = ("editor", "history", "manage_section")
+
+    def __init__(self, response: Response) -> None:
+        placeholder = str(MAX_ID)
+        self._parts: dict[str, tuple[str, str]] = {}
+        for name in self.ENDPOINTS:
+            url = url_for(f"drafting.{name}", response_id=response.id, section_id=MAX_ID)
+            head, _, tail = url.rpartition(placeholder)  # the section id comes last
+            self._parts[name] = (head, tail)
+
+    def __call__(self, name: str, section_id: int) -> str:
+        head, tail = self._parts[name]
+        return f"{head}{section_id}{tail}"
 
 
 def _word_limit(section: Section) -> int | None:
@@ -302,6 +321,29 @@ def organisation_responses(organisation: Organisation) -> list[Response]:
     return services.responses_of(organisation)
 
 
+def status_badge(status: str) -> Markup:
+    """A section's status as a badge: the words carry the meaning, colour helps. (Built in
+    Python, not a Jinja macro: the dashboard and the editor's sidebar show one per section.)"""
+    modifier = escape(status.replace("_", "-"))
+    label = escape(STATUS_LABELS.get(status, status))
+    return Markup(f'<span class="badge badge--status badge--{modifier}">{label}</span>')  # noqa: S704
+
+
+def word_count_badge(count: int, limit: int | None = None, id: str | None = None) -> Markup:
+    """ "240 words", "240 of 500 words" or "640 of 500 words: 140 over": never colour alone."""
+    count = int(count)
+    over = bool(limit) and count > limit
+    attributes = f' id="{escape(id)}"' if id else ""
+    if not limit:
+        text = f"{count:,} word{'' if count == 1 else 's'}"
+    else:
+        text = f"{count:,} of {int(limit):,} words"
+        if over:
+            text += f'<span class="word-count__over">: {count - limit:,} over</span>'
+    classes = "word-count word-count--over" if over else "word-count"
+    return Markup(f'<span class="{classes}"{attributes}>{text}</span>')  # noqa: S704
+
+
 @blueprint.context_processor
 def _drafting_globals() -> dict:
     return {
@@ -309,6 +351,8 @@ def _drafting_globals() -> dict:
         "kind_labels": KIND_LABELS,
         "section_label": section_label,
         "profiles": PROFILES,
+        "status_badge_html": status_badge,
+        "word_count_html": word_count_badge,
     }
 
 
@@ -374,19 +418,18 @@ def _dashboard_page(
     *,
     add_form: AddSectionForm | None = None,
     settings_form: ResponseSettingsForm | None = None,
-    failed: tuple[int, str, object] | None = None,
     status: int = 200,
 ):
-    """The dashboard; `failed` = (section id, form name, form) re-shows one section's form
-    with its errors and the person's input, opened."""
+    """The dashboard: an overview of the sections (status, assignee, words, last change) with
+    links to each one's editor, history and "Manage" page, the activity feed and, for
+    editors, adding sections, reinstating removed ones and the response's settings.
+
+    It holds only a handful of forms: changing one section (its status, assignee, title,
+    place) happens on that section's Manage page or in its editor, so a 40-section response
+    is a compact page that renders quickly."""
     editing = can_edit(membership)
-    sections = services.live_sections(response)
-    authors = _load_authors(section.head for section in sections)
-    members = organisations.members(response.organisation) if editing else []
-    if members:
-        _load_authors_of_memberships(members)
+    sections = services.live_sections(response, bodies=False)
     counts = Counter(section.status for section in sections)
-    total = services.total_words(sections)
     return render_template(
         "drafting/dashboard.html",
         response=response,
@@ -394,28 +437,25 @@ def _dashboard_page(
         organisation=response.organisation,
         consultation=response.consultation,
         sections=sections,
-        authors=authors,
+        links=SectionLinks(response),
         removed=services.removed_sections(response) if editing else [],
         activity=services.recent_activity(response, limit=12),
-        members=members,
         counts=counts,
-        total_words=total,
+        total_words=services.total_words(sections),
         word_limit=services.word_limit(response),
         profile=PROFILES.get(response.profile),
         closing=_closing(response.consultation),
         can_edit=editing,
+        # The signing pages are built separately: link to them once they exist.
+        signing=_has_endpoint("signing.versions"),
         add_form=add_form or AddSectionForm(formdata=None),
         settings_form=settings_form
         or ResponseSettingsForm(formdata=None, title=response.title, profile=response.profile),
-        assign_form=AssignForm(formdata=None).limit_to(members),
-        failed=failed,
-        action_form=ActionForm(formdata=None),
     ), status
 
 
-def _load_authors_of_memberships(members: list[Membership]) -> list[User]:
-    ids = {m.user_id for m in members}
-    return list(db.session.scalars(select(User).where(User.id.in_(ids))))
+def _has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
 
 
 @blueprint.get("/responses/<int:response_id>")
@@ -460,14 +500,83 @@ def add_section(response_id: int):
     return _dashboard_page(response, membership, add_form=form, status=422)
 
 
+# --- managing one section -------------------------------------------------------------------
+
+
+def _manage_page(
+    response: Response,
+    section: Section,
+    membership: Membership,
+    *,
+    details_form: SectionDetailsForm | None = None,
+    rename_form: RenameSectionForm | None = None,
+    status: int = 200,
+):
+    """One section's Manage page: its status and assignee (one form), title, place in the
+    response and removal; for a removed section, reinstating it. A form that failed comes
+    back with its message and the person's input."""
+    sections = services.live_sections(response, bodies=False)
+    position = next((i for i, s in enumerate(sections) if s.id == section.id), None)
+    members = services.assignable_members(response)
+    if details_form is None:
+        details_form = SectionDetailsForm(
+            formdata=None, status=section.status, assignee=str(section.assignee_id or "")
+        ).limit_to(members)
+    return render_template(
+        "drafting/manage.html",
+        response=response,
+        section=section,
+        membership=membership,
+        organisation=response.organisation,
+        sections=sections,
+        position=position,
+        previous=sections[position - 1] if position else None,
+        next=sections[position + 1]
+        if position is not None and position + 1 < len(sections)
+        else None,
+        details_form=details_form,
+        rename_form=rename_form or RenameSectionForm(formdata=None, title=section.title),
+        links=SectionLinks(response),
+    ), status
+
+
 def _back_to(response: Response, section: Section):
-    """After a small change from the editor page (status, assignee) go back there; from the
-    dashboard, back to the section's row."""
+    """After a change to a section go back where it was made: the editor (`?back=editor`)
+    or the section's Manage page."""
     if request.args.get("back") == "editor":
         return redirect(url_for("drafting.editor", response_id=response.id, section_id=section.id))
     return redirect(
-        url_for("drafting.dashboard", response_id=response.id, _anchor=f"s{section.id}")
+        url_for("drafting.manage_section", response_id=response.id, section_id=section.id)
     )
+
+
+@blueprint.route(
+    "/responses/<int:response_id>/sections/<int:section_id>/manage", methods=["GET", "POST"]
+)
+def manage_section(response_id: int, section_id: int):
+    """GET: the Manage page. POST: its main form, the section's status and assignee (also
+    sent from the editor page, with `?back=editor`)."""
+    response, section, membership = load_section(response_id, section_id, "draft")
+    if request.method == "GET":
+        return _manage_page(response, section, membership)
+    members = services.assignable_members(response)
+    form = SectionDetailsForm().limit_to(members)
+    if form.validate_on_submit():
+        assignee = next((user for user in members if str(user.id) == form.assignee.data), None)
+        try:
+            services.update_section(current_user, section, form.status.data, assignee)
+        except services.DraftingError as error:
+            db.session.rollback()
+            form.assignee.errors.append(str(error))
+        else:
+            db.session.commit()
+            who = f"assigned to {assignee.name}" if assignee else "not assigned to anyone"
+            flash(
+                f"“{section_label(section)}” is {STATUS_LABELS[section.status].lower()} and {who}.",
+                "success",
+            )
+            return _back_to(response, section)
+    return _manage_page(response, section, membership, details_form=form, status=422)
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/rename")
@@ -484,11 +593,12 @@ def rename_section(response_id: int, section_id: int):
             db.session.commit()
             flash(f"Section renamed to “{section.title}”.", "success")
             return _back_to(response, section)
-    return _dashboard_page(response, membership, failed=(section.id, "rename", form), status=422)
+    return _manage_page(response, section, membership, rename_form=form, status=422)
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/move")
 def move_section(response_id: int, section_id: int):
+    """One form with two buttons, "Move up" and "Move down" (the button sends `direction`)."""
     response, section, _membership = load_section(response_id, section_id, "draft")
     form = MoveSectionForm()
     if form.validate_on_submit():
@@ -510,14 +620,14 @@ def remove_section(response_id: int, section_id: int):
         except services.DraftingError as error:
             db.session.rollback()
             flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(
-                f"“{section.title}” was removed. Its text and history are kept: reinstate it "
-                "from “Removed sections”.",
-                "success",
-            )
-    return redirect(url_for("drafting.dashboard", response_id=response.id))
+            return _back_to(response, section)
+        db.session.commit()
+        flash(
+            f"“{section.title}” was removed. Its text and history are kept: reinstate it "
+            "from “Removed sections”.",
+            "success",
+        )
+    return redirect(url_for("drafting.dashboard", response_id=response.id, _anchor="removed"))
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/reinstate")
@@ -532,61 +642,34 @@ def reinstate_section(response_id: int, section_id: int):
     )
 
 
-@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/assign")
-def assign_section(response_id: int, section_id: int):
-    response, section, membership = load_section(response_id, section_id, "draft")
-    members = organisations.members(response.organisation)
-    form = AssignForm().limit_to(members)
-    if form.validate_on_submit():
-        assignee = next((m.user for m in members if str(m.user_id) == form.assignee.data), None)
-        try:
-            services.assign_section(current_user, section, assignee)
-        except services.DraftingError as error:
-            db.session.rollback()
-            form.assignee.errors.append(str(error))
-        else:
-            db.session.commit()
-            who = assignee.name if assignee else "nobody"
-            flash(f"“{section_label(section)}” is assigned to {who}.", "success")
-            return _back_to(response, section)
-    return _dashboard_page(response, membership, failed=(section.id, "assign", form), status=422)
-
-
-@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/status")
-def set_status(response_id: int, section_id: int):
-    response, section, membership = load_section(response_id, section_id, "draft")
-    form = StatusForm()
-    if form.validate_on_submit():
-        try:
-            services.set_status(current_user, section, form.status.data)
-        except services.DraftingError as error:
-            db.session.rollback()
-            form.status.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                f"“{section_label(section)}” is now {STATUS_LABELS[section.status].lower()}.",
-                "success",
-            )
-            return _back_to(response, section)
-    return _dashboard_page(response, membership, failed=(section.id, "status", form), status=422)
-
-
 # --- the whole response, as the recipient reads it ------------------------------------------
 
 
 @blueprint.get("/responses/<int:response_id>/preview")
 def preview(response_id: int):
+    """The current text through the one response renderer (markdown.render_response), as the
+    API's /html and the exports show it, with the draft's gaps pointed out."""
     response, membership = load_response(response_id)
     sections = services.live_sections(response)
+    consultation = response.consultation
+    subtitle = f"Response to: {consultation.title}"
+    if consultation.publisher:
+        subtitle += f" ({consultation.publisher})"
+    document = render_response(
+        response,
+        sections,
+        heading=_profile_heading(response),
+        subtitle=subtitle,
+        contents=True,
+        placeholders=True,
+    )
     return render_template(
         "drafting/preview.html",
         response=response,
         membership=membership,
         organisation=response.organisation,
-        consultation=response.consultation,
-        sections=sections,
-        heading=_profile_heading(response),
+        consultation=consultation,
+        document=Markup(document),  # noqa: S704 - escaped and sanitised by render_response
         profile=PROFILES.get(response.profile),
         total_words=services.total_words(sections),
         word_limit=services.word_limit(response),
@@ -608,10 +691,12 @@ def _editor_page(
     status: int = 200,
 ):
     """The editor page. A fixed number of queries, however many sections or revisions the
-    response has (tests/drafting/test_editor_queries.py holds it to that)."""
-    sections = services.live_sections(response)
+    response has (tests/drafting/test_editor_queries.py holds it to that): the sidebar's
+    sections come with their heads and the heads' authors, without their text."""
+    sections = services.live_sections(response, bodies=False)
     head = section.head
     editing = can_edit(membership) and section.removed_at is None
+    members = services.assignable_members(response) if editing else []
     if form is None:
         form = SectionForm(
             formdata=None,
@@ -662,8 +747,8 @@ def _editor_page(
             formdata=None, suggestion=section.body, suggestion_base=section.head_revision_id
         ),
         reply=reply,
-        status_form=StatusForm(formdata=None, status=section.status),
-        action_form=ActionForm(formdata=None),
+        members=members,  # the assignee choices of the status and assignment form
+        links=SectionLinks(response),
         api={
             "save": api_base,
             "presence": f"{api_base}/presence",
@@ -672,8 +757,15 @@ def _editor_page(
     ), status
 
 
-def _after_save(response: Response, section: Section, outcome: services.SaveOutcome, saved: str):
-    """Where a save leads: the conflict screen, or back to the editor with what happened."""
+def _after_save(
+    response: Response,
+    section: Section,
+    outcome: services.SaveOutcome,
+    saved: str,
+    suggestion: Suggestion | None = None,
+):
+    """Where a save leads: the conflict screen (carrying the suggestion being accepted, if
+    that is what clashed), or back to the editor with what happened."""
     if outcome.conflict is not None:
         flash(CONFLICT_MESSAGE, "warning")
         return redirect(
@@ -682,6 +774,7 @@ def _after_save(response: Response, section: Section, outcome: services.SaveOutc
                 response_id=response.id,
                 section_id=section.id,
                 revision_id=outcome.revision.id,
+                suggestion=suggestion.id if suggestion else None,
             )
         )
     if outcome.merged:
@@ -698,11 +791,12 @@ def _save_error_field(form: SectionForm, message: str):
     return form.choice if "choice" in message.lower() or "Choose one" in message else form.body
 
 
-def _without_nul(form) -> None:
-    """The text comes back to the page without the NUL that stopped the save."""
+def _without_control_characters(form) -> None:
+    """The text comes back to the page without the NUL or other control characters that
+    stopped the save (the message says they were taken out)."""
     for field in form:
-        if isinstance(field.data, str) and "\x00" in field.data:
-            field.data = field.data.replace("\x00", "")
+        if isinstance(field.data, str) and has_control_characters(field.data):
+            field.data = "".join(char for char in field.data if not has_control_characters(char))
 
 
 @blueprint.route("/responses/<int:response_id>/sections/<int:section_id>", methods=["GET", "POST"])
@@ -727,11 +821,30 @@ def editor(response_id: int, section_id: int):
         else:
             db.session.commit()
             return _after_save(response, section, outcome, "Saved")
-    _without_nul(form)
+    _without_control_characters(form)
     return _editor_page(response, section, membership, form=form, status=422)
 
 
 # --- the conflict screen --------------------------------------------------------------------
+
+
+def _suggestion_to_settle(
+    section: Section, membership: Membership, suggestion_id: int | bool | None
+) -> Suggestion | None:
+    """The open suggestion of this section whose acceptance clashed, if the conflict screen
+    was opened for one and the person may decide it; None otherwise (the screen then resolves
+    the clash as any other)."""
+    if not suggestion_id:
+        return None
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if (
+        suggestion is None
+        or suggestion.section_id != section.id
+        or suggestion.status != "open"
+        or not can_decide_suggestion(membership, section)
+    ):
+        return None
+    return suggestion
 
 
 def _conflict_page(
@@ -740,17 +853,18 @@ def _conflict_page(
     membership: Membership,
     yours: Revision,
     form: ConflictForm | None = None,
+    suggestion: Suggestion | None = None,
     status: int = 200,
 ):
-    base = db.session.get(Revision, yours.parent_id) if yours.parent_id else None
+    base = services.find_revision(section, yours.parent_id) if yours.parent_id else None
     theirs = section.head
-    authors = _load_authors([base, theirs, yours])
     if form is None:
         form = ConflictForm(
             formdata=None,
             body=yours.body,
             choice=yours.choice or "",
             base_revision=section.head_revision_id,
+            suggestion=suggestion.id if suggestion else None,
         )
     base_body = base.body if base else ""
     return render_template(
@@ -762,7 +876,7 @@ def _conflict_page(
         base=base,
         theirs=theirs,
         yours=yours,
-        authors=authors,
+        suggestion=suggestion,
         theirs_ops=readable_ops(base_body, theirs.body if theirs else ""),
         yours_ops=readable_ops(base_body, yours.body),
         scale=_is_scale(section),
@@ -781,9 +895,12 @@ def conflict(response_id: int, section_id: int, revision_id: int):
     if yours.kind != "conflict":
         abort(404)
     if request.method == "GET":
-        return _conflict_page(response, section, membership, yours)
+        suggestion = _suggestion_to_settle(section, membership, _int_arg("suggestion"))
+        return _conflict_page(response, section, membership, yours, suggestion=suggestion)
     form = ConflictForm()
+    suggestion = None
     if form.validate_on_submit():
+        suggestion = _suggestion_to_settle(section, membership, form.suggestion.data)
         resolution = form.resolution.data or "edited"
         body, choice = form.body.data or "", form.choice.data or None
         if resolution == "mine":
@@ -804,22 +921,34 @@ def conflict(response_id: int, section_id: int, revision_id: int):
             outcome = services.save_section(
                 current_user, section, body, choice, form.base_revision.data
             )
+            if suggestion is not None and outcome.conflict is None:
+                if resolution == "theirs":
+                    services.reject_suggestion(current_user, suggestion)
+                elif outcome.revision is not None:
+                    services.accept_resolved_suggestion(current_user, suggestion, outcome.revision)
         except services.DraftingError as error:
             db.session.rollback()
             _save_error_field(form, str(error)).errors.append(str(error))
         else:
             db.session.commit()
             if resolution == "theirs" and outcome.conflict is None:
-                flash(
-                    f"Kept their version. Yours stays in the history as revision {yours.number}.",
-                    "success",
+                kept = (
+                    "Kept the current text; the suggestion is marked rejected."
+                    if suggestion is not None
+                    else "Kept their version."
                 )
+                flash(f"{kept} Yours stays in the history as revision {yours.number}.", "success")
                 return redirect(
                     url_for("drafting.editor", response_id=response.id, section_id=section.id)
                 )
-            return _after_save(response, section, outcome, "Saved. The clash is resolved.")
-    _without_nul(form)
-    return _conflict_page(response, section, membership, yours, form=form, status=422)
+            saved = "Saved. The clash is resolved."
+            if suggestion is not None and outcome.conflict is None:
+                saved += " The suggestion is accepted."
+            return _after_save(response, section, outcome, saved, suggestion)
+    _without_control_characters(form)
+    return _conflict_page(
+        response, section, membership, yours, form=form, suggestion=suggestion, status=422
+    )
 
 
 # --- history --------------------------------------------------------------------------------
@@ -837,30 +966,31 @@ def _int_arg(name: str) -> int | bool | None:
 
 @blueprint.get("/responses/<int:response_id>/sections/<int:section_id>/history")
 def history(response_id: int, section_id: int):
+    """One page of revisions (their text is not loaded) and the word diff between two of
+    them, `from` and `to` (any revisions of the section, on any page); by default the head
+    and the revision it was made from."""
     response, section, membership = load_section(response_id, section_id)
-    revisions = services.revisions_of(section)
-    by_id = {revision.id: revision for revision in revisions}
+    revisions, total = services.revision_page(section, _int_arg("page") or 1, HISTORY_PAGE_SIZE)
+    pages = max(1, -(-total // HISTORY_PAGE_SIZE))
+    page = min(_int_arg("page") or 1, pages)
     problem = None
     from_id, to_id = _int_arg("from"), _int_arg("to")
-    if (
-        from_id is False
-        or to_id is False
-        or (from_id and from_id not in by_id)
-        or (to_id and to_id not in by_id)
-    ):
+    from_revision = to_revision = None
+    if from_id is False or to_id is False:
         problem = "Choose two revisions of this section to compare."
-        from_id = to_id = None
-    to_revision = (
-        by_id.get(to_id) if to_id else (section.head or (revisions[0] if revisions else None))
-    )
-    if from_id:
-        from_revision = by_id.get(from_id)
     else:
-        from_revision = by_id.get(to_revision.parent_id) if to_revision else None
-    pages = max(1, -(-len(revisions) // HISTORY_PAGE_SIZE))
-    page = _int_arg("page") or 1
-    page = min(page, pages)
-    shown = revisions[(page - 1) * HISTORY_PAGE_SIZE : page * HISTORY_PAGE_SIZE]
+        to_revision = services.find_revision(section, to_id) if to_id else None
+        from_revision = services.find_revision(section, from_id) if from_id else None
+        if (to_id and to_revision is None) or (from_id and from_revision is None):
+            problem = "Choose two revisions of this section to compare."
+            from_revision = to_revision = None
+            from_id = None
+    if to_revision is None:
+        to_revision = section.head
+        if to_revision is None and total:
+            to_revision = services.revision_page(section, 1, 1)[0][0]
+    if from_revision is None and not from_id and to_revision and to_revision.parent_id:
+        from_revision = services.find_revision(section, to_revision.parent_id)
     ops = (
         readable_ops(from_revision.body if from_revision else "", to_revision.body)
         if to_revision
@@ -872,8 +1002,8 @@ def history(response_id: int, section_id: int):
         section=section,
         membership=membership,
         organisation=response.organisation,
-        revisions=shown,
-        revision_count=len(revisions),
+        revisions=revisions,
+        revision_count=total,
         page=page,
         pages=pages,
         from_revision=from_revision,
@@ -881,7 +1011,6 @@ def history(response_id: int, section_id: int):
         ops=ops,
         problem=problem,
         can_edit=can_edit(membership) and section.removed_at is None,
-        action_form=ActionForm(formdata=None),
     ), 400 if problem else 200
 
 
@@ -933,7 +1062,7 @@ def add_comment(response_id: int, section_id: int):
             db.session.commit()
             flash("Comment added.", "success")
             return _to_comments(response, section)
-    _without_nul(form)
+    _without_control_characters(form)
     return _editor_page(response, section, membership, comment_form=form, status=422)
 
 
@@ -954,7 +1083,7 @@ def reply_to_comment(response_id: int, section_id: int, comment_id: int):
             db.session.commit()
             flash("Reply added.", "success")
             return _to_comments(response, section)
-    _without_nul(form)
+    _without_control_characters(form)
     return _editor_page(response, section, membership, reply=(comment.id, form), status=422)
 
 
@@ -1010,7 +1139,7 @@ def suggest(response_id: int, section_id: int):
                     _anchor="suggestions",
                 )
             )
-    _without_nul(form)
+    _without_control_characters(form)
     return _editor_page(response, section, membership, suggestion_form=form, status=422)
 
 
@@ -1032,8 +1161,8 @@ def accept_suggestion(response_id: int, section_id: int, suggestion_id: int):
             if outcome.conflict is not None:
                 flash(
                     "The suggestion changes the same part as a later edit. Both versions are "
-                    "kept: choose what the section should say. The suggestion stays open until "
-                    "you accept or reject it.",
+                    "kept: choose what the section should say. Saving the text accepts the "
+                    "suggestion; keeping the current text rejects it.",
                     "warning",
                 )
                 return redirect(
@@ -1042,6 +1171,7 @@ def accept_suggestion(response_id: int, section_id: int, suggestion_id: int):
                         response_id=response.id,
                         section_id=section.id,
                         revision_id=outcome.revision.id,
+                        suggestion=suggestion.id,
                     )
                 )
             if outcome.merged:

@@ -14,9 +14,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import render_template, url_for
+from flask import current_app, url_for
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.accounts.models import User
 from consult.accounts.services import normalise_email
@@ -39,6 +39,14 @@ CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 class SigningError(ValueError):
     """A rule was broken; the message is safe to show to the person."""
+
+
+class LinkNotValid(SigningError):
+    """A confirmation link that names no pending signature: unknown, or already used."""
+
+
+class LinkExpired(SigningError):
+    """A confirmation link older than UNCONFIRMED_LIFETIME: the signer must sign again."""
 
 
 # --- versions -------------------------------------------------------------------------------
@@ -88,6 +96,10 @@ def _require_coordinator(membership: Membership, response: Response, action: str
 def freeze(membership: Membership, response: Response, note: str = "") -> Version:
     """Freeze the response as it is now into a new, numbered, fingerprinted version."""
     _require_coordinator(membership, response, "freeze a version")
+    # Two coordinators freezing at the same moment must not both take the next number: the
+    # response's row lock (PostgreSQL) makes them queue. SQLite has no row locks; there the
+    # unique (response, number) constraint refuses the second one, which may simply retry.
+    db.session.execute(select(Response.id).where(Response.id == response.id).with_for_update())
     number = (
         db.session.scalar(
             select(func.max(Version.number)).where(Version.response_id == response.id)
@@ -151,6 +163,13 @@ def is_open(version: Version, now: datetime | None = None) -> bool:
     return version.signing_closes_at is None or (now or utcnow()) < version.signing_closes_at
 
 
+def publicly_visible(version: Version) -> bool:
+    """May anyone read the version, its consent statement and its public list of signatories?
+    Yes once it has been opened for public signing, also after signing closed (what people
+    signed stays readable); no while it is members-only or was never opened."""
+    return version.signing_public and version.signing_opened_at is not None
+
+
 def open_signing(
     membership: Membership, version: Version, public: bool, closes_at: datetime | None
 ) -> None:
@@ -160,6 +179,10 @@ def open_signing(
     _require_coordinator(membership, response, "open signing")
     if closes_at is not None and closes_at <= utcnow():
         raise SigningError("The closing time must be in the future.")
+    # Read "opened before?" under the version's row lock (PostgreSQL), so that two
+    # coordinators opening at once do not both e-mail the earlier signers.
+    db.session.execute(select(Version.id).where(Version.id == version.id).with_for_update())
+    db.session.refresh(version, ["signing_opened_at"])
     first_opening = version.signing_opened_at is None
     version.signing_open = True
     version.signing_public = public
@@ -202,22 +225,29 @@ def _invite_earlier_signers(version: Version) -> None:
         )
     )
     seen: set[str] = set()
+    url = subject = ""
     for signature in earlier:
         if signature.email in seen:
             continue
+        if not seen:  # (only with someone to invite: the CLI may have no request to build on)
+            url = url_for("signing.changes", version_id=version.id, _external=True)
+            subject = f"A new version of “{version.response.title}” is open for signing"
         seen.add(signature.email)
-        body = render_template(
+        body = _render_mail(
             "mail/resign.txt",
             signature=signature,
             version=version,
             response=version.response,
-            url=url_for("signing.changes", version_id=version.id, _external=True),
+            url=url,
         )
-        send_email(
-            signature.email,
-            f"A new version of “{version.response.title}” is open for signing",
-            body,
-        )
+        send_email(signature.email, subject, body)
+
+
+def _render_mail(template: str, **context) -> str:
+    """An e-mail's text. Not render_template: its context processors are for pages (the
+    header's organisations, read from the database for a logged-in visitor), which a
+    coordinator opening signing would otherwise pay for once per earlier signer."""
+    return current_app.jinja_env.get_template(template).render(**context)
 
 
 # --- signatures -----------------------------------------------------------------------------
@@ -239,23 +269,45 @@ def _consent(signature: Signature, action: str, method: str, statement_version: 
     )
 
 
-def _insert_or_existing(signature: Signature) -> tuple[Signature, bool]:
-    """Insert the signature, or return the row the unique constraint says already exists.
-    Returns (row, created)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(signature)
-    except IntegrityError:
+def _insert_statement():
+    """INSERT with ON CONFLICT for the database in use (both speak it, with RETURNING)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(Signature)
+
+
+def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
+    """Insert the signature, or return (locked) the row that the (version, signer) unique
+    constraint says already exists. Returns (row, created).
+
+    One INSERT ... ON CONFLICT DO NOTHING rather than an insert inside a savepoint: under a
+    burst PostgreSQL makes the second insert wait for the first one's transaction and then
+    does nothing, with no error to recover from; and on SQLite the driver's savepoint, when
+    it was the first statement, committed the signature on its own at RELEASE, before its
+    consent record, audit event and e-mail were written, so a failure after it left a
+    signature without its consent record."""
+    statement = (
+        _insert_statement()
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["version_id", "signer_key"])
+        .returning(Signature)
+    )
+    for _attempt in range(3):
+        created = db.session.scalar(statement)
+        if created is not None:
+            return created, True
         existing = db.session.scalar(
-            select(Signature).where(
-                Signature.version_id == signature.version_id,
-                Signature.signer_key == signature.signer_key,
+            select(Signature)
+            .where(
+                Signature.version_id == values["version_id"],
+                Signature.signer_key == values["signer_key"],
             )
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
-        if existing is None:  # a different constraint failed: not ours to hide
-            raise
-        return existing, False
-    return signature, True
+        if existing is not None:
+            return existing, False
+        # The conflicting row went away in between (purged or erased): insert again.
+    raise SigningError("Your signature could not be recorded just now. Please try again.")
 
 
 def _check_open(version: Version, public: bool) -> None:
@@ -269,6 +321,37 @@ def _clean(value: str | None, limit: int) -> str:
     return " ".join((value or "").split())[:limit]
 
 
+def _active(query):
+    """The first pending or confirmed signature the query finds, locked (PostgreSQL)."""
+    return db.session.scalar(
+        query.where(Signature.status != "withdrawn").limit(1).with_for_update()
+    )
+
+
+def _public_signature_of(version: Version, email: str) -> Signature | None:
+    """The version's pending or confirmed public signature given with that address (by the
+    unique (version, signer) index)."""
+    return _active(
+        select(Signature).where(
+            Signature.version_id == version.id, Signature.signer_key == f"email:{email}"
+        )
+    )
+
+
+def _member_signature_of(version: Version, email: str) -> Signature | None:
+    """The version's confirmed signature by the account with that address, if any (by the
+    users' e-mail index, then the unique (version, signer) index: never a scan of the
+    version's signatures, which may be tens of thousands)."""
+    user_id = db.session.scalar(select(User.id).where(User.email == email))
+    if user_id is None:
+        return None
+    return _active(
+        select(Signature).where(
+            Signature.version_id == version.id, Signature.signer_key == f"user:{user_id}"
+        )
+    )
+
+
 def sign_as_member(
     user: User,
     version: Version,
@@ -276,9 +359,14 @@ def sign_as_member(
     affiliation: str | None,
     consent_public: bool,
     on_behalf_of: Organisation | None = None,
+    method: str = "account",
 ) -> Signature:
     """A logged-in person signs (confirmed at once), or signs for an organisation they
-    coordinate (a coalition co-signature). Signing twice changes nothing."""
+    coordinate (a coalition co-signature). Signing twice changes nothing.
+
+    Someone who already signed with the public form using their account's address has
+    signed: that signature becomes their account's (confirmed now if it was pending, as the
+    account proves the address) rather than a second one that would count them twice."""
     lead = version.response.organisation
     if on_behalf_of is None:
         if membership_of(user, lead) is None:
@@ -288,6 +376,11 @@ def sign_as_member(
         kind, key = "member", f"user:{user.id}"
         name = _clean(display_name, 200) or user.name
         email = user.email
+        by_form = _public_signature_of(version, normalise_email(user.email))
+        if by_form is not None:
+            return _adopt_public_signature(
+                user, by_form, method, name, _clean(affiliation, 200), consent_public
+            )
     else:
         _check_open(version, public=False)
         partner = membership_of(user, on_behalf_of)
@@ -302,19 +395,20 @@ def sign_as_member(
         email = user.email
         consent_public = True  # an organisation's name on a coalition response is public
     signature, created = _insert_or_existing(
-        Signature(
-            version_id=version.id,
-            kind=kind,
-            signer_key=key,
-            user_id=user.id,
-            organisation_id=on_behalf_of.id if on_behalf_of else None,
-            name=name,
-            email=email,
-            affiliation=_clean(affiliation, 200),
-            consent_public=consent_public,
-            status="confirmed",
-            confirmed_at=utcnow(),
-        )
+        {
+            "version_id": version.id,
+            "kind": kind,
+            "signer_key": key,
+            "user_id": user.id,
+            "organisation_id": on_behalf_of.id if on_behalf_of else None,
+            "name": name,
+            "email": email,
+            "affiliation": _clean(affiliation, 200),
+            "consent_public": consent_public,
+            "status": "confirmed",
+            "created_at": utcnow(),
+            "confirmed_at": utcnow(),
+        }
     )
     if not created and signature.status == "confirmed":
         return signature
@@ -322,11 +416,12 @@ def sign_as_member(
         signature.status = "confirmed"
         signature.confirmed_at = utcnow()
         signature.withdrawn_at = None
+        signature.user_id = user.id
         signature.name = name
         signature.affiliation = _clean(affiliation, 200)
         signature.consent_public = consent_public
     db.session.flush()
-    _consent(signature, "given", "account", consent.CURRENT_VERSION)
+    _consent(signature, "given", method, consent.CURRENT_VERSION)
     record(
         "signature.confirmed",
         actor=user,
@@ -334,6 +429,38 @@ def sign_as_member(
         subject=signature,
         kind=kind,
     )
+    return signature
+
+
+def _adopt_public_signature(
+    user: User,
+    signature: Signature,
+    method: str,
+    name: str,
+    affiliation: str,
+    consent_public: bool,
+) -> Signature:
+    """The account holder's own public signature (same address) stands for them. A confirmed
+    one is kept as its owner confirmed it; a pending one was typed by whoever knew the address,
+    so it takes the account holder's name and choices now, and their consent."""
+    signature.user_id = user.id
+    if signature.status == "pending":
+        signature.status = "confirmed"
+        signature.confirmed_at = utcnow()
+        signature.confirm_token_hash = None
+        signature.name = name
+        signature.affiliation = affiliation
+        signature.consent_public = consent_public
+        db.session.flush()
+        _consent(signature, "given", method, consent.CURRENT_VERSION)
+        record(
+            "signature.confirmed",
+            actor=user,
+            organisation=signature.version.response.organisation,
+            subject=signature,
+            kind="public",
+        )
+    db.session.flush()
     return signature
 
 
@@ -352,8 +479,13 @@ def sign_publicly(
     affiliation: str | None,
     consent_public: bool,
     statement_version: str,
+    method: str = "web form",
 ) -> PublicSignResult:
-    """A member of the public signs: pending until they follow the e-mailed link."""
+    """A member of the public signs: pending until they follow the e-mailed link.
+
+    Whatever the address's state (new, pending, confirmed, withdrawn, or a member who signed
+    from their account with it), the caller learns nothing: one row per address, and exactly
+    one e-mail to the address, which only its owner reads."""
     _check_open(version, public=True)
     if statement_version != consent.CURRENT_VERSION:
         raise SigningError("The consent statement has changed. Please read it again and sign.")
@@ -361,23 +493,30 @@ def sign_publicly(
     name = _clean(name, 200)
     if not name:
         raise SigningError("Give your name.")
+    affiliation = _clean(affiliation, 200)
+    response = version.response
     confirm_token, confirm_hash = new_token()
     manage_token, manage_hash = new_token()
-    signature, created = _insert_or_existing(
-        Signature(
-            version_id=version.id,
-            kind="public",
-            signer_key=f"email:{email}",
-            name=name,
-            email=email,
-            affiliation=_clean(affiliation, 200),
-            consent_public=consent_public,
-            status="pending",
-            confirm_token_hash=confirm_hash,
-            manage_token_hash=manage_hash,
+    signature = _member_signature_of(version, email)
+    created = False
+    if signature is None:
+        signature, created = _insert_or_existing(
+            {
+                "version_id": version.id,
+                "kind": "public",
+                "signer_key": f"email:{email}",
+                "user_id": None,
+                "organisation_id": None,
+                "name": name,
+                "email": email,
+                "affiliation": affiliation,
+                "consent_public": consent_public,
+                "status": "pending",
+                "confirm_token_hash": confirm_hash,
+                "manage_token_hash": manage_hash,
+                "created_at": utcnow(),
+            }
         )
-    )
-    response = version.response
     if not created and signature.status == "confirmed":
         # The address's owner gets a fresh link to manage the signature they already gave.
         signature.manage_token_hash = manage_hash
@@ -386,14 +525,14 @@ def sign_publicly(
     if not created:  # pending again, or signing again after withdrawing: fresh links
         signature.status = "pending"
         signature.name = name
-        signature.affiliation = _clean(affiliation, 200)
+        signature.affiliation = affiliation
         signature.consent_public = consent_public
         signature.confirm_token_hash = confirm_hash
         signature.manage_token_hash = manage_hash
         signature.created_at = utcnow()
+        signature.confirmed_at = None
         signature.withdrawn_at = None
-    db.session.flush()
-    _consent(signature, "given", "web form", statement_version)
+    _consent(signature, "given", method, statement_version)
     _mail_signer(signature, "confirm", confirm_token=confirm_token, manage_token=manage_token)
     record("signature.pending", organisation=response.organisation, subject=signature)
     return PublicSignResult(signature, "new" if created else "resent")
@@ -410,7 +549,7 @@ def _mail_signer(
         "confirm": f"Confirm your signature on “{response.title}”",
         "already_signed": f"You have already signed “{response.title}”",
     }
-    body = render_template(
+    body = _render_mail(
         f"mail/signature_{template}.txt",
         signature=signature,
         response=response,
@@ -427,19 +566,22 @@ def _mail_signer(
     send_email(signature.email, subjects[template], body)
 
 
-def _by_token(column, token: str) -> Signature | None:
-    if not token or len(token) > 200:
+def _by_token(column, token: str, lock: bool = False) -> Signature | None:
+    if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    return db.session.scalar(select(Signature).where(column == hash_token(token)))
+    query = select(Signature).where(column == hash_token(token))
+    if lock:  # two clicks at once: the second waits, then finds the link used
+        query = query.with_for_update()
+    return db.session.scalar(query)
 
 
 def confirm(token: str) -> Signature:
     """Double opt-in: the e-mailed link confirms a pending public signature (once)."""
-    signature = _by_token(Signature.confirm_token_hash, token)
+    signature = _by_token(Signature.confirm_token_hash, token, lock=True)
     if signature is None:
-        raise SigningError("This link is not valid or has already been used.")
+        raise LinkNotValid("This link is not valid or has already been used.")
     if signature.status == "pending" and signature.created_at < utcnow() - UNCONFIRMED_LIFETIME:
-        raise SigningError("This link has expired. Please sign again.")
+        raise LinkExpired("This link has expired. Please sign again.")
     if signature.status == "withdrawn":
         raise SigningError("This signature was withdrawn. Please sign again.")
     if signature.status == "pending":
@@ -475,6 +617,29 @@ def withdraw(signature: Signature, method: str, actor: User | None = None) -> No
         subject=signature,
         method=method,
     )
+
+
+ERASED_NAME = "Erased signer"
+
+
+def erase_public_signer(signature: Signature) -> None:
+    """The public signer's right to erasure: withdraw (counted out at once), then drop what
+    identifies them. The row and its consent records stay, so the history of consent and
+    withdrawal can still be shown, but they no longer say who it was: the name, e-mail
+    address and affiliation go, and so does the signer key (it held the e-mail address)."""
+    withdraw(signature, "e-mail link")
+    signature.name = ERASED_NAME
+    signature.email = None
+    signature.affiliation = ""
+    signature.consent_public = False
+    signature.signer_key = f"erased:{signature.id}"
+    signature.confirm_token_hash = None
+    record(
+        "signature.erased",
+        organisation=signature.version.response.organisation,
+        subject=signature,
+    )
+    db.session.flush()
 
 
 def signatures_of_user(user: User) -> list[Signature]:
@@ -516,6 +681,7 @@ def public_lists(version: Version) -> tuple[list[str], list[tuple[str, str]]]:
 
 def find_published(sha256: str) -> Version | None:
     """A version whose fingerprint may be confirmed publicly (exported or opened for signing)."""
+    sha256 = sha256.strip().lower()
     if len(sha256) != 64 or any(char not in "0123456789abcdef" for char in sha256):
         return None
     return db.session.scalar(

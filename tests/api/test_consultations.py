@@ -113,10 +113,36 @@ def test_someone_in_two_organisations_sees_both_organisations_consultations_once
     listed = client.get(PATH, headers=bearer("member")).get_json()
 
     slugs = [c["slug"] for c in listed]
-    assert sorted(slugs) == sorted([BUILTIN, ours.slug, theirs.slug])
+    # One list in the service's order: open ones soonest closing first (ours closes in 2031),
+    # those without a closing date, then closed ones (the built-in one closed in 2026).
+    assert slugs == [ours.slug, theirs.slug, BUILTIN]
     assert {c["slug"]: c["organisation"] for c in listed}[theirs.slug] == (
         team.other_organisation.slug
     )
+
+
+def test_the_list_is_read_in_one_query_for_the_consultations(client, team, bearer, monkeypatch):
+    """The consultations of all the caller's organisations come from one call to the service
+    (visible_consultations_for), not one call per organisation."""
+    from tests import factories
+
+    factories.add_member(team.other_organisation, team.member, "member")
+    calls = []
+    original = consultations.visible_consultations_for
+
+    def counting(organisations):
+        calls.append(sorted(organisation.slug for organisation in organisations))
+        return original(organisations)
+
+    monkeypatch.setattr(consultations, "visible_consultations_for", counting)
+    monkeypatch.setattr(
+        consultations,
+        "visible_consultations",
+        lambda *_: (_ for _ in ()).throw(AssertionError("called per organisation")),
+    )
+
+    assert client.get(PATH, headers=bearer("member")).status_code == 200
+    assert calls == [sorted([team.organisation.slug, team.other_organisation.slug])]
 
 
 def test_anonymous_callers_get_401(client):

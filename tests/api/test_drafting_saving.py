@@ -375,6 +375,21 @@ def test_a_nul_character_is_refused(client, bearer, draft):
     assert "NUL" in assert_error(response, 422)["message"]
 
 
+@pytest.mark.parametrize("text", ["a\x07b", "a\x1b[31mb", "a\x0bb", "a\u202eb"])
+def test_control_characters_are_refused(client, bearer, draft, text):
+    response = put_section(client, bearer("editor"), draft, draft.summary, text, None)
+
+    assert "control characters" in assert_error(response, 422)["message"]
+    assert section(draft.summary).head_revision_id is None
+
+
+def test_tabs_and_windows_line_ends_are_text(client, bearer, draft):
+    response = put_section(client, bearer("editor"), draft, draft.summary, "a\tb\r\nc", None)
+
+    assert response.status_code == 200
+    assert response.get_json()["body"] == "a\tb\nc"
+
+
 def test_a_200000_character_section_fits_even_with_every_character_escaped(client, bearer, draft):
     text = "é" * drafting.MAX_BODY_LENGTH
     data = json.dumps({"body": text, "base_revision": None})  # "\\u00e9" each: 1.2 MB

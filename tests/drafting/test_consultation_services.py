@@ -12,7 +12,9 @@ from consult.consultations.services import QuestionDraft, QuestionsError
 from consult.extensions import db
 from consult.organisations.services import NotAllowed
 from consult.timeutil import utcnow
+from tests import factories
 from tests.drafting.conftest import BUILTIN_SLUG, builtin_consultation, membership_of
+from tests.drafting.pages_support import count_queries
 
 
 def test_the_builtin_consultation_has_fifteen_questions_with_scales(db):
@@ -60,6 +62,46 @@ def test_visible_consultations_open_ones_soonest_closing_first(team):
     # The built-in one closed in February 2026.
     assert slugs == [sooner.slug, later.slug, undated.slug, closed.slug, BUILTIN_SLUG]
     assert [c.slug for c in services.visible_consultations(None)] == [BUILTIN_SLUG]
+
+
+def test_visible_consultations_for_several_organisations_merges_them_in_order(team):
+    ours = make(team, "Ours, closes in 20 days", 20)
+    theirs = make(team, "Theirs, closes in 5 days", 5, organisation="other")
+    closed = make(team, "Ours, closed yesterday", -1)
+    third = factories.make_organisation(team.member, name="Third Group")
+    db.session.commit()
+
+    both = services.visible_consultations_for([team.organisation, team.other_organisation])
+    twice = services.visible_consultations_for([team.organisation, team.organisation])
+
+    assert [c.slug for c in both] == [theirs.slug, ours.slug, closed.slug, BUILTIN_SLUG]
+    assert [c.slug for c in twice] == [ours.slug, closed.slug, BUILTIN_SLUG]
+    assert services.visible_consultations_for([]) == services.visible_consultations(None)
+    assert services.visible_consultations_for([third]) == services.visible_consultations(None)
+    assert services.visible_consultations_for([team.organisation]) == (
+        services.visible_consultations(team.organisation)
+    )
+
+
+def test_visible_consultations_for_costs_the_same_queries_for_one_or_many(team):
+    make(team, "Ours", 20)
+    make(team, "Theirs", 5, organisation="other")
+    many = [team.organisation, team.other_organisation] + [
+        factories.make_organisation(team.member, name=f"Group {number}") for number in range(5)
+    ]
+    db.session.commit()
+    for organisation in many:
+        organisation.id  # noqa: B018 - loaded before counting
+
+    with count_queries() as one:
+        found_one = services.visible_consultations_for(many[:1])
+        [len(c.questions) for c in found_one]
+    with count_queries() as seven:
+        found_all = services.visible_consultations_for(many)
+        [len(c.questions) for c in found_all]
+
+    assert len(one) == len(seven) == 2  # the consultations, then all their questions
+    assert len(found_all) == len(found_one) + 1
 
 
 def test_find_visible_hides_other_organisations_consultations(team):

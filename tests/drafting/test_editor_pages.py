@@ -81,6 +81,22 @@ def test_an_editor_sees_the_question_the_form_and_who_changed_it_last(browsers, 
     assert "<script>" not in page  # no inline script under the CSP
 
 
+def test_the_editor_page_carries_what_autosave_updates(browsers, team, draft):
+    """editor.js updates "Last changed", the history count, the section's words in the
+    sidebar and the total after each autosave: the page marks those places."""
+    save_text(draft.sections[1], "Three words here.", team.editor)
+    save_text(draft.sections[4], "One two three four.", team.editor)
+
+    page = browsers("editor").get(draft.editor(4)).get_data(as_text=True)
+
+    assert 'data-user-name="Eddie Editor"' in page
+    assert re.search(r"<li data-last-changed>Last changed <time [^>]*data-ago>", page)
+    assert re.search(r'<a href="[^"]+/history" data-history>History \(1 revision\)</a>', page)
+    assert 'data-total data-total-words="7" data-section-words="4"' in page
+    assert page.count("data-nav-words") == 1
+    assert 'src="/static/js/presence.js"' not in page  # editor.js does presence itself
+
+
 def test_the_editor_has_a_sidebar_of_sections_with_states_and_word_counts(browsers, team, draft):
     save_text(draft.sections[1], "Three words here.", team.editor)
 
@@ -100,13 +116,20 @@ def test_open_questions_have_no_choice(browsers, draft):
 
 
 def test_members_read_the_text_and_are_offered_to_suggest_an_edit(browsers, team, draft):
-    save_text(draft.sections["summary"], "We **object**.", team.editor)
+    head = save_text(draft.sections["summary"], "We **object**.", team.editor)
 
     page = browsers("member").get(draft.editor("summary")).get_data(as_text=True)
 
     assert "<strong>object</strong>" in page
     assert 'name="body"' not in page  # no editing form
     assert "editor.js" not in page
+    # A small script keeps presence and the "changed since you opened it" notice current.
+    assert 'src="/static/js/presence.js"' in page
+    assert "data-watch" in page and f'data-head="{head.id}"' in page
+    assert (
+        f'data-presence-url="/api/v1/responses/{draft.response_id}/sections/'
+        f'{draft.sections["summary"]}/presence"' in page
+    )
     assert "Suggest an edit" in page
     assert textarea(page, "suggestion") == "We **object**."
     assert "Add a comment" in page
@@ -362,6 +385,21 @@ def test_a_nul_character_is_refused_and_the_text_comes_back_without_it(browsers,
     assert _count(Revision) == 0
 
 
+@pytest.mark.parametrize("text", ["Bell\x07 and escape\x1b", "Over\u202eride"])
+def test_control_characters_are_refused_and_the_text_comes_back_without_them(browsers, draft, text):
+    answer = _post_editor(browsers("editor"), draft, "summary", f"Before {text} after", None)
+
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "invisible control characters" in page
+    assert (
+        textarea(page, "body")
+        == "Before " + text.replace("\x07", "").replace("\x1b", "").replace("\u202e", "") + " after"
+    )
+    assert "\x07" not in page and "\u202e" not in page
+    assert _count(Revision) == 0
+
+
 @pytest.mark.parametrize("base", ["abc", "-1", "0", "99999999999999999999", "1.5"])
 def test_a_malformed_base_revision_is_refused_clearly(browsers, draft, base):
     answer = _post_editor(browsers("editor"), draft, "summary", "My text", base)
@@ -480,6 +518,43 @@ def test_history_pages_long_lists(browsers, team, draft):
     assert "Version 0." not in text_of(first).split("Revisions (55)")[1]
     assert "Page 2 of 2" in second
     assert beyond.status_code == 200
+
+
+def test_history_compares_revisions_on_any_page(browsers, team, draft):
+    first = save_text(draft.sections["summary"], "Version first.", team.editor)
+    for number in range(55):
+        save_text(draft.sections["summary"], f"Version {number}.", team.editor)
+    head = head_of(draft.sections["summary"])
+
+    url = f"{draft.editor('summary')}/history?from={first.id}&to={head.id}"
+    page = browsers("editor").get(url).get_data(as_text=True)
+
+    assert "Changes in revision 56 compared with revision 1" in text_of(page)
+    assert changes(page) == [("removed", "first."), ("added", "54.")]
+    assert "Page 1 of 2" in page
+
+
+def test_history_reads_a_page_of_revisions_without_their_texts(browsers, team, draft):
+    """A page of the history reads the page's rows (no texts) and the two compared
+    revisions: the same queries for 3 revisions or 60."""
+    from tests.drafting.pages_support import count_queries
+
+    browser = browsers("editor")
+    url = draft.editor("summary") + "/history"
+
+    def queries() -> int:
+        browser.get(url)
+        with count_queries() as statements:
+            assert browser.get(url).status_code == 200
+        return len(statements)
+
+    for number in range(3):
+        save_text(draft.sections["summary"], f"Version {number}.", team.editor)
+    few = queries()
+    for number in range(57):
+        save_text(draft.sections["summary"], f"Version {number} again.", team.editor)
+
+    assert queries() == few
 
 
 def test_restoring_makes_a_new_head_and_deletes_nothing(browsers, team, draft):
@@ -672,6 +747,82 @@ def test_an_accepted_suggestion_that_clashes_opens_the_conflict_screen(browsers,
     assert head_of(draft.sections["summary"]).id == later.id
     db.session.expire_all()
     assert db.session.get(Suggestion, suggestion.id).status == "open"
+
+
+def _clash(browsers, team, draft):
+    """A member's suggestion that clashes with a later edit; the coordinator accepts it and
+    lands on the conflict screen. Returns (suggestion, conflict screen's URL)."""
+    base = save_text(draft.sections["summary"], FIRST, team.editor)
+    _suggest(browsers("member"), draft, "summary", "The member's sentence.", base.id)
+    save_text(draft.sections["summary"], "The editor's sentence.", team.editor)
+    suggestion = db.session.scalars(select(Suggestion)).one()
+    answer = browsers("coordinator").post(
+        f"{draft.editor('summary')}/suggestions/{suggestion.id}/accept"
+    )
+    return suggestion, answer.headers["Location"]
+
+
+def test_resolving_a_suggestions_clash_accepts_it_with_the_resolving_revision(
+    browsers, team, draft
+):
+    suggestion, screen = _clash(browsers, team, draft)
+    clash = revisions_of(draft.sections["summary"])[-1]
+    assert screen.endswith(f"/conflict/{clash.id}?suggestion={suggestion.id}")
+
+    page = browsers("coordinator").get(screen).get_data(as_text=True)
+    fields = form_fields(page, f"/conflict/{clash.id}")
+    assert fields["suggestion"] == str(suggestion.id)
+    assert "You are accepting the suggested edit from Mo Member" in text_of(page)
+    answer = browsers("coordinator").post(
+        f"{draft.editor('summary')}/conflict/{clash.id}",
+        data={**fields, "body": "The editor's and the member's sentence.", "resolution": "edited"},
+    )
+
+    assert location_path(answer) == draft.editor("summary")
+    head = head_of(draft.sections["summary"])
+    assert head.body == "The editor's and the member's sentence."
+    db.session.expire_all()
+    decided = db.session.get(Suggestion, suggestion.id)
+    assert (decided.status, decided.result_revision_id) == ("accepted", head.id)
+    assert decided.decided_by_id == team.coordinator.id
+    shown = browsers("coordinator").get(draft.editor("summary")).get_data(as_text=True)
+    assert "The suggestion is accepted." in " ".join(flashes(shown))
+    assert "No open suggestions." in shown
+
+
+def test_keeping_the_current_text_rejects_the_clashing_suggestion(browsers, team, draft):
+    suggestion, screen = _clash(browsers, team, draft)
+    page = browsers("coordinator").get(screen).get_data(as_text=True)
+    clash = revisions_of(draft.sections["summary"])[-1]
+    fields = form_fields(page, f"/conflict/{clash.id}")
+
+    browsers("coordinator").post(
+        f"{draft.editor('summary')}/conflict/{clash.id}", data={**fields, "resolution": "theirs"}
+    )
+
+    db.session.expire_all()
+    assert db.session.get(Suggestion, suggestion.id).status == "rejected"
+    assert head_of(draft.sections["summary"]).body == "The editor's sentence."
+
+
+def test_a_conflict_screen_only_settles_a_suggestion_its_visitor_may_decide(browsers, team, draft):
+    """Another editor (not the assignee) resolving the same clash saves the text, but the
+    suggestion stays open: deciding it is not theirs to do."""
+    suggestion, screen = _clash(browsers, team, draft)
+    clash = revisions_of(draft.sections["summary"])[-1]
+    page = browsers("editor").get(screen).get_data(as_text=True)
+    fields = form_fields(page, f"/conflict/{clash.id}")
+    assert fields["suggestion"] == ""
+    assert "You are accepting" not in page
+
+    browsers("editor").post(
+        f"{draft.editor('summary')}/conflict/{clash.id}",
+        data={**fields, "suggestion": str(suggestion.id), "resolution": "mine"},
+    )
+
+    db.session.expire_all()
+    assert db.session.get(Suggestion, suggestion.id).status == "open"
+    assert head_of(draft.sections["summary"]).body == "The member's sentence."
 
 
 def test_the_assignee_may_decide_but_another_editor_may_not(browsers, team, draft):

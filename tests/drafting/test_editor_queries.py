@@ -130,3 +130,15 @@ def test_the_preview_costs_the_same_queries_for_5_or_40_sections(app, team):
     assert _queries(browser, f"/responses/{small.id}/preview") == _queries(
         browser, f"/responses/{large.id}/preview"
     )
+
+
+def test_a_sections_manage_page_costs_the_same_queries_for_5_or_40_sections(app, team):
+    browser = browsers_for(app, team)("editor")
+    small, small_question = _response_with(team, sections=5, revisions=10, slug="small")
+    large, large_question = _response_with(team, sections=40, revisions=2_000, slug="large")
+
+    few = _queries(browser, f"/responses/{small.id}/sections/{small_question.id}/manage")
+    many = _queries(browser, f"/responses/{large.id}/sections/{large_question.id}/manage")
+
+    assert few == many
+    assert many <= MOST_QUERIES

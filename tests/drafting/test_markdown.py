@@ -250,3 +250,75 @@ def test_word_ops_on_long_sections_are_quick_and_complete():
 )
 def test_word_ops_always_rebuild_both_texts(old, new):
     assert _rebuilt(word_ops(old, new)) == (old, new)
+
+
+# --- the whole response: one renderer for the API, the preview page and the exports ----------
+
+
+def _draft_for_rendering(team, response, save):
+    from tests.drafting.conftest import section_of
+
+    summary = section_of(response, "summary")
+    summary.title = '<script>alert("t")</script> Summary & more'
+    save(summary, "We object.[^1]\n\n[^1]: A <b>source</b>.", None)
+    save(
+        section_of(response, "question", 1),
+        "Because.[^1]\n\n[^1]: Another.",
+        None,
+        choice="Don't know",
+    )
+    return summary
+
+
+def test_render_response_escapes_titles_and_answers_and_keeps_footnotes_apart(team, response, save):
+    from consult.drafting import services
+    from consult.drafting.markdown import render_response
+
+    summary = _draft_for_rendering(team, response, save)
+    sections = services.live_sections(response)
+    question = sections[2]
+
+    html = render_response(response, sections)
+
+    assert html.startswith("<h1>Our response</h1>\n")
+    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; Summary &amp; more" in html
+    assert "<script" not in html and "<b>" not in html
+    assert f"<h2>Question 1: {question.title}</h2>" in html
+    assert '<p class="response-section__answer"><strong>Answer:</strong> Don&#39;t know</p>' in html
+    assert f'id="fn-s{summary.id}-1"' in html and f'id="fn-s{question.id}-1"' in html
+    assert html.count('<section class="response-section">') == len(sections) == 18
+    assert "Not written yet." not in html and "no answer chosen" not in html
+    assert 'id="section-' not in html  # the bare document: no page anchors
+    elements = _Elements()
+    elements.feed(html)
+    assert {tag for tag, _ in elements.elements} <= ALLOWED_TAGS | {"h1"}
+
+
+def test_render_response_for_a_page_adds_a_heading_contents_and_what_is_missing(
+    team, response, save
+):
+    from consult.drafting import services
+    from consult.drafting.markdown import render_response
+
+    _draft_for_rendering(team, response, save)
+    sections = services.live_sections(response)
+
+    html = render_response(
+        response,
+        sections,
+        heading="Response from <Northtown>",
+        subtitle="Response to: A consultation",
+        contents=True,
+        placeholders=True,
+    )
+
+    assert html.startswith("<h1>Response from &lt;Northtown&gt;</h1>\n")
+    assert '<p class="response-subtitle">Response to: A consultation</p>' in html
+    links = re.findall(r'<a href="#(section-\d+)">', html)
+    anchors = re.findall(r'<section class="response-section" id="(section-\d+)">', html)
+    assert links == anchors == [f"section-{section.id}" for section in sections]
+    assert html.count("Not written yet.") == 16  # all but the summary and question 1
+    scale_without_answer = [
+        s for s in sections[3:] if s.question is not None and s.question.kind == "scale"
+    ]
+    assert html.count("no answer chosen yet") == len(scale_without_answer) > 0

@@ -1,8 +1,10 @@
 """The response pages without JavaScript: the organisation's list, starting a response, the
-dashboard with its section management, settings and the whole-response preview."""
+dashboard (a compact overview of the sections), each section's Manage page (status and
+assignee, title, place, removal), settings and the whole-response preview."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -23,7 +25,7 @@ from tests.drafting.pages_support import (
     save_text,
     text_of,
 )
-from tests.organisations.support import log_in
+from tests.organisations.support import audit_events, log_in, submit
 
 
 @pytest.fixture
@@ -215,8 +217,10 @@ def test_the_dashboard_shows_every_section_with_its_state(browsers, team, draft)
     assert "Eddie Editor edited Question 1" in text  # the activity feed
     assert "Closed on 12 February 2026" in text or "days left" in text
     assert f'href="{draft.url}/preview"' in page
+    assert f'href="{draft.editor(1)}"' in page
     assert f'href="{draft.editor(1)}/history"' in page
     assert "Manage" not in text  # members do not manage sections
+    assert "/manage" not in page
 
 
 def test_the_dashboard_counts_words_against_the_profiles_limit(browsers, team):
@@ -295,7 +299,7 @@ def test_a_bad_section_title_is_explained_and_kept(browsers, draft, title, messa
 
 def test_custom_sections_are_renamed_but_questions_keep_their_wording(browsers, draft):
     browser = browsers("editor")
-    browser.post(
+    renamed = browser.post(
         f"{draft.url}/sections/{draft.sections['summary']}/rename", data={"title": "In short"}
     )
     refused = browser.post(
@@ -303,20 +307,34 @@ def test_custom_sections_are_renamed_but_questions_keep_their_wording(browsers, 
     )
 
     assert _section(draft.sections["summary"]).title == "In short"
+    assert location_path(renamed) == f"{draft.editor('summary')}/manage"
     assert refused.status_code == 422
-    assert "Question sections keep the consultation's wording." in text_of(
-        refused.get_data(as_text=True)
-    )
+    page = refused.get_data(as_text=True)
+    assert "Question sections keep the consultation's wording." in text_of(page)
+    assert 'name="status"' in page  # the Manage page again, with the message
     assert _section(draft.sections[1]).title.startswith("Should the framework cover")
+
+
+def test_a_bad_new_title_comes_back_on_the_manage_page_with_the_input(browsers, draft):
+    answer = browsers("editor").post(
+        f"{draft.url}/sections/{draft.sections['summary']}/rename", data={"title": "x" * 301}
+    )
+
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "Use at most 300 characters." in page
+    assert 'value="' + "x" * 301 + '"' in page
+    assert _section(draft.sections["summary"]).title == "Summary"
 
 
 def test_sections_move_up_and_down(browsers, draft):
     browser = browsers("editor")
     about = draft.sections["about"]
 
-    browser.post(f"{draft.url}/sections/{about}/move", data={"direction": "up"})
+    moved = browser.post(f"{draft.url}/sections/{about}/move", data={"direction": "up"})
     first = services.live_sections(draft.response())[0]
     assert first.id == about
+    assert location_path(moved) == f"{draft.editor('about')}/manage"
 
     browser.post(f"{draft.url}/sections/{about}/move", data={"direction": "down"})
     browser.post(f"{draft.url}/sections/{about}/move", data={"direction": "sideways"})
@@ -329,13 +347,18 @@ def test_a_removed_section_keeps_its_text_and_can_be_reinstated(browsers, team, 
     save_text(summary, "Kept words.", team.editor)
     browser = browsers("editor")
 
-    browser.post(f"{draft.url}/sections/{summary}/remove")
+    removed = browser.post(f"{draft.url}/sections/{summary}/remove")
 
+    assert location_path(removed) == draft.url
     page = browser.get(draft.url).get_data(as_text=True)
     assert "Removed sections" in page
     assert f"{draft.url}/sections/{summary}/reinstate" in page
     assert summary not in [s.id for s in services.live_sections(draft.response())]
     assert "This section was removed" in browser.get(draft.editor("summary")).get_data(as_text=True)
+    manage = browser.get(f"{draft.editor('summary')}/manage").get_data(as_text=True)
+    assert "This section was removed" in manage
+    assert f"{draft.url}/sections/{summary}/reinstate" in manage
+    assert f"{draft.url}/sections/{summary}/rename" not in manage
 
     browser.post(f"{draft.url}/sections/{summary}/reinstate")
 
@@ -345,39 +368,103 @@ def test_a_removed_section_keeps_its_text_and_can_be_reinstated(browsers, team, 
 
 
 def test_question_sections_cannot_be_removed(browsers, draft):
-    browsers("editor").post(f"{draft.url}/sections/{draft.sections[3]}/remove")
+    answer = browsers("editor").post(f"{draft.url}/sections/{draft.sections[3]}/remove")
 
     assert _section(draft.sections[3]).removed_at is None
+    assert location_path(answer) == f"{draft.editor(3)}/manage"
+
+
+def test_the_manage_page_sets_status_and_assignee_with_one_button(browsers, team, draft):
+    browser = browsers("editor")
+    url = f"{draft.editor(2)}/manage"
+
+    page = browser.get(url).get_data(as_text=True)
+    fields = form_fields(page, url)
+    assert set(fields) == {"csrf_token", "status", "assignee"}
+    assert (fields["status"], fields["assignee"]) == ("not_started", "")
+    answer = browser.post(url, data={"status": "ready_for_review", "assignee": str(team.member.id)})
+
+    assert location_path(answer) == url
+    section = _section(draft.sections[2])
+    assert (section.status, section.assignee_id) == ("ready_for_review", team.member.id)
+    assert (
+        "“Question 2” is ready for review and assigned to Mo Member."
+        in flashes(browser.get(url).get_data(as_text=True))[0]
+    )
+    assert len(audit_events("section.assigned")) == 1
+    (changed,) = audit_events("section.status_changed")
+    assert changed.details == {"status": "ready_for_review", "previous": "not_started"}
+    assert changed.actor_id == team.editor.id
+
+
+def test_the_editor_sets_status_and_assignee_and_returns_to_the_editor(browsers, team, draft):
+    browser = browsers("editor")
+    page = browser.get(draft.editor(2)).get_data(as_text=True)
+    fields = form_fields(page, f"{draft.editor(2)}/manage?back=editor")
+
+    answer = browser.post(
+        f"{draft.editor(2)}/manage?back=editor",
+        data={**fields, "status": "agreed", "assignee": str(team.editor.id)},
+    )
+
+    assert location_path(answer) == draft.editor(2)
+    section = _section(draft.sections[2])
+    assert (section.status, section.assignee_id) == ("agreed", team.editor.id)
 
 
 def test_sections_are_assigned_to_members_only(browsers, team, draft):
     browser = browsers("editor")
-    url = f"{draft.url}/sections/{draft.sections[2]}/assign"
+    url = f"{draft.editor(2)}/manage"
 
-    browser.post(url, data={"assignee": str(team.member.id)})
+    browser.post(url, data={"status": "drafting", "assignee": str(team.member.id)})
     assert _section(draft.sections[2]).assignee_id == team.member.id
 
-    refused = browser.post(url, data={"assignee": str(team.outsider.id)})
+    refused = browser.post(url, data={"status": "drafting", "assignee": str(team.outsider.id)})
     assert refused.status_code == 422
     assert "Choose a member of the organisation." in refused.get_data(as_text=True)
 
-    browser.post(url, data={"assignee": ""})
+    browser.post(url, data={"status": "drafting", "assignee": ""})
     assert _section(draft.sections[2]).assignee_id is None
 
 
-def test_the_status_is_set_from_the_dashboard_or_the_editor(browsers, draft):
+def test_an_unknown_status_is_refused_on_the_manage_page(browsers, draft):
+    answer = browsers("editor").post(
+        f"{draft.editor(2)}/manage", data={"status": "finished", "assignee": ""}
+    )
+
+    assert answer.status_code == 422
+    assert "Choose one of the listed statuses." in answer.get_data(as_text=True)
+    assert _section(draft.sections[2]).status == "not_started"
+
+
+def _prose(page: str) -> str:
+    """The page's text with no space before punctuation (text_of spaces out every tag)."""
+    return re.sub(r"\s+([,.])", r"\1", text_of(page))
+
+
+def test_the_manage_page_says_where_the_section_is_and_offers_only_what_applies(browsers, draft):
     browser = browsers("editor")
-    url = f"{draft.url}/sections/{draft.sections[2]}/status"
 
-    from_dashboard = browser.post(url, data={"status": "ready_for_review"})
-    from_editor = browser.post(url + "?back=editor", data={"status": "agreed"})
-    refused = browser.post(url, data={"status": "finished"})
+    first = browser.get(f"{draft.editor('summary')}/manage").get_data(as_text=True)
+    question = browser.get(f"{draft.editor(2)}/manage").get_data(as_text=True)
 
-    assert location_path(from_dashboard) == draft.url
-    assert location_path(from_editor) == draft.editor(2)
-    assert refused.status_code == 422
-    assert "Choose one of the listed statuses." in refused.get_data(as_text=True)
-    assert _section(draft.sections[2]).status == "agreed"
+    assert "Section 1 of 18" in _prose(first)
+    move = form_fields(first, "/move")
+    assert "direction" not in move  # the direction is the button pressed
+    assert 'value="down"' in first and 'value="up"' not in first
+    assert "/rename" in first and "/remove" in first
+    assert "Section 4 of 18, after Question 1, before Question 3." in _prose(question)
+    assert 'value="up"' in question and 'value="down"' in question
+    assert "/rename" not in question and "/remove" not in question
+
+
+def test_the_manage_page_is_for_editors(browsers, draft):
+    url = f"{draft.editor('summary')}/manage"
+
+    assert browsers("editor").get(url).status_code == 200
+    assert browsers("member").get(url).status_code == 403
+    assert browsers("outsider").get(url).status_code == 404
+    assert location_path(browsers("anonymous").get(url)) == "/login"
 
 
 def test_response_settings_change_the_title_and_profile(browsers, draft):
@@ -401,8 +488,7 @@ MANAGEMENT = [
     ("sections/{summary}/move", {"direction": "down"}),
     ("sections/{summary}/remove", {}),
     ("sections/{summary}/reinstate", {}),
-    ("sections/{summary}/assign", {"assignee": ""}),
-    ("sections/{summary}/status", {"status": "agreed"}),
+    ("sections/{summary}/manage", {"status": "agreed", "assignee": ""}),
 ]
 
 
@@ -434,23 +520,65 @@ def test_a_section_of_another_response_is_not_found_through_this_one(browsers, t
     assert _section(other.sections["summary"]).title == "Summary"
 
 
-def test_the_dashboard_forms_carry_their_csrf_tokens(browsers, draft, app, monkeypatch):
+def test_the_manage_page_forms_carry_their_csrf_tokens(browsers, draft, app, monkeypatch):
     browser = browsers("editor")  # logged in before CSRF protection is switched on
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    page = browser.get(draft.url).get_data(as_text=True)
-    fields = form_fields(page, f"/sections/{draft.sections['summary']}/status")
+    url = f"{draft.editor('about')}/manage"
 
-    refused = browser.post(
-        f"{draft.url}/sections/{draft.sections['summary']}/status", data={"status": "agreed"}
-    )
-    accepted = browser.post(
-        f"{draft.url}/sections/{draft.sections['summary']}/status",
-        data={**fields, "status": "agreed"},
-    )
+    refused = browser.post(url, data={"status": "agreed", "assignee": ""})
+    accepted = submit(browser, url, action=url, status="agreed")
+    move = form_fields(browser.get(url).get_data(as_text=True), "/move")
+    moved = browser.post(f"{draft.editor('about')}/move", data={**move, "direction": "up"})
 
     assert refused.status_code == 400
-    assert accepted.status_code == 302
-    assert _section(draft.sections["summary"]).status == "agreed"
+    assert accepted.status_code == 302 and moved.status_code == 302
+    section = _section(draft.sections["about"])
+    assert (section.status, section.position) == ("agreed", 0)
+
+
+def _forms(page: str) -> int:
+    return page.count("<form")
+
+
+def test_the_dashboard_stays_compact_however_many_sections(browsers, team, draft):
+    """Per-section management lives on each section's Manage page: the dashboard has the
+    same few forms (add a section, settings) for 18 sections or 40, one CSRF token, and a
+    table row per section with links."""
+    browser = browsers("editor")
+    small = browser.get(draft.url).get_data(as_text=True)
+    response = draft.response()
+    for number in range(22):
+        services.add_section(team.editor, response, f"Annex {number}")
+    db.session.commit()
+
+    large = browser.get(draft.url).get_data(as_text=True)
+
+    # Adding a section and the settings (and the header's organisation switch and log-out).
+    assert _forms(small) == _forms(large) == 4
+    assert len(set(re.findall(r'name="csrf_token" value="([^"]+)"', large))) == 1
+    assert large.count('<tr id="s') == 40
+    assert large.count("/manage") == 40
+    assert len(large) < 120_000
+
+
+def test_the_dashboard_links_to_versions_and_signing_for_every_member(browsers, draft, app):
+    if "signing.versions" not in app.view_functions:
+        pytest.skip("the signing pages are not part of the app yet")
+
+    for role in ("member", "editor", "owner"):
+        page = browsers(role).get(draft.url).get_data(as_text=True)
+        assert "Versions and signing" in page, role
+        assert f'href="/responses/{draft.response_id}/versions' in page or (
+            "Versions and signing</a>" in page
+        )
+
+
+def test_without_signing_pages_the_dashboard_has_no_link_to_them(browsers, draft, app, monkeypatch):
+    monkeypatch.delitem(app.view_functions, "signing.versions", raising=False)
+
+    page = browsers("member").get(draft.url).get_data(as_text=True)
+
+    assert page.count("Versions and signing") == 0
 
 
 # --- the whole-response preview -------------------------------------------------------------
@@ -468,8 +596,11 @@ def test_the_preview_renders_every_section_as_the_recipient_reads_it(browsers, t
     assert "<strong>object</strong>" in page and "<em>unproven</em>" in page
     summary, question = draft.sections["summary"], draft.sections[2]
     assert f'id="fn-s{summary}-1"' in page and f'id="fn-s{question}-1"' in page
-    assert "Answer:</span> Agree" in page
+    assert "<strong>Answer:</strong> Agree" in page
+    assert "<strong>Answer:</strong> no answer chosen yet" in page  # question 1: not yet
     assert "Not written yet." in page
+    assert f'<a href="#section-{question}">Question 2</a>' in page  # the contents
+    assert f'<section class="response-section" id="section-{question}">' in page
 
 
 def test_hostile_markdown_never_reaches_the_preview(browsers, team, draft):
@@ -481,11 +612,33 @@ def test_hostile_markdown_never_reaches_the_preview(browsers, team, draft):
     )
 
     page = browsers("editor").get(f"{draft.url}/preview").get_data(as_text=True)
-    body = page.split('class="document"', 1)[1]
+    body = page.split('class="document prose"', 1)[1]
 
     assert "<script" not in body and "<iframe" not in body and "<img" not in body
     assert 'href="javascript:' not in body
     assert "&lt;script&gt;" in body  # shown as the text it is
+
+
+def test_the_preview_shows_each_section_as_the_api_html_does(browsers, team, draft, api_token):
+    """One renderer (markdown.render_response) for the page, the API and the exports: each
+    section's HTML is the same in both, but for the page's anchor."""
+    save_text(draft.sections["summary"], "We **object**.[^1]\n\n[^1]: A source.", team.editor)
+    save_text(draft.sections[2], "Because <b>it</b> is *unproven*.", team.editor, "Don't know")
+
+    page = browsers("member").get(f"{draft.url}/preview").get_data(as_text=True)
+    html = (
+        browsers("member")
+        .get(f"/api/v1/responses/{draft.response_id}/html", headers=api_token(team.member))
+        .get_json()["html"]
+    )
+
+    sections = re.findall(r'<section class="response-section">(.*?</section>)', html, re.S)
+    assert len(sections) == 18
+    written = [section for section in sections if "We <strong>" in section or "unproven" in section]
+    assert len(written) == 2  # the page adds placeholders to the others: "Not written yet."
+    for inside in written:
+        assert inside in page
+    assert "&lt;b&gt;it&lt;/b&gt;" in written[1] and "Don&#39;t know" in written[1]
 
 
 # --- the demo -------------------------------------------------------------------------------

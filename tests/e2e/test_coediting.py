@@ -275,3 +275,82 @@ def test_the_toolbar_formats_with_the_keyboard_and_the_preview_follows(browsing,
     expect(preview.locator("section.footnotes")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible(timeout=SAVE_WAIT)
     browsing.screenshot(page, "01-toolbar-preview")
+
+
+def test_the_editor_page_keeps_up_and_a_reading_member_sees_who_edits(browsing, team):
+    """After an autosave the editor's "Last changed", history count and sidebar words follow;
+    a member reading the section (no editing form, presence.js) is told who is editing and
+    that the text changed since they opened it."""
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    save_text(section_id, paragraphs(INTRO, MIDDLE), team.coordinator)
+    editor_url = draft.editor("summary")
+
+    eddie = browsing.new_page("eddie")
+    log_in(eddie, team.editor, editor_url)
+    eddie.wait_for_load_state("networkidle")  # his first heartbeat has landed
+    mo = browsing.new_page("mo", **PHONE)
+    log_in(mo, team.member, editor_url)
+    expect(mo.get_by_text("Eddie Editor has this section open.")).to_be_visible()
+    notices = mo.locator("[data-notices]")
+    expect(notices.get_by_text("This section changed since you opened it")).to_be_hidden()
+
+    nav_summary = eddie.get_by_role("navigation", name="Sections").get_by_role("link").first
+    expect(nav_summary).to_contain_text("22 words")
+    expect(eddie.get_by_text("Last changed just now by Cora Coordinator")).to_be_visible()
+    eddie.get_by_label("Text", exact=True).fill(paragraphs(INTRO, MIDDLE, CLOSING))
+    expect(eddie.get_by_text("Saved", exact=True)).to_be_visible(timeout=SAVE_WAIT)
+
+    expect(eddie.get_by_text("Last changed just now by Eddie Editor")).to_be_visible()
+    expect(eddie.get_by_role("link", name="History (2 revisions)")).to_be_visible()
+    expect(nav_summary).to_contain_text("31 words")
+    expect(eddie.locator("[data-total]")).to_have_text("31 words")
+    browsing.screenshot(eddie, "01-editor-after-autosave")
+
+    # Both beat now rather than in up to 15 seconds ("online" makes each script beat).
+    eddie.evaluate("() => window.dispatchEvent(new Event('online'))")
+    eddie.wait_for_load_state("networkidle")
+    mo.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(mo.get_by_text("Eddie Editor is editing this section.")).to_be_visible()
+    expect(notices.get_by_text("This section changed since you opened it")).to_be_visible()
+    browsing.assert_fits_width(mo, 375, "member's section page")
+    browsing.screenshot(mo, "02-member-told-of-the-change-phone")
+    browsing.check_accessibility(mo, "member's section page (phone)")
+    mo.get_by_role("link", name="Reload to see the latest text").click()
+    expect(mo.get_by_role("region", name="Current text")).to_contain_text(CLOSING)
+
+
+def test_a_coordinator_manages_a_section_from_the_dashboard(browsing, team):
+    draft = make_draft(team)
+    save_text(draft.sections["summary"], "A short summary.", team.editor)
+
+    for name, options in (
+        ("desktop", {"viewport": {"width": 1280, "height": 900}}),
+        ("phone", PHONE),
+    ):
+        page = browsing.new_page(f"cora-{name}", **options)
+        log_in(page, team.coordinator, draft.url)
+        sections = page.get_by_role("table", name="The response's sections, in order")
+        expect(sections.get_by_role("row")).to_have_count(19)  # the header and 18 sections
+        browsing.assert_fits_width(page, options["viewport"]["width"], f"dashboard ({name})")
+        browsing.screenshot(page, f"01-dashboard-{name}")
+        browsing.check_accessibility(page, f"dashboard ({name})")
+    # (the phone page goes on)
+    page.get_by_role("link", name="Manage Summary").click()
+    expect(page.get_by_role("heading", name="Summary", level=1)).to_be_visible()
+    page.get_by_label("Status", exact=True).select_option(label="Ready for review")
+    page.get_by_label("Assigned to", exact=True).select_option(label="Mo Member")
+    page.get_by_role("button", name="Save status and assignment").click()
+    expect(
+        page.get_by_text("“Summary” is ready for review and assigned to Mo Member.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Move down").click()
+    expect(page.get_by_text("Section 2 of 18, after About Northtown Residents")).to_be_visible()
+    browsing.assert_fits_width(page, 375, "manage page")
+    browsing.screenshot(page, "02-manage-phone")
+    browsing.check_accessibility(page, "manage page (phone)")
+
+    page.get_by_role("link", name="Back to all sections").click()
+    row = page.get_by_role("row").filter(has_text="Summary")
+    expect(row).to_contain_text("Ready for review")
+    expect(row).to_contain_text("Mo Member")

@@ -108,6 +108,114 @@
     countEl.classList.toggle("word-count--over", Boolean(wordLimit && count > wordLimit));
   }
 
+  // --- the page's account of the section, kept up to date after each save -------------------
+  // "Last changed ... by", the history link's revision count, the section's words in the
+  // sidebar and the response's total there: as the server drew them when the page opened,
+  // then from each save's answer (head_revision, revision_number, word_count, updated_at).
+
+  var userName = form.getAttribute("data-user-name") || "";
+  var lastChangedEl = document.querySelector("[data-last-changed]");
+  var historyEl = document.querySelector("[data-history]");
+  var navWordsEl = document.querySelector("[data-nav-words]");
+  var totalEl = document.querySelector("[data-total]");
+
+  function number(value) {
+    return value.toLocaleString("en-GB");
+  }
+
+  function intAttribute(element, name) {
+    return parseInt(element.getAttribute(name) || "0", 10) || 0;
+  }
+
+  // The same words and classes as the word_count macro in drafting/_macros.html.
+  function wordCountSpan(count, limit) {
+    var span = document.createElement("span");
+    span.className = "word-count" + (limit && count > limit ? " word-count--over" : "");
+    if (!limit) {
+      span.textContent = number(count) + " word" + (count === 1 ? "" : "s");
+      return span;
+    }
+    span.textContent = number(count) + " of " + number(limit) + " words";
+    if (count > limit) {
+      var over = document.createElement("span");
+      over.className = "word-count__over";
+      over.textContent = ": " + number(count - limit) + " over";
+      span.appendChild(over);
+    }
+    return span;
+  }
+
+  function replaceCount(container, count, limit) {
+    var fresh = wordCountSpan(count, limit);
+    var old = container.querySelector(".word-count");
+    if (old) old.parentNode.replaceChild(fresh, old);
+    else container.appendChild(fresh);
+  }
+
+  function showSaved(data) {
+    if (data.unchanged) return; // the head is the one the page already describes
+    if (lastChangedEl) {
+      var when = data.updated_at ? new Date(data.updated_at) : new Date();
+      var time = document.createElement("time");
+      time.setAttribute("datetime", data.updated_at || when.toISOString());
+      time.setAttribute("data-ago", "");
+      time.title = when.toLocaleString("en-GB", {
+        day: "numeric",
+        month: "short",
+        year: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+      });
+      time.textContent = "just now";
+      lastChangedEl.textContent = "Last changed ";
+      lastChangedEl.appendChild(time);
+      if (userName) {
+        var who = document.createElement("strong");
+        who.textContent = userName;
+        lastChangedEl.appendChild(document.createTextNode(" by "));
+        lastChangedEl.appendChild(who);
+      }
+    }
+    if (historyEl && typeof data.revision_number === "number") {
+      var revisions = data.revision_number;
+      historyEl.textContent = "History (" + number(revisions) + " revision" + (revisions === 1 ? "" : "s") + ")";
+    }
+    if (typeof data.word_count === "number") {
+      if (navWordsEl) replaceCount(navWordsEl, data.word_count, intAttribute(navWordsEl, "data-limit"));
+      if (totalEl) {
+        var total =
+          intAttribute(totalEl, "data-total-words") - intAttribute(totalEl, "data-section-words") + data.word_count;
+        totalEl.setAttribute("data-total-words", String(total));
+        totalEl.setAttribute("data-section-words", String(data.word_count));
+        replaceCount(totalEl, total, intAttribute(totalEl, "data-limit"));
+      }
+    }
+  }
+
+  // "3 minutes ago" keeps counting while the page stays open.
+  function agoText(date) {
+    var seconds = Math.floor((Date.now() - date.getTime()) / 1000);
+    if (seconds < 60) return "just now";
+    if (seconds < 3600) {
+      var minutes = Math.floor(seconds / 60);
+      return minutes + " minute" + (minutes === 1 ? "" : "s") + " ago";
+    }
+    if (seconds < 86400) {
+      var hours = Math.floor(seconds / 3600);
+      return hours + " hour" + (hours === 1 ? "" : "s") + " ago";
+    }
+    return null; // older: the date the server wrote stays
+  }
+
+  function refreshTimes() {
+    var times = document.querySelectorAll("time[data-ago]");
+    for (var i = 0; i < times.length; i++) {
+      var date = new Date(times[i].getAttribute("datetime"));
+      var text = isNaN(date.getTime()) ? null : agoText(date);
+      if (text && times[i].textContent !== text) times[i].textContent = text;
+    }
+  }
+
   // --- text kept in this browser until the server confirms it -------------------------------
 
   function storageKey(base) {
@@ -344,6 +452,7 @@
         setState("saved", data.merged ? "Saved: merged with someone else's changes" : "Saved");
       }
       show(staleEl, false);
+      showSaved(data);
       return;
     }
     if (reply.status === 409 && data.error && data.error.code === "edit_conflict") {
@@ -696,4 +805,5 @@
   renderPreview();
   heartbeat();
   window.setInterval(heartbeat, PRESENCE_EVERY);
+  window.setInterval(refreshTimes, 30000);
 })();

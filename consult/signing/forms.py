@@ -1,0 +1,226 @@
+"""Signing forms: freezing a version, opening signing, the three ways of signing (member,
+public, on behalf of an organisation), verification and the coordinator's filters.
+
+Consent is a checkbox of its own, never ticked in advance and required; publishing one's name
+is a second, optional checkbox, off by default (UK GDPR Art. 7 and 9, Art. 25 by default)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
+
+from consult.drafting.forms import choices
+from consult.forms import no_control_characters
+from consult.signing import consent as statements
+
+CONSENT_MESSAGE = "Tick “I agree” to give your consent: without it we cannot record a signature."
+STALE_STATEMENT_MESSAGE = (
+    "The consent statement has changed since this page was opened. Please read it again and sign."
+)
+NAME_LIMIT = 200
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _current_statement(_form, field) -> None:
+    if field.data != statements.CURRENT_VERSION:
+        raise ValidationError(STALE_STATEMENT_MESSAGE)
+
+
+class FreezeForm(FlaskForm):
+    note = TextAreaField(
+        "Note (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=500, message="Keep the note to 500 characters."),
+            no_control_characters,
+        ],
+    )
+
+
+class OpenSigningForm(FlaskForm):
+    """Open signing (or change who can sign and until when), or close it: `operation`."""
+
+    operation = HiddenField(
+        default="open",
+        validators=[AnyOf(("open", "close"), message="Open or close signing with its button.")],
+    )
+    audience = RadioField(
+        "Who can sign",
+        validate_choice=False,
+        choices=choices(
+            [
+                ("members", "Members of the organisation only"),
+                ("public", "Anyone with the link (public signing, with e-mail confirmation)"),
+            ]
+        ),
+        default="members",
+    )
+    closes_at = DateTimeLocalField(
+        "Closing date and time (optional, UK time)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+    )
+
+    def validate_audience(self, field) -> None:
+        if self.operation.data == "open" and field.data not in ("members", "public"):
+            raise ValidationError("Choose who can sign.")
+
+
+def consent_field() -> BooleanField:
+    return BooleanField("I agree", validators=[DataRequired(CONSENT_MESSAGE)])
+
+
+def publish_field() -> BooleanField:
+    return BooleanField("Publish my name and affiliation with the response", default=False)
+
+
+def statement_field() -> HiddenField:
+    return HiddenField(default=statements.CURRENT_VERSION)
+
+
+def affiliation_field() -> StringField:
+    return StringField(
+        "Affiliation (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=NAME_LIMIT, message=f"Use at most {NAME_LIMIT} characters."),
+            no_control_characters,
+        ],
+    )
+
+
+def name_field(label: str) -> StringField:
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your name."),
+            Length(max=NAME_LIMIT, message=f"Use at most {NAME_LIMIT} characters."),
+            no_control_characters,
+        ],
+    )
+
+
+class MemberSignForm(FlaskForm):
+    """A logged-in person signs as themselves."""
+
+    display_name = name_field("Your name as it should appear")
+    affiliation = affiliation_field()
+    publish = publish_field()
+    consent = consent_field()
+    statement_version = statement_field()
+
+    def validate_statement_version(self, field) -> None:
+        _current_statement(self, field)
+
+
+class PublicSignForm(FlaskForm):
+    """A member of the public signs; pending until they confirm from the e-mail.
+
+    `website` is a honeypot (people never see it, form-filling robots do) and `started` a
+    signed timestamp of when the page was drawn: both are judged by the view, which answers a
+    robot exactly as it answers a person."""
+
+    name = name_field("Your name")
+    email = EmailField(
+        "E-mail address",
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter your e-mail address."),
+            Length(max=254, message="Use at most 254 characters."),
+            Email("Enter an e-mail address like name@example.org.", check_deliverability=False),
+        ],
+    )
+    affiliation = affiliation_field()
+    publish = publish_field()
+    consent = consent_field()
+    statement_version = HiddenField(default=statements.CURRENT_VERSION)
+    started = HiddenField()
+    website = StringField("Leave this empty")
+
+
+class PartnerSignForm(FlaskForm):
+    """An owner or coordinator of a partner organisation co-signs on its behalf."""
+
+    organisation = SelectField("Sign on behalf of", validate_choice=True)
+    consent = consent_field()
+    statement_version = statement_field()
+
+    def validate_statement_version(self, field) -> None:
+        _current_statement(self, field)
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    fingerprint = StringField(
+        "Fingerprint (SHA-256)",
+        filters=[lambda value: "".join(value.split()).lower() if isinstance(value, str) else value],
+        validators=[
+            InputRequired("Paste the fingerprint printed on the response."),
+            Length(max=200, message="A fingerprint is 64 characters long."),
+        ],
+    )
+
+    def validate_fingerprint(self, field) -> None:
+        value = field.data or ""
+        if len(value) != 64 or any(char not in "0123456789abcdef" for char in value):
+            raise ValidationError(
+                "A fingerprint is 64 characters, the digits 0-9 and the letters a-f."
+            )
+
+
+class SignatureFilterForm(FlaskForm):
+    """The coordinator's filters for the list of signatures (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        "Kind",
+        choices=choices(
+            [
+                ("", "All kinds"),
+                ("member", "Members"),
+                ("organisation", "Organisations"),
+                ("public", "Public"),
+            ]
+        ),
+        default="",
+        validators=[Optional()],
+    )
+    status = SelectField(
+        "Status",
+        choices=choices(
+            [
+                ("", "All statuses"),
+                ("confirmed", "Confirmed"),
+                ("pending", "Waiting for confirmation"),
+                ("withdrawn", "Withdrawn"),
+            ]
+        ),
+        default="",
+        validators=[Optional()],
+    )
+    q = StringField(
+        "Name contains",
+        filters=[_strip],
+        validators=[Optional(), Length(max=200, message="Use at most 200 characters.")],
+    )
