@@ -20,8 +20,8 @@ from wtforms.widgets import HiddenInput
 
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.models import SECTION_STATUSES, STATUS_LABELS
-from consult.drafting.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
-from consult.forms import has_control_characters, no_control_characters
+from consult.drafting.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, has_control_characters
+from consult.forms import no_control_characters
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms.fields.choices import SelectChoice

@@ -9,17 +9,18 @@ moved head -> a three-way merge; overlapping changes -> the person's text is sto
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from consult.accounts.models import User
 from consult.audit.services import record
-from consult.consultations.models import Consultation
+from consult.consultations.models import Consultation, Question
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.markdown import word_count
 from consult.drafting.merge import merge, normalise_newlines
@@ -33,7 +34,7 @@ from consult.drafting.models import (
     Suggestion,
 )
 from consult.extensions import db
-from consult.forms import has_control_characters
+from consult.forms import BIDI_CONTROLS
 from consult.organisations.models import Membership, Organisation
 from consult.timeutil import utcnow
 
@@ -134,6 +135,55 @@ def live_sections(response: Response, *, bodies: bool = True) -> list[Section]:
     )
 
 
+@dataclass(frozen=True)
+class SectionOverview:
+    """One row of the response's overview (the dashboard): what a list of sections shows,
+    read as plain values in one query rather than as the ORM objects of `live_sections`
+    (a sixth of the time for 40 sections, and nothing for the garbage collector to chase)."""
+
+    id: int
+    kind: str
+    number: int | None
+    title: str
+    status: str
+    word_count: int
+    word_limit: int | None  # the question's, if it has one
+    assignee: str | None  # the assignee's name
+    changed_at: datetime | None  # when the head revision was saved (None: no text yet)
+    changed_by: str | None  # who saved it (None: nobody, or a former member)
+
+
+# The two roles of users in an overview row (made once: an alias builds its columns anew).
+_ASSIGNEE = aliased(User, name="assignee")
+_AUTHOR = aliased(User, name="author")
+
+
+def section_overview(response: Response) -> list[SectionOverview]:
+    """The response's live sections in order, as overview rows, in one query."""
+    assignee, author = _ASSIGNEE, _AUTHOR
+    rows = db.session.execute(
+        select(
+            Section.id,
+            Section.kind,
+            Section.number,
+            Section.title,
+            Section.status,
+            Section.word_count,
+            Question.word_limit,
+            assignee.name,
+            Revision.created_at,
+            author.name,
+        )
+        .outerjoin(Question, Question.id == Section.question_id)
+        .outerjoin(assignee, assignee.id == Section.assignee_id)
+        .outerjoin(Revision, Revision.id == Section.head_revision_id)
+        .outerjoin(author, author.id == Revision.author_id)
+        .where(Section.response_id == response.id, Section.removed_at.is_(None))
+        .order_by(Section.position)
+    )
+    return [SectionOverview(*row) for row in rows]
+
+
 def removed_sections(response: Response) -> list[Section]:
     return list(
         db.session.scalars(
@@ -199,6 +249,28 @@ class SaveOutcome:
     merged: bool = False
     conflict: Conflict | None = None
     unchanged: bool = False
+
+
+# consult.forms.has_control_characters as one regular expression: Unicode's control characters
+# (category Cc: U+0000-U+001F and U+007F-U+009F) but tab and line breaks, and the bidi
+# overrides. That function looks at each character in Python, which for a section of 5,000
+# words added 2.5 ms to every save; tests/drafting/test_services_finishing.py checks that the
+# two agree on every character.
+CONTROL_CHARACTERS = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(code))
+        for code in (*range(0x20), *range(0x7F, 0xA0))
+        if chr(code) not in "\t\n\r"
+    )
+    + "".join(re.escape(char) for char in sorted(BIDI_CONTROLS))
+    + "]"
+)
+
+
+def has_control_characters(text: str) -> bool:
+    """True if the text holds a character that no export could hold, or a bidi override."""
+    return CONTROL_CHARACTERS.search(text) is not None
 
 
 def _is_unicode(text: str) -> bool:

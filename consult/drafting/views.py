@@ -72,7 +72,7 @@ from consult.drafting.permissions import (
     can_view,
 )
 from consult.extensions import db
-from consult.forms import ActionForm, has_control_characters
+from consult.forms import ActionForm
 from consult.organisations import services as organisations
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.views import load_membership
@@ -428,7 +428,7 @@ def _dashboard_page(
     place) happens on that section's Manage page or in its editor, so a 40-section response
     is a compact page that renders quickly."""
     editing = can_edit(membership)
-    sections = services.live_sections(response, bodies=False)
+    sections = services.section_overview(response)
     counts = Counter(section.status for section in sections)
     return render_template(
         "drafting/dashboard.html",
@@ -795,8 +795,8 @@ def _without_control_characters(form) -> None:
     """The text comes back to the page without the NUL or other control characters that
     stopped the save (the message says they were taken out)."""
     for field in form:
-        if isinstance(field.data, str) and has_control_characters(field.data):
-            field.data = "".join(char for char in field.data if not has_control_characters(char))
+        if isinstance(field.data, str) and services.has_control_characters(field.data):
+            field.data = services.CONTROL_CHARACTERS.sub("", field.data)
 
 
 @blueprint.route("/responses/<int:response_id>/sections/<int:section_id>", methods=["GET", "POST"])

@@ -10,12 +10,13 @@ no console errors and no CSP violations (the `browsing` fixture fails the test o
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from consult.drafting.models import Revision, Section
+from consult.drafting.models import Presence, Revision, Section
 from consult.extensions import db
 from tests.drafting.pages_support import make_draft, save_text
 from tests.factories import PASSWORD
@@ -277,6 +278,24 @@ def test_the_toolbar_formats_with_the_keyboard_and_the_preview_follows(browsing,
     browsing.screenshot(page, "01-toolbar-preview")
 
 
+def editing_now(section_id: int, user) -> bool:
+    db.session.expire_all()
+    return bool(
+        db.session.scalar(
+            select(Presence.editing).where(
+                Presence.section_id == section_id, Presence.user_id == user.id
+            )
+        )
+    )
+
+
+def wait_until(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.1)
+
+
 def test_the_editor_page_keeps_up_and_a_reading_member_sees_who_edits(browsing, team):
     """After an autosave the editor's "Last changed", history count and sidebar words follow;
     a member reading the section (no editing form, presence.js) is told who is editing and
@@ -307,12 +326,14 @@ def test_the_editor_page_keeps_up_and_a_reading_member_sees_who_edits(browsing, 
     expect(eddie.locator("[data-total]")).to_have_text("31 words")
     browsing.screenshot(eddie, "01-editor-after-autosave")
 
-    # Both beat now rather than in up to 15 seconds ("online" makes each script beat).
+    # Both beat now rather than in up to 15 seconds ("online" makes each script beat): Eddie
+    # first, as someone typing, then Mo, once the server has Eddie's beat.
     eddie.evaluate("() => window.dispatchEvent(new Event('online'))")
-    eddie.wait_for_load_state("networkidle")
+    wait_until(lambda: editing_now(section_id, team.editor))
     mo.evaluate("() => window.dispatchEvent(new Event('online'))")
     expect(mo.get_by_text("Eddie Editor is editing this section.")).to_be_visible()
     expect(notices.get_by_text("This section changed since you opened it")).to_be_visible()
+    mo.wait_for_load_state()
     browsing.assert_fits_width(mo, 375, "member's section page")
     browsing.screenshot(mo, "02-member-told-of-the-change-phone")
     browsing.check_accessibility(mo, "member's section page (phone)")
@@ -332,6 +353,7 @@ def test_a_coordinator_manages_a_section_from_the_dashboard(browsing, team):
         log_in(page, team.coordinator, draft.url)
         sections = page.get_by_role("table", name="The response's sections, in order")
         expect(sections.get_by_role("row")).to_have_count(19)  # the header and 18 sections
+        page.wait_for_load_state()  # the stylesheet and fonts too, before measuring widths
         browsing.assert_fits_width(page, options["viewport"]["width"], f"dashboard ({name})")
         browsing.screenshot(page, f"01-dashboard-{name}")
         browsing.check_accessibility(page, f"dashboard ({name})")
@@ -346,6 +368,7 @@ def test_a_coordinator_manages_a_section_from_the_dashboard(browsing, team):
     ).to_be_visible()
     page.get_by_role("button", name="Move down").click()
     expect(page.get_by_text("Section 2 of 18, after About Northtown Residents")).to_be_visible()
+    page.wait_for_load_state()
     browsing.assert_fits_width(page, 375, "manage page")
     browsing.screenshot(page, "02-manage-phone")
     browsing.check_accessibility(page, "manage page (phone)")
