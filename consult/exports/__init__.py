@@ -1,0 +1,1 @@
+"""Exports: submission-ready PDF, Word, ODT, Markdown and text built from one document model."""

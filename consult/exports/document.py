@@ -1,0 +1,147 @@
+"""The one document model every export reads (PDF, DOCX, ODT, Markdown, plain text).
+
+A builder (`consult.exports.builder.build_document`) turns a frozen version (or the current
+draft) and a submission profile into a `Document`; each renderer walks that structure, so the
+formats never drift apart. Text in the model is plain text, never HTML: a renderer escapes it
+for its own format, so hostile Markdown or names cannot inject markup anywhere.
+
+Markdown is parsed once (markdown-it-py, the drafting renderer's parser) into the small block
+and inline vocabulary below; anything else (raw HTML, images) is dropped or kept as text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# --- inline -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one set of styles. `link` is an http(s) or mailto URL (others are
+    dropped by the builder); `footnote` marks a footnote reference: its `text` is the number
+    the reader sees ("1") and `footnote` the id of a `Footnote` in the same `Part`."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    link: str | None = None
+    footnote: str | None = None
+
+
+# --- blocks -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """`number` is the paragraph number the profile asks for ("12"), else None."""
+
+    spans: tuple[Span, ...]
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a section's text: level 1 is the highest a writer can use there (the
+    renderer places it below the section's own heading)."""
+
+    level: int  # 1-4
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[tuple[Block, ...], ...]  # each item: its blocks (paragraphs, nested lists)
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    pass
+
+
+Block = Paragraph | Heading | ListBlock | Quote | CodeBlock | Rule
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: str  # unique in the document, e.g. "s12-1"
+    label: str  # what the reader sees, "1"
+    blocks: tuple[Block, ...]
+
+
+# --- the document -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the response: summary, about, question, recommendations or custom."""
+
+    kind: str
+    number: int | None  # the question's number
+    title: str  # the section's title (a question's wording)
+    heading: str  # as the reader sees it: "Question 3: ..." or the title
+    choice: str | None  # a scale question's closed answer ("Agree"), None if open/unanswered
+    options: tuple[str, ...]  # a scale question's options, in order (empty if open)
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...]
+    word_count: int
+    word_limit: int | None  # the question's own limit, if any
+    anchor: str  # unique id for links and bookmarks, e.g. "part-3"
+
+
+@dataclass(frozen=True)
+class Signatories:
+    """Only the confirmed signatures whose signers consented to publication, sorted by name."""
+
+    organisations: tuple[str, ...]
+    people: tuple[tuple[str, str], ...]  # (name, affiliation or "")
+    confirmed_total: int  # all confirmed signatures, published or not (for "and N others")
+
+
+@dataclass(frozen=True)
+class ProfileWarning:
+    """Something that breaks the submission profile: the coordinator sees it and may go on."""
+
+    code: str  # "over-word-limit", "question-over-word-limit", "missing-part", ...
+    message: str  # a sentence for a person
+    part: str | None = None  # the Part's anchor it concerns, if any
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str  # the document title (PDF metadata, Word properties, the first heading)
+    heading: str  # the profile's heading, e.g. "Written evidence submitted by Liberty Now"
+    subtitle: str  # e.g. "Response to <consultation> (Home Office)"
+    organisation: str  # the respondent
+    consultation_title: str
+    consultation_publisher: str
+    profile_slug: str  # a key of consult.consultations.profiles.PROFILES
+    language: str  # BCP 47, "en-GB"
+    date: date  # the version's freezing date (the draft: the day of export)
+    draft: bool  # True: the current draft, marked DRAFT on every page
+    version_number: int | None  # None for a draft
+    fingerprint: str | None  # the version's SHA-256 (hex), None for a draft
+    verify_url: str | None  # the public verification page of that fingerprint
+    parts: tuple[Part, ...]
+    signatories: Signatories | None  # None when the profile leaves them out or it is a draft
+    co_signing_organisations: tuple[str, ...] = ()  # for the cover page
+    warnings: tuple[ProfileWarning, ...] = field(default_factory=tuple)
+    total_words: int = 0
+    word_limit: int | None = None  # the profile's limit
+    page_numbers: bool = True  # False for the Public Bill Committee
+    cover_page: bool = False
+    numbered_paragraphs: bool = False
+    question_by_question: bool = False  # closed choice, then explanation, per question
