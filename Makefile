@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint format install install-dev browser clean
+.PHONY: run test lint format install install-dev system-run system-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,24 +23,32 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+run: install system-run
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Consult is at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# Debian's chromium for the browser tests, when it is missing and we may install it.
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages, installed when missing and we may (root with apt-get): pango for WeasyPrint's
+# PDFs (the app), chromium for the browser tests, LibreOffice to open the Word and ODT exports
+# the way a recipient would, poppler's pdftoppm to look at rendered pages.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_PACKAGES := $(RUN_PACKAGES) chromium libreoffice-writer-nogui poppler-utils
+system-run system-test: system-%:
+	@missing=""; \
+	for package in $(if $(filter run,$*),$(RUN_PACKAGES),$(TEST_PACKAGES)); do \
+	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "chromium is not installed and cannot be installed here: browser tests will be skipped (and fail when CI is set)."; \
+	    echo "Missing Debian packages:$$missing (install them as root; tests that need them are skipped, and fail when CI is set)."; \
 	  fi; \
 	fi
 
-test: install-dev browser
+test: install-dev system-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

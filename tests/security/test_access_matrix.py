@@ -965,7 +965,7 @@ def test_every_route_is_classified(app):
     unclassified = sorted(endpoints - set(POLICY))
     assert not unclassified, (
         f"routes without an access policy: {unclassified}. Classify them in POLICY in "
-        "tests/test_access_matrix.py."
+        "tests/security/test_access_matrix.py."
     )
     stale = sorted(set(POLICY) - endpoints)
     assert not stale, f"POLICY names endpoints that no longer exist: {stale}"
