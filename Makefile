@@ -69,3 +69,8 @@ clean:
 bench: install-dev
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/signing.py
+
+# The README's pictures: the main screens in headless Chromium, from a throwaway demo instance.
+.PHONY: screenshots
+screenshots: install-dev system-test
+	$(BIN)/python docs/screenshots.py
