@@ -6,7 +6,9 @@ formats never drift apart. Text in the model is plain text, never HTML: a render
 for its own format, so hostile Markdown or names cannot inject markup anywhere.
 
 Markdown is parsed once (markdown-it-py, the drafting renderer's parser) into the small block
-and inline vocabulary below; anything else (raw HTML, images) is dropped or kept as text."""
+and inline vocabulary below; anything else (raw HTML, images) is dropped or kept as text: an
+image as its alt text, a table as a bullet list with a "Header: cell; Header: cell" item per
+row, raw HTML and links to other schemes as the literal words the writer typed."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from datetime import date
 class Span:
     """A run of text with one set of styles. `link` is an http(s) or mailto URL (others are
     dropped by the builder); `footnote` marks a footnote reference: its `text` is the number
-    the reader sees ("1") and `footnote` the id of a `Footnote` in the same `Part`."""
+    the reader sees ("1") and `footnote` the id of a `Footnote` in the same `Part`. A "\\n" in
+    `text` is a hard line break (Markdown's two trailing spaces or backslash)."""
 
     text: str
     bold: bool = False
@@ -77,7 +80,7 @@ Block = Paragraph | Heading | ListBlock | Quote | CodeBlock | Rule
 
 @dataclass(frozen=True)
 class Footnote:
-    id: str  # unique in the document, e.g. "s12-1"
+    id: str  # unique in the document: the part's anchor and the note's number, "part-3-fn1"
     label: str  # what the reader sees, "1"
     blocks: tuple[Block, ...]
 
@@ -145,3 +148,16 @@ class Document:
     cover_page: bool = False
     numbered_paragraphs: bool = False
     question_by_question: bool = False  # closed choice, then explanation, per question
+    # Sections with neither text nor a closed answer: left out of `parts` (a submission does
+    # not show empty headings), kept here only for the profile check. Renderers ignore them.
+    empty_parts: tuple[Part, ...] = ()
+
+    def answer_of(self, part: Part) -> str | None:
+        """The closed-answer line every format shows before a question's explanation ("Agree"),
+        "Not answered" for a scale question left without one where the recipient reads answers
+        question by question, and None when there is nothing to show."""
+        if part.choice:
+            return part.choice
+        if self.question_by_question and part.options:
+            return "Not answered"
+        return None

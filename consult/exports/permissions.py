@@ -1,0 +1,49 @@
+"""Who may export: owners and coordinators of the response's organisation. The loaders below
+are shared by the pages and the API: 404 for anyone outside the organisation (its objects
+are not revealed), 403 for a member whose role does not allow exporting."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from consult.accounts.models import User
+from consult.drafting.models import Response
+from consult.exports import services
+from consult.exports.models import ExportJob
+from consult.extensions import db
+from consult.organisations.models import Membership
+from consult.organisations.permissions import can
+from consult.organisations.services import membership_of
+
+MAX_ID = 2**31 - 1
+
+
+def can_export(membership: Membership | None, response: Response) -> bool:
+    return (
+        membership is not None
+        and membership.organisation_id == response.organisation_id
+        and can(membership, "export")
+    )
+
+
+def _membership(user: User, response: Response) -> Membership:
+    membership = membership_of(user, response.organisation)
+    if membership is None:
+        abort(404)
+    if not can_export(membership, response):
+        abort(403)
+    return membership
+
+
+def load_response(user: User, response_id: int) -> tuple[Response, Membership]:
+    response = db.session.get(Response, response_id) if 0 < response_id <= MAX_ID else None
+    if response is None:
+        abort(404)
+    return response, _membership(user, response)
+
+
+def load_job(user: User, job_id: int) -> tuple[ExportJob, Membership]:
+    job = services.load_job(job_id)
+    if job is None:
+        abort(404)
+    return job, _membership(user, job.response)

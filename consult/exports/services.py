@@ -1,0 +1,624 @@
+"""Export rules: asking for a file, running the job that makes it, caching, downloading,
+preview images and purging.
+
+A file is cached under a key made of everything that decides its bytes: the version's
+fingerprint (or a hash of the draft's content and the day), the published signature set, the
+profile, the format and the renderers' own source. Asking again for the same thing is a job
+that is done at once.
+
+Services flush but do not commit, as everywhere, except `run_job`: a job is not a request, so
+it commits its own progress (from a separate connection, so pollers see it as it goes)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from consult.accounts.models import User
+from consult.audit.services import record
+from consult.consultations.profiles import PROFILES, SubmissionProfile
+from consult.drafting.models import Response
+from consult.exports.document import Document, ProfileWarning
+from consult.exports.models import EXPORT_FORMATS, ExportFile, ExportJob
+from consult.extensions import db
+from consult.organisations.models import Membership
+from consult.organisations.permissions import can
+from consult.organisations.services import NotAllowed
+from consult.signing import services as signing
+from consult.signing.models import Version
+from consult.timeutil import utcnow
+
+FORMAT_LABELS = {
+    "pdf": "PDF",
+    "docx": "Word (.docx)",
+    "odt": "OpenDocument text (.odt)",
+    "md": "Markdown (.md)",
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+PREVIEW_PAGES = 3
+PREVIEW_WIDTH = 220  # pixels: a thumbnail, not a page to read
+FAILED_MESSAGE = (
+    "Something went wrong while making the file. Please try again; if it fails again, tell "
+    "us the export number ({id})."
+)
+TOO_LONG_MESSAGE = "The export took too long and was stopped. Please try again in a few minutes."
+NEVER_STARTED_MESSAGE = (
+    "The export never started (the server may have restarted). Please try again."
+)
+
+# PDFium, which draws the preview images, must not be used by two threads at once.
+_PDFIUM_LOCK = threading.Lock()
+
+
+class ExportError(ValueError):
+    """A request that cannot be exported; the message is safe to show to the person."""
+
+
+# --- the renderers ----------------------------------------------------------------------------
+# Imported when first used: WeasyPrint takes a while to import and most requests never render.
+
+Progress = Callable[[float], None]  # 0.0 to 1.0
+
+
+def _pdf(document: Document, progress: Progress) -> bytes:
+    from consult.exports.pdf import render_pdf
+
+    return render_pdf(document, progress=lambda percent: progress(percent / 100))
+
+
+def _docx(document: Document, progress: Progress) -> bytes:
+    from consult.exports.docx import render_docx
+
+    return render_docx(document)
+
+
+def _odt(document: Document, progress: Progress) -> bytes:
+    from consult.exports.odt import render_odt
+
+    return render_odt(document)
+
+
+def _markdown(document: Document, progress: Progress) -> bytes:
+    from consult.exports.text import render_markdown
+
+    return render_markdown(document).encode("utf-8")
+
+
+RENDERERS: dict[str, Callable[[Document, Progress], bytes]] = {
+    "pdf": _pdf,
+    "docx": _docx,
+    "odt": _odt,
+    "md": _markdown,
+}
+
+# The source of everything that shapes an export's bytes (and, to keep the list short, the rest
+# of the export code): a deployment that changes any of it makes new cache keys, so nobody
+# downloads a file made by an older renderer.
+_PACKAGE = Path(__file__).resolve().parent.parent
+_RENDERER_SOURCES = (
+    "exports/*.py",
+    "drafting/markdown.py",
+    "templates/exports/print/**/*",
+    "static/css/print*.css",
+    "consultations/profiles.py",
+)
+
+
+@lru_cache(maxsize=1)
+def renderer_version() -> str:
+    digest = hashlib.sha256()
+    for pattern in _RENDERER_SOURCES:
+        for path in sorted(_PACKAGE.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(_PACKAGE)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- choosing what to export -------------------------------------------------------------------
+
+
+def versions_for_export(response: Response) -> list[Version]:
+    """The response's frozen versions, newest first (the latest is the default choice)."""
+    return signing.versions_of(response)
+
+
+def find_version(response: Response, reference: int) -> Version | None:
+    """A version of this response named by its id, or else by its number (people say
+    "version 2"; programs pass the id the API gave them)."""
+    if not 0 < reference < 2**31:
+        return None
+    by_id = db.session.get(Version, reference)
+    if by_id is not None and by_id.response_id == response.id:
+        return by_id
+    return db.session.scalar(
+        select(Version).where(Version.response_id == response.id, Version.number == reference)
+    )
+
+
+def profile_for(slug: str | None, response: Response) -> SubmissionProfile:
+    slug = slug or response.profile
+    if slug not in PROFILES:
+        raise ExportError(f"Choose one of the profiles: {', '.join(PROFILES)}.")
+    return PROFILES[slug]
+
+
+def formats_for(profile: SubmissionProfile) -> list[str]:
+    """Every format, the profile's preferred ones first."""
+    return list(profile.formats) + [f for f in EXPORT_FORMATS if f not in profile.formats]
+
+
+def check(document: Document, format: str) -> tuple[ProfileWarning, ...]:
+    """What breaks the profile: the builder's findings, and a format the recipient does not
+    take (a committee wants a Word-type file, not a PDF)."""
+    profile = PROFILES[document.profile_slug]
+    if format in profile.formats:
+        return document.warnings
+    wanted = " or ".join(FORMAT_LABELS[f] for f in profile.formats if f != "md")
+    message = f"{profile.recipient} asks for {wanted}, not {FORMAT_LABELS[format]}."
+    return (*document.warnings, ProfileWarning("format", message))
+
+
+def verify_url(version: Version | None) -> str | None:
+    """The public verification page of the version's fingerprint, as an absolute URL (from
+    the request, or from SERVER_NAME on the command line)."""
+    if version is None:
+        return None
+    if has_request_context():
+        return url_for("signing.verify_fingerprint", sha256=version.sha256, _external=True)
+    with current_app.test_request_context():
+        return url_for("signing.verify_fingerprint", sha256=version.sha256, _external=True)
+
+
+def build(
+    response: Response,
+    version: Version | None,
+    profile: str,
+    *,
+    verify: str | None = None,
+    today: date | None = None,
+) -> Document:
+    """The document model for a version (or the draft) and a profile; its `warnings` are what
+    the pre-export check shows."""
+    from consult.exports.builder import build_document
+
+    return build_document(
+        response,
+        version,
+        profile,
+        verify_url_for=(lambda _sha256: verify) if verify else None,
+        today=today,
+    )
+
+
+# --- cache keys --------------------------------------------------------------------------------
+
+
+def _signature_set(version: Version) -> str:
+    """A hash of what an export shows of the signatures: the published names and the count."""
+    organisations, people = signing.public_lists(version)
+    data = json.dumps([signing.confirmed_count(version), organisations, people])
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _draft_hash(response: Response, today: date) -> str:
+    content = signing.canonical_content(response, 0, datetime.combine(today, time()))
+    return hashlib.sha256(signing.canonical_bytes(content)).hexdigest()
+
+
+def cache_key(
+    response: Response, version: Version | None, profile: str, format: str, today: date
+) -> str:
+    """The key of the file these choices make (see the module docstring)."""
+    if version is None:
+        parts = ["draft", _draft_hash(response, today), "-"]
+    else:
+        parts = ["version", version.sha256, _signature_set(version)]
+    parts += [profile, format, renderer_version()]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def _preview_key(key: str, page: int) -> str:
+    return f"{key}:p{page}"
+
+
+def cached_file(key: str) -> ExportFile | None:
+    return db.session.scalar(select(ExportFile).where(ExportFile.cache_key == key))
+
+
+def _file_exists(key: str) -> bool:
+    return db.session.scalar(select(ExportFile.id).where(ExportFile.cache_key == key)) is not None
+
+
+# --- asking for an export ----------------------------------------------------------------------
+
+
+def _require_exporter(membership: Membership, response: Response) -> None:
+    if not can(membership, "export") or membership.organisation_id != response.organisation_id:
+        raise NotAllowed("Only owners and coordinators can export.")
+
+
+def request_export(
+    membership: Membership,
+    response: Response,
+    *,
+    format: str,
+    profile: str | None = None,
+    version: Version | None = None,
+    warnings_overridden: bool = False,
+) -> ExportJob:
+    """A job for the file, asked for by an owner or coordinator. When the same file is already
+    cached the job is done at once; otherwise it is queued, and the caller hands it to
+    `jobs.dispatch` after committing."""
+    _require_exporter(membership, response)
+    return _new_job(response, version, profile, format, membership.user, warnings_overridden)
+
+
+def request_export_as_operator(
+    response: Response, *, format: str, profile: str | None = None, version: Version | None = None
+) -> ExportJob:
+    """The same, for the command line (`flask --app wsgi export`): whoever can run it runs
+    the server, so there is no member to check."""
+    return _new_job(response, version, profile, format, None, False)
+
+
+def _new_job(
+    response: Response,
+    version: Version | None,
+    profile: str | None,
+    format: str,
+    actor: User | None,
+    warnings_overridden: bool,
+) -> ExportJob:
+    if format not in EXPORT_FORMATS:
+        raise ExportError(f"Choose one of the formats: {', '.join(EXPORT_FORMATS)}.")
+    chosen = profile_for(profile, response)
+    if version is not None and version.response_id != response.id:
+        raise ExportError("That version belongs to another response.")
+    now = utcnow()
+    key = cache_key(response, version, chosen.slug, format, now.date())
+    cached = _file_exists(key)
+    job = ExportJob(
+        response_id=response.id,
+        version_id=version.id if version else None,
+        profile=chosen.slug,
+        format=format,
+        status="done" if cached else "queued",
+        progress=100 if cached else 0,
+        cache_key=key,
+        verify_url=verify_url(version),
+        warnings_overridden=warnings_overridden,
+        requested_by_id=actor.id if actor else None,
+        created_at=now,
+        started_at=now if cached else None,
+        finished_at=now if cached else None,
+    )
+    db.session.add(job)
+    if cached and version is not None:
+        signing.mark_published(version)
+    db.session.flush()
+    record(
+        "export.requested",
+        actor=actor,
+        organisation=response.organisation,
+        subject=job,
+        response_id=response.id,
+        version=version.number if version else None,
+        profile=chosen.slug,
+        format=format,
+        cached=cached,
+        warnings_overridden=warnings_overridden,
+        via="web or api" if actor else "command line",
+    )
+    return job
+
+
+# --- running a job -----------------------------------------------------------------------------
+
+
+def _set(job_id: int, *, only_if: tuple[str, ...], **values) -> bool:
+    """Change the job's row in its own short transaction, so that pollers see it at once
+    whatever the job's session is doing. True if the row was in one of the `only_if` states."""
+    with db.engine.begin() as connection:
+        result = connection.execute(
+            update(ExportJob)
+            .where(ExportJob.id == job_id, ExportJob.status.in_(only_if))
+            .values(**values)
+        )
+    return result.rowcount == 1
+
+
+def _progress_reporter(job_id: int, start: int, end: int) -> Progress:
+    """A callback taking 0.0-1.0 that stores start..end, writing only when the percentage
+    moves (a renderer may report thousands of steps)."""
+    last = [start]
+
+    def report(fraction: float) -> None:
+        value = start + round((end - start) * min(max(fraction, 0.0), 1.0))
+        if value > last[0]:
+            last[0] = value
+            _set(job_id, only_if=("running",), progress=value)
+
+    return report
+
+
+def _file_name(
+    response: Response, version: Version | None, profile: str, day: date, ext: str
+) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", response.title.lower()).strip("-")[:60].strip("-")
+    which = f"v{version.number}" if version else f"draft-{day.isoformat()}"
+    return f"{stem or 'response'}-{which}-{profile}.{ext}"
+
+
+def _store(key: str, content: bytes, content_type: str, file_name: str) -> None:
+    """Keep a file under its key, committed at once (a job's own transaction; holding it
+    open would block the progress updates on SQLite). Another job that made the same file
+    first wins: the bytes are the same."""
+    if _file_exists(key):
+        return
+    db.session.add(
+        ExportFile(
+            cache_key=key,
+            content=content,
+            content_type=content_type,
+            file_name=file_name,
+            size=len(content),
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def preview_images(pdf: bytes, pages: int = PREVIEW_PAGES) -> list[bytes]:
+    """PNG thumbnails of the PDF's first pages, drawn with PDFium."""
+    import pypdfium2
+
+    images = []
+    with _PDFIUM_LOCK:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            for index in range(min(pages, len(document))):
+                page = document[index]
+                bitmap = page.render(scale=PREVIEW_WIDTH / page.get_width())
+                buffer = io.BytesIO()
+                bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+                images.append(buffer.getvalue())
+                page.close()
+        finally:
+            document.close()
+    return images
+
+
+def _store_previews(job: ExportJob, key: str, document: Document, content: bytes) -> None:
+    """Thumbnails of the first pages: of the PDF itself, or, for Word and ODT files, of the
+    same document rendered as PDF without its signatories annex (which comes last and does
+    not change the first pages), to show how the pages are laid out."""
+    pdf = content if job.format == "pdf" else _pdf(replace(document, signatories=None), _ignore)
+    for number, image in enumerate(preview_images(pdf), start=1):
+        _store(_preview_key(key, number), image, "image/png", f"page-{number}.png")
+
+
+def _ignore(_fraction: float) -> None:
+    """A progress callback for work whose progress nobody watches."""
+
+
+def run_job(job_id: int) -> None:
+    """Make the job's file: claim the job (only one runner gets it), build the document,
+    render it, keep the file and its preview images, mark the job done. Any failure is logged
+    and stored as a message a person can act on; the job never stays "running"."""
+    if not _set(job_id, only_if=("queued",), status="running", started_at=utcnow(), progress=5):
+        return  # already taken by another runner, or expired
+    db.session.expire_all()
+    job = db.session.get(ExportJob, job_id)
+    try:
+        _make_file(job)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Export %s failed", job_id)
+        message = FAILED_MESSAGE.format(id=job_id)
+        _set(job_id, only_if=("running",), status="failed", error=message, finished_at=utcnow())
+
+
+def _make_file(job: ExportJob) -> None:
+    response, version = job.response, job.version
+    day = job.created_at.date()
+    # Made again now: signatures may have come in since the request.
+    key = cache_key(response, version, job.profile, job.format, day)
+    document = build(response, version, job.profile, verify=job.verify_url, today=day)
+    _set(job.id, only_if=("running",), progress=15)
+    has_preview = job.format != "md"
+    if not _file_exists(key):
+        render = RENDERERS[job.format]
+        content = render(document, _progress_reporter(job.id, 15, 75 if has_preview else 95))
+        name = _file_name(response, version, job.profile, day, job.format)
+        _store(key, content, CONTENT_TYPES[job.format], name)
+    if has_preview and not _file_exists(_preview_key(key, 1)):
+        _set(job.id, only_if=("running",), progress=80)
+        try:
+            _store_previews(job, key, document, cached_file(key).content)
+        except Exception:  # the file is fine; only its preview is missing
+            current_app.logger.exception("Preview of export %s failed", job.id)
+    if version is not None:
+        signing.mark_published(version)
+    db.session.commit()
+    _set(
+        job.id,
+        only_if=("running",),
+        status="done",
+        progress=100,
+        cache_key=key,
+        finished_at=utcnow(),
+    )
+
+
+# --- reading jobs ------------------------------------------------------------------------------
+
+
+def load_job(job_id: int) -> ExportJob | None:
+    return db.session.get(ExportJob, job_id) if 0 < job_id < 2**31 else None
+
+
+def expire_if_stuck(job: ExportJob, now: datetime | None = None) -> bool:
+    """Mark a job failed when it has run (or waited) past EXPORT_JOB_TIMEOUT: a runner that
+    died must not leave a coordinator watching a bar that never moves. True if it changed."""
+    now = now or utcnow()
+    limit = timedelta(seconds=current_app.config["EXPORT_JOB_TIMEOUT"])
+    if job.status == "running" and job.started_at and job.started_at < now - limit:
+        message = TOO_LONG_MESSAGE
+    elif job.status == "queued" and job.created_at < now - limit:
+        message = NEVER_STARTED_MESSAGE
+    else:
+        return False
+    job.status, job.error, job.finished_at = "failed", message, now
+    db.session.flush()
+    current_app.logger.warning("Export %s marked failed: %s", job.id, message)
+    return True
+
+
+def expire_stuck_jobs(now: datetime | None = None) -> int:
+    """Mark every stuck job failed (see expire_if_stuck); returns how many."""
+    now = now or utcnow()
+    limit = now - timedelta(seconds=current_app.config["EXPORT_JOB_TIMEOUT"])
+    stuck = db.session.scalars(
+        select(ExportJob).where(
+            or_(
+                (ExportJob.status == "running") & (ExportJob.started_at < limit),
+                (ExportJob.status == "queued") & (ExportJob.created_at < limit),
+            )
+        )
+    ).all()
+    return sum(expire_if_stuck(job, now) for job in stuck)
+
+
+def job_json(job: ExportJob) -> dict:
+    """The API's status object."""
+    body = {"id": job.id, "status": job.status, "progress": job.progress}
+    if job.error:
+        body["error"] = job.error
+    body["format"] = job.format
+    body["profile"] = job.profile
+    body["version"] = job.version.number if job.version else None
+    body["draft"] = job.version_id is None
+    return body
+
+
+def recent_jobs(response: Response, limit: int = 5) -> list[ExportJob]:
+    return list(
+        db.session.scalars(
+            select(ExportJob)
+            .where(ExportJob.response_id == response.id)
+            .order_by(ExportJob.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def file_info(job: ExportJob) -> tuple[str, int] | None:
+    """(file name, size) of a done job's file, without reading its bytes."""
+    if job.status != "done":
+        return None
+    row = db.session.execute(
+        select(ExportFile.file_name, ExportFile.size).where(ExportFile.cache_key == job.cache_key)
+    ).first()
+    return (row.file_name, row.size) if row else None
+
+
+def previews_of(job: ExportJob) -> list[int]:
+    """The page numbers that have a preview image."""
+    if job.status != "done":
+        return []
+    keys = [_preview_key(job.cache_key, n) for n in range(1, PREVIEW_PAGES + 1)]
+    found = set(
+        db.session.scalars(select(ExportFile.cache_key).where(ExportFile.cache_key.in_(keys)))
+    )
+    return [n for n in range(1, PREVIEW_PAGES + 1) if _preview_key(job.cache_key, n) in found]
+
+
+def preview_image(job: ExportJob, page: int) -> ExportFile | None:
+    if job.status != "done" or not 1 <= page <= PREVIEW_PAGES:
+        return None
+    return cached_file(_preview_key(job.cache_key, page))
+
+
+def download(user: User, job: ExportJob) -> ExportFile:
+    """The job's file, for someone allowed to export (the loader checked), audited."""
+    if job.status != "done":
+        raise ExportError("The file is not ready yet.")
+    file = cached_file(job.cache_key)
+    if file is None:
+        raise ExportError("This file is no longer kept. Export it again to get a new copy.")
+    record(
+        "export.downloaded",
+        actor=user,
+        organisation=job.response.organisation,
+        subject=job,
+        format=job.format,
+        size=file.size,
+    )
+    return file
+
+
+def text_file(
+    membership: Membership, response: Response, version: Version | None, profile: str, kind: str
+) -> tuple[str, str]:
+    """(file name, text) of the whole response as Markdown ("md") or plain text ("txt"),
+    made in the request: text is quick to render. Audited like any download."""
+    from consult.exports.text import render_markdown, render_text
+
+    _require_exporter(membership, response)
+    chosen = profile_for(profile, response)
+    today = utcnow().date()
+    document = build(response, version, chosen.slug, verify=verify_url(version), today=today)
+    text = render_markdown(document) if kind == "md" else render_text(document)
+    if version is not None:
+        signing.mark_published(version)
+    record(
+        "export.downloaded",
+        actor=membership.user,
+        organisation=response.organisation,
+        subject=version or response,
+        format=kind,
+        profile=chosen.slug,
+    )
+    return _file_name(response, version, chosen.slug, today, kind), text
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def purge_old_exports(before: datetime, *, dry_run: bool = False) -> int:
+    """Delete cached files made before `before`, and finished jobs asked for before then (they
+    name who asked). Returns how many files were (or, with `dry_run`, would be) deleted.
+    Queued and running jobs are left alone."""
+    if dry_run:
+        return db.session.scalar(
+            select(func.count()).select_from(ExportFile).where(ExportFile.created_at < before)
+        )
+    files = db.session.execute(delete(ExportFile).where(ExportFile.created_at < before))
+    db.session.execute(
+        delete(ExportJob).where(
+            ExportJob.created_at < before, ExportJob.status.in_(("done", "failed"))
+        )
+    )
+    db.session.flush()
+    return files.rowcount or 0

@@ -1,0 +1,212 @@
+"""Export pages: choose a version, a submission profile and a format, check the profile's
+rules, watch the job's progress, see the first pages and download; and the text of each
+answer for online questionnaires, with a copy button per question.
+
+Each view has the house shape: load (404 outside the organisation) -> permission (403 for
+members who may not export) -> validate the form -> one service call -> commit once ->
+redirect. Owners and coordinators export (consult/organisations/permissions.py)."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
+from consult.drafting.forms import choices
+from consult.drafting.models import Response
+from consult.exports import jobs, services
+from consult.exports.forms import DRAFT, ExportForm, TextForm
+from consult.exports.permissions import can_export, load_job, load_response
+from consult.extensions import db
+from consult.signing.models import Version
+
+blueprint = Blueprint("exports", __name__)
+
+
+@blueprint.record_once
+def _template_globals(state) -> None:
+    """The response pages link to the export page for those who may use it."""
+    state.app.jinja_env.globals.update(
+        can_export=can_export, export_format_labels=services.FORMAT_LABELS
+    )
+
+
+def _version_choices(versions: list[Version]) -> list:
+    pairs = [
+        (
+            str(version.number),
+            f"Version {version.number}, {version.created_at:%-d %b %Y}"
+            + (" (latest)" if index == 0 else ""),
+        )
+        for index, version in enumerate(versions)
+    ]
+    return choices([*pairs, (DRAFT, "The current draft (marked DRAFT on every page)")])
+
+
+def _chosen_version(versions: list[Version], value: str | None) -> Version | None:
+    return next((v for v in versions if str(v.number) == value), None)
+
+
+def _default_profile(response: Response) -> str:
+    return response.profile if response.profile in PROFILES else DEFAULT_PROFILE
+
+
+# --- the export page --------------------------------------------------------------------------
+
+
+@blueprint.route("/responses/<int:response_id>/export", methods=["GET", "POST"])
+def export(response_id: int):
+    response, membership = load_response(current_user, response_id)
+    versions = services.versions_for_export(response)
+    form = ExportForm()
+    form.version.choices = _version_choices(versions)
+    if request.method == "GET":
+        wanted = request.args.get("version", "")  # "Export this version" on a version's page
+        known = wanted == DRAFT or _chosen_version(versions, wanted) is not None
+        form.version.data = wanted if known else str(versions[0].number) if versions else DRAFT
+        form.profile.data = _default_profile(response)
+        form.format.data = PROFILES[form.profile.data].formats[0]
+    warnings = None
+    status = 200
+    if form.validate_on_submit():
+        version = _chosen_version(versions, form.version.data)
+        document = services.build(response, version, form.profile.data)
+        warnings = services.check(document, form.format.data)
+        if form.export.data:
+            if warnings and not form.override.data:
+                form.override.errors = [
+                    "Tick this box to export despite the problems, or fix them first."
+                ]
+                status = 422
+            else:
+                job = services.request_export(
+                    membership,
+                    response,
+                    format=form.format.data,
+                    profile=form.profile.data,
+                    version=version,
+                    warnings_overridden=bool(warnings),
+                )
+                db.session.commit()
+                jobs.dispatch(job)
+                return redirect(url_for("exports.job", export_id=job.id))
+    elif request.method == "POST":
+        status = 422
+    profile = PROFILES.get(form.profile.data) or PROFILES[_default_profile(response)]
+    return render_template(
+        "exports/export.html",
+        response=response,
+        organisation=response.organisation,
+        form=form,
+        warnings=warnings,
+        formats=services.formats_for(profile),
+        profile=profile,
+        profiles=PROFILES,
+        recent=services.recent_jobs(response),
+    ), status
+
+
+# --- a job: progress, preview, download -------------------------------------------------------
+
+
+@blueprint.get("/exports/<int:export_id>")
+def job(export_id: int):
+    job, _membership = load_job(current_user, export_id)
+    if services.expire_if_stuck(job):
+        db.session.commit()
+    return render_template(
+        "exports/job.html",
+        job=job,
+        response=job.response,
+        organisation=job.response.organisation,
+        file=services.file_info(job),
+        previews=services.previews_of(job),
+        profile=PROFILES.get(job.profile),
+    )
+
+
+@blueprint.get("/exports/<int:export_id>/download")
+def download(export_id: int):
+    job, _membership = load_job(current_user, export_id)
+    try:
+        file = services.download(current_user, job)
+    except services.ExportError as error:
+        flash(str(error), "error")
+        return redirect(url_for("exports.job", export_id=job.id))
+    db.session.commit()
+    return send_file(
+        io.BytesIO(file.content),
+        mimetype=file.content_type,
+        as_attachment=True,
+        download_name=file.file_name,
+        max_age=0,
+    )
+
+
+@blueprint.get("/exports/<int:export_id>/pages/<int:page>.png")
+def preview(export_id: int, page: int):
+    job, _membership = load_job(current_user, export_id)
+    image = services.preview_image(job, page)
+    if image is None:
+        abort(404)
+    return send_file(io.BytesIO(image.content), mimetype="image/png", max_age=0)
+
+
+# --- text for online questionnaires ---------------------------------------------------------
+
+
+def _text_choices(response: Response) -> tuple[TextForm, Version | None, str]:
+    """The version and profile chosen in the query string (the defaults otherwise)."""
+    versions = services.versions_for_export(response)
+    form = TextForm(request.args)
+    form.version.choices = _version_choices(versions)
+    if request.args and not form.validate():
+        flash("That version or profile does not exist: here is the latest version.", "warning")
+    if not request.args or form.errors:
+        form.version.data = str(versions[0].number) if versions else DRAFT
+        form.profile.data = _default_profile(response)
+    return form, _chosen_version(versions, form.version.data), form.profile.data
+
+
+@blueprint.get("/responses/<int:response_id>/export/text")
+def text(response_id: int):
+    from consult.exports.text import part_text
+
+    response, _membership = load_response(current_user, response_id)
+    form, version, profile = _text_choices(response)
+    document = services.build(response, version, profile)
+    return render_template(
+        "exports/text.html",
+        response=response,
+        organisation=response.organisation,
+        form=form,
+        document=document,
+        parts=[(part, part_text(part)) for part in document.parts],
+        query={"version": form.version.data, "profile": profile},
+    )
+
+
+@blueprint.get("/responses/<int:response_id>/export/response.<any(md, txt):kind>")
+def text_download(response_id: int, kind: str):
+    response, membership = load_response(current_user, response_id)
+    _form, version, profile = _text_choices(response)
+    file_name, content = services.text_file(membership, response, version, profile, kind)
+    db.session.commit()
+    return send_file(
+        io.BytesIO(content.encode("utf-8")),
+        mimetype=services.CONTENT_TYPES[kind],
+        as_attachment=True,
+        download_name=file_name,
+        max_age=0,
+    )

@@ -1,0 +1,98 @@
+// Export pages: the progress bar follows the job, copy buttons for each answer, and focus on
+// the check's results. Every page works without this file (a Refresh link, selectable text).
+(function () {
+  "use strict";
+
+  // --- progress: poll the job's JSON status until it is done or failed, then reload -------
+  var panel = document.querySelector("[data-export-status-url]");
+  if (panel) {
+    var state = panel.getAttribute("data-export-status");
+    var bar = document.getElementById("export-progress");
+    var status = document.getElementById("export-status");
+    var delay = 800;
+    var failures = 0;
+
+    var describe = function (job) {
+      if (job.status === "queued") return "Waiting to start (" + job.progress + "%).";
+      if (job.status === "running") return "Making the file: " + job.progress + "% done.";
+      if (job.status === "done") return "Done: 100%. Showing the download…";
+      return "Stopped.";
+    };
+
+    var poll = function () {
+      fetch(panel.getAttribute("data-export-status-url"), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("status " + response.status);
+          return response.json();
+        })
+        .then(function (job) {
+          failures = 0;
+          bar.value = job.progress;
+          bar.textContent = job.progress + "%";
+          // Announce changes of state, not every percent: a screen reader would talk nonstop.
+          if (job.status !== state || job.progress % 25 === 0) status.textContent = describe(job);
+          if (job.status === "done" || job.status === "failed") {
+            window.location.reload();
+            return;
+          }
+          state = job.status;
+          delay = Math.min(delay * 1.25, 3000);
+          window.setTimeout(poll, delay);
+        })
+        .catch(function () {
+          failures += 1;
+          if (failures < 5) {
+            window.setTimeout(poll, 3000);
+          } else {
+            status.textContent = "The progress could not be read. Use the Refresh button.";
+          }
+        });
+    };
+
+    if (state === "queued" || state === "running") window.setTimeout(poll, delay);
+  }
+
+  // --- copy buttons: the Clipboard API, or selecting the text and copying as a fallback -----
+  var copied = function (button, message) {
+    var note = button.parentNode.querySelector("[role=status]");
+    if (note) note.textContent = message;
+  };
+
+  var fallbackCopy = function (field) {
+    field.focus();
+    field.select();
+    try {
+      return document.execCommand("copy");
+    } catch (error) {
+      return false;
+    }
+  };
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy-answer]"), function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy-answer"));
+    if (!field) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { copied(button, "Copied."); };
+      var manual = function () {
+        if (fallbackCopy(field)) {
+          done();
+        } else {
+          copied(button, "Selected: press Ctrl+C (or Cmd+C) to copy.");
+        }
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, manual);
+      } else {
+        manual();
+      }
+    });
+  });
+
+  // --- after "Check for problems", take keyboard and screen-reader users to the results ---
+  var results = document.getElementById("check-results");
+  if (results && !document.querySelector(".error-summary")) results.focus();
+})();
