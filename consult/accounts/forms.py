@@ -119,3 +119,42 @@ class ApiTokenForm(FlaskForm):
             no_control_characters,
         ],
     )
+
+
+# --- two-factor authentication and erasure ----------------------------------------------------
+
+_code = [
+    InputRequired("Enter the code."),
+    Limit(max=64, message="That is not a code: use the 6 digits or a recovery code."),
+]
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """A code from the authenticator app (setting up, replacing recovery codes)."""
+
+    code = StringField("Code from your app", validators=_code, filters=[_strip], id="totp-code")
+
+
+class SecondStepForm(FlaskForm):
+    """The log-in's second step: a code from the app, or one of the recovery codes."""
+
+    code = StringField(
+        "Code from your app, or a recovery code",
+        validators=_code,
+        filters=[_strip],
+        id="second-step-code",
+    )
+
+
+class DisableTwoFactorForm(FlaskForm):
+    current_password = _current_password("disable-2fa-password")
+    code = StringField(
+        "Code from your app, or a recovery code",
+        validators=_code,
+        filters=[_strip],
+        id="disable-2fa-code",
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    current_password = _current_password("delete-account-password")

@@ -27,6 +27,14 @@ class User(UserMixin, db.Model):
     current_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL")
     )
+    # Two-factor authentication (consult/accounts/two_factor.py). The TOTP secret is stored
+    # encrypted; set but not enabled while the person is still setting it up.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    two_factor_enabled_at: Mapped[datetime | None]
+    # The last TOTP time step accepted: a code is never accepted twice (no replay).
+    totp_last_step: Mapped[int | None]
+    # Set when the person erased their account (consult/accounts/personal_data.py).
+    erased_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
@@ -35,6 +43,10 @@ class User(UserMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
@@ -97,3 +109,15 @@ class ApiToken(db.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RecoveryCode(db.Model):
+    """A single-use two-factor recovery code, stored as a SHA-256 hash (80 random bits)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

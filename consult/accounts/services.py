@@ -11,7 +11,8 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, render_template, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import ApiToken, EmailLink, User, UserSession
 from consult.audit.services import record
@@ -274,14 +275,20 @@ def start_session(user: User, user_agent: str) -> str:
     return token
 
 
+# Every page loads its session, and the session's user with it: one query, built once.
+_SESSION_BY_TOKEN = (
+    select(UserSession)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(UserSession.user))
+)
+
+
 def load_session(user_id: int, session_token: str | None) -> User | None:
     """The user behind a session cookie, if that session is still alive (not ended, not idle
     too long, not too old). Updates last_seen at most once a minute to spare the database."""
     if not session_token:
         return None
-    user_session = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == hash_token(session_token))
-    )
+    user_session = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": hash_token(session_token)})
     if user_session is None or user_session.user_id != user_id:
         return None
     now = utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -17,8 +18,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from consult.accounts import services
+from consult.accounts import services, two_factor
 from consult.accounts.forms import (
     ApiTokenForm,
     ChangeEmailForm,
@@ -27,11 +29,13 @@ from consult.accounts.forms import (
     LoginForm,
     ProfileForm,
     ResetPasswordForm,
+    SecondStepForm,
     SignUpForm,
 )
-from consult.accounts.models import ApiToken
+from consult.accounts.models import ApiToken, User
 from consult.extensions import db, limiter, login_manager
 from consult.forms import ActionForm
+from consult.net import client_ip
 from consult.signing import services as signing
 from consult.tokens import hash_token
 
@@ -54,7 +58,13 @@ def _email_key(purpose: str):
     protected without locking out everyone who shares the client's IP address."""
 
     def key() -> str:
-        return f"{purpose}:" + services.normalise_email(request.form.get("email", ""))[:254]
+        try:
+            email = request.form.get("email", "")
+        except RequestEntityTooLarge:
+            # Too large to read: the view answers 413. An exception here would make the
+            # limiter take its storage for dead and count in memory from then on.
+            email = ""
+        return f"{purpose}:" + services.normalise_email(email)[:254]
 
     return key
 
@@ -149,11 +159,87 @@ def login():
             db.session.commit()  # keep the failed-login audit event
             form.password.errors.append(str(error))
         else:
+            if user.has_two_factor:
+                _await_second_factor(user, next_url)
+                db.session.commit()
+                return redirect(url_for("accounts.login_two_factor"))
             _log_in(user)
             db.session.commit()
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(next_url or url_for("main.index"))
     return render_template("accounts/login.html", form=form, next_url=next_url)
+
+
+# --- the log-in's second step (two-factor authentication) ---------------------------------
+
+PENDING_LOGIN_SECONDS = 300  # the password step is good for five minutes
+_PENDING = "pending_login"
+
+
+def _await_second_factor(user: User, next_url: str | None) -> None:
+    """The password was right: remember that, briefly, in the signed cookie. No session exists
+    on the server until the second factor is given, so nothing else is reachable yet."""
+    services.end_session(session.get("sid"))
+    session.clear()
+    session[_PENDING] = {"user": user.id, "at": int(time.time()), "next": next_url}
+
+
+def _pending_user() -> User | None:
+    pending = session.get(_PENDING)
+    if not isinstance(pending, dict):
+        return None
+    age = time.time() - pending.get("at", 0)
+    if not 0 <= age <= PENDING_LOGIN_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user"))
+    return user if user is not None and user.has_two_factor else None
+
+
+def _second_step_key() -> str:
+    """Guesses at the second factor are limited per account, whoever sends them."""
+    pending = session.get(_PENDING)
+    if isinstance(pending, dict):
+        return f"second-step:{pending.get('user')}"
+    return f"second-step:ip:{client_ip()}"
+
+
+@blueprint.route("/login/two-factor", methods=["GET", "POST"])
+@limiter.limit(
+    "5 per 15 minutes",
+    key_func=_second_step_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
+def login_two_factor():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user = _pending_user()
+    if user is None:
+        session.pop(_PENDING, None)
+        flash("Please log in again.", "warning")
+        return redirect(url_for("accounts.login"))
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        try:
+            used = two_factor.check_second_factor(user, form.code.data)
+        except two_factor.TwoFactorError as error:
+            db.session.commit()  # keep the audit event of the failed attempt
+            form.code.errors.append(str(error))
+            return render_template("accounts/login_two_factor.html", form=form), 422
+        next_url = safe_next(session[_PENDING].get("next"))
+        _log_in(user)
+        db.session.commit()
+        flash(f"Welcome back, {user.name}.", "success")
+        if used == "recovery":
+            left = two_factor.recovery_codes_left(user)
+            flash(
+                f"You used a recovery code; {left} are left. If you have lost your phone, "
+                "set two-factor authentication up again from your account page.",
+                "warning",
+            )
+        return redirect(next_url or url_for("main.index"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/login_two_factor.html", form=form), status
 
 
 @blueprint.post("/logout")
@@ -375,3 +461,7 @@ def revoke_token(token_id: int):
         db.session.commit()
         flash(f"The token “{api_token.name}” no longer works.", "success")
     return redirect(url_for("accounts.account"))
+
+
+# Two-factor management and the person's data: more pages on this blueprint.
+from consult.accounts import personal_data_views, two_factor_views  # noqa: E402, F401

@@ -58,6 +58,7 @@ def test_only_the_listed_account_endpoints_are_public(app):
         "accounts.signup",
         "accounts.signup_sent",
         "accounts.login",
+        "accounts.login_two_factor",
         "accounts.confirm_email",
         "accounts.resend_confirmation",
         "accounts.forgot_password",

@@ -71,6 +71,14 @@ def test_body_over_the_size_limit_is_413_with_a_friendly_page(client):
     assert "That was too large" in response.text
 
 
+def test_an_oversized_form_does_not_knock_the_rate_limiter_onto_its_fallback(client):
+    """Reading the e-mail address of a too-large form raised inside the limiter's key, which
+    Flask-Limiter takes for its storage being down: from then on it counted in memory, per
+    process, instead of in the storage shared by every instance."""
+    client.post("/signup", data={"name": "n" * (3 * MEGABYTE), "email": "a@example.org"})
+    assert limiter._storage_dead is False  # Flask-Limiter's own flag for "storage is down"
+
+
 def test_megabyte_fields_on_the_account_page_are_refused(make_client, db):
     user = factories.make_user()
     browser = logged_in_client(make_client, user)
