@@ -282,7 +282,7 @@ def test_demo_signatories_gives_a_public_version_confirmed_signatures(cli, clien
     # Every signature has its consent record.
     assert _count(ConsentRecord) == 400
     # And the API sees them, as anyone would (the version is public).
-    listed = client.get(f"/api/v1/versions/{version.id}/signatures").get_json()
+    listed = client.get(f"/api/v1/versions/{version.id}/signatures?per_page=500").get_json()
     assert listed["count"] == 400 and len(listed["public"]) == named
 
 

@@ -45,6 +45,9 @@ SIGN_LIMIT_PER_IP = "20 per minute;300 per hour"
 SIGN_LIMIT_PER_EMAIL = "3 per hour;10 per day"
 NOTE_LENGTH = 500
 NAME_LENGTH = 200
+# The published signatories come a page at a time: a public campaign has thousands.
+SIGNATORIES_PER_PAGE = 100
+SIGNATORIES_MAX_PER_PAGE = 500
 
 
 # --- rate limits for public signing ---------------------------------------------------------
@@ -422,6 +425,9 @@ def confirm_signature():
     except signing.LinkExpired as error:
         db.session.rollback()
         return json_error(422, str(error), "link_expired")
+    except signing.SigningClosed as error:
+        db.session.rollback()
+        return json_error(409, str(error), "signing_closed")
     except signing.SigningError as error:
         db.session.rollback()
         return json_error(409, str(error), "withdrawn")
@@ -464,15 +470,38 @@ def withdraw_by_token():
 # --- who signed, and verification -----------------------------------------------------------
 
 
+def _page_arg(name: str, default: int, maximum: int) -> int:
+    """A positive whole number from the query string (422 otherwise)."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or not 0 < int(raw) <= maximum:
+        raise InvalidBody(
+            422, "Some fields are not valid.", {name: f"A whole number from 1 to {maximum}."}
+        )
+    return int(raw)
+
+
 @blueprint.get("/versions/<int:version_id>/signatures")
 def list_signatures(version_id: int):
+    """The count, and one page of the published signatories (?page, ?per_page): the
+    organisations first, then the people, by name; `next` links to the following page."""
     version, _membership = _load_version(version_id, public=True)
-    organisation_names, people = signing.public_lists(version)
+    page = _page_arg("page", 1, MAX_ID)
+    per_page = _page_arg("per_page", SIGNATORIES_PER_PAGE, SIGNATORIES_MAX_PER_PAGE)
+    organisation_names, people, more = signing.published_signatories(version, page, per_page)
     return jsonify(
         {
             "count": signing.confirmed_count(version),
             "organisations": [{"name": name} for name in organisation_names],
             "public": [{"name": name, "affiliation": affiliation} for name, affiliation in people],
+            "page": page,
+            "per_page": per_page,
+            "next": url_for(
+                "api.list_signatures", version_id=version.id, page=page + 1, per_page=per_page
+            )
+            if more
+            else None,
         }
     )
 

@@ -115,3 +115,24 @@ class ConsentRecord(db.Model):
     statement: Mapped[str] = mapped_column(Text)
     consent_public: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResignInvitation(db.Model):
+    """That an earlier signer was invited to sign this version again: one row per (version,
+    invitee), so nobody is invited twice to the same version however often signing is opened
+    or changed, and a members-only opening can leave the public's invitations for later.
+
+    The invitee is kept only as a SHA-256 of "email:<normalised address>" or
+    "organisation:<id>": enough to recognise them again, not to read who they are."""
+
+    __tablename__ = "resign_invitations"
+    __table_args__ = (
+        UniqueConstraint(
+            "version_id", "invitee_hash", name="uq_resign_invitations_version_invitee"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
+    invitee_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

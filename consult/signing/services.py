@@ -8,32 +8,39 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import String, and_, cast, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.accounts.models import User
 from consult.accounts.services import normalise_email
 from consult.audit.services import record
+from consult.consultations.models import Consultation
 from consult.drafting.models import Response
 from consult.drafting.services import live_sections
 from consult.extensions import db
-from consult.mail import send_email
+from consult.mail import send_email, send_emails
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed, membership_of
 from consult.signing import consent
-from consult.signing.models import ConsentRecord, Signature, Version
+from consult.signing.models import ConsentRecord, ResignInvitation, Signature, Version
 from consult.timeutil import isoformat, utcnow
 from consult.tokens import hash_token, new_token
 
 UNCONFIRMED_LIFETIME = timedelta(days=7)
+# The coordinator's chart counts signatures by UK day, not UTC day (an evening signature in
+# British Summer Time belongs to that evening's date).
+LONDON = ZoneInfo("Europe/London")
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,6 +54,11 @@ class LinkNotValid(SigningError):
 
 class LinkExpired(SigningError):
     """A confirmation link older than UNCONFIRMED_LIFETIME: the signer must sign again."""
+
+
+class SigningClosed(SigningError):
+    """A confirmation link followed after signing closed (or stopped being public): the
+    signature stays pending, uncounted, and is purged with the other unconfirmed ones."""
 
 
 # --- versions -------------------------------------------------------------------------------
@@ -173,17 +185,17 @@ def publicly_visible(version: Version) -> bool:
 def open_signing(
     membership: Membership, version: Version, public: bool, closes_at: datetime | None
 ) -> None:
-    """Open (or change) signing. The first opening makes the fingerprint verifiable and invites
-    the signers of earlier versions to re-sign, showing what changed."""
+    """Open (or change) signing. The first opening makes the fingerprint verifiable; each
+    opening invites the earlier versions' signers who may sign now and were not invited yet
+    (members-only first, the public if and when it opens to the public)."""
     response = version.response
     _require_coordinator(membership, response, "open signing")
     if closes_at is not None and closes_at <= utcnow():
         raise SigningError("The closing time must be in the future.")
-    # Read "opened before?" under the version's row lock (PostgreSQL), so that two
-    # coordinators opening at once do not both e-mail the earlier signers.
+    # Two coordinators opening at once queue on the version's row lock (PostgreSQL); the
+    # invitations' unique (version, invitee) constraint keeps each one to a single e-mail.
     db.session.execute(select(Version.id).where(Version.id == version.id).with_for_update())
     db.session.refresh(version, ["signing_opened_at"])
-    first_opening = version.signing_opened_at is None
     version.signing_open = True
     version.signing_public = public
     version.signing_closes_at = closes_at
@@ -196,8 +208,7 @@ def open_signing(
         subject=version,
         public=public,
     )
-    if first_opening:
-        _invite_earlier_signers(version)
+    _invite_earlier_signers(version)
 
 
 def close_signing(membership: Membership, version: Version) -> None:
@@ -211,11 +222,13 @@ def close_signing(membership: Membership, version: Version) -> None:
     )
 
 
-def _invite_earlier_signers(version: Version) -> None:
-    """E-mail everyone who signed an earlier version of this response (and has not withdrawn)
-    that a new version is open for signing, with a link showing what changed."""
-    earlier = db.session.scalars(
-        select(Signature)
+def _earlier_signers(version: Version):
+    """The confirmed signers of earlier versions who may sign `version` now, newest version
+    first. Public signing: all of them. Members-only: the lead organisation's current members
+    and the co-signing organisations (whose owners and coordinators sign with the partner
+    link); public signers wait until the version is opened to the public."""
+    query = (
+        select(Signature.kind, Signature.email, Signature.name, Signature.organisation_id)
         .join(Version, Signature.version_id == Version.id)
         .where(
             Version.response_id == version.response_id,
@@ -223,24 +236,80 @@ def _invite_earlier_signers(version: Version) -> None:
             Signature.status == "confirmed",
             Signature.email.is_not(None),
         )
+        .order_by(Version.number.desc(), Signature.id)
     )
-    seen: set[str] = set()
-    url = subject = ""
-    for signature in earlier:
-        if signature.email in seen:
-            continue
-        if not seen:  # (only with someone to invite: the CLI may have no request to build on)
-            url = url_for("signing.changes", version_id=version.id, _external=True)
-            subject = f"A new version of “{version.response.title}” is open for signing"
-        seen.add(signature.email)
-        body = _render_mail(
-            "mail/resign.txt",
-            signature=signature,
-            version=version,
-            response=version.response,
-            url=url,
+    if not version.signing_public:
+        members = select(Membership.user_id).where(
+            Membership.organisation_id == version.response.organisation_id
         )
-        send_email(signature.email, subject, body)
+        query = query.where(
+            or_(
+                and_(Signature.kind == "organisation", Signature.organisation_id.is_not(None)),
+                and_(Signature.kind == "member", Signature.user_id.in_(members)),
+            )
+        )
+    return db.session.execute(query)
+
+
+def _invitee(kind: str, email: str, organisation_id: int | None) -> str:
+    """Who is invited: an organisation once (whoever signed for it), a person once per
+    address (however many earlier versions they signed, and in which capacity)."""
+    if kind == "organisation" and organisation_id is not None:
+        return hash_token(f"organisation:{organisation_id}")
+    return hash_token(f"email:{normalise_email(email)}")
+
+
+def _invite_earlier_signers(version: Version) -> int:
+    """E-mail the earlier signers who may sign this version now (see _earlier_signers) and were
+    not invited to it yet, with a link showing what changed (organisations: their partner
+    link). Returns how many were invited.
+
+    Made for thousands of signers: one query, one INSERT ... ON CONFLICT DO NOTHING RETURNING
+    for the invitations (which also tells, under concurrency, who is new), and the e-mails
+    into the outbox in one batch."""
+    invitees: dict[str, tuple] = {}
+    for row in _earlier_signers(version):
+        invitees.setdefault(_invitee(row.kind, row.email, row.organisation_id), row)
+    if not invitees:
+        return 0
+    now = utcnow()
+    inserted = db.session.execute(
+        _upsert(ResignInvitation)
+        .on_conflict_do_nothing(index_elements=["version_id", "invitee_hash"])
+        .returning(ResignInvitation.invitee_hash),
+        [{"version_id": version.id, "invitee_hash": key, "created_at": now} for key in invitees],
+    )
+    new = {key for (key,) in inserted}
+    if not new:
+        return 0
+    response = version.response
+    subject = f"A new version of “{response.title}” is open for signing"
+    changes_url = url_for("signing.changes", version_id=version.id, _external=True)
+    partner_url = url_for(
+        "signing.partner", version_id=version.id, token=partner_token(version), _external=True
+    )
+    template = current_app.jinja_env.get_template("mail/resign.txt")
+    messages = []
+    for key in new:
+        kind, email, name, _organisation_id = invitees[key]
+        body = template.render(
+            name=name,
+            for_organisation=kind == "organisation",
+            version=version,
+            response=response,
+            url=partner_url if kind == "organisation" else changes_url,
+            changes_url=changes_url if version.signing_public else None,
+        )
+        messages.append((email, subject, body))
+    send_emails(messages)
+    record(
+        "signing.resign_invited",
+        organisation=response.organisation,
+        subject=version,
+        invited=len(new),
+        public=version.signing_public,
+    )
+    return len(new)
 
 
 def _render_mail(template: str, **context) -> str:
@@ -253,26 +322,43 @@ def _render_mail(template: str, **context) -> str:
 # --- signatures -----------------------------------------------------------------------------
 
 
-def _consent(signature: Signature, action: str, method: str, statement_version: str) -> None:
-    response = signature.version.response
+def _consent(
+    signature: Signature, action: str, method: str, statement_version: str | None = None
+) -> None:
+    """Append a consent record. Giving consent records the statement shown (its version,
+    `statement_version`); confirming and withdrawing refer to that same statement, copied
+    from the signer's latest "given" record, not to whatever statement is current now."""
+    shown = None
+    if statement_version is None:
+        shown = db.session.execute(
+            select(ConsentRecord.statement_version, ConsentRecord.statement)
+            .where(ConsentRecord.signature_id == signature.id, ConsentRecord.action == "given")
+            .order_by(ConsentRecord.id.desc())
+            .limit(1)
+        ).first()
+    if shown is None:
+        response = signature.version.response
+        version = statement_version or consent.CURRENT_VERSION
+        shown = (
+            version,
+            consent.statement(response.organisation.name, response.consultation.title, version),
+        )
     db.session.add(
         ConsentRecord(
             signature_id=signature.id,
             action=action,
             method=method,
-            statement_version=statement_version,
-            statement=consent.statement(
-                response.organisation.name, response.consultation.title, statement_version
-            ),
+            statement_version=shown[0],
+            statement=shown[1],
             consent_public=signature.consent_public,
         )
     )
 
 
-def _insert_statement():
+def _upsert(model):
     """INSERT with ON CONFLICT for the database in use (both speak it, with RETURNING)."""
     dialect = db.session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Signature)
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
 def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
@@ -286,7 +372,7 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
     consent record, audit event and e-mail were written, so a failure after it left a
     signature without its consent record."""
     statement = (
-        _insert_statement()
+        _upsert(Signature)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["version_id", "signer_key"])
         .returning(Signature)
@@ -585,10 +671,23 @@ def confirm(token: str) -> Signature:
     if signature.status == "withdrawn":
         raise SigningError("This signature was withdrawn. Please sign again.")
     if signature.status == "pending":
+        version = signature.version
+        if not is_open(version):
+            raise SigningClosed(
+                f"Signing of version {version.number} of “{version.response.title}” has "
+                "closed, so your signature can no longer be confirmed and does not count. "
+                "Your details will be deleted within 7 days."
+            )
+        if not version.signing_public:
+            raise SigningClosed(
+                "This version is now open for signing by members only, so your signature "
+                "can no longer be confirmed and does not count. Your details will be deleted "
+                "within 7 days."
+            )
         signature.status = "confirmed"
         signature.confirmed_at = utcnow()
         signature.confirm_token_hash = None
-        _consent(signature, "confirmed", "e-mail link", consent.CURRENT_VERSION)
+        _consent(signature, "confirmed", "e-mail link")
         record(
             "signature.confirmed",
             organisation=signature.version.response.organisation,
@@ -609,7 +708,7 @@ def withdraw(signature: Signature, method: str, actor: User | None = None) -> No
     signature.status = "withdrawn"
     signature.withdrawn_at = utcnow()
     signature.confirm_token_hash = None
-    _consent(signature, "withdrawn", method, consent.CURRENT_VERSION)
+    _consent(signature, "withdrawn", method)
     record(
         "signature.withdrawn",
         actor=actor,
@@ -628,6 +727,14 @@ def erase_public_signer(signature: Signature) -> None:
     withdrawal can still be shown, but they no longer say who it was: the name, e-mail
     address and affiliation go, and so does the signer key (it held the e-mail address)."""
     withdraw(signature, "e-mail link")
+    if signature.email and signature.kind != "organisation":
+        # The record that they were invited to sign again is keyed by their address (hashed):
+        # it goes too.
+        db.session.execute(
+            delete(ResignInvitation).where(
+                ResignInvitation.invitee_hash == _invitee(signature.kind, signature.email, None)
+            )
+        )
     signature.name = ERASED_NAME
     signature.email = None
     signature.affiliation = ""
@@ -652,7 +759,159 @@ def signatures_of_user(user: User) -> list[Signature]:
     )
 
 
+# --- partner organisations' link ------------------------------------------------------------
+
+
+def _partner_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="partner-link")
+
+
+def partner_token(version: Version) -> str:
+    """The secret part of the link partner organisations sign with: valid until replaced."""
+    return _partner_serializer().dumps({"v": version.id, "n": version.partner_link_nonce})
+
+
+def partner_token_valid(version: Version, token: str) -> bool:
+    if not version.partner_link_nonce or len(token) > 300:
+        return False
+    try:
+        data = _partner_serializer().loads(token)
+    except BadData:
+        return False
+    return (
+        isinstance(data, dict)
+        and data.get("v") == version.id
+        and isinstance(data.get("n"), str)
+        and hmac.compare_digest(data["n"], version.partner_link_nonce)
+    )
+
+
+def replace_partner_link(membership: Membership, version: Version) -> None:
+    """A new nonce: every partner link given out before stops working (a link forwarded too
+    widely is revoked this way)."""
+    _require_coordinator(membership, version.response, "replace the partner link")
+    version.partner_link_nonce = secrets.token_hex(8)
+    record(
+        "signing.partner_link_replaced",
+        actor=membership.user,
+        organisation=version.response.organisation,
+        subject=version,
+    )
+
+
+def organisation_signatures(version: Version, organisation_ids: list[int]) -> dict[int, Signature]:
+    """The confirmed co-signatures of the version by these organisations, by organisation."""
+    if not organisation_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Signature).where(
+            Signature.version_id == version.id,
+            Signature.kind == "organisation",
+            Signature.status == "confirmed",
+            Signature.organisation_id.in_(organisation_ids),
+        )
+    )
+    return {signature.organisation_id: signature for signature in rows}
+
+
 # --- counting, lists, verification ----------------------------------------------------------
+
+
+def latest_version_after(version: Version) -> Version | None:
+    """The newest version of the same response frozen after this one, if any."""
+    return db.session.scalar(
+        select(Version)
+        .where(Version.response_id == version.response_id, Version.number > version.number)
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
+
+
+def consent_history(signature: Signature) -> list[ConsentRecord]:
+    """The signature's consent records, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.signature_id == signature.id)
+            .order_by(ConsentRecord.created_at, ConsentRecord.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SignaturePage:
+    """One page of the coordinator's list of signatures."""
+
+    rows: list[Signature]
+    total: int
+    page: int
+    pages: int
+
+
+def signature_page(
+    version: Version,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    name: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> SignaturePage:
+    """The version's signatures, newest first, filtered by kind, status and part of a name;
+    a page past the end gives the last page."""
+    query = select(Signature).where(Signature.version_id == version.id)
+    if kind:
+        query = query.where(Signature.kind == kind)
+    if status:
+        query = query.where(Signature.status == status)
+    if name:
+        query = query.where(func.lower(Signature.name).contains(name.lower(), autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = list(
+        db.session.scalars(
+            query.order_by(Signature.created_at.desc(), Signature.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return SignaturePage(rows, total, page, pages)
+
+
+def status_counts(version: Version) -> dict[str, int]:
+    """How many of the version's signatures are pending, confirmed and withdrawn."""
+    return dict(
+        db.session.execute(
+            select(Signature.status, func.count())
+            .where(Signature.version_id == version.id)
+            .group_by(Signature.status)
+        ).all()
+    )
+
+
+def published_signatories(
+    version: Version, page: int, per_page: int
+) -> tuple[list[str], list[tuple[str, str]], bool]:
+    """One page of the published signatories: co-signing organisations first, then the
+    people who chose publication, each by name. Returns (organisations, [(name,
+    affiliation)], whether there is a next page)."""
+    rows = db.session.execute(
+        select(Signature.kind, Signature.name, Signature.affiliation)
+        .where(
+            Signature.version_id == version.id,
+            Signature.status == "confirmed",
+            Signature.consent_public.is_(True),
+        )
+        .order_by((Signature.kind != "organisation"), func.lower(Signature.name), Signature.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    ).all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    organisations = [name for kind, name, _ in rows if kind == "organisation"]
+    people = [(name, affiliation) for kind, name, affiliation in rows if kind != "organisation"]
+    return organisations, people, more
 
 
 def confirmed_count(version: Version) -> int:
@@ -679,6 +938,12 @@ def public_lists(version: Version) -> tuple[list[str], list[tuple[str, str]]]:
     return organisations, people
 
 
+def mark_published(version: Version) -> None:
+    """An exported copy carries the fingerprint: from now on the verification page answers
+    for it (as it does once signing is opened)."""
+    version.published_at = version.published_at or utcnow()
+
+
 def find_published(sha256: str) -> Version | None:
     """A version whose fingerprint may be confirmed publicly (exported or opened for signing)."""
     sha256 = sha256.strip().lower()
@@ -689,16 +954,32 @@ def find_published(sha256: str) -> Version | None:
     )
 
 
+def london_date(moment: datetime) -> date:
+    """The UK calendar day of a naive UTC time (GMT in winter, BST in summer)."""
+    return moment.replace(tzinfo=UTC).astimezone(LONDON).date()
+
+
 def daily_counts(version: Version) -> list[tuple[str, int]]:
-    """Confirmed signatures per day (by confirmation date), for the coordinator's chart."""
-    day = func.date(Signature.confirmed_at)
+    """Confirmed signatures per UK day (by confirmation time), for the coordinator's chart.
+
+    The database counts per UTC hour ("YYYY-MM-DD HH", the same text on SQLite and
+    PostgreSQL), and the hours are put into UK days here: the UK's offset from UTC is always
+    whole hours, so this is exact, and it reads at most 24 rows a day however many signed."""
+    hour = func.substr(cast(Signature.confirmed_at, String), 1, 13)
     rows = db.session.execute(
-        select(day, func.count())
-        .where(Signature.version_id == version.id, Signature.status == "confirmed")
-        .group_by(day)
-        .order_by(day)
+        select(hour, func.count())
+        .where(
+            Signature.version_id == version.id,
+            Signature.status == "confirmed",
+            Signature.confirmed_at.is_not(None),
+        )
+        .group_by(hour)
     ).all()
-    return [(str(date), count) for date, count in rows]
+    days: dict[date, int] = {}
+    for utc_hour, count in rows:
+        day = london_date(datetime.strptime(utc_hour, "%Y-%m-%d %H"))
+        days[day] = days.get(day, 0) + count
+    return [(day.isoformat(), days[day]) for day in sorted(days)]
 
 
 def csv_safe(value: str) -> str:
@@ -739,9 +1020,96 @@ def signatories_csv(version: Version, include_emails: bool) -> str:
 
 
 def purge_unconfirmed(now: datetime | None = None) -> int:
-    """Delete public signatures never confirmed within 7 days; returns how many."""
+    """Purge public signatures left unconfirmed for 7 days; returns how many.
+
+    A signature that was never confirmed is deleted with its records. One that had been
+    confirmed and withdrawn before its signer started signing again keeps its row and its
+    consent history (the evidence of what was consented to, and of the withdrawal): only the
+    lapsed attempt is undone, and it is withdrawn again as it was."""
     cutoff = (now or utcnow()) - UNCONFIRMED_LIFETIME
-    result = db.session.execute(
-        db.delete(Signature).where(Signature.status == "pending", Signature.created_at < cutoff)
+    stale = and_(Signature.status == "pending", Signature.created_at < cutoff)
+    history = select(ConsentRecord.signature_id).where(
+        ConsentRecord.action.in_(("confirmed", "withdrawn"))
     )
-    return result.rowcount or 0
+    last_withdrawal = (
+        select(func.max(ConsentRecord.created_at))
+        .where(ConsentRecord.signature_id == Signature.id, ConsentRecord.action == "withdrawn")
+        .scalar_subquery()
+    )
+    lapsed = db.session.execute(
+        db.update(Signature)
+        .where(stale, Signature.id.in_(history))
+        .values(
+            status="withdrawn",
+            withdrawn_at=func.coalesce(last_withdrawal, cutoff),
+            confirm_token_hash=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    deleted = db.session.execute(
+        db.delete(Signature)
+        .where(stale, Signature.id.not_in(history))
+        .execution_options(synchronize_session=False)
+    )
+    return (lapsed.rowcount or 0) + (deleted.rowcount or 0)
+
+
+ANONYMISED_NAME = "Anonymised signer"
+
+
+def anonymise_ended_signatures(ended_before: datetime) -> int:
+    """Storage limitation (UK GDPR): once a version's signing and its consultation both ended
+    before `ended_before`, individual signers' names, e-mail addresses and affiliations go.
+    The rows stay, with their status and consent history, so counts never change; an
+    organisation's co-signature keeps the organisation's name but forgets who signed it for
+    the organisation. A version still
+    open for signing is never touched (its end is unknown or after `ended_before`), nor one
+    whose consultation has no closing date and whose signing was closed by hand. Returns how
+    many signatures were anonymised."""
+    closes = Version.signing_closes_at
+    signing_ended = db.or_(closes < ended_before, db.and_(~Version.signing_open, closes.is_(None)))
+    consultation_ended = db.or_(
+        Consultation.closes_at < ended_before,
+        db.and_(Consultation.closes_at.is_(None), closes < ended_before),
+    )
+    ended_versions = (
+        select(Version.id)
+        .join(Response, Response.id == Version.response_id)
+        .join(Consultation, Consultation.id == Response.consultation_id)
+        .where(signing_ended, consultation_ended)
+    )
+    ended = (
+        Signature.version_id.in_(ended_versions),
+        Signature.status != "pending",  # purge_unconfirmed deletes those
+    )
+    people = db.session.execute(
+        db.update(Signature)
+        .where(
+            *ended,
+            Signature.kind != "organisation",
+            ~Signature.signer_key.startswith("anonymised:"),
+            ~Signature.signer_key.startswith("erased:"),
+        )
+        .values(
+            name=ANONYMISED_NAME,
+            email=None,
+            affiliation="",
+            consent_public=False,
+            user_id=None,
+            signer_key=db.literal("anonymised:").concat(db.cast(Signature.id, db.String)),
+            confirm_token_hash=None,
+            manage_token_hash=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    organisations = db.session.execute(
+        db.update(Signature)
+        .where(
+            *ended,
+            Signature.kind == "organisation",
+            db.or_(Signature.user_id.is_not(None), Signature.email.is_not(None)),
+        )
+        .values(email=None, user_id=None, confirm_token_hash=None, manage_token_hash=None)
+        .execution_options(synchronize_session=False)
+    )
+    return (people.rowcount or 0) + (organisations.rowcount or 0)

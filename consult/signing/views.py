@@ -13,11 +13,8 @@ the minimum fill time), so nobody can learn from it who has signed."""
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from collections import OrderedDict
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
     Blueprint,
@@ -32,8 +29,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from consult.accounts.services import normalise_email
 from consult.accounts.views import secret_url
@@ -59,20 +55,14 @@ from consult.signing.forms import (
     SignatureFilterForm,
     VerifyForm,
 )
-from consult.signing.models import ConsentRecord, Signature, Version
-from consult.signing.services import SigningError, is_open
+from consult.signing.models import Signature, Version
+from consult.signing.services import LONDON, SigningError, is_open
 from consult.timeutil import utcnow
 
 blueprint = Blueprint("signing", __name__)
 
-try:
-    LONDON = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # pragma: no cover - a system without the tz database
-    LONDON = UTC
-
-# Anti-robot settings for the public form. A person reads a consent statement and types a
-# name and an address: nobody does that in under three seconds.
-MIN_FILL_SECONDS = 3
+# Anti-robot settings for the public form; the minimum fill time is SIGNING_MIN_FILL_SECONDS
+# (consult/config.py).
 FORM_MAX_AGE = 24 * 3600  # a page left open longer is drawn again with a fresh stamp
 PUBLIC_IP_LIMIT = "30 per minute;300 per hour"
 PUBLIC_EMAIL_LIMIT = "5 per hour"
@@ -299,39 +289,6 @@ def _to_london(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC).astimezone(LONDON).replace(tzinfo=None)
 
 
-def partner_token(version: Version) -> str:
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="partner-link")
-    return serializer.dumps({"v": version.id, "n": version.partner_link_nonce})
-
-
-def _partner_token_valid(version: Version, token: str) -> bool:
-    if not version.partner_link_nonce or len(token) > 300:
-        return False
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="partner-link")
-    try:
-        data = serializer.loads(token)
-    except BadData:
-        return False
-    return (
-        isinstance(data, dict)
-        and data.get("v") == version.id
-        and isinstance(data.get("n"), str)
-        and hmac.compare_digest(data["n"], version.partner_link_nonce)
-    )
-
-
-def _replace_partner_link(membership: Membership, version: Version) -> None:
-    """A new nonce: every partner link given out before stops working.
-    (A service function belongs in signing/services.py; see the report.)"""
-    version.partner_link_nonce = secrets.token_hex(8)
-    record(
-        "signing.partner_link_replaced",
-        actor=membership.user,
-        organisation=version.response.organisation,
-        subject=version,
-    )
-
-
 # --- versions -------------------------------------------------------------------------------
 
 
@@ -392,7 +349,10 @@ def _version_page(version: Version, membership: Membership, form=None, status: i
         form=form,
         sign_url=url_for("signing.sign", version_id=version.id, _external=True),
         partner_url=url_for(
-            "signing.partner", version_id=version.id, token=partner_token(version), _external=True
+            "signing.partner",
+            version_id=version.id,
+            token=services.partner_token(version),
+            _external=True,
         )
         if coordinating
         else None,
@@ -442,7 +402,7 @@ def update_signing(version_id: int):
 def new_partner_link(version_id: int):
     found, membership = load_version(version_id, "freeze")
     if ActionForm().validate_on_submit():
-        _replace_partner_link(membership, found)
+        services.replace_partner_link(membership, found)
         db.session.commit()
         flash(
             "Here is a new partner link. The old one no longer works: send the new one to "
@@ -531,7 +491,7 @@ def _fill_time_verdict(stamp: str | None, version: Version) -> str:
     if value != version.id:
         return "robot"
     elapsed = (datetime.now(UTC) - signed_at).total_seconds()
-    minimum = current_app.config.get("SIGNING_MIN_FILL_SECONDS", MIN_FILL_SECONDS)
+    minimum = current_app.config["SIGNING_MIN_FILL_SECONDS"]
     return "robot" if elapsed < minimum else "person"
 
 
@@ -568,7 +528,7 @@ def _sign_page(
     open_now = is_open(version)
     may_sign = open_now and (version.signing_public or membership is not None)
     my_signature = _my_signature(version)
-    later = _latest_after(version)
+    later = services.latest_version_after(version)
     if current_user.is_authenticated:
         if member_form is None:
             member_form = MemberSignForm(formdata=None, display_name=current_user.name)
@@ -609,15 +569,6 @@ def _no_store(response):
     counts: no cache keeps them for someone else."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _latest_after(version: Version) -> Version | None:
-    return db.session.scalar(
-        select(Version)
-        .where(Version.response_id == version.response_id, Version.number > version.number)
-        .order_by(Version.number.desc())
-        .limit(1)
-    )
 
 
 @blueprint.get("/sign/<int:version_id>")
@@ -730,7 +681,7 @@ def sent(version_id: int):
 @secret_url
 def partner(version_id: int, token: str):
     found = _find_version(version_id)
-    if found is None or not _partner_token_valid(found, token):
+    if found is None or not services.partner_token_valid(found, token):
         abort(404)
     lead = found.response.organisation
     mine = [
@@ -738,7 +689,7 @@ def partner(version_id: int, token: str):
         for membership in organisations.memberships_of(current_user)
         if membership.organisation_id != lead.id and can(membership, "sign_for_organisation")
     ]
-    signed = _organisation_signatures(found, [m.organisation_id for m in mine])
+    signed = services.organisation_signatures(found, [m.organisation_id for m in mine])
     unsigned = [m for m in mine if m.organisation_id not in signed]
     form = PartnerSignForm()
     form.organisation.choices = choices(
@@ -780,20 +731,6 @@ def partner(version_id: int, token: str):
         statement=consent.statement(lead.name, found.response.consultation.title),
         statement_version=consent.CURRENT_VERSION,
     ), 422 if request.method == "POST" else 200
-
-
-def _organisation_signatures(version: Version, organisation_ids: list[int]) -> dict[int, Signature]:
-    if not organisation_ids:
-        return {}
-    rows = db.session.scalars(
-        select(Signature).where(
-            Signature.version_id == version.id,
-            Signature.kind == "organisation",
-            Signature.status == "confirmed",
-            Signature.organisation_id.in_(organisation_ids),
-        )
-    )
-    return {signature.organisation_id: signature for signature in rows}
 
 
 # --- confirming, managing and withdrawing ----------------------------------------------------
@@ -852,13 +789,7 @@ def manage(token: str):
     if signature is None:
         return _invalid_link()
     version = signature.version
-    records = list(
-        db.session.scalars(
-            select(ConsentRecord)
-            .where(ConsentRecord.signature_id == signature.id)
-            .order_by(ConsentRecord.created_at, ConsentRecord.id)
-        )
-    )
+    records = services.consent_history(signature)
     return render_template(
         "signing/manage.html",
         signature=signature,
@@ -991,33 +922,13 @@ def signatures(version_id: int):
     found, membership = load_version(version_id, "freeze")
     filters = SignatureFilterForm(request.args)
     valid = filters.validate()
-    query = select(Signature).where(Signature.version_id == found.id)
-    if valid:
-        if filters.kind.data:
-            query = query.where(Signature.kind == filters.kind.data)
-        if filters.status.data:
-            query = query.where(Signature.status == filters.status.data)
-        if filters.q.data:
-            query = query.where(
-                func.lower(Signature.name).contains(filters.q.data.lower(), autoescape=True)
-            )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // SIGNATURES_PAGE_SIZE))
-    page = _int_arg("page") or 1
-    page = min(page, pages)
-    rows = list(
-        db.session.scalars(
-            query.order_by(Signature.created_at.desc(), Signature.id.desc())
-            .offset((page - 1) * SIGNATURES_PAGE_SIZE)
-            .limit(SIGNATURES_PAGE_SIZE)
-        )
-    )
-    by_status = dict(
-        db.session.execute(
-            select(Signature.status, func.count())
-            .where(Signature.version_id == found.id)
-            .group_by(Signature.status)
-        ).all()
+    listing = services.signature_page(
+        found,
+        kind=filters.kind.data if valid else None,
+        status=filters.status.data if valid else None,
+        name=filters.q.data if valid else None,
+        page=_int_arg("page") or 1,
+        per_page=SIGNATURES_PAGE_SIZE,
     )
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
@@ -1026,15 +937,15 @@ def signatures(version_id: int):
         response=found.response,
         organisation=found.response.organisation,
         membership=membership,
-        chart=chart(services.daily_counts(found), utcnow().date()),
+        chart=chart(services.daily_counts(found), services.london_date(utcnow())),
         filters=filters,
         filtered=valid and any((filters.kind.data, filters.status.data, filters.q.data)),
-        rows=rows,
-        total=total,
-        page=page,
-        pages=pages,
+        rows=listing.rows,
+        total=listing.total,
+        page=listing.page,
+        pages=listing.pages,
         args=args,
-        by_status=by_status,
+        by_status=services.status_counts(found),
     ), 200 if valid else 400
 
 

@@ -17,8 +17,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('resign_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('invitee_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['versions.id'], name=op.f('fk_resign_invitations_version_id_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resign_invitations')),
+    sa.UniqueConstraint('version_id', 'invitee_hash', name='uq_resign_invitations_version_invitee')
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('resign_invitations')

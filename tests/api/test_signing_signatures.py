@@ -52,10 +52,14 @@ def url(version_id: int) -> str:
     return SIGNATURES.format(version_id=version_id)
 
 
+LISTED = ("count", "organisations", "public")
+
+
 def signatures(client, version_id: int, headers=None) -> dict:
+    """The first page of the list, without its paging fields."""
     reply = client.get(url(version_id), headers=headers or {})
     assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
-    return reply.get_json()
+    return {key: value for key, value in reply.get_json().items() if key in LISTED}
 
 
 def sign_publicly(client, version_id: int, email: str, **more):
@@ -417,8 +421,54 @@ def test_the_list_counts_confirmed_signatures_and_names_only_those_who_chose(
         "count": 2,
         "organisations": [],
         "public": [{"name": "Ann Public", "affiliation": "Uni"}],
+        "page": 1,
+        "per_page": 100,
+        "next": None,
     }
     assert b"@" not in reply.get_data()
+
+
+def test_the_list_comes_in_pages_organisations_first_with_a_link_to_the_next(
+    client, api_token, public_id, no_rate_limit
+):
+    partner = factories.make_organisation(name="Zeta Allies")
+    client.post(
+        url(public_id),
+        json={"on_behalf_of": partner.slug},
+        headers=api_token(factories.add_member(partner, role="coordinator")),
+    )
+    for name in ("Cat", "Ann", "Bob"):
+        address = f"{name.lower()}@example.org"
+        sign_publicly(client, public_id, address, name=name, consent_public=True)
+        confirm(client, address)
+
+    first = client.get(url(public_id) + "?per_page=2")
+    assert first.status_code == 200
+    assert_documented(first, SIGNATURES, "get")
+    body = first.get_json()
+    assert body["count"] == 4 and (body["page"], body["per_page"]) == (1, 2)
+    assert body["organisations"] == [{"name": "Zeta Allies"}]
+    assert body["public"] == [{"name": "Ann", "affiliation": ""}]
+    second = client.get(body["next"]).get_json()
+    assert second["organisations"] == []
+    assert [person["name"] for person in second["public"]] == ["Bob", "Cat"]
+    assert second["count"] == 4 and second["next"] is None
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=x", "per_page=501", "per_page=-1"])
+def test_a_bad_page_is_a_clear_422(client, public_id, query):
+    error = assert_error(client.get(f"{url(public_id)}?{query}"), 422)
+    assert set(error["fields"]) <= {"page", "per_page"}
+
+
+def test_a_link_followed_after_signing_closed_is_a_409_and_stays_pending(client, bearer, public_id):
+    sign_publicly(client, public_id, "ann@example.org")
+    client.post(f"/api/v1/versions/{public_id}/signing", json={"open": False},
+                headers=bearer("coordinator"))  # fmt: skip
+
+    assert_error(confirm(client, "ann@example.org"), 409, "signing_closed")
+    assert db.session.scalar(select(Signature.status)) == "pending"
+    assert signatures(client, public_id, bearer("member"))["count"] == 0
 
 
 def test_the_list_of_a_members_only_version_is_for_members(client, bearer, members_id):

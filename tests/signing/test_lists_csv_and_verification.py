@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 
@@ -100,7 +101,34 @@ def test_daily_counts_count_confirmed_signatures_by_day(public_version):
     sign_and_confirm(public_version, "b@example.org")
     sign(public_version, "c@example.org")
 
-    assert signing.daily_counts(public_version) == [(utcnow().date().isoformat(), 2)]
+    assert signing.daily_counts(public_version) == [(signing.london_date(utcnow()).isoformat(), 2)]
+
+
+def test_daily_counts_use_uk_days_in_summer_time_and_in_winter(public_version):
+    """British Summer Time 2026 ends at 01:00 UTC on 25 October: an evening signature at
+    23:30 UTC belongs to the next UK day in summer, and to the same day in winter."""
+    confirmed_at = [
+        datetime(2026, 10, 24, 22, 59),  # 23:59 BST, 24 October
+        datetime(2026, 10, 24, 23, 30),  # 00:30 BST, 25 October
+        datetime(2026, 10, 25, 0, 59),  # 01:59 BST, 25 October (the last summer minute)
+        datetime(2026, 10, 25, 23, 30),  # 23:30 GMT, 25 October
+        datetime(2026, 10, 26, 0, 0),  # 00:00 GMT, 26 October
+        datetime(2026, 3, 29, 0, 30),  # 00:30 GMT, 29 March (summer time starts at 01:00)
+        datetime(2026, 3, 29, 23, 30),  # 00:30 BST, 30 March
+    ]
+    for index, moment in enumerate(confirmed_at):
+        _, signature = sign_and_confirm(public_version, f"s{index}@example.org")
+        signature.confirmed_at = moment
+    sign(public_version, "pending@example.org")
+    db.session.commit()
+
+    assert signing.daily_counts(public_version) == [
+        ("2026-03-29", 1),
+        ("2026-03-30", 1),
+        ("2026-10-24", 1),
+        ("2026-10-25", 3),
+        ("2026-10-26", 1),
+    ]
 
 
 # --- verification ---------------------------------------------------------------------------

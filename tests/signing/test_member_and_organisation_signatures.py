@@ -14,6 +14,7 @@ from tests.signing.support import (
     confirm_token,
     consent_records,
     mails_to,
+    membership,
     sign,
     sign_and_confirm,
     signatures_of,
@@ -193,3 +194,19 @@ def test_a_pending_public_signature_is_confirmed_by_the_account_with_its_choices
     assert signing.confirmed_count(public_version) == 1
     with pytest.raises(signing.LinkNotValid):
         signing.confirm(confirm_token(team.member.email))
+
+
+def test_only_a_coordinator_replaces_the_partner_link_and_old_links_stop_working(
+    team, public_version
+):
+    old_token = signing.partner_token(public_version)
+    assert signing.partner_token_valid(public_version, old_token)
+    with pytest.raises(NotAllowed):
+        signing.replace_partner_link(membership(team.editor, team.organisation), public_version)
+
+    signing.replace_partner_link(membership(team.coordinator, team.organisation), public_version)
+    db.session.commit()
+
+    assert not signing.partner_token_valid(public_version, old_token)
+    assert signing.partner_token_valid(public_version, signing.partner_token(public_version))
+    assert not signing.partner_token_valid(public_version, "nonsense")

@@ -8,6 +8,8 @@ import pytest
 
 from consult.extensions import db
 from consult.organisations.models import Membership
+from consult.organisations.services import membership_of
+from consult.signing import services as signing
 from consult.signing.models import Signature, Version
 from tests import factories
 from tests.organisations.support import location_path
@@ -87,6 +89,23 @@ def test_a_used_or_unknown_confirmation_link_says_so(team, app):
     assert "This link is not valid or has already been used." in text
     assert anonymous(app).post("/signatures/confirm/nonsense").status_code == 400
     assert confirmed(version.id) == 1
+
+
+def test_a_confirmation_link_pressed_after_signing_closed_says_so_and_counts_nothing(team, app):
+    version = make_version(team, public=True)
+    sign_publicly(app, version.id, "pat@example.org")
+    confirm_path = link("pat@example.org", "confirm")
+    signing.close_signing(membership_of(team.coordinator, team.organisation), version)
+    db.session.commit()
+
+    reply = anonymous(app).post(confirm_path)
+
+    assert reply.status_code == 400
+    assert "has closed, so your signature can no longer be confirmed" in text_of(
+        reply.get_data(as_text=True)
+    )
+    assert signatures(version.id)[0].status == "pending"
+    assert confirmed(version.id) == 0
 
 
 def test_the_confirmed_page_needs_the_browser_that_confirmed(team, app):

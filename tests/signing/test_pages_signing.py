@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from consult.config import build_config
 from consult.extensions import db
 from consult.organisations.services import membership_of
 from consult.signing import consent
@@ -297,6 +298,30 @@ def test_robots_get_the_same_page_and_sign_nothing(team, app, trap):
     assert location_path(reply) == f"/sign/{version.id}/sent"
     assert signatures(version.id) == []
     assert mail_count("bot@example.org") == 0
+
+
+def test_the_minimum_fill_time_is_the_configured_one(team, app, monkeypatch):
+    version = make_version(team, public=True)
+    monkeypatch.setitem(app.config, "SIGNING_MIN_FILL_SECONDS", 60)
+    slow_for_a_robot = stamp(app, version.id, seconds_ago=30)
+    anonymous(app).post(
+        f"/sign/{version.id}",
+        data=public_form(app, version.id, "early@example.org", started=slow_for_a_robot),
+    )
+    assert signatures(version.id) == []
+
+    monkeypatch.setitem(app.config, "SIGNING_MIN_FILL_SECONDS", 10)
+    anonymous(app).post(
+        f"/sign/{version.id}",
+        data=public_form(app, version.id, "later@example.org", started=slow_for_a_robot),
+    )
+    assert [s.email for s in signatures(version.id)] == ["later@example.org"]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 3.0), ("", 3.0), ("1.5", 1.5)])
+def test_the_minimum_fill_time_comes_from_the_environment(tmp_path, value, seconds):
+    environ = {} if value is None else {"SIGNING_MIN_FILL_SECONDS": value}
+    assert build_config(str(tmp_path), environ)["SIGNING_MIN_FILL_SECONDS"] == seconds
 
 
 def test_a_stamp_for_another_version_is_a_robot(team, app):

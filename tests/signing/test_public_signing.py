@@ -326,3 +326,28 @@ def test_a_failure_after_the_insert_leaves_no_signature_behind(public_version, m
 
     assert signatures_of(public_version) == []
     assert db.session.scalar(select(ConsentRecord)) is None
+
+
+# --- confirming after signing closed ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("change", ["closed", "members_only", "closing_time_passed"])
+def test_a_link_followed_after_public_signing_ended_confirms_nothing_and_keeps_it_pending(
+    team, public_version, change
+):
+    pending = sign(public_version, "sam@example.org").signature
+    coordinator = membership(team.coordinator, team.organisation)
+    if change == "closed":
+        signing.close_signing(coordinator, public_version)
+    elif change == "members_only":
+        signing.open_signing(coordinator, public_version, False, None)
+    else:
+        public_version.signing_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    with pytest.raises(signing.SigningClosed, match="can no longer be confirmed"):
+        signing.confirm(confirm_token("sam@example.org"))
+    db.session.rollback()
+
+    assert db.session.get(Signature, pending.id).status == "pending"
+    assert signing.confirmed_count(public_version) == 0
