@@ -51,9 +51,12 @@ system-run system-test: system-%:
 test: install-dev system-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Static checks (CI runs them first): ruff's lint rules (bugs, security, style), the format,
+# and bandit, which fails on any high-severity finding (configuration in pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive consult --severity-level high
 
 format: install-dev
 	$(BIN)/ruff format .
@@ -69,6 +72,7 @@ clean:
 bench: install-dev
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/signing.py
+	$(BIN)/python bench/export.py
 
 # The README's pictures: the main screens in headless Chromium, from a throwaway demo instance.
 .PHONY: screenshots

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from collections.abc import Callable
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -33,7 +36,32 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=client_ip, default_limits=[])
+
+
+def _hashed_key(key_func: Callable[[], str]) -> Callable[[], str]:
+    """A rate-limit key function whose keys are keyed hashes of what `key_func` returns."""
+
+    def key() -> str:
+        secret = current_app.config["SECRET_KEY"].encode()[:64]
+        return hashlib.blake2b(key_func().encode(), key=secret, digest_size=16).hexdigest()
+
+    return key
+
+
+class HashedKeyLimiter(Limiter):
+    """Flask-Limiter, but the client addresses and e-mail addresses that rate limits are
+    counted by reach its storage (memory, or Redis shared by instances) only as keyed hashes,
+    and stay there only for the limit's window (UK GDPR: minimisation)."""
+
+    def limit(self, limit_value, *, key_func: Callable[[], str] | None = None, **options):
+        return super().limit(limit_value, key_func=_hashed_key(key_func or client_ip), **options)
+
+    def shared_limit(self, limit_value, scope, *, key_func=None, **options):
+        hashed = _hashed_key(key_func or client_ip)
+        return super().shared_limit(limit_value, scope, key_func=hashed, **options)
+
+
+limiter = HashedKeyLimiter(key_func=_hashed_key(client_ip), default_limits=[])
 
 
 @event.listens_for(Engine, "connect")

@@ -60,6 +60,25 @@ def send_email(to: str, subject: str, body: str) -> None:
     session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
 
 
+def send_emails(messages: list[tuple[str, str, str]]) -> None:
+    """Send many e-mails, each (to, subject, body), as send_email does: with the outbox, in
+    one INSERT rather than a flush per message, so that inviting thousands of signers at once
+    stays quick."""
+    if current_app.config["MAIL_SERVER"]:
+        for to, subject, body in messages:
+            send_email(to, subject, body)
+        return
+    if messages:
+        now = utcnow()
+        db.session.execute(
+            db.insert(OutboxMessage),
+            [
+                {"to": to, "subject": subject, "body": body, "created_at": now}
+                for to, subject, body in messages
+            ],
+        )
+
+
 _PENDING = "consult.pending_mail"
 
 
@@ -81,8 +100,23 @@ def _send_pending(session: Session) -> None:
         try:
             _deliver(app, message)
         except (OSError, smtplib.SMTPException):
-            # The change is saved; the person can ask for the e-mail again (resend links).
+            # The change is saved; the e-mail waits in the outbox (`outbox list`), and the
+            # person can ask for it again (resend links).
             app.logger.exception("Could not send an e-mail to the SMTP server")
+            _keep_undelivered(app, message)
+
+
+def _keep_undelivered(app, message: EmailMessage) -> None:
+    """Store an e-mail the SMTP server refused, in its own transaction (the one that caused
+    it has already committed), so that an outage loses no confirmation or invitation link."""
+    row = {
+        "to": str(message["To"]),
+        "subject": str(message["Subject"]),
+        "body": message.get_content(),
+        "created_at": utcnow(),
+    }
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(OutboxMessage.__table__.insert().values(**row))
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -97,3 +131,9 @@ def outbox(limit: int = 200) -> list[OutboxMessage]:
         db.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     ).all()
     return list(reversed(rows))
+
+
+def purge_outbox(before: datetime) -> int:
+    """Storage limitation: stored e-mails hold addresses and live links; forget old ones."""
+    result = db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.created_at < before))
+    return result.rowcount or 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import render_template, url_for
 from sqlalchemy import func, select
@@ -376,3 +376,11 @@ def decline_invitation(invitation: Invitation, user: User | None = None) -> None
         organisation=invitation.organisation,
         subject=invitation,
     )
+
+
+def purge_ended_invitations(expired_before: datetime) -> int:
+    """Storage limitation: forget invitations (an invitee's e-mail address) whose link expired
+    before `expired_before`, whatever became of them; members keep their membership. The
+    grace period lets coordinators still see and resend a recently expired invitation."""
+    result = db.session.execute(db.delete(Invitation).where(Invitation.expires_at < expired_before))
+    return result.rowcount or 0
