@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from consult import errors, security
+from consult import errors, logging, security
 from consult.config import build_config
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 from consult.forms import csrf_field
@@ -38,8 +38,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult import cli, pages
     from consult.accounts.views import blueprint as accounts
     from consult.api import blueprint as api
+    from consult.audit.views import blueprint as audit
     from consult.consultations.views import blueprint as consultations
     from consult.drafting.views import blueprint as drafting
+    from consult.exports import cli as exports_cli
+    from consult.exports.views import blueprint as exports
     from consult.organisations.views import blueprint as organisations
     from consult.signing.views import blueprint as signing
 
@@ -49,12 +52,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(drafting)
     app.register_blueprint(consultations)
     app.register_blueprint(signing)
+    app.register_blueprint(exports)
+    app.register_blueprint(audit)
     app.register_blueprint(api)
 
     app.jinja_env.globals["csrf_field"] = csrf_field
+    logging.init_app(app)  # first, so every request has its id
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    exports_cli.init_app(app)
     pages.init_app(app)
     return app
 
@@ -65,6 +72,7 @@ def _import_models() -> None:
     import consult.audit.models
     import consult.consultations.models
     import consult.drafting.models
+    import consult.exports.models
     import consult.mail
     import consult.organisations.models
     import consult.signing.models  # noqa: F401

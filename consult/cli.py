@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app wsgi users create | tokens create | demo | outbox list`."""
+"""Command-line tools: `flask --app wsgi users create | tokens create | demo | outbox list`,
+and the operations commands of consult/ops.py (backup, restore, check, retention run)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from consult.demo import DEMO_PASSWORD, seed_demo, seed_signatories
 from consult.extensions import db
 from consult.forms import has_control_characters
 from consult.mail import outbox
+from consult.ops import backup_command, check_command, restore_command, retention_cli
 from consult.signing import services as signing
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -122,3 +124,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tokens_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo)
+    for command in (backup_command, restore_command, check_command, retention_cli):
+        app.cli.add_command(command)

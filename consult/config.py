@@ -36,6 +36,31 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
+KNOWN_DEFAULT_SECRETS = frozenset({"dev", "change-me", "secret"})
+
+
+def production_problems(env: dict[str, str]) -> list[str]:
+    """What would make a production instance unsafe, from the environment alone. Used at
+    start-up (production refuses to start) and by `flask --app wsgi check`."""
+    problems = []
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        problems.append("SECRET_KEY must be set in production.")
+    elif len(secret_key) < 32 or secret_key in KNOWN_DEFAULT_SECRETS:
+        problems.append("SECRET_KEY is too short or a known default.")
+    if _flag(env.get("FLASK_DEBUG")):
+        problems.append("Debug mode must be off in production.")
+    return problems
+
+
+def _days(env: dict[str, str], name: str, default: int) -> int:
+    """A number of days from the environment, refusing nonsense rather than guessing."""
+    value = (env.get(name) or "").strip() or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise UnsafeConfiguration(f"{name} must be a whole number of days (1 or more).")
+    return int(value)
+
+
 def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Return Flask config values for the environment named by CONSULT_ENV."""
     env = dict(os.environ if environ is None else environ)
@@ -47,22 +72,16 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
     production = consult_env == "production"
     instance = Path(instance_path)
 
-    secret_key = env.get("SECRET_KEY", "")
-    if not secret_key:
-        if production:
-            raise UnsafeConfiguration("SECRET_KEY must be set in production.")
-        secret_key = _dev_secret_key(instance)
-    elif production and (len(secret_key) < 32 or secret_key in {"dev", "change-me", "secret"}):
-        raise UnsafeConfiguration("SECRET_KEY is too short or a known default.")
+    problems = production_problems(env) if production else []
+    if problems:
+        raise UnsafeConfiguration(" ".join(problems))
+    secret_key = env.get("SECRET_KEY", "") or _dev_secret_key(instance)
 
     database_url = env.get("DATABASE_URL", "") or f"sqlite:///{instance / 'consult.db'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-
-    if production and _flag(env.get("FLASK_DEBUG")):
-        raise UnsafeConfiguration("Debug mode must be off in production.")
 
     redis_url = env.get("REDIS_URL", "") or None
     mail_server = env.get("MAIL_SERVER", "") or None
@@ -101,5 +120,37 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "HSTS": production,
         "SHOW_DEV_OUTBOX": consult_env == "development",
         "TESTING": consult_env == "test",
+        # Public signing form (consult/signing/views.py): a submission sent sooner than this
+        # many seconds after the form was drawn is taken for a robot (answered as a person
+        # would be, but nothing is recorded). A person reads the consent statement first.
+        "SIGNING_MIN_FILL_SECONDS": float(env.get("SIGNING_MIN_FILL_SECONDS", "3") or 3),
+        # Retention (consult/retention.py, `flask --app wsgi retention run`): days each kind of
+        # personal data is kept. Signers: after both the version's signing and the
+        # consultation closed; invitations: after the link expired; the others: after made.
+        "SIGNER_RETENTION_DAYS": _days(env, "SIGNER_RETENTION_DAYS", 365),
+        "INVITATION_RETENTION_DAYS": _days(env, "INVITATION_RETENTION_DAYS", 30),
+        "EXPORT_RETENTION_DAYS": _days(env, "EXPORT_RETENTION_DAYS", 30),
+        "OUTBOX_RETENTION_DAYS": _days(env, "OUTBOX_RETENTION_DAYS", 30),
+        "IP_HASH_RETENTION_DAYS": _days(env, "IP_HASH_RETENTION_DAYS", 30),
+        # Redis down: rate limits fall back to per-process memory instead of failing requests.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Exports (consult/exports/jobs.py): how jobs run - "thread" (a small pool in the app
+        # process), "rq" (RQ workers, `flask --app wsgi worker`; the default with REDIS_URL) or
+        # "sync" (in the request; the test default). A job running longer is marked failed.
+        "EXPORT_JOBS": env.get("EXPORT_JOBS")
+        or ("sync" if consult_env == "test" else "rq" if redis_url else "thread"),
+        "EXPORT_THREADS": int(env.get("EXPORT_THREADS", "2") or 2),
+        "EXPORT_JOB_TIMEOUT": int(env.get("EXPORT_JOB_TIMEOUT", "900") or 900),
+        "EXPORT_QUEUE": env.get("EXPORT_QUEUE") or "consult-exports",
+        # PDF exports (consult/exports/pdf.py): rendered bodies (everything but the signatories
+        # annex) are cached here, so a re-export after new signatures takes a second. Shared
+        # safely by concurrent workers; point several machines' workers at shared storage.
+        "EXPORT_PDF_CACHE_DIR": env.get("EXPORT_PDF_CACHE_DIR") or str(instance / "cache" / "pdf"),
+        # Two-factor authentication (consult/accounts/two_factor.py): owners without it are
+        # sent to set it up first when this is on. TWO_FACTOR_KEY encrypts the stored TOTP
+        # secrets (default: derived from SECRET_KEY). Changing it makes every app's codes stop
+        # working; recovery codes still work, to switch two-factor off and set it up again.
+        "REQUIRE_TWO_FACTOR_FOR_OWNERS": _flag(env.get("REQUIRE_TWO_FACTOR_FOR_OWNERS")),
+        "TWO_FACTOR_KEY": env.get("TWO_FACTOR_KEY") or None,
     }
     return config

@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "accounts.signup",
         "accounts.signup_sent",
         "accounts.login",
+        "accounts.login_two_factor",  # the second step: needs the password step's pending state
         "accounts.confirm_email",
         "accounts.resend_confirmation",
         "accounts.forgot_password",

@@ -69,6 +69,7 @@ def app():
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "consult.test",
+            "EXPORT_PDF_CACHE_DIR": f"{tmp_dir}/pdf-cache",  # not the checkout's instance/
         }
     )
     app.test_client_class = IsolatedClient

@@ -1022,6 +1022,8 @@ SCHEMAS.update(
             "for an organisation they own or coordinate (on_behalf_of). Leave out `email`: "
             "a body with an e-mail address is a public signature.",
             "not": {"required": ["email"]},
+            # consent_public is required, except for an organisation's co-signature.
+            "anyOf": [{"required": ["consent_public"]}, {"required": ["on_behalf_of"]}],
             "properties": {
                 "display_name": {
                     "type": "string",
@@ -1119,6 +1121,12 @@ SCHEMAS.update(
                         "required": ["name"],
                         "properties": {"name": {"type": "string"}},
                     },
+                },
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": 500},
+                "next": {
+                    "type": ["string", "null"],
+                    "description": "The URL of the next page of names, or null on the last",
                 },
                 "public": {
                     "type": "array",
@@ -1308,14 +1316,34 @@ PATHS.update(
                     "list_signatures",
                     "The count of confirmed signatures, the co-signing organisations and the "
                     "people who chose to publish their name (members; anyone once the "
-                    "version is open for public signing)",
+                    "version is open for public signing). The names come a page at a time: "
+                    "organisations first, then people, by name; follow `next` for more",
                     {
                         "200": _json(_ref("Signatures"), "OK"),
                         "401": _error(_ANONYMOUS_VERSION),
                         "404": _error(_NOT_MEMBER_VERSION),
+                        "422": _error("page or per_page is not a whole number in range"),
                     },
                     tag=_SIGNING,
-                    parameters=[VERSION_ID],
+                    parameters=[
+                        VERSION_ID,
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "required": False,
+                            "description": "Which page of names, from 1 (default 1)",
+                            "allowEmptyValue": True,  # ?page= is the default, as left out
+                            "schema": {"type": "integer", "minimum": 1},
+                        },
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "required": False,
+                            "description": "Names per page (default 100, at most 500)",
+                            "allowEmptyValue": True,  # ?per_page= is the default too
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                        },
+                    ],
                 )
             ),
             "post": _optional_auth(
@@ -1378,7 +1406,11 @@ PATHS.update(
                     "404": _error(
                         "The token is not valid, or was already used (code invalid_token)"
                     ),
-                    "409": _error("The signature was withdrawn since (code withdrawn)"),
+                    "409": _error(
+                        "The signature was withdrawn since (code withdrawn), or signing has "
+                        "closed or is now open to members only (code signing_closed): the "
+                        "signature stays pending and does not count"
+                    ),
                     "422": _error(
                         "The link is older than 7 days (code link_expired): sign again; or "
                         "no token was sent"
@@ -1436,6 +1468,194 @@ PATHS.update(
 )
 
 
+# --- exports (consult/api/exports.py) ----------------------------------------------------------
+
+EXPORT_ID = _path_param("export_id", "The export's id", {"type": "integer"})
+_EXPORTS = "Exports"
+_NOT_EXPORTER = "Only owners and coordinators export"
+_NOT_VISIBLE_EXPORT = (
+    "No such export, or it belongs to an organisation the caller is not a member of"
+)
+
+SCHEMAS.update(
+    {
+        "ExportRequest": {
+            "type": "object",
+            "required": ["format"],
+            "properties": {
+                "format": {"type": "string", "enum": ["pdf", "docx", "odt", "md"]},
+                "version": {
+                    "oneOf": [
+                        {"type": "integer", "minimum": 1},
+                        {"type": "string", "const": "draft"},
+                        {"type": "null"},
+                    ],
+                    "description": "The version's id (its number is accepted too, when no "
+                    'version of this response has that id), or "draft" for the current '
+                    "draft, marked DRAFT on every page. Left out: the latest frozen version "
+                    "(the draft if none was frozen yet).",
+                },
+                "profile": {
+                    "type": "string",
+                    "enum": list(PROFILES),
+                    "description": "The submission profile; left out: the response's own",
+                },
+            },
+        },
+        "ExportStatus": {
+            "type": "object",
+            "required": ["id", "status", "progress"],
+            "properties": {
+                "id": {"type": "integer"},
+                "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+                "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                "error": {"type": "string", "description": "Why it failed, for a person"},
+                "format": {"type": "string", "enum": ["pdf", "docx", "odt", "md"]},
+                "profile": {"type": "string", "enum": list(PROFILES)},
+                "version": {
+                    "type": ["integer", "null"],
+                    "description": "The version's number; null for the draft",
+                },
+                "draft": {"type": "boolean"},
+            },
+        },
+    }
+)
+
+PATHS.update(
+    {
+        "/api/v1/responses/{response_id}/exports": {
+            "post": _operation(
+                "create_export",
+                "Ask for a file of a version (or the draft) for a submission profile; poll the "
+                "returned export until it is done (at once when the same file is cached)",
+                {
+                    "202": _json(_ref("ExportStatus"), "Accepted: the export job"),
+                    "403": _error(_NOT_EXPORTER),
+                    "404": _error(_NOT_VISIBLE),
+                },
+                body=_ref("ExportRequest"),
+                tag=_EXPORTS,
+                parameters=[RESPONSE_ID],
+            )
+        },
+        "/api/v1/exports/{export_id}": {
+            "get": _operation(
+                "get_export",
+                "An export's status and progress (a job past its time limit is failed)",
+                {
+                    "200": _json(_ref("ExportStatus"), "OK"),
+                    "403": _error(_NOT_EXPORTER),
+                    "404": _error(_NOT_VISIBLE_EXPORT),
+                },
+                tag=_EXPORTS,
+                parameters=[EXPORT_ID],
+            )
+        },
+        "/api/v1/exports/{export_id}/file": {
+            "get": _operation(
+                "export_file",
+                "The finished file, with its content type and a file name "
+                "(Content-Disposition: attachment)",
+                {
+                    "200": {
+                        "description": "The file",
+                        "content": {
+                            media: {"schema": {"type": "string", "format": "binary"}}
+                            for media in (
+                                "application/pdf",
+                                "application/vnd.openxmlformats-officedocument"
+                                ".wordprocessingml.document",
+                                "application/vnd.oasis.opendocument.text",
+                                "text/markdown",
+                            )
+                        },
+                    },
+                    "403": _error(_NOT_EXPORTER),
+                    "404": _error(
+                        _NOT_VISIBLE_EXPORT + "; or the file is no longer kept (code "
+                        "file_expired): export again"
+                    ),
+                    "409": _error("Not done yet (code not_ready), or failed"),
+                },
+                tag=_EXPORTS,
+                parameters=[EXPORT_ID],
+            )
+        },
+    }
+)
+
+
+# The caller's rights over their data (consult/api/me.py, consult/accounts/personal_data.py).
+_ROWS = {"type": "array", "items": {"type": "object"}}
+SCHEMAS["PersonalData"] = {
+    "type": "object",
+    "description": "Everything held about the caller: the account, then for each kind of row "
+    "that points at them, the rows (hashes of secrets left out). Keys may be added.",
+    "required": ["format", "generated_at", "account", "memberships", "revisions", "comments"],
+    "properties": {
+        "format": {"type": "string", "const": "consult-personal-data/1"},
+        "generated_at": _TIME,
+        "account": {"type": "object"},
+        "memberships": _ROWS,
+        "sessions": _ROWS,
+        "api_tokens": _ROWS,
+        "revisions": _ROWS,
+        "comments": _ROWS,
+        "suggestions": _ROWS,
+        "signatures": {
+            "type": "array",
+            "description": "Each with its consent_records",
+            "items": {"type": "object"},
+        },
+        "invitations_sent": _ROWS,
+        "invitations_received": _ROWS,
+        "audit_events": _ROWS,
+    },
+    "additionalProperties": _ROWS,
+}
+SCHEMAS["Erased"] = {
+    "type": "object",
+    "required": ["id", "status"],
+    "properties": {"id": {"type": "integer"}, "status": {"type": "string", "const": "erased"}},
+}
+PATHS["/api/v1/me"]["delete"] = _operation(
+    "delete_me",
+    "Erase the caller's account: personal fields blanked, signatures withdrawn, sessions and "
+    "tokens ended; authored text stays, attributed to 'Former member'",
+    {
+        "200": _json(_ref("Erased"), "Erased"),
+        "409": _error(
+            "The caller is the last owner of an organisation with other members: make another "
+            "member an owner first (code last_owner)"
+        ),
+        "422": _error("confirm is not the account's e-mail address, or the password is wrong"),
+    },
+    body={
+        "type": "object",
+        "required": ["confirm"],
+        "properties": {
+            "confirm": {
+                "type": "string",
+                "format": "email",
+                "description": "The account's e-mail address, typed to confirm",
+            },
+            "password": {
+                "type": "string",
+                "description": "Optional: checked too when sent",
+            },
+        },
+    },
+)
+PATHS["/api/v1/me/data"] = {
+    "get": _operation(
+        "my_data",
+        "Download everything held about the caller (the account page's 'Download my data')",
+        {"200": _json(_ref("PersonalData"), "OK")},
+    )
+}
+
+
 TAGS = [
     {"name": "Health", "description": "Is the service up; this document"},
     {"name": "Accounts and organisations", "description": "The caller, organisations, invitations"},
@@ -1449,6 +1669,11 @@ TAGS = [
         "name": "Versions and signing",
         "description": "Frozen, fingerprinted versions; opening and closing signing; member, "
         "organisational and public signatures (double opt-in); withdrawal; verification",
+    },
+    {
+        "name": "Exports",
+        "description": "Submission-ready files (PDF, Word, ODT, Markdown) made by background "
+        "jobs: ask, poll, download",
     },
 ]
 
@@ -1476,7 +1701,9 @@ def openapi_document() -> dict:
                 "bearerAuth": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "A personal API token from the account page or the CLI",
+                    "description": "A personal API token from the account page or the CLI. "
+                    "Two-factor authentication does not apply to tokens: each works until "
+                    "revoked",
                 }
             },
             "schemas": SCHEMAS,
