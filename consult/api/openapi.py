@@ -668,15 +668,16 @@ PATHS.update(
                             "description": "The consultation's slug",
                         },
                         "title": {
-                            "type": "string",
+                            **_NULLABLE_STRING,
                             "maxLength": 200,
-                            "description": 'Default: "Response to <consultation title>"',
+                            "description": 'Default (left out or null): "Response to '
+                            '<consultation title>"',
                         },
                         "profile": {
-                            "type": "string",
-                            "enum": list(PROFILES),
+                            **_NULLABLE_STRING,
+                            "enum": [*PROFILES, None],
                             "default": "home-office",
-                            "description": "The submission profile",
+                            "description": "The submission profile (null: the default)",
                         },
                     },
                 },
@@ -1023,26 +1024,31 @@ SCHEMAS.update(
             "a body with an e-mail address is a public signature.",
             "not": {"required": ["email"]},
             # consent_public is required, except for an organisation's co-signature.
-            "anyOf": [{"required": ["consent_public"]}, {"required": ["on_behalf_of"]}],
+            "anyOf": [
+                {"required": ["consent_public"]},
+                {"required": ["on_behalf_of"], "properties": {"on_behalf_of": {"type": "string"}}},
+            ],
             "properties": {
                 "display_name": {
-                    "type": "string",
+                    **_NULLABLE_STRING,
                     "maxLength": 200,
-                    "description": "Default: the account's name",
+                    "description": "Default (left out or null): the account's name",
                 },
-                "affiliation": {"type": "string", "maxLength": 200},
+                "affiliation": {**_NULLABLE_STRING, "maxLength": 200},  # null: none
                 "consent_public": {
                     "type": "boolean",
                     "description": "Publish my name and affiliation with the response. "
                     "Required, except with on_behalf_of (an organisation's name is public)",
                 },
                 "on_behalf_of": {
-                    "type": "string",
+                    **_NULLABLE_STRING,
                     "description": "The slug of an organisation the caller owns or "
-                    "coordinates (not the lead organisation): a coalition co-signature",
+                    "coordinates (not the lead organisation): a coalition co-signature "
+                    "(left out or null: the caller signs as themselves)",
                 },
                 "consent_statement": {
                     **_CONSENT_VERSION,
+                    **_NULLABLE_STRING,  # null: left out
                     "description": "Required when the caller is not a member of the lead "
                     "organisation (they sign on explicit consent, like the public); "
                     "optional, but checked, for its members. "
@@ -1064,7 +1070,7 @@ SCHEMAS.update(
                     "maxLength": 254,
                     "description": "Compared without case and surrounding spaces",
                 },
-                "affiliation": {"type": "string", "maxLength": 200},
+                "affiliation": {**_NULLABLE_STRING, "maxLength": 200},  # null: none
                 "consent_public": {
                     "type": "boolean",
                     "description": "Publish my name and affiliation with the response (off "
@@ -1191,7 +1197,7 @@ _freeze = _operation(
     },
     body={
         "type": "object",
-        "properties": {"note": {"type": "string", "maxLength": 500}},
+        "properties": {"note": {**_NULLABLE_STRING, "maxLength": 500}},  # null: no note
     },
     tag=_SIGNING,
     parameters=[RESPONSE_ID],
