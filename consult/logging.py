@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -72,7 +73,10 @@ def _user_id() -> int | None:
     """The account behind the request, if one was already loaded (never loads one here)."""
     for user in (g.get("_login_user"), g.get("api_user")):
         if user is not None and getattr(user, "is_authenticated", False):
-            return user.id
+            # The key the session already holds: reading `user.id` would reload an expired
+            # row, and raise if the account was deleted while this request was in flight.
+            state = inspect(user, raiseerr=False)
+            return state.identity[0] if state is not None and state.identity else None
     return None
 
 

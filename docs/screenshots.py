@@ -1,8 +1,9 @@
 """Screenshots of the main screens for the README (`make screenshots`).
 
 Builds a throwaway instance with the demo data (as `make run` does, plus a version open for
-signing with 120 signatures), serves it, and walks the screens a coordinator, an editor and a
-supporter see in headless Chromium, on a laptop and on a phone. The PNGs go to
+signing with 120 signatures, and a conflict between two writers made through the services),
+serves it, and walks the screens a coordinator, an editor and a supporter see in headless
+Chromium, on a laptop and on a phone, exporting a PDF on the way. The PNGs go to
 docs/screenshots/, which the README shows; run it again after changing a screen."""
 
 from __future__ import annotations
@@ -60,6 +61,54 @@ def prepare(environment: dict[str, str]) -> int:
     return int(found.group(1))
 
 
+# Two writers change the same paragraph of question 4 from the same revision: the second save
+# is kept aside as a conflict for its writer to resolve. Prints "response section revision".
+MAKE_CONFLICT = """
+from sqlalchemy import select
+from consult import create_app
+from consult.accounts.models import User
+from consult.drafting import services
+from consult.drafting.models import Section
+from consult.extensions import db
+
+app = create_app()
+with app.app_context():
+    section = db.session.scalar(
+        select(Section).where(Section.kind == "question", Section.number == 4)
+    )
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    base = section.head
+    first, rest = base.body.split("\\n\\n", 1)
+    services.save_section(
+        people["coordinator@demo.example"], section,
+        "Yes. Each mode carries its own risks, and none of them is harmless.\\n\\n" + rest,
+        base.choice, base.id,
+    )
+    clash = services.save_section(
+        people["editor@demo.example"], section,
+        "Yes, and the law should name each mode and the safeguards it needs.\\n\\n" + rest,
+        base.choice, base.id,
+    )
+    assert clash.conflict is not None, "the second save should have been a conflict"
+    db.session.commit()
+    print(section.response_id, section.id, clash.revision.id)
+"""
+
+
+def make_conflict(environment: dict[str, str]) -> str:
+    """The path of the conflict screen the demo's editor will see."""
+    made = subprocess.run(
+        [sys.executable, "-c", MAKE_CONFLICT],
+        env=environment,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    response_id, section_id, revision_id = made[-3:]
+    return f"/responses/{response_id}/sections/{section_id}/conflict/{revision_id}"
+
+
 def serve(environment: dict[str, str], port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [*FLASK, "run", "--host", "127.0.0.1", "--port", str(port)],
@@ -93,14 +142,13 @@ def log_in(page: Page, base: str, email: str) -> None:
     page.wait_for_load_state()
 
 
-def walk(base: str, version_id: int) -> None:
+def walk(base: str, version_id: int, conflict: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
         )
         laptop = browser.new_page(viewport=LAPTOP)
         log_in(laptop, base, "coordinator@demo.example")
-        shoot(laptop, "00-organisation-overview")
         laptop.goto(f"{base}/o/demo-civil-liberties-network/responses")
         laptop.get_by_role("link", name=re.compile("response to the Home Office")).first.click()
         dashboard = laptop.url
@@ -112,22 +160,41 @@ def walk(base: str, version_id: int) -> None:
         laptop.goto(f"{editor}/history")
         shoot(laptop, "03-history-and-diff")
         laptop.goto(f"{dashboard}/preview")
-        shoot(laptop, "04-whole-response-preview")
+        shoot(laptop, "05-whole-response-preview")
+        laptop.goto(f"{base}/versions/{version_id}")
+        shoot(laptop, "06-version-and-fingerprint")
         laptop.goto(f"{base}/versions/{version_id}/signatures")
-        shoot(laptop, "05-signatures-for-the-coordinator")
-        laptop.goto(dashboard)
-        export = laptop.get_by_role("link", name=re.compile("^Export"))
-        if export.count():
-            export.first.click()
-            shoot(laptop, "06-export")
+        shoot(laptop, "07-signatures-for-the-coordinator")
+
+        laptop.goto(f"{dashboard}/export")
+        laptop.get_by_label("PDF").first.check()
+        laptop.get_by_role("button", name="Export", exact=True).click()
+        laptop.wait_for_load_state()
+        override = laptop.locator("input[name=override]")  # the demo leaves questions open
+        if override.count():
+            override.check()
+            laptop.get_by_role("button", name="Export", exact=True).click()
+        laptop.get_by_role("heading", name="Your file is ready").wait_for(timeout=120_000)
+        shoot(laptop, "10-export-ready")
+        laptop.goto(f"{dashboard}/export")
+        shoot(laptop, "09-export")
+        laptop.goto(f"{dashboard}/export/text")
+        # Past the choices, to the answers and their copy buttons.
+        laptop.evaluate("() => document.getElementById('whole-title').scrollIntoView()")
+        shoot(laptop, "11-text-for-online-forms")
+
+        writer = browser.new_page(viewport=LAPTOP)
+        log_in(writer, base, "editor@demo.example")
+        writer.goto(f"{base}{conflict}")
+        shoot(writer, "04-conflict")
 
         supporter = browser.new_page(viewport=PHONE)
         supporter.goto(f"{base}/sign/{version_id}")
-        shoot(supporter, "07-public-signing-phone")
+        shoot(supporter, "08-public-signing-phone")
         phone = browser.new_page(viewport=PHONE)
         log_in(phone, base, "editor@demo.example")
         phone.goto(editor)
-        shoot(phone, "08-section-editor-phone")
+        shoot(phone, "12-section-editor-phone")
         browser.close()
 
 
@@ -140,12 +207,14 @@ def main() -> int:
             "SECRET_KEY": "screenshots-only-secret-key-0123456789abcdef",
         }
         environment.pop("MAIL_SERVER", None)
+        environment["EXPORT_JOBS"] = "thread"  # no RQ worker here: the app renders exports
         version_id = prepare(environment)
+        conflict = make_conflict(environment)
         port = free_port()
         server = serve(environment, port)
         try:
             print("Screenshots:")
-            walk(f"http://127.0.0.1:{port}", version_id)
+            walk(f"http://127.0.0.1:{port}", version_id, conflict)
         finally:
             server.terminate()
             server.wait(timeout=10)

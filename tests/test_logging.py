@@ -91,3 +91,24 @@ def test_not_found_pages_quote_a_reference_too(client):
 
     assert response.status_code == 404
     assert response.headers["X-Request-ID"] in response.get_data(as_text=True)
+
+
+def test_a_request_whose_account_was_deleted_meanwhile_is_still_logged(app, db):
+    """A late request (a closing tab's presence beacon) can find its account deleted before it
+    is logged: the log line takes the id the session already knew instead of reloading it."""
+    from flask import g
+
+    from consult.accounts.models import User
+    from consult.extensions import db as database
+    from consult.logging import _user_id
+
+    known_id = factories.make_user().id
+    database.session.commit()
+    user = database.session.get(User, known_id)
+    database.session.commit()  # expires `user`, as the request's own commit does
+    with database.engine.begin() as elsewhere:  # another request deletes the account
+        elsewhere.execute(database.delete(User).where(User.id == known_id))
+    # Reading user.id would now reload the row and raise.
+    with app.test_request_context("/"):
+        g._login_user = user
+        assert _user_id() == known_id

@@ -73,7 +73,10 @@ def export_and_download(browsing, page, format_label: str, name: str):
     expect(progress).to_have_count(0)  # done: the download takes its place
     previews = page.get_by_role("img", name=re.compile(r"Picture of page \d"))
     expect(previews.first).to_be_visible()
-    assert page.evaluate("() => document.querySelector('.export-preview img').naturalWidth") > 0
+    page.wait_for_function(
+        "() => { const image = document.querySelector('.export-preview img');"
+        " return image.complete && image.naturalWidth > 0; }"
+    )
     browsing.screenshot(page, f"{name}-ready")
     browsing.check_accessibility(page, f"{name} ready")
     with page.expect_download() as download_info:

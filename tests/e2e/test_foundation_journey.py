@@ -1,5 +1,6 @@
 """The foundation's journey in a real browser: a coordinator signs up, confirms, creates the
-organisation and invites a colleague as editor, who signs up from the invitation and joins.
+organisation, invites a colleague as editor (who signs up from the invitation and joins) and
+another as member, then starts a response to the facial-recognition consultation.
 
 Each step is looked at as a person would: screenshots, axe-core on every main page, no console
 errors or CSP violations, and the sign-up and log-in pages on a phone-sized screen."""
@@ -56,7 +57,7 @@ def log_in(browsing, page, email: str, *, check: str | None = None) -> None:
     expect(page.get_by_text(re.compile(r"^Welcome back, "))).to_be_visible()
 
 
-def test_a_coordinator_signs_up_creates_an_organisation_and_an_invited_editor_joins(browsing):
+def test_a_coordinator_signs_up_invites_an_editor_and_a_member_and_starts_a_response(browsing):
     coordinator = browsing.new_page("coordinator")
 
     # The landing page says what Consult is and offers an account.
@@ -101,6 +102,16 @@ def test_a_coordinator_signs_up_creates_an_organisation_and_an_invited_editor_jo
     expect(
         pending.get_by_role("listitem").filter(has_text="eddie@northtown.example")
     ).to_contain_text("Pending")
+    # A second colleague is invited as a member: they will read, comment and sign.
+    invite.get_by_label("E-mail address").fill("mo@northtown.example")
+    invite.get_by_label("Role").select_option(label="Member")
+    invite.get_by_role("button", name="Send invitation").click()
+    expect(
+        coordinator.get_by_text("Invitation sent to mo@northtown.example as member")
+    ).to_be_visible()
+    expect(pending.get_by_role("listitem").filter(has_text="mo@northtown.example")).to_contain_text(
+        "Pending"
+    )
     browsing.screenshot(coordinator, "08-members-invited")
     browsing.check_accessibility(coordinator, "members (invitation pending)")
 
@@ -146,8 +157,37 @@ def test_a_coordinator_signs_up_creates_an_organisation_and_an_invited_editor_jo
     expect(
         coordinator.get_by_role("region", name="Invitations").get_by_text("eddie@northtown.example")
     ).to_have_count(0)
+    expect(
+        coordinator.get_by_role("region", name="Invitations").get_by_text("mo@northtown.example")
+    ).to_have_count(1)
     browsing.screenshot(coordinator, "12-members-joined")
     browsing.check_accessibility(coordinator, "members (editor joined)")
+
+    # The coordinator starts the response from the consultation itself.
+    coordinator.get_by_role("link", name="Consultations").click()
+    expect(coordinator.get_by_role("heading", name="Consultations", level=1)).to_be_visible()
+    coordinator.get_by_role("link", name=re.compile("^A new legal framework")).first.click()
+    expect(coordinator.get_by_role("heading", level=1)).to_contain_text("facial recognition")
+    browsing.check_accessibility(coordinator, "the facial-recognition consultation")
+    coordinator.get_by_role("link", name="Start a response").click()
+    expect(coordinator.get_by_role("heading", name="Start a response", level=1)).to_be_visible()
+    expect(coordinator.get_by_label(re.compile("^A new legal framework"))).to_be_checked()
+    coordinator.get_by_label("Title of your response").fill(
+        "Northtown's response on facial recognition"
+    )
+    coordinator.get_by_label("Home Office consultation").check()
+    browsing.screenshot(coordinator, "13-start-a-response")
+    browsing.check_accessibility(coordinator, "start a response")
+    coordinator.get_by_role("button", name="Start the response").click()
+
+    expect(
+        coordinator.get_by_role(
+            "heading", name="Northtown's response on facial recognition", level=1
+        )
+    ).to_be_visible()
+    expect(coordinator.get_by_text(re.compile("^Your response is ready"))).to_be_visible()
+    browsing.screenshot(coordinator, "14-response-dashboard")
+    browsing.check_accessibility(coordinator, "the new response's dashboard")
 
 
 def test_sign_up_and_log_in_fit_a_phone_screen(browsing):
