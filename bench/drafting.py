@@ -5,7 +5,9 @@
 (c) p50/p95 latency of the response dashboard (GET /responses/<id>) and the section editor
     (GET /responses/<id>/sections/<section_id>) under 20 concurrent clients against gunicorn
     (2 workers, loopback only), on a temporary SQLite file seeded with `flask demo`; once for
-    the demo response and once for a large one (40 sections, 2,000 revisions).
+    the demo response and once for a large one (40 sections, 2,000 revisions), with the
+    CPU time the workers spent per request (on Linux): latency rises with whatever else runs
+    on the machine, the CPU time hardly does.
 Target for (c): p95 under 100 ms on a 2-core machine. Nothing outside a temporary folder (and
 the scratch PostgreSQL database) is touched, and gunicorn is stopped at the end.
 
@@ -29,6 +31,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -353,7 +356,7 @@ def gunicorn(database_url: str, workdir: Path):
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not answer within 30 s") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -362,6 +365,22 @@ def gunicorn(database_url: str, workdir: Path):
             process.kill()
             process.wait()
         log.close()
+
+
+def workers_cpu_seconds(master_pid: int) -> float | None:
+    """CPU seconds (user and system) that gunicorn's workers have used so far, from Linux's
+    /proc (None elsewhere). Unlike latency, this hardly moves when other work loads the
+    machine: the figure to compare between versions of the pages."""
+    ticks, total, found = os.sysconf("SC_CLK_TCK"), 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended meanwhile
+            continue
+        if int(fields[1]) == master_pid:  # its parent: the master
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            found = True
+    return total / ticks if found else None
 
 
 class Client:
@@ -422,9 +441,11 @@ def load(
     sizes: list[int] | None = None,
     warm_up: int = 10,
     seconds: list[float] | None = None,
+    cpu: tuple[Callable[[], float | None], list[float]] | None = None,
 ) -> list[float]:
     """Every client GETs its share of `paths` `requests` times, all clients at once, each
-    sending its next request as soon as the last one is answered.
+    sending its next request as soon as the last one is answered. `cpu`, (probe, out): the
+    probe's reading before and after the timed requests, their difference added to `out`.
 
     All clients warm up first (`warm_up` requests each, all answered) before any request is
     timed, so that the figures are the server's steady state. A worker's first full garbage
@@ -464,9 +485,12 @@ def load(
     async def everyone() -> list[list[float]]:
         await asyncio.gather(*(warm(i, c) for i, c in enumerate(clients)))
         started = time.perf_counter()
+        cpu_before = cpu[0]() if cpu else None
         timed = await asyncio.gather(*(client_loop(i, c) for i, c in enumerate(clients)))
         if seconds is not None:
             seconds.append(time.perf_counter() - started)  # the timed requests only
+        if cpu and cpu_before is not None and (cpu_after := cpu[0]()) is not None:
+            cpu[1].append(cpu_after - cpu_before)
         return timed
 
     samples = [sample for mine in asyncio.run(everyone()) for sample in mine]
@@ -549,38 +573,32 @@ def bench_pages(clients_count: int, requests: int, warm_up: int = 10) -> list[st
                 large_id,
                 [s.id for s in services.live_sections(db.session.get(Response, large_id))],
             )
-        with gunicorn(database_url, workdir) as base:
+        with gunicorn(database_url, workdir) as (base, master_pid):
             clients = [Client(base) for _ in range(clients_count)]
             for index, client in enumerate(clients):
                 client.login(DEMO_LOGINS[index % len(DEMO_LOGINS)])
+
+            def measure(label: str, paths: list[str]) -> list[float]:
+                sizes: list[int] = []
+                seconds: list[float] = []
+                cpu: list[float] = []
+                probe = (lambda: workers_cpu_seconds(master_pid), cpu)
+                samples = load(base, clients, paths, requests, sizes, warm_up, seconds, probe)
+                extra = f"  {len(samples) / seconds[0]:.0f} req/s, {kilobytes(sizes)}"
+                if cpu:
+                    extra += f", workers' CPU {cpu[0] / len(samples) * 1000:.1f} ms/request"
+                lines.append(line(label, samples, extra))
+                return samples
+
             for label, (response_id, section_ids) in (
                 (f"demo response, {len(demo[1])} sections", demo),
                 (f"large response, {len(large[1])} sections, 2,000 revisions", large),
             ):
                 lines.append(f"  {label}:")
-                sizes: list[int] = []
-                seconds: list[float] = []
-                dashboard = load(
-                    base, clients, [f"/responses/{response_id}"], requests, sizes, warm_up, seconds
-                )
-                elapsed = seconds[0]
-                lines.append(
-                    line(
-                        "GET /responses/<id>",
-                        dashboard,
-                        f"  {len(dashboard) / elapsed:.0f} req/s, {kilobytes(sizes)}",
-                    )
-                )
-                editor_paths = [f"/responses/{response_id}/sections/{s}" for s in section_ids]
-                sizes, seconds = [], []
-                editor = load(base, clients, editor_paths, requests, sizes, warm_up, seconds)
-                elapsed = seconds[0]
-                lines.append(
-                    line(
-                        "GET /responses/<id>/sections/<section_id>",
-                        editor,
-                        f"  {len(editor) / elapsed:.0f} req/s, {kilobytes(sizes)}",
-                    )
+                dashboard = measure("GET /responses/<id>", [f"/responses/{response_id}"])
+                editor = measure(
+                    "GET /responses/<id>/sections/<section_id>",
+                    [f"/responses/{response_id}/sections/{s}" for s in section_ids],
                 )
                 for name, samples in (("dashboard", dashboard), ("editor", editor)):
                     p95 = percentiles(samples)[1]

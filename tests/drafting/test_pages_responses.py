@@ -561,6 +561,29 @@ def test_the_dashboard_stays_compact_however_many_sections(browsers, team, draft
     assert len(large) < 120_000
 
 
+def test_section_titles_and_names_reach_the_dashboard_and_the_editor_as_text(browsers, team, draft):
+    """The dashboard's rows and the editor's list of sections are built in Python: what
+    people typed is escaped there as the templates would."""
+    hostile = '<img src=x onerror="alert(1)">'
+    annex = services.add_section(team.editor, draft.response(), f"Annex {hostile}")
+    team.editor.name = f"Eddie {hostile}"
+    services.assign_section(team.coordinator, annex, team.editor)
+    db.session.commit()
+    save_text(annex.id, "Some words.", team.editor)
+
+    browser = browsers("coordinator")
+    dashboard = browser.get(draft.url).get_data(as_text=True)
+    editor = browser.get(f"{draft.url}/sections/{draft.sections[1]}").get_data(as_text=True)
+
+    for page in (dashboard, editor):
+        assert "<img" not in page
+        assert "Annex &lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+    assert "Eddie &lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in dashboard
+    text = text_of(dashboard)
+    assert f"Assigned to Eddie {hostile}" in text
+    assert f"Last edit just now by Eddie {hostile}" in text
+
+
 def test_the_dashboard_links_to_versions_and_signing_for_every_member(browsers, draft, app):
     if "signing.versions" not in app.view_functions:
         pytest.skip("the signing pages are not part of the app yet")

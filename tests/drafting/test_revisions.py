@@ -173,7 +173,7 @@ def test_recent_activity_lists_the_newest_revisions_of_the_response(response, sa
     save(summary, "One.", None)
     save(about, "Two.", None, user=team.owner)
     activity = services.recent_activity(response)
-    assert [(r.section.kind, r.author.name) for r in activity] == [
-        ("about", "Olive Owner"),
-        ("summary", "Eddie Editor"),
+    assert [(item.section_id, item.author) for item in activity] == [
+        (about.id, "Olive Owner"),
+        (summary.id, "Eddie Editor"),
     ]

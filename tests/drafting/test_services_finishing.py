@@ -112,16 +112,25 @@ def test_live_sections_bring_the_heads_authors_without_more_queries(response, sa
     assert authors == {1: "Eddie Editor", 2: "Cora Coordinator", 3: "Olive Owner"}
 
 
-def test_live_sections_without_bodies_leave_the_text_unloaded(response, save):
-    save(section_of(response, "summary"), "Words " * 500, None)
-    db.session.expire_all()
+def test_the_overview_lists_live_sections_in_order_then_the_removed_newest_first(
+    response, save, team
+):
+    first = services.add_section(team.editor, response, "First annex")
+    second = services.add_section(team.editor, response, "Second annex")
+    save(first, "Words " * 500, None)
+    services.remove_section(team.editor, first)
+    db.session.commit()
+    services.remove_section(team.editor, second)
+    db.session.commit()
 
-    sections = services.live_sections(response, bodies=False)
+    live = services.section_overview(response)
+    everything = services.section_overview(response, with_removed=True)
 
-    head = sections[0].head
-    assert "body" in inspect(head).unloaded
-    assert sections[0].word_count == 500
-    assert head.body.startswith("Words")  # loaded when asked for
+    assert [row.id for row in live] == [s.id for s in services.live_sections(response)]
+    assert [row.id for row in everything] == [row.id for row in live] + [second.id, first.id]
+    removed_first = everything[-1]
+    assert (removed_first.title, removed_first.word_count) == ("First annex", 500)
+    assert removed_first.changed_by == "Eddie Editor" and removed_first.removed_at is not None
 
 
 # --- history, a page at a time ---------------------------------------------------------------

@@ -16,6 +16,12 @@ def layout(response: Response) -> list[tuple[int, str, str]]:
     return [(s.position, s.kind, s.title) for s in services.live_sections(response)]
 
 
+def removed(response: Response) -> list[int]:
+    """The ids of the response's removed sections, as the dashboard's overview lists them."""
+    overview = services.section_overview(response, with_removed=True)
+    return [row.id for row in overview if row.removed_at is not None]
+
+
 def positions(response: Response) -> list[int]:
     return [s.position for s in services.live_sections(response)]
 
@@ -132,7 +138,7 @@ def test_remove_keeps_revisions_and_can_be_reinstated(response, save, team):
     services.remove_section(team.editor, custom)
     db.session.commit()
     assert custom not in services.live_sections(response)
-    assert services.removed_sections(response) == [custom]
+    assert removed(response) == [custom.id]
     assert positions(response) == list(range(18))
     assert [r.body for r in revisions(custom)] == ["Annex text.", "Annex text, revised."]
     with pytest.raises(services.DraftingError):
@@ -140,7 +146,7 @@ def test_remove_keeps_revisions_and_can_be_reinstated(response, save, team):
 
     services.restore_section(team.editor, custom)
     db.session.commit()
-    assert services.removed_sections(response) == []
+    assert removed(response) == []
     assert positions(response) == list(range(19))
     assert custom.body == "Annex text, revised."
     assert len(revisions(custom)) == 2
