@@ -22,7 +22,8 @@ def record(
     subject: Any = None,
     **details: Any,
 ) -> AuditEvent:
-    """Append one audit event (flushed, committed with the request)."""
+    """Append one audit event, written with the request's other changes (one flush, not one
+    per event: public signing is a hot path)."""
     clean = {key: value for key, value in details.items() if key not in _SECRET_KEYS}
     event = AuditEvent(
         action=action,
@@ -34,5 +35,4 @@ def record(
         details=clean,
     )
     db.session.add(event)
-    db.session.flush()
     return event
