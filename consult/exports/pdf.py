@@ -173,6 +173,7 @@ def _renderer_fingerprint() -> str:
     digest = hashlib.sha256(" ".join(versions).encode())
     for path in [
         *sorted(TEMPLATE_DIR.glob("exports/print/*.html")),
+        STATIC_DIR / "css" / "fonts.css",
         STATIC_DIR / "css" / "print.css",
         Path(pdf_worker.__file__),
     ]:
