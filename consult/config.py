@@ -116,7 +116,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "WTF_CSRF_SSL_STRICT": production,
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # No X-RateLimit-* headers: Flask-Limiter reads them back from its storage on every
+        # request (two Redis round trips); a 429 carries Retry-After (consult/errors.py).
+        "RATELIMIT_HEADERS_ENABLED": False,
         "HSTS": production,
         "SHOW_DEV_OUTBOX": consult_env == "development",
         "TESTING": consult_env == "test",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from consult.extensions import db
+from consult.extensions import db, limiter
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -71,11 +74,19 @@ def handle_http_error(error: HTTPException):
         if name.lower() not in ("content-type", "content-length"):
             response.headers.setdefault(name, value)
     if status in (429, 503):
-        # Flask-Limiter puts Retry-After on the exception's own response headers.
-        limiter_response = getattr(error, "response", None)
-        retry_after = limiter_response.headers.get("Retry-After") if limiter_response else None
-        response.headers["Retry-After"] = retry_after or "60"
+        response.headers["Retry-After"] = str(_retry_after(error))
     return response
+
+
+def _retry_after(error: HTTPException) -> int:
+    """Seconds until the breached rate limit's window ends (asked of its storage only now:
+    Flask-Limiter's X-RateLimit headers would ask on every request), else a minute."""
+    if isinstance(error, RateLimitExceeded) and limiter.current_limit is not None:
+        try:
+            return max(1, int(limiter.current_limit.reset_at - time.time()))
+        except Exception:  # the storage went away meanwhile: a minute it is
+            current_app.logger.warning("Rate limit storage unreachable for Retry-After")
+    return 60
 
 
 def handle_unexpected(error: Exception):
