@@ -42,12 +42,17 @@ class OutboxMessage(db.Model):
         }
 
 
+_INSERT_OUTBOX = OutboxMessage.__table__.insert()
+
+
 def send_email(to: str, subject: str, body: str) -> None:
     """Send a plain-text e-mail when the current transaction commits (see the module text)."""
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        # Written with the rest of the request's changes, in the same flush.
-        db.session.add(OutboxMessage(to=to, subject=subject, body=body))
+        # Written in the request's transaction: a plain INSERT, built once.
+        db.session.execute(
+            _INSERT_OUTBOX, {"to": to, "subject": subject, "body": body, "created_at": utcnow()}
+        )
         return
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
@@ -71,7 +76,7 @@ def send_emails(messages: list[tuple[str, str, str]]) -> None:
     if messages:
         now = utcnow()
         db.session.execute(
-            db.insert(OutboxMessage),
+            _INSERT_OUTBOX,
             [
                 {"to": to, "subject": subject, "body": body, "created_at": now}
                 for to, subject, body in messages

@@ -8,6 +8,7 @@ import re
 
 from consult.accounts import services as accounts
 from consult.accounts.models import User
+from consult.audit.models import AuditEvent
 from consult.extensions import db
 from consult.mail import OutboxMessage
 from consult.organisations.models import Membership, Organisation
@@ -70,3 +71,8 @@ def link_in_last_email(address: str, path_fragment: str) -> str:
         if path_fragment in url:
             return re.sub(r"^https?://[^/]+", "", url)
     raise AssertionError(f"no link with {path_fragment!r} in: {messages[-1].body}")
+
+
+def newest_audit_event() -> AuditEvent:
+    """The audit event written last (audit.services.record returns nothing: it INSERTs)."""
+    return db.session.scalar(db.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))

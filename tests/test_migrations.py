@@ -114,3 +114,34 @@ def test_the_throwaway_schema_leaves_the_suites_schema_alone(app, tmp_path):
         db.engine.dispose()
 
     assert set(inspect(db.engine).get_table_names()) == before
+
+
+def test_versions_frozen_before_the_title_column_get_their_frozen_title(app, tmp_path):
+    """e6f4a5b7c8d9 reads each existing version's title from its canonical content: the
+    title as frozen, not the draft's title now."""
+    from consult.drafting import services as drafting
+    from consult.signing import services as signing
+    from consult.signing.models import Version
+    from tests import factories
+    from tests.signing.support import builtin_consultation, membership
+
+    with _throwaway_app(tmp_path) as throwaway, throwaway.app_context():
+        upgrade()
+        owner = factories.make_user()
+        organisation = factories.make_organisation(owner)
+        lead = membership(owner, organisation)
+        response = drafting.create_response(lead, builtin_consultation(), "As frozen")
+        signing.freeze(lead, response)
+        response.title = "Renamed since"
+        db.session.commit()
+        db.session.remove()
+
+        downgrade(revision="d5e3f4a6b7c8")
+        assert "title" not in {
+            column["name"] for column in inspect(db.engine).get_columns("versions")
+        }
+        upgrade()
+
+        assert db.session.scalars(db.select(Version.title)).all() == ["As frozen"]
+        db.session.remove()
+        db.engine.dispose()

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 
 from flask import abort, current_app, jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.services import normalise_email
 from consult.api.auth import api_user
@@ -108,22 +108,28 @@ def _load_response(response_id: int, action: str) -> tuple[Response, Membership]
     return response, membership
 
 
+# The version with what every signing endpoint reads (the lead organisation and the
+# consultation, for the consent statement) in one query, built once: public signing is the
+# hot path, and building and keying a statement costs more than running it. Not the canonical
+# content (a long response's is 100 KB): the endpoints that show it load it when they do.
+_VERSION_WITH_LEAD = (
+    select(Version)
+    .where(Version.id == bindparam("version_id"))
+    .options(
+        defer(Version.content),
+        joinedload(Version.response).joinedload(Response.organisation),
+        joinedload(Version.response).joinedload(Response.consultation),
+    )
+)
+
+
 def _load_version(version_id: int, *, public: bool) -> tuple[Version, Membership | None]:
     """The version and the caller's membership of its organisation (None for the public).
     `public`: whether anyone may see it once it is publicly visible."""
     user = api_user()
     version = None
     if version_id <= MAX_ID:
-        # With what every signing endpoint reads (the lead organisation and the consultation,
-        # for the consent statement) in the same query: public signing is the hot path.
-        version = db.session.scalar(
-            select(Version)
-            .where(Version.id == version_id)
-            .options(
-                joinedload(Version.response).joinedload(Response.organisation),
-                joinedload(Version.response).joinedload(Response.consultation),
-            )
-        )
+        version = db.session.scalar(_VERSION_WITH_LEAD, {"version_id": version_id})
     if version is not None:
         membership = _membership(user, version.response.organisation)
         if membership is not None:

@@ -42,6 +42,9 @@ class Version(db.Model):
     number: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     content: Mapped[str] = mapped_column(Text)
+    # The response's title as frozen (also in `content`): what e-mails to signers name,
+    # without reading and parsing the whole content on every signature.
+    title: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
