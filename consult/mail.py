@@ -66,9 +66,9 @@ def send_email(to: str, subject: str, body: str) -> None:
 
 
 def send_emails(messages: list[tuple[str, str, str]]) -> None:
-    """Send many e-mails, each (to, subject, body), as send_email does: with the outbox, in
-    one INSERT rather than a flush per message, so that inviting thousands of signers at once
-    stays quick."""
+    """Send many e-mails, each (to, subject, body), as send_email does, so that inviting
+    thousands of signers at once stays quick: into the outbox in one INSERT, or over one SMTP
+    connection after the commit."""
     if current_app.config["MAIL_SERVER"]:
         for to, subject, body in messages:
             send_email(to, subject, body)
@@ -87,41 +87,68 @@ def send_emails(messages: list[tuple[str, str, str]]) -> None:
 _PENDING = "consult.pending_mail"
 
 
-def _deliver(app, message: EmailMessage) -> None:
+# The server refused this one message (its recipient, sender or content), not the connection:
+# the others of the transaction are still sent.
+_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def _deliver(app, messages: list[EmailMessage]) -> list[EmailMessage]:
+    """Send the messages over one SMTP connection (re-sign invitations can be thousands).
+    Returns those that were not sent: refused ones, and all the rest once the connection
+    fails."""
     config = app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-        if config["MAIL_USE_TLS"]:
-            # Verify the server's certificate: without a context, starttls() encrypts but
-            # trusts anyone, so the SMTP password and the links could be intercepted.
-            smtp.starttls(context=ssl.create_default_context())
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
+    unsent: list[EmailMessage] = []
+    remaining = list(messages)
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config["MAIL_USE_TLS"]:
+                # Verify the server's certificate: without a context, starttls() encrypts but
+                # trusts anyone, so the SMTP password and the links could be intercepted.
+                smtp.starttls(context=ssl.create_default_context())
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            while remaining:
+                try:
+                    smtp.send_message(remaining[0])
+                except _REFUSED:
+                    app.logger.exception("The SMTP server refused an e-mail")
+                    unsent.append(remaining[0])
+                remaining.pop(0)
+    except (OSError, smtplib.SMTPException):
+        app.logger.exception("Could not send e-mails to the SMTP server")
+        unsent.extend(remaining)
+    return unsent
 
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
+    by_app: dict = {}
     for app, message in session.info.pop(_PENDING, []):
-        try:
-            _deliver(app, message)
-        except (OSError, smtplib.SMTPException):
-            # The change is saved; the e-mail waits in the outbox (`outbox list`), and the
-            # person can ask for it again (resend links).
-            app.logger.exception("Could not send an e-mail to the SMTP server")
-            _keep_undelivered(app, message)
+        by_app.setdefault(app, []).append(message)
+    for app, messages in by_app.items():
+        unsent = _deliver(app, messages)
+        if unsent:
+            # The change is saved; the e-mails wait in the outbox (`outbox list`), and the
+            # person can ask for them again (resend links).
+            _keep_undelivered(app, unsent)
 
 
-def _keep_undelivered(app, message: EmailMessage) -> None:
-    """Store an e-mail the SMTP server refused, in its own transaction (the one that caused
-    it has already committed), so that an outage loses no confirmation or invitation link."""
-    row = {
-        "to": str(message["To"]),
-        "subject": str(message["Subject"]),
-        "body": message.get_content(),
-        "created_at": utcnow(),
-    }
+def _keep_undelivered(app, messages: list[EmailMessage]) -> None:
+    """Store e-mails the SMTP server did not take, in their own transaction (the one that
+    caused them has already committed), so that an outage loses no confirmation or
+    invitation link."""
+    now = utcnow()
+    rows = [
+        {
+            "to": str(message["To"]),
+            "subject": str(message["Subject"]),
+            "body": message.get_content(),
+            "created_at": now,
+        }
+        for message in messages
+    ]
     with app.app_context(), db.engine.begin() as connection:
-        connection.execute(OutboxMessage.__table__.insert().values(**row))
+        connection.execute(_INSERT_OUTBOX, rows)
 
 
 @event.listens_for(Session, "after_soft_rollback")

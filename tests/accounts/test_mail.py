@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import smtplib
 import ssl
 
 import pytest
 
 from consult import mail
-from consult.mail import OutboxMessage, send_email
+from consult.mail import OutboxMessage, send_email, send_emails
 from tests import factories
 from tests.accounts.conftest import sign_up, user_by_email
 
@@ -15,6 +16,8 @@ from tests.accounts.conftest import sign_up, user_by_email
 class FakeSMTP:
     sent: list = []
     instances: list = []
+    refuse: set = set()  # addresses the server refuses
+    drop_at: set = set()  # addresses at which the connection drops
 
     def __init__(self, host, port, timeout):
         self.host, self.port, self.timeout = host, port, timeout
@@ -35,12 +38,16 @@ class FakeSMTP:
         self.logged_in = (username, password)
 
     def send_message(self, message):
+        if message["To"] in FakeSMTP.refuse:
+            raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"No such mailbox")})
+        if message["To"] in FakeSMTP.drop_at:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         FakeSMTP.sent.append(message)
 
 
 @pytest.fixture
 def smtp(app, monkeypatch):
-    FakeSMTP.sent, FakeSMTP.instances = [], []
+    FakeSMTP.sent, FakeSMTP.instances, FakeSMTP.refuse, FakeSMTP.drop_at = [], [], set(), set()
     monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
     monkeypatch.setitem(app.config, "MAIL_USERNAME", "mailer")
@@ -108,3 +115,37 @@ def test_a_mail_server_outage_does_not_undo_a_sign_up(smtp, client, db, monkeypa
     response = sign_up(client, "new@example.org")
     assert response.status_code == 302
     assert user_by_email("new@example.org") is not None
+
+
+def _outbox_addresses(db) -> list[str]:
+    return list(db.session.scalars(db.select(OutboxMessage.to).order_by(OutboxMessage.id)))
+
+
+def test_a_transactions_emails_go_over_one_smtp_connection(smtp, db):
+    send_emails([(f"signer{n}@example.org", "A new version", "Body") for n in range(50)])
+    send_email("coordinator@example.org", "Signing opened", "Body")
+    db.session.commit()
+
+    assert len(smtp.instances) == 1
+    assert len(smtp.sent) == 51
+    assert _outbox_addresses(db) == []
+
+
+def test_a_refused_address_waits_in_the_outbox_and_the_others_are_sent(smtp, db):
+    smtp.refuse = {"gone@example.org"}
+    send_emails([(address, "Hello", "Body") for address in
+                 ("a@example.org", "gone@example.org", "b@example.org")])  # fmt: skip
+    db.session.commit()
+
+    assert [message["To"] for message in smtp.sent] == ["a@example.org", "b@example.org"]
+    assert _outbox_addresses(db) == ["gone@example.org"]
+
+
+def test_a_dropped_connection_keeps_every_unsent_email_in_the_outbox(smtp, db):
+    smtp.drop_at = {"c@example.org"}
+    addresses = [f"{letter}@example.org" for letter in "abcde"]
+    send_emails([(address, "Hello", "Body") for address in addresses])
+    db.session.commit()
+
+    assert [message["To"] for message in smtp.sent] == ["a@example.org", "b@example.org"]
+    assert _outbox_addresses(db) == ["c@example.org", "d@example.org", "e@example.org"]
