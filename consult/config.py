@@ -134,6 +134,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "EXPORT_RETENTION_DAYS": _days(env, "EXPORT_RETENTION_DAYS", 30),
         "OUTBOX_RETENTION_DAYS": _days(env, "OUTBOX_RETENTION_DAYS", 30),
         "IP_HASH_RETENTION_DAYS": _days(env, "IP_HASH_RETENTION_DAYS", 30),
+        "AUDIT_RETENTION_DAYS": _days(env, "AUDIT_RETENTION_DAYS", 365),
         # Redis down: rate limits fall back to per-process memory instead of failing requests.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Exports (consult/exports/jobs.py): how jobs run - "thread" (a small pool in the app

@@ -13,7 +13,9 @@ exact and nothing changes. The periods are settings (consult/config.py):
 - stored e-mails (the outbox): OUTBOX_RETENTION_DAYS;
 - logged-in sessions: as soon as they time out (idle or absolute), and used or expired e-mail
   links (confirmation, reset, address change) as soon as they expire;
-- hashed client addresses in the audit log: IP_HASH_RETENTION_DAYS (the events stay).
+- hashed client addresses in the audit log: IP_HASH_RETENTION_DAYS;
+- audit events themselves: AUDIT_RETENTION_DAYS (long enough to look into what happened during
+  a consultation and after it; they name people and, for invitations, e-mail addresses).
 """
 
 from __future__ import annotations
@@ -80,6 +82,13 @@ def _old_ip_hashes(now: datetime) -> int:
     return db.session.execute(statement).rowcount or 0
 
 
+def _old_audit_events(now: datetime) -> int:
+    statement = db.delete(AuditEvent).where(
+        AuditEvent.created_at < now - _days("AUDIT_RETENTION_DAYS")
+    )
+    return db.session.execute(statement).rowcount or 0
+
+
 def kinds() -> list[Kind]:
     """Everything retention removes (all of it in the database), in the order it runs."""
     return [
@@ -111,7 +120,16 @@ def kinds() -> list[Kind]:
             "stored e-mails older than OUTBOX_RETENTION_DAYS",
             lambda now: purge_outbox(now - _days("OUTBOX_RETENTION_DAYS")),
         ),
-        Kind("ip_hashes", "hashed client addresses in old audit events", _old_ip_hashes),
+        Kind(
+            "ip_hashes",
+            "hashed client addresses in audit events older than IP_HASH_RETENTION_DAYS",
+            _old_ip_hashes,
+        ),
+        Kind(
+            "audit_events",
+            "audit events older than AUDIT_RETENTION_DAYS",
+            _old_audit_events,
+        ),
     ]
 
 

@@ -213,6 +213,20 @@ def test_old_outbox_mail_and_old_ip_hashes_go_events_stay(app, team):
     assert db.session.get(AuditEvent, old_event.id).action == "test.old"
 
 
+def test_audit_events_go_after_the_audit_period_and_younger_ones_stay(app, team):
+    days = app.config["AUDIT_RETENTION_DAYS"]
+    for action, age in (("test.too_old", days + 1), ("test.kept", days - 1)):
+        record(action, actor=team.owner)
+        factories.newest_audit_event().created_at = utcnow() - age * DAY
+    db.session.commit()
+
+    counts = retention.run()
+
+    assert counts["audit_events"] == 1
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert "test.too_old" not in actions and {"test.kept", "retention.run"} <= actions
+
+
 def test_a_dry_run_counts_exactly_and_changes_nothing(open_version):
     stale = _public_signature(open_version, "stale@example.org", confirmed=False)
     stale.created_at = utcnow() - 8 * DAY

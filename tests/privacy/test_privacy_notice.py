@@ -1,0 +1,56 @@
+"""The privacy notice says how long each kind of personal data is kept (UK GDPR Art. 13(2)(a)),
+with the periods this instance is configured with, which are the ones retention applies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from consult import retention
+from tests.organisations.support import text_of
+
+PERIODS = {
+    "SIGNER_RETENTION_DAYS": 400,
+    "INVITATION_RETENTION_DAYS": 14,
+    "OUTBOX_RETENTION_DAYS": 21,
+    "EXPORT_RETENTION_DAYS": 45,
+    "IP_HASH_RETENTION_DAYS": 1,
+    "AUDIT_RETENTION_DAYS": 730,
+}
+
+
+@pytest.fixture
+def configured(app, monkeypatch):
+    for name, days in PERIODS.items():
+        monkeypatch.setitem(app.config, name, days)
+    monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 90)
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(hours=24))
+
+
+def test_the_notice_states_each_period_as_configured(client, configured):
+    notice = text_of(client.get("/privacy").text)
+
+    assert "How long we keep it" in notice
+    assert "erased 400 days after both the signing and the consultation closed" in notice
+    assert "deleted 14 days after the link expired" in notice
+    assert "deleted after 21 days and 45 days" in notice
+    assert "cleared after 1 day, and each event is deleted after 730 days" in notice
+    assert "after 90 minutes without use (24 hours at most)" in notice
+    assert "Signatures never confirmed from the e-mailed link: deleted after 7 days" in notice
+
+
+# Kinds whose period is not a setting: the notice states them in words (7 days; sessions
+# after their timeout; e-mailed links once they expire, with the sessions).
+FIXED_PERIODS = {"unconfirmed_signatures", "sessions", "email_links"}
+
+
+def test_every_kind_retention_removes_has_its_period_in_the_notice(client, configured):
+    """A new kind of retention needs a line in the notice (and a place in PERIODS above): each
+    kind's description names its setting, and the notice shows that setting's value."""
+    notice = text_of(client.get("/privacy").text)
+    for kind in retention.kinds():
+        settings = [name for name in PERIODS if name in kind.description]
+        assert settings or kind.name in FIXED_PERIODS, f"{kind.name}: which period applies?"
+        for name in settings:
+            assert f"{PERIODS[name]} day" in notice, (kind.name, name)
