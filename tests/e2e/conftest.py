@@ -150,6 +150,14 @@ def _as_in_production(app, live_server):
         app.config["WTF_CSRF_ENABLED"] = before
 
 
+def _settle(page) -> None:
+    """Wait for the page's stylesheets and fonts. A heading can be visible (and a script can
+    measure the layout) before a stylesheet has arrived: measured then, a phone-width table
+    is still laid out as a desktop one."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
 class Browsing:
     """Pages that report what goes wrong in them, plus axe, screenshots and e-mail reading."""
 
@@ -209,7 +217,7 @@ class Browsing:
         non-bypassed page keeps reporting the app's own CSP violations."""
         if self._axe_source is None:
             self._axe_source = AXE_JS.read_text(encoding="utf-8")
-        page.evaluate("() => document.fonts.ready.then(() => true)")
+        _settle(page)
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(self._axe_source)
         violations = page.evaluate(_RUN_AXE)
@@ -221,6 +229,7 @@ class Browsing:
 
     def assert_fits_width(self, page, width: int, name: str) -> None:
         """Nothing on the page makes it scroll sideways."""
+        _settle(page)
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
         if scroll_width > width:
             culprits = page.evaluate(_OVERFLOWING, width)
