@@ -34,7 +34,11 @@ def test_the_notice_states_each_period_as_configured(client, configured):
     assert "How long we keep it" in notice
     assert "erased 400 days after both the signing and the consultation closed" in notice
     assert "deleted 14 days after the link expired" in notice
-    assert "deleted after 21 days and 45 days" in notice
+    assert (
+        "Copies of e-mails we sent (when no mail server is set up, or it was unreachable): "
+        "deleted after 21 days" in notice
+    )
+    assert "which list the signatories: deleted after 45 days" in notice
     assert "cleared after 1 day, and each event is deleted after 730 days" in notice
     assert "after 90 minutes without use (24 hours at most)" in notice
     assert "Signatures never confirmed from the e-mailed link: deleted after 7 days" in notice
