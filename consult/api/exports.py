@@ -70,6 +70,8 @@ def get_export(export_id: int):
     job, _membership = load_job(current_caller(), export_id)
     if services.expire_if_stuck(job):
         db.session.commit()
+    else:
+        jobs.resume_if_orphaned(job)
     return jsonify(services.job_json(job))
 
 

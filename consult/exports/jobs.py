@@ -2,8 +2,10 @@
 
 EXPORT_JOBS chooses how (consult/config.py):
 - "thread" (the default): a small pool of worker threads in the app process. The job's state
-  lives in the database, so any instance answers a status request; a job lost in a restart is
-  marked failed after EXPORT_JOB_TIMEOUT.
+  lives in the database, so any instance answers a status request. A queued job that no
+  process holds any more (its process restarted before a thread took it) is handed to this
+  process's threads when someone looks at it (resume_if_orphaned); a job that was running
+  when its process stopped is marked failed after EXPORT_JOB_TIMEOUT.
 - "rq" (the default with REDIS_URL): jobs go to an RQ queue served by `flask --app wsgi worker`
   on any machine, so several machines share the load. RQ runs each job in a forked process,
   which also hands the renderer's memory back to the system when the job ends.
@@ -12,15 +14,25 @@ EXPORT_JOBS chooses how (consult/config.py):
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
 
 from consult.exports import services
 from consult.exports.models import ExportJob
 from consult.extensions import db
+from consult.timeutil import utcnow
 
 _executor: ThreadPoolExecutor | None = None
+# The jobs this process's threads hold (waiting or running): any other queued job was lost.
+_held: set[int] = set()
+_held_lock = threading.Lock()
+# A job queued this long and held by no thread of this process is taken for orphaned. Its own
+# process may still hold it (another gunicorn worker): then whichever thread comes first
+# claims it (run_job), and the other finds it taken.
+ORPHANED_AFTER = timedelta(seconds=15)
 
 
 def _pool(app: Flask) -> ThreadPoolExecutor:
@@ -39,6 +51,17 @@ def _run_in_thread(app: Flask, job_id: int) -> None:
             services.run_job(job_id)
         finally:
             db.session.remove()
+            with _held_lock:
+                _held.discard(job_id)
+
+
+def _submit(app: Flask, job_id: int) -> Future | None:
+    """Hand the job to this process's threads, unless they hold it already."""
+    with _held_lock:
+        if job_id in _held:
+            return None
+        _held.add(job_id)
+    return _pool(app).submit(_run_in_thread, app, job_id)
 
 
 def queue(app: Flask):
@@ -93,7 +116,20 @@ def dispatch(job: ExportJob) -> Future | None:
             return None
         except RedisError:  # the coordinator still gets the file, from this process
             app.logger.exception("Export queue unreachable: export %s runs in the app", job.id)
-    return _pool(app).submit(_run_in_thread, app, job.id)
+    return _submit(app, job.id)
+
+
+def resume_if_orphaned(job: ExportJob) -> Future | None:
+    """Called when someone looks at a job: with the thread runner, a job still queued after
+    ORPHANED_AFTER that this process does not hold is run here (its process restarted, or
+    its thread pool went away). RQ keeps its queue in Redis across restarts."""
+    app = current_app._get_current_object()
+    if app.config["EXPORT_JOBS"] != "thread" or job.status != "queued":
+        return None
+    if job.created_at > utcnow() - ORPHANED_AFTER:
+        return None
+    app.logger.info("Export %s was queued by no running thread: resuming it", job.id)
+    return _submit(app, job.id)
 
 
 def work(app: Flask, burst: bool = False) -> None:

@@ -125,6 +125,8 @@ def job(export_id: int):
     job, _membership = load_job(current_user, export_id)
     if services.expire_if_stuck(job):
         db.session.commit()
+    else:
+        jobs.resume_if_orphaned(job)
     return render_template(
         "exports/job.html",
         job=job,

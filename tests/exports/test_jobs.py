@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -263,6 +264,69 @@ def test_the_thread_runner_makes_the_file_in_a_worker_thread(
         and threads[0] != threading.current_thread().name
     )
     assert fresh_job(job.id).status == "done"
+
+
+def _wait_until_done(job_id: int, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while (status := fresh_job(job_id).status) in ("queued", "running"):
+        assert time.monotonic() < deadline, f"export {job_id} still {status}"
+        time.sleep(0.1)
+    return status
+
+
+def test_a_queued_job_lost_in_a_restart_is_resumed_when_someone_looks_at_it(
+    app, client, team, api_token, coordinator, frozen_version, monkeypatch
+):
+    """The thread runner: the process that queued the job went away before a thread took it
+    (here: it was never handed to a thread). Polling its status runs it here."""
+    monkeypatch.setitem(app.config, "EXPORT_JOBS", "thread")
+    lost = _request(coordinator, frozen_version.response, frozen_version)
+    lost.created_at = utcnow() - jobs.ORPHANED_AFTER - timedelta(seconds=1)
+    just_queued = _request(coordinator, frozen_version.response, frozen_version, format="docx")
+    db.session.commit()
+
+    body = client.get(f"/api/v1/exports/{lost.id}", headers=api_token(team.coordinator))
+
+    assert body.get_json()["status"] == "queued"
+    assert _wait_until_done(lost.id) == "done"
+    # A job queued moments ago is left to the thread it was handed to.
+    assert jobs.resume_if_orphaned(fresh_job(just_queued.id)) is None
+    assert fresh_job(just_queued.id).status == "queued"
+
+
+def test_a_job_this_process_holds_is_not_handed_to_its_threads_twice(
+    app, coordinator, frozen_version, monkeypatch
+):
+    monkeypatch.setitem(app.config, "EXPORT_JOBS", "thread")
+    started, release = threading.Event(), threading.Event()
+    real = services.RENDERERS["md"]
+
+    def slow(document, progress):
+        started.set()
+        release.wait(30)
+        return real(document, progress)
+
+    monkeypatch.setitem(services.RENDERERS, "md", slow)
+    job = _request(coordinator, frozen_version.response, frozen_version)
+    first = jobs.dispatch(job)
+    started.wait(30)
+    queued_long_ago = fresh_job(job.id)
+    queued_long_ago.status = "queued"  # as a status request might still have read it
+    queued_long_ago.created_at = utcnow() - jobs.ORPHANED_AFTER * 2
+
+    assert jobs.resume_if_orphaned(queued_long_ago) is None
+    release.set()
+    first.result(timeout=60)
+    db.session.rollback()
+    assert fresh_job(job.id).status == "done"
+
+
+def test_rq_jobs_are_not_resumed_by_the_app(app, coordinator, frozen_version, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_JOBS", "rq")
+    job = _request(coordinator, frozen_version.response, frozen_version)
+    job.created_at = utcnow() - jobs.ORPHANED_AFTER * 2
+
+    assert jobs.resume_if_orphaned(job) is None
 
 
 def _redis_or_skip(url: str):
