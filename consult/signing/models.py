@@ -42,8 +42,9 @@ class Version(db.Model):
     number: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     content: Mapped[str] = mapped_column(Text)
-    # The response's title as frozen (also in `content`): what e-mails to signers name,
-    # without reading and parsing the whole content on every signature.
+    # The response's title as frozen (also in `content`): what its signers saw, and what
+    # e-mails to them name. The draft's title may have changed since, and is not public until
+    # frozen again. Kept apart so that e-mails need not read and parse the whole content.
     title: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

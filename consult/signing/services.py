@@ -150,12 +150,6 @@ def content_of(version: Version) -> dict:
     return json.loads(version.content)
 
 
-def frozen_title(version: Version) -> str:
-    """The response's title as frozen in the version: what its signers saw. The draft's
-    title may have changed since, and is not public until frozen again (e-mails use this)."""
-    return version.title
-
-
 def versions_of(response: Response) -> list[Version]:
     return list(
         db.session.scalars(
@@ -292,8 +286,7 @@ def _invite_earlier_signers(version: Version) -> int:
     if not new:
         return 0
     response = version.response
-    title = frozen_title(version)
-    subject = f"A new version of “{title}” is open for signing"
+    subject = f"A new version of “{version.title}” is open for signing"
     changes_url = url_for("signing.changes", version_id=version.id, _external=True)
     partner_url = url_for(
         "signing.partner", version_id=version.id, token=partner_token(version), _external=True
@@ -307,7 +300,6 @@ def _invite_earlier_signers(version: Version) -> int:
             for_organisation=kind == "organisation",
             version=version,
             response=response,
-            title=title,
             url=partner_url if kind == "organisation" else changes_url,
             changes_url=changes_url if version.signing_public else None,
         )
@@ -663,18 +655,16 @@ def _mail_signer(
     confirm_token: str | None = None,
     manage_token: str | None = None,
 ) -> None:
-    response = signature.version.response
-    title = frozen_title(signature.version)
+    version = signature.version
     subjects = {
-        "confirm": f"Confirm your signature on “{title}”",
-        "already_signed": f"You have already signed “{title}”",
+        "confirm": f"Confirm your signature on “{version.title}”",
+        "already_signed": f"You have already signed “{version.title}”",
     }
     body = _render_mail(
         f"mail/signature_{template}.txt",
         signature=signature,
-        response=response,
-        title=title,
-        version=signature.version,
+        response=version.response,
+        version=version,
         confirm_url=url_for("signing.confirm", token=confirm_token, _external=True)
         if confirm_token
         else None,
@@ -709,7 +699,7 @@ def confirm(token: str) -> Signature:
         version = signature.version
         if not is_open(version):
             raise SigningClosed(
-                f"Signing of version {version.number} of “{frozen_title(version)}” has "
+                f"Signing of version {version.number} of “{version.title}” has "
                 "closed, so your signature can no longer be confirmed and does not count. "
                 "Your details will be deleted within 7 days."
             )
