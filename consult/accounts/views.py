@@ -101,14 +101,17 @@ def secret_url(view):
     return wrapper
 
 
-def _log_in(user) -> None:
+def _log_in(user) -> str:
     """Start a fresh session: the old cookie's contents are dropped (no session fixation), and
-    any session the browser still held ends on the server too, so its old id is worthless."""
+    any session the browser still held ends on the server too, so its old id is worthless.
+    Returns the greeting: "Welcome back" only for someone who has logged in before."""
+    returning = user.last_login_at is not None
     services.end_session(session.get("sid"))
     session.clear()
     session["sid"] = services.start_session(user, request.headers.get("User-Agent", ""))
     session.permanent = True
     login_user(user)
+    return f"Welcome back, {user.name}." if returning else f"Welcome to Consult, {user.name}."
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
@@ -163,9 +166,9 @@ def login():
                 _await_second_factor(user, next_url)
                 db.session.commit()
                 return redirect(url_for("accounts.login_two_factor"))
-            _log_in(user)
+            greeting = _log_in(user)
             db.session.commit()
-            flash(f"Welcome back, {user.name}.", "success")
+            flash(greeting, "success")
             return redirect(next_url or url_for("main.index"))
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
@@ -227,9 +230,9 @@ def login_two_factor():
             form.code.errors.append(str(error))
             return render_template("accounts/login_two_factor.html", form=form), 422
         next_url = safe_next(session[_PENDING].get("next"))
-        _log_in(user)
+        greeting = _log_in(user)
         db.session.commit()
-        flash(f"Welcome back, {user.name}.", "success")
+        flash(greeting, "success")
         if used == "recovery":
             left = two_factor.recovery_codes_left(user)
             flash(

@@ -145,7 +145,7 @@ def log_in(page, email: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text(re.compile(r"^Welcome back, "))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Welcome (back|to Consult), "))).to_be_visible()
 
 
 def forgive_expected_status(browsing, path: str, status: int) -> None:
