@@ -21,6 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from consult.accounts import services, two_factor
+from consult.accounts.devices import sessions_shown
 from consult.accounts.forms import (
     ApiTokenForm,
     ChangeEmailForm,
@@ -38,6 +39,7 @@ from consult.forms import ActionForm
 from consult.net import client_ip
 from consult.signing import services as signing
 from consult.tokens import hash_token
+from consult.wording import count_of
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -346,8 +348,7 @@ def _account_page(**forms):
     forms.setdefault("token_form", ApiTokenForm())
     return render_template(
         "accounts/account.html",
-        sessions=services.active_sessions(current_user),
-        current_session_hash=_current_session_hash(),
+        sessions=sessions_shown(services.active_sessions(current_user), _current_session_hash()),
         tokens=services.api_tokens(current_user),
         signatures=signing.signatures_of_user(current_user),
         action_form=ActionForm(),
@@ -440,7 +441,7 @@ def end_other_sessions():
     if ActionForm().validate_on_submit():
         ended = services.end_other_sessions(current_user, session.get("sid"))
         db.session.commit()
-        flash(f"Logged out of {ended} other session(s).", "success")
+        flash(f"Logged out of {count_of(ended, 'other session')}.", "success")
     return redirect(url_for("accounts.account"))
 
 
