@@ -16,6 +16,7 @@ from consult.audit.forms import AuditFilterForm
 from consult.audit.models import AuditEvent
 from consult.audit.presenters import describe, load_context, shown_details
 from consult.extensions import db
+from consult.forms import page_number
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.views import load_membership
 
@@ -83,11 +84,6 @@ def _people(organisation: Organisation) -> list[tuple[int, str]]:
     return [(user_id, name) for user_id, name in rows]
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
-
-
 @blueprint.get("/o/<slug>/audit")
 def organisation_log(slug: str):
     membership = load_membership(slug, "view_audit")
@@ -108,7 +104,7 @@ def organisation_log(slug: str):
         if form.until.data:
             end = datetime.combine(form.until.data, time()) + timedelta(days=1)
             conditions.append(AuditEvent.created_at < end)
-    page = _page_number()
+    page = page_number()
     rows = db.session.execute(
         select(AuditEvent, User.name, User.erased_at)
         .outerjoin(User, AuditEvent.actor_id == User.id)
