@@ -105,7 +105,7 @@ _VERSION = lambda value: "the current draft" if value is None else str(value)  #
 _SIGNED_AS = _words(
     {
         "member": "a member",
-        "organisation": "for an organisation",
+        "organisation": "an organisation",
         "public": "a member of the public",
     }
 )
