@@ -14,7 +14,7 @@ from consult.accounts import services as accounts
 from consult.demo import DEMO_PASSWORD, seed_demo, seed_signatories
 from consult.extensions import db
 from consult.forms import has_control_characters
-from consult.mail import outbox
+from consult.mail import count_outbox, outbox
 from consult.ops import backup_command, check_command, restore_command, retention_cli
 from consult.signing import services as signing
 
@@ -79,15 +79,49 @@ def create_token(email: str, label: str) -> None:
 
 @outbox_cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", default=200, show_default=True, type=click.IntRange(min=1))
-def list_outbox(as_json: bool, limit: int) -> None:
-    """Stored e-mails, newest last."""
-    messages = [message.as_dict() for message in outbox(limit)]
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Print only the N newest e-mails (after --offset). Default: all of them.",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Leave out the N newest e-mails first, to page back in time.",
+)
+def list_outbox(as_json: bool, limit: int | None, offset: int) -> None:
+    """Stored e-mails, newest last. When --limit or --offset leave some out, a note on
+    stderr says how many were printed and how to see the others."""
+    total = count_outbox()
+    printed = 0
     if as_json:
-        click.echo(json.dumps(messages, ensure_ascii=False, indent=2))
-        return
-    for message in messages:
-        click.echo(f"{message['created_at']}  to {message['to']}: {message['subject']}")
+        click.echo("[", nl=False)
+    for message in outbox(limit, skip_newest=offset):
+        entry = message.as_dict()
+        if as_json:
+            text = json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            click.echo(("," if printed else "") + "\n  " + text, nl=False)
+        else:
+            click.echo(f"{entry['created_at']}  to {entry['to']}: {entry['subject']}")
+        printed += 1
+    if as_json:
+        click.echo("\n]" if printed else "]")
+    if printed < total:
+        click.echo(_outbox_cut_note(printed, total, offset), err=True)
+
+
+def _outbox_cut_note(printed: int, total: int, offset: int) -> str:
+    """Say what part of the outbox was printed, so a cut list is never taken for all of it."""
+    note = f"Printed {printed} of the {total} stored e-mails"
+    if offset:
+        note += f", leaving out the {offset} newest"
+    older = total - offset - printed
+    if older > 0:
+        note += f". {older} older: add --offset {offset + printed} to see them"
+    return note + "."
 
 
 @click.command("demo")

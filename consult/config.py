@@ -38,6 +38,11 @@ def _dev_secret_key(instance_path: Path) -> str:
 
 KNOWN_DEFAULT_SECRETS = frozenset({"dev", "change-me", "secret"})
 
+# Who the privacy notice names until the instance's operator says who they are: fine for
+# development and tests; `flask --app wsgi check` warns about them in production.
+PLACEHOLDER_CONTROLLER = "Consult development instance"
+PLACEHOLDER_PRIVACY_EMAIL = "privacy@consult.invalid"
+
 
 def production_problems(env: dict[str, str]) -> list[str]:
     """What would make a production instance unsafe, from the environment alone. Used at
@@ -59,6 +64,22 @@ def _days(env: dict[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise UnsafeConfiguration(f"{name} must be a whole number of days (1 or more).")
     return int(value)
+
+
+def _short_text(env: dict[str, str], name: str, max_length: int) -> str | None:
+    """A line of text shown to people (the privacy notice's contact details)."""
+    value = " ".join((env.get(name) or "").split())
+    if len(value) > max_length:
+        raise UnsafeConfiguration(f"{name} must be at most {max_length} characters.")
+    return value or None
+
+
+def _privacy_email(env: dict[str, str]) -> str:
+    value = _short_text(env, "PRIVACY_CONTACT_EMAIL", 254) or PLACEHOLDER_PRIVACY_EMAIL
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value:
+        raise UnsafeConfiguration("PRIVACY_CONTACT_EMAIL must be an e-mail address.")
+    return value
 
 
 def build_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
@@ -135,6 +156,13 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "OUTBOX_RETENTION_DAYS": _days(env, "OUTBOX_RETENTION_DAYS", 30),
         "IP_HASH_RETENTION_DAYS": _days(env, "IP_HASH_RETENTION_DAYS", 30),
         "AUDIT_RETENTION_DAYS": _days(env, "AUDIT_RETENTION_DAYS", 365),
+        # The privacy notice (/privacy) names the controller of account data and how to reach
+        # them (UK GDPR Art. 13(1)(a)): a name, an e-mail address, optionally a postal address
+        # and the controller's registration number with the Information Commissioner's Office.
+        "PRIVACY_CONTROLLER": _short_text(env, "PRIVACY_CONTROLLER", 200) or PLACEHOLDER_CONTROLLER,
+        "PRIVACY_CONTACT_EMAIL": _privacy_email(env),
+        "PRIVACY_POSTAL_ADDRESS": _short_text(env, "PRIVACY_POSTAL_ADDRESS", 300),
+        "PRIVACY_ICO_REGISTRATION": _short_text(env, "PRIVACY_ICO_REGISTRATION", 20),
         # Redis down: rate limits fall back to per-process memory instead of failing requests.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Exports (consult/exports/jobs.py): how jobs run - "thread" (a small pool in the app

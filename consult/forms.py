@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -20,6 +21,12 @@ def has_control_characters(value: str) -> bool:
         (unicodedata.category(char) == "Cc" and char not in "\t\n\r") or char in BIDI_CONTROLS
         for char in value
     )
+
+
+def page_number() -> int:
+    """The `?page=` of a paged list: a whole number from 1, anything else the first page."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 class ActionForm(FlaskForm):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterator
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -157,12 +158,32 @@ def _drop_pending(session: Session, previous_transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def outbox(limit: int = 200) -> list[OutboxMessage]:
-    """Stored e-mails, newest last."""
-    rows = db.session.scalars(
-        db.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-    ).all()
-    return list(reversed(rows))
+def count_outbox() -> int:
+    """How many e-mails are stored."""
+    return db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) or 0
+
+
+def _nth_newest_id(n: int) -> int | None:
+    """The id of the n-th newest stored e-mail (0 is the newest), or None past the oldest."""
+    return db.session.scalar(
+        db.select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).offset(n).limit(1)
+    )
+
+
+def outbox(limit: int | None = None, skip_newest: int = 0) -> Iterator[OutboxMessage]:
+    """Stored e-mails, newest last: all of them, or the `limit` newest after leaving out the
+    `skip_newest` newest (so pages go back in time). Rows are fetched in batches, so listing a
+    large outbox holds only a batch in memory at once."""
+    newest = _nth_newest_id(skip_newest)
+    if newest is None:
+        return iter(())
+    statement = db.select(OutboxMessage).where(OutboxMessage.id <= newest)
+    if limit is not None:
+        oldest = _nth_newest_id(skip_newest + limit - 1)
+        if oldest is not None:
+            statement = statement.where(OutboxMessage.id >= oldest)
+    statement = statement.order_by(OutboxMessage.id).execution_options(yield_per=500)
+    return iter(db.session.scalars(statement))
 
 
 def purge_outbox(before: datetime) -> int:

@@ -23,7 +23,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from consult import retention
-from consult.config import production_problems
+from consult.config import (
+    PLACEHOLDER_CONTROLLER,
+    PLACEHOLDER_PRIVACY_EMAIL,
+    production_problems,
+)
 from consult.extensions import db
 
 # --- backup and restore ---------------------------------------------------------------------
@@ -201,6 +205,7 @@ def configuration_problems(workers: int, instances: int) -> tuple[list[str], lis
             f"{instances} instances without REDIS_URL: each would keep its own rate limits, "
             "multiplying every allowance."
         )
+    warnings += _privacy_notice_warnings(config)
     if _database_url().get_backend_name() == "sqlite":
         warnings.append(
             "SQLite in production: fine for one small instance; use PostgreSQL for more."
@@ -208,6 +213,19 @@ def configuration_problems(workers: int, instances: int) -> tuple[list[str], lis
         )
     problems += _database_problems()
     return problems, warnings
+
+
+def _privacy_notice_warnings(config) -> list[str]:
+    """The privacy notice must say who is responsible for people's data and how to reach them;
+    until set, it shows development placeholders."""
+    unset = []
+    if config["PRIVACY_CONTROLLER"] == PLACEHOLDER_CONTROLLER:
+        unset.append("PRIVACY_CONTROLLER (who runs this instance)")
+    if config["PRIVACY_CONTACT_EMAIL"] == PLACEHOLDER_PRIVACY_EMAIL:
+        unset.append("PRIVACY_CONTACT_EMAIL (where people ask about their data)")
+    if not unset:
+        return []
+    return [f"The privacy notice shows a placeholder: set {' and '.join(unset)}."]
 
 
 def _database_problems() -> list[str]:

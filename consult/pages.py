@@ -53,7 +53,7 @@ def healthz():
 def dev_outbox():
     if not current_app.config["SHOW_DEV_OUTBOX"]:
         abort(404)
-    return render_template("main/outbox.html", messages=list(reversed(outbox(50))))
+    return render_template("main/outbox.html", messages=list(outbox(50))[::-1])
 
 
 def _navigation():

@@ -116,3 +116,47 @@ def test_a_schema_behind_the_code_is_a_problem(production, monkeypatch):
 def test_production_refuses_to_start_with_an_unsafe_configuration(tmp_path, environ, message):
     with pytest.raises(UnsafeConfiguration, match=message):
         build_config(str(tmp_path), {"CONSULT_ENV": "production", **environ})
+
+
+def test_the_privacy_notice_placeholders_are_a_warning_until_set(production, monkeypatch):
+    placeholders = _check(production)
+
+    assert "PRIVACY_CONTROLLER" in placeholders.stdout
+    assert "PRIVACY_CONTACT_EMAIL" in placeholders.stdout
+
+    monkeypatch.setitem(production.config, "PRIVACY_CONTROLLER", "Northfield Trust")
+    monkeypatch.setitem(production.config, "PRIVACY_CONTACT_EMAIL", "privacy@northfield.example")
+    named = _check(production)
+
+    assert "PRIVACY_" not in named.stdout
+    assert named.exit_code == 0, named.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PRIVACY_CONTACT_EMAIL", "not an address", "PRIVACY_CONTACT_EMAIL must be an e-mail"),
+        ("PRIVACY_CONTROLLER", "x" * 201, "PRIVACY_CONTROLLER must be at most 200 characters"),
+    ],
+)
+def test_nonsense_privacy_contact_settings_are_refused(tmp_path, name, value, message):
+    with pytest.raises(UnsafeConfiguration, match=message):
+        build_config(str(tmp_path), {"CONSULT_ENV": "development", name: value})
+
+
+def test_privacy_contact_settings_are_read_from_the_environment(tmp_path):
+    config = build_config(
+        str(tmp_path),
+        {
+            "CONSULT_ENV": "development",
+            "PRIVACY_CONTROLLER": "  Northfield   Trust ",
+            "PRIVACY_CONTACT_EMAIL": "privacy@northfield.example",
+            "PRIVACY_POSTAL_ADDRESS": "1 Mill Lane, Leeds",
+            "PRIVACY_ICO_REGISTRATION": "ZB123456",
+        },
+    )
+
+    assert config["PRIVACY_CONTROLLER"] == "Northfield Trust"
+    assert config["PRIVACY_CONTACT_EMAIL"] == "privacy@northfield.example"
+    assert config["PRIVACY_POSTAL_ADDRESS"] == "1 Mill Lane, Leeds"
+    assert config["PRIVACY_ICO_REGISTRATION"] == "ZB123456"

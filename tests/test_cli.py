@@ -248,6 +248,57 @@ def test_outbox_list_without_json_is_one_line_a_mail(cli):
     assert "a@example.org" in result.stdout and "Hello" in result.stdout
 
 
+def _send(count: int) -> None:
+    from consult.mail import send_emails
+
+    send_emails([(f"p{n}@example.org", f"Mail {n}", "Body") for n in range(count)])
+    db.session.commit()
+
+
+def test_outbox_list_json_lists_every_stored_mail_not_just_the_newest_200(cli):
+    _send(250)
+
+    result = cli("outbox", "list", "--json")
+
+    assert result.exit_code == 0, result.output
+    messages = json.loads(result.stdout)
+    assert [m["subject"] for m in messages] == [f"Mail {n}" for n in range(250)]
+    assert result.stderr == ""  # nothing was left out, so nothing to say
+
+
+def test_outbox_list_pages_back_from_the_newest_and_says_when_the_list_is_cut(cli):
+    _send(7)
+
+    newest = cli("outbox", "list", "--json", "--limit", "3")
+    older = cli("outbox", "list", "--json", "--limit", "3", "--offset", "3")
+    oldest = cli("outbox", "list", "--json", "--limit", "3", "--offset", "6")
+
+    assert [m["subject"] for m in json.loads(newest.stdout)] == ["Mail 4", "Mail 5", "Mail 6"]
+    assert [m["subject"] for m in json.loads(older.stdout)] == ["Mail 1", "Mail 2", "Mail 3"]
+    assert [m["subject"] for m in json.loads(oldest.stdout)] == ["Mail 0"]
+    assert "3 of the 7 stored e-mails" in newest.stderr
+    assert "--offset 3" in newest.stderr
+    assert "--offset 6" in older.stderr
+    assert "1 of the 7 stored e-mails" in oldest.stderr
+
+
+def test_outbox_list_says_so_when_the_offset_passes_every_mail(cli):
+    _send(2)
+
+    result = cli("outbox", "list", "--json", "--offset", "5")
+
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    assert "0 of the 2 stored e-mails" in result.stderr
+
+
+def test_outbox_list_refuses_a_nonsense_limit(cli):
+    result = cli("outbox", "list", "--json", "--limit", "0")
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
 # --- demo --signatories ---------------------------------------------------------------------
 
 

@@ -63,6 +63,9 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # A keyed hash of the network address it was last used from (consult/net.py), never the
+    # address: the sessions list can then say "on this network" or "on another network".
+    ip_hash: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship()
 

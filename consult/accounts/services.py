@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -18,6 +18,7 @@ from consult.accounts.models import ApiToken, EmailLink, User, UserSession
 from consult.audit.services import record
 from consult.extensions import db
 from consult.mail import send_email
+from consult.net import hashed_client_ip
 from consult.timeutil import utcnow
 from consult.tokens import hash_token, new_token
 
@@ -268,7 +269,14 @@ def authenticate(email: str, password: str) -> User:
 def start_session(user: User, user_agent: str) -> str:
     """Record a new logged-in session and return its secret id for the cookie."""
     token, token_hash = new_token()
-    db.session.add(UserSession(user=user, token_hash=token_hash, user_agent=user_agent[:200]))
+    db.session.add(
+        UserSession(
+            user=user,
+            token_hash=token_hash,
+            user_agent=user_agent[:200],
+            ip_hash=hashed_client_ip() if has_request_context() else None,
+        )
+    )
     user.last_login_at = utcnow()
     record("account.logged_in", actor=user, subject=user)
     db.session.flush()
@@ -303,6 +311,7 @@ def load_session(user_id: int, session_token: str | None) -> User | None:
         return None
     if now - user_session.last_seen_at > timedelta(minutes=1):
         user_session.last_seen_at = now
+        user_session.ip_hash = hashed_client_ip()
         db.session.commit()
     return user_session.user
 

@@ -21,6 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from consult.accounts import services, two_factor
+from consult.accounts.devices import sessions_shown
 from consult.accounts.forms import (
     ApiTokenForm,
     ChangeEmailForm,
@@ -38,6 +39,7 @@ from consult.forms import ActionForm
 from consult.net import client_ip
 from consult.signing import services as signing
 from consult.tokens import hash_token
+from consult.wording import count_of
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -101,14 +103,17 @@ def secret_url(view):
     return wrapper
 
 
-def _log_in(user) -> None:
+def _log_in(user) -> str:
     """Start a fresh session: the old cookie's contents are dropped (no session fixation), and
-    any session the browser still held ends on the server too, so its old id is worthless."""
+    any session the browser still held ends on the server too, so its old id is worthless.
+    Returns the greeting: "Welcome back" only for someone who has logged in before."""
+    returning = user.last_login_at is not None
     services.end_session(session.get("sid"))
     session.clear()
     session["sid"] = services.start_session(user, request.headers.get("User-Agent", ""))
     session.permanent = True
     login_user(user)
+    return f"Welcome back, {user.name}." if returning else f"Welcome to Consult, {user.name}."
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
@@ -163,9 +168,9 @@ def login():
                 _await_second_factor(user, next_url)
                 db.session.commit()
                 return redirect(url_for("accounts.login_two_factor"))
-            _log_in(user)
+            greeting = _log_in(user)
             db.session.commit()
-            flash(f"Welcome back, {user.name}.", "success")
+            flash(greeting, "success")
             return redirect(next_url or url_for("main.index"))
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
@@ -227,9 +232,9 @@ def login_two_factor():
             form.code.errors.append(str(error))
             return render_template("accounts/login_two_factor.html", form=form), 422
         next_url = safe_next(session[_PENDING].get("next"))
-        _log_in(user)
+        greeting = _log_in(user)
         db.session.commit()
-        flash(f"Welcome back, {user.name}.", "success")
+        flash(greeting, "success")
         if used == "recovery":
             left = two_factor.recovery_codes_left(user)
             flash(
@@ -343,8 +348,7 @@ def _account_page(**forms):
     forms.setdefault("token_form", ApiTokenForm())
     return render_template(
         "accounts/account.html",
-        sessions=services.active_sessions(current_user),
-        current_session_hash=_current_session_hash(),
+        sessions=sessions_shown(services.active_sessions(current_user), _current_session_hash()),
         tokens=services.api_tokens(current_user),
         signatures=signing.signatures_of_user(current_user),
         action_form=ActionForm(),
@@ -437,7 +441,7 @@ def end_other_sessions():
     if ActionForm().validate_on_submit():
         ended = services.end_other_sessions(current_user, session.get("sid"))
         db.session.commit()
-        flash(f"Logged out of {ended} other session(s).", "success")
+        flash(f"Logged out of {count_of(ended, 'other session')}.", "success")
     return redirect(url_for("accounts.account"))
 
 

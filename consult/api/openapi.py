@@ -670,8 +670,9 @@ PATHS.update(
                         "title": {
                             **_NULLABLE_STRING,
                             "maxLength": 200,
-                            "description": 'Default (left out or null): "Response to '
-                            '<consultation title>"',
+                            "description": "Default (left out, null or blank): made from "
+                            'the consultation, e.g. "Response to the Home Office consultation '
+                            'on a new legal framework for ..."',
                         },
                         "profile": {
                             **_NULLABLE_STRING,

@@ -14,68 +14,15 @@ from sqlalchemy import and_, func, or_, select
 from consult.accounts.models import User
 from consult.audit.forms import AuditFilterForm
 from consult.audit.models import AuditEvent
+from consult.audit.presenters import describe, load_context, shown_details
 from consult.extensions import db
+from consult.forms import page_number
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.views import load_membership
 
 blueprint = Blueprint("audit", __name__)
 
 PAGE_SIZE = 50
-
-# What each event means, for a person reading the log ("<who> <did this>").
-DESCRIPTIONS = {
-    "account.signed_up": "signed up",
-    "account.created": "was given an account",
-    "account.email_confirmed": "confirmed their e-mail address",
-    "account.logged_in": "logged in",
-    "account.login_failed": "failed to log in (wrong password)",
-    "account.password_changed": "changed their password",
-    "account.password_reset_requested": "asked for a password reset link",
-    "account.password_reset": "reset their password",
-    "account.email_changed": "changed their e-mail address",
-    "account.data_downloaded": "downloaded their personal data",
-    "account.erased": "erased their account",
-    "api_token.created": "created an API token",
-    "api_token.revoked": "revoked an API token",
-    "two_factor.enabled": "turned two-factor authentication on",
-    "two_factor.disabled": "turned two-factor authentication off",
-    "two_factor.failed": "gave a wrong two-factor code",
-    "two_factor.recovery_code_used": "logged in with a recovery code",
-    "two_factor.recovery_codes_replaced": "made new recovery codes",
-    "organisation.created": "created the organisation",
-    "organisation.renamed": "renamed the organisation",
-    "membership.role_changed": "changed a member's role",
-    "membership.removed": "removed a member",
-    "membership.left": "left the organisation",
-    "invitation.sent": "sent an invitation",
-    "invitation.resent": "sent an invitation again",
-    "invitation.revoked": "revoked an invitation",
-    "invitation.accepted": "accepted an invitation",
-    "invitation.declined": "declined an invitation",
-    "consultation.created": "added a consultation",
-    "response.created": "started a response",
-    "response.updated": "changed a response's settings",
-    "section.added": "added a section",
-    "section.renamed": "renamed a section",
-    "section.removed": "removed a section",
-    "section.reinstated": "put a section back",
-    "section.restored": "restored an earlier revision",
-    "section.assigned": "assigned a section",
-    "section.status_changed": "changed a section's status",
-    "section.edit_conflict": "saved an edit that clashed with another",
-    "version.frozen": "froze a version",
-    "signing.opened": "opened signing",
-    "signing.closed": "closed signing",
-    "signing.partner_link_replaced": "replaced the partner signing link",
-    "signing.resign_invited": "invited earlier signers to sign again",
-    "signature.pending": "signed (waiting for e-mail confirmation)",
-    "signature.confirmed": "confirmed a signature",
-    "signature.withdrawn": "withdrew a signature",
-    "signature.erased": "erased a signer's details",
-    "signatures.csv_downloaded": "downloaded the signatories (CSV)",
-    "export.requested": "asked for an export",
-    "export.downloaded": "downloaded an export",
-}
 
 # Groups for the "kind of event" filter: (label, action prefixes or exact actions).
 KINDS = {
@@ -103,24 +50,6 @@ ACCOUNT_SECURITY_ACTIONS = (
     "two_factor.recovery_code_used",
     "two_factor.recovery_codes_replaced",
 )
-
-# Details worth showing, with their labels; anything else stays out of the page.
-DETAIL_LABELS = {
-    "old": "from",
-    "new": "to",
-    "role": "role",
-    "email": "address",
-    "number": "version",
-    "kind": "kind",
-    "method": "how",
-    "public": "public",
-    "format": "format",
-    "profile": "profile",
-    "reason": "reason",
-    "remaining": "recovery codes left",
-    "via": "via",
-    "status": "status",
-}
 
 
 def _matches(patterns: tuple[str, ...]):
@@ -155,45 +84,6 @@ def _people(organisation: Organisation) -> list[tuple[int, str]]:
     return [(user_id, name) for user_id, name in rows]
 
 
-def describe(event: AuditEvent) -> str:
-    """A sentence for the event, without its actor."""
-    return DESCRIPTIONS.get(event.action, event.action.replace("_", " ").replace(".", ": "))
-
-
-# Details that name a person by account id: shown by name (an erased one as "a former member").
-PERSON_DETAILS = {"member": "member", "assignee": "assigned to"}
-
-
-def _people_named(events: list[AuditEvent]) -> dict[int, str]:
-    ids = {
-        value
-        for event in events
-        for key in PERSON_DETAILS
-        if isinstance(value := (event.details or {}).get(key), int)
-    }
-    if not ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.name, User.erased_at).where(User.id.in_(ids)))
-    return {user_id: "a former member" if erased else name for user_id, name, erased in rows}
-
-
-def shown_details(event: AuditEvent, names: dict[int, str]) -> list[tuple[str, str]]:
-    details = event.details or {}
-    people = [
-        (label, names[details[key]])
-        for key, label in PERSON_DETAILS.items()
-        if details.get(key) in names
-    ]
-    return people + [
-        (label, str(details[key])) for key, label in DETAIL_LABELS.items() if key in details
-    ]
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
-
-
 @blueprint.get("/o/<slug>/audit")
 def organisation_log(slug: str):
     membership = load_membership(slug, "view_audit")
@@ -214,7 +104,7 @@ def organisation_log(slug: str):
         if form.until.data:
             end = datetime.combine(form.until.data, time()) + timedelta(days=1)
             conditions.append(AuditEvent.created_at < end)
-    page = _page_number()
+    page = page_number()
     rows = db.session.execute(
         select(AuditEvent, User.name, User.erased_at)
         .outerjoin(User, AuditEvent.actor_id == User.id)
@@ -234,7 +124,7 @@ def organisation_log(slug: str):
         organisation=organisation,
         form=form,
         events=rows[:PAGE_SIZE],
-        names=_people_named([event for event, _name, _erased in rows[:PAGE_SIZE]]),
+        context=load_context(event for event, _name, _erased in rows[:PAGE_SIZE]),
         page=page,
         has_next=len(rows) > PAGE_SIZE,
         filters=filters,

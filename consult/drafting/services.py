@@ -34,6 +34,7 @@ from consult.drafting.models import (
     Section,
     Suggestion,
 )
+from consult.drafting.titles import default_response_title
 from consult.extensions import db
 from consult.forms import BIDI_CONTROLS
 from consult.organisations.models import Membership, Organisation
@@ -58,7 +59,7 @@ def create_response(
     profile: str | None = None,
 ) -> Response:
     """A response with a section for the summary, about us, each question and recommendations."""
-    title = title.strip() or f"Response to {consultation.title}"[:200]
+    title = title.strip() or default_response_title(consultation)
     profile = profile or DEFAULT_PROFILE
     if profile not in PROFILES:
         raise DraftingError("Choose one of the listed submission profiles.")

@@ -1328,3 +1328,7 @@ def reject_suggestion(response_id: int, section_id: int, suggestion_id: int):
             "drafting.editor", response_id=response.id, section_id=section.id, _anchor="suggestions"
         )
     )
+
+
+# The person's responses across their organisations: another page on this blueprint.
+from consult.drafting import overview_views  # noqa: E402, F401

@@ -26,6 +26,7 @@ from consult.exports.document import (
     Signatories,
     Span,
 )
+from consult.wording import and_list, count_of, counts_phrase
 
 BODY_FONT = "Arial"  # sans-serif; LibreOffice substitutes the metric-compatible Liberation Sans
 CODE_FONT = "Courier New"
@@ -69,30 +70,34 @@ def supporters_line(document: Document) -> str | None:
     organisations = document.co_signing_organisations
     if not organisations:
         return None
-    if len(organisations) == 1:
-        return f"Supported by {organisations[0]}"
-    return f"Supported by {', '.join(organisations[:-1])} and {organisations[-1]}"
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
+    return f"Supported by {and_list(organisations)}"
 
 
 def signatories_intro(signatories: Signatories) -> str:
+    """ "This response is supported by 3 signatories: 1 organisation and 1 individual are named
+    below." Only the kinds that are named are counted."""
     named = len(signatories.organisations) + len(signatories.people)
     total = max(signatories.confirmed_total, named)
-    return (
-        f"This response is supported by {_count(total, 'signatory', 'signatories')}: "
-        f"{_count(len(signatories.organisations), 'organisation', 'organisations')} and "
-        f"{_count(len(signatories.people), 'individual', 'individuals')} are named below."
+    supported = f"This response is supported by {count_of(total, 'signatory', 'signatories')}"
+    if not named:
+        return f"{supported}, who asked not to be named."
+    listed = counts_phrase(
+        [
+            (len(signatories.organisations), "organisation", "organisations"),
+            (len(signatories.people), "individual", "individuals"),
+        ]
     )
+    return f"{supported}: {listed} {'is' if named == 1 else 'are'} named below."
 
 
 def unnamed_line(signatories: Signatories) -> str | None:
-    unnamed = signatories.confirmed_total - len(signatories.organisations) - len(signatories.people)
-    if unnamed <= 0:
+    """The signatories who asked not to be named, after those who are (the introduction
+    already says so when nobody is named)."""
+    named = len(signatories.organisations) + len(signatories.people)
+    unnamed = signatories.confirmed_total - named
+    if unnamed <= 0 or not named:
         return None
-    return f"A further {_count(unnamed, 'signatory', 'signatories')} asked not to be named."
+    return f"A further {count_of(unnamed, 'signatory', 'signatories')} asked not to be named."
 
 
 def table_runs(rows: Iterable[Row]) -> Iterator[list[Row]]:

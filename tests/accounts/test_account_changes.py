@@ -19,6 +19,7 @@ from tests.accounts.conftest import (
     sessions_of,
     user_by_email,
 )
+from tests.organisations.support import text_of
 
 NEW_PASSWORD = "another fine passphrase"
 
@@ -274,3 +275,34 @@ def test_failed_email_change_confirmation_commits_nothing_even_when_activity_is_
     assert response.status_code == 302
     assert [row.used_at for row in links("change_email")] == [None]
     assert db.session.get(User, user.id).email == "person@example.org"
+
+
+ANDROID_CHROME = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+MAC_FIREFOX = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def test_sessions_are_listed_by_device_with_when_and_roughly_where_they_were_used(
+    make_client, user
+):
+    def browser(remote_addr: str, agent: str):
+        client = make_client(remote_addr)
+        client.environ_base["HTTP_USER_AGENT"] = agent
+        return logged_in_client(lambda: client, user)
+
+    here = browser("203.0.113.7", MAC_FIREFOX)
+    browser("203.0.113.7", ANDROID_CHROME)  # the same home network
+    browser("198.51.100.20", ANDROID_CHROME)  # somewhere else
+
+    page = text_of(here.get("/account").text)
+    listed = page.split("Where you are logged in")[1].split("Log out everywhere else")[0]
+
+    assert listed.index("Firefox on Mac") < listed.index("Chrome on Android")
+    assert "Firefox on Mac This browser In use now" in listed
+    assert listed.count("Chrome on Android") == 2
+    assert "Last used just now, on this network" in listed
+    assert "Last used just now, on another network" in listed
+    assert listed.count("logged in ") == 3
+    assert "Mozilla" not in listed and "203.0.113.7" not in listed

@@ -203,3 +203,13 @@ def test_odd_user_ids_in_the_session_are_anonymous_not_errors(client, user, user
 def test_the_login_page_fills_in_the_address_it_was_sent_from_a_confirmation(client):
     page = client.get("/login?email=new@example.org").text
     assert 'value="new@example.org"' in page
+
+
+def test_the_first_log_in_welcomes_and_later_ones_welcome_back(client, user):
+    first = log_in(client, user.email, follow_redirects=True).get_data(as_text=True)
+    client.post("/logout")
+    again = log_in(client, user.email, follow_redirects=True).get_data(as_text=True)
+
+    assert f"Welcome to Consult, {user.name}." in first
+    assert "Welcome back" not in first
+    assert f"Welcome back, {user.name}." in again

@@ -63,7 +63,7 @@ def test_the_title_defaults_and_the_profile_sets_the_word_limit(client, bearer):
 
     assert created.status_code == 201
     body = created.get_json()
-    assert body["title"].startswith("Response to A new legal framework")
+    assert body["title"].startswith("Response to the Home Office consultation on a new legal")
     assert body["profile"] == "select-committee"
     assert body["word_limit"] == 3000
 

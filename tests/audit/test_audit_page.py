@@ -8,6 +8,7 @@ from datetime import timedelta
 from consult.audit.models import AuditEvent
 from consult.audit.services import record
 from consult.audit.views import PAGE_SIZE
+from consult.drafting import services as drafting
 from consult.organisations import services as organisations
 from consult.signing import services as signing
 from consult.timeutil import utcnow
@@ -119,3 +120,33 @@ def test_the_log_is_paged_newest_first(make_client, team, db):
     second = _page(owner, slug, page=2)
     assert "version: 0" in second.text and "Newer events" in second.text
     assert _page(owner, slug, page="x").status_code == 200
+
+
+def test_values_are_shown_in_words_with_the_section_and_response_they_concern(
+    app, make_client, team, db
+):
+    owner = log_in(make_client(), team.owner)
+    slug = team.organisation.slug
+    editor_membership = membership(team.organisation, team.editor)
+    owner.post(f"/o/{slug}/members/{editor_membership.id}/role", data={"role": "coordinator"})
+    lead = membership(team.organisation, team.owner)
+    with app.test_request_context():
+        response = _response(team, lead)
+        question = next(s for s in response.sections if s.kind == "question" and s.number == 2)
+        drafting.set_status(team.owner, question, "ready_for_review")
+        version = signing.freeze(lead, response)
+        signing.open_signing(lead, version, public=True, closes_at=None)
+    db.session.commit()
+
+    page = text_of(_page(owner, slug).text)
+
+    assert (
+        "changed a section's status response: Erase me , section: Question 2: Should it also "
+        "cover inferential technologies that infer emotion\u2026 , from: Not started , "
+        "to: Ready for review" in page
+    )
+    assert "changed a member's role member: Eddie Editor , from: Editor , to: Coordinator" in page
+    assert "opened signing response: Erase me , open to: the public" in page
+    assert "froze a version response: Erase me , version: 1" in page
+    for raw in ("ready_for_review", "not_started", "True", "coordinator ,", "editor ,"):
+        assert raw not in page, raw

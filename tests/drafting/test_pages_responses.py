@@ -103,14 +103,17 @@ def test_an_editor_starts_a_response_from_the_form(browsers, team):
     assert "Your response is ready, with a section for each of the 15 questions." in dashboard
 
 
-def test_a_blank_title_takes_the_consultations(browsers, team):
+def test_a_blank_title_is_made_from_the_consultation_as_a_sentence(browsers, team):
     browsers("editor").post(
         f"/o/{team.organisation.slug}/responses/new",
         data={"consultation": "facial-recognition-framework", "title": "  ", "profile": "campaign"},
     )
 
     (response,) = _responses()
-    assert response.title.startswith("Response to A new legal framework")
+    assert response.title == (
+        "Response to the Home Office consultation on a new legal framework for law-enforcement "
+        "use of biometrics, facial recognition and similar technologies"
+    )
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,7 @@ def tour(values: dict) -> list[Stop]:
         Stop("verify", "anonymous", "/verify", "Verify a response"),
         Stop("verify a fingerprint", "anonymous", f"/verify/{v['public_sha256']}", "Verify"),
         Stop("dashboard", "owner", "/", "Hello, "),
+        Stop("your responses", "owner", "/responses", "Your responses"),
         Stop("organisation overview", "owner", f"/o/{v['slug']}", v["organisation_name"]),
         Stop("members", "owner", f"/o/{v['slug']}/members", "Members"),
         Stop("settings", "owner", f"/o/{v['slug']}/settings", "Settings"),
@@ -145,7 +146,7 @@ def log_in(page, email: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text(re.compile(r"^Welcome back, "))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Welcome (back|to Consult), "))).to_be_visible()
 
 
 def forgive_expected_status(browsing, path: str, status: int) -> None:
@@ -214,6 +215,39 @@ def test_every_main_page_is_accessible_on_a_laptop_and_a_phone(browsing, app, te
     )
     assert checked == len(stops) * len(VIEWPORTS), failures
     assert not failures, "\n".join(failures)
+
+
+# Each organisation tab whose link is not wholly inside the viewport (hidden off the side of a
+# scrolling tab bar, say), and whether the tab bar scrolls sideways.
+_TABS_OUT_OF_VIEW = """
+(width) => {
+  const nav = document.querySelector("nav.tabs");
+  const hidden = Array.from(nav.querySelectorAll("a"))
+    .filter((a) => {
+      const box = a.getBoundingClientRect();
+      return box.left < 0 || box.right > width;
+    })
+    .map((a) => a.textContent.trim());
+  return {hidden, scrolls: nav.scrollWidth > nav.clientWidth};
+}
+"""
+
+
+def test_every_organisation_tab_is_in_view_on_a_phone(browsing, team):
+    """On a 375 px phone the organisation's tabs wrap onto a second row rather than hiding
+    Members and Settings off the side of a bar nobody knows scrolls."""
+    owner = browsing.new_page("owner")
+    log_in(owner, team.owner.email)
+    owner.set_viewport_size({"width": 375, "height": 812})
+    owner.goto(f"/o/{team.organisation.slug}")
+    tabs = owner.get_by_role("navigation", name=team.organisation.name)
+    names = ["Overview", "Responses", "Consultations", "Members", "Settings"]
+    for name in names:
+        expect(tabs.get_by_role("link", name=name, exact=True)).to_be_visible()
+    browsing.assert_fits_width(owner, 375, "organisation tabs")
+    browsing.screenshot(owner, "phone-organisation-tabs")
+
+    assert owner.evaluate(_TABS_OUT_OF_VIEW, 375) == {"hidden": [], "scrolls": False}
 
 
 # The fields marked invalid whose error message is not tied to them (aria-describedby), and

@@ -54,7 +54,7 @@ def log_in(browsing, page, email: str, *, check: str | None = None) -> None:
         browsing.screenshot(page, f"{check}-log-in")
         browsing.check_accessibility(page, "log in")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text(re.compile(r"^Welcome back, "))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Welcome (back|to Consult), "))).to_be_visible()
 
 
 def test_a_coordinator_signs_up_invites_an_editor_and_a_member_and_starts_a_response(browsing):

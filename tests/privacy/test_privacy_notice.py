@@ -58,3 +58,41 @@ def test_every_kind_retention_removes_has_its_period_in_the_notice(client, confi
         assert settings or kind.name in FIXED_PERIODS, f"{kind.name}: which period applies?"
         for name in settings:
             assert f"{PERIODS[name]} day" in notice, (kind.name, name)
+
+
+# --- who is responsible, and how to complain (UK GDPR Art. 13(1)(a) and 13(2)(d)) -----------
+
+
+def test_the_notice_names_the_controller_and_how_to_reach_them_as_configured(
+    app, client, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PRIVACY_CONTROLLER", "Northfield Digital Rights Trust")
+    monkeypatch.setitem(app.config, "PRIVACY_CONTACT_EMAIL", "dataprotection@northfield.example")
+    monkeypatch.setitem(app.config, "PRIVACY_POSTAL_ADDRESS", "1 Mill Lane, Leeds LS1 4AB")
+    monkeypatch.setitem(app.config, "PRIVACY_ICO_REGISTRATION", "ZB123456")
+
+    page = client.get("/privacy").text
+    notice = text_of(page)
+
+    assert "run by Northfield Digital Rights Trust , the controller for account data" in notice
+    assert 'href="mailto:dataprotection@northfield.example"' in page
+    assert "Post 1 Mill Lane, Leeds LS1 4AB" in notice
+    assert "Information Commissioner's Office as ZB123456" in notice
+    assert "write to Northfield Digital Rights Trust at dataprotection@northfield.example" in notice
+
+
+def test_the_notice_says_how_to_complain_to_the_ico_in_plain_text(client):
+    page = client.get("/privacy").text
+    notice = text_of(page)
+
+    assert "right to complain to the Information Commissioner's Office (ICO)" in notice
+    assert "ico.org.uk" in notice and "0303 123 1113" in notice
+    assert 'href="https://ico.org.uk' not in page  # plain text: no link out of the site
+
+
+def test_without_settings_the_notice_shows_the_development_placeholders(client):
+    notice = text_of(client.get("/privacy").text)
+
+    assert "run by Consult development instance" in notice
+    assert "privacy@consult.invalid" in notice
+    assert "Post" not in notice.split("Who is responsible")[1].split("What we keep")[0]

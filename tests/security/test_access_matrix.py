@@ -282,6 +282,7 @@ POLICY: dict[str, Access] = {
     ),
     # drafting pages: a response of the organisation and its sections
     "drafting.responses": Access(ORG, "view"),
+    "drafting.my_responses": Access(LOGIN),
     "drafting.new_response": Access(
         ORG,
         "draft",
