@@ -68,8 +68,12 @@ FIRST_TEMPLATE = {
 }
 
 
-# The LGA's published response; it quotes questions 1 and 5 with the form's closed answers.
-LGA_RESPONSE = (
+# The Local Government Association's published response, "Submission from LGA: Consultation
+# on a new legal framework for law enforcement use of biometrics, facial recognition and
+# similar technologies", which reproduces the form. Two copies of it were read: one quotes
+# question 1, the other question 5; each question cites the copy it was read in.
+LGA_RESPONSE_Q1 = "https://lb2.local.gov.uk/node/8282029"
+LGA_RESPONSE_Q5 = (
     "https://www2.local.gov.uk/parliament/briefings-and-responses/"
     "submission-lga-consultation-new-legal-framework-law-enforcement"
 )
@@ -95,7 +99,7 @@ QUESTIONS_AS_ASKED = [
         "scale",
         "To what extent do you agree or disagree that a new legal framework should apply "
         "to all use of \u2018biometric technologies\u2019 by law enforcement organisations?",
-        LGA_RESPONSE,
+        LGA_RESPONSE_Q1,
     ),
     _question(
         2,
@@ -121,7 +125,7 @@ QUESTIONS_AS_ASKED = [
         "Do you think a new legal framework should only apply to law enforcement "
         "organisations\u2019 use of facial recognition and similar technologies for a law "
         "enforcement purpose?",
-        LGA_RESPONSE,
+        LGA_RESPONSE_Q5,
     ),
     _question(
         6,

@@ -233,3 +233,35 @@ def test_old_responses_move_onto_the_seventeen_questions_and_back_keeping_every_
         ]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_downgrading_gives_a_slug_two_organisations_share_a_free_suffix(app, tmp_path):
+    from consult.consultations import services
+    from consult.consultations.services import QuestionDraft
+    from tests.drafting.conftest import membership_of
+
+    with _throwaway_app(tmp_path) as throwaway, throwaway.app_context():
+        upgrade()
+        made = []
+        for _ in range(2):
+            owner = factories.make_user()
+            organisation = factories.make_organisation(owner)
+            made.append(
+                services.create_consultation(
+                    membership_of(owner, organisation), "Clean air", "", None,
+                    [QuestionDraft(1, "Q?")],
+                ).id
+            )  # fmt: skip
+        db.session.commit()
+        db.session.remove()
+
+        downgrade(revision=BEFORE)
+
+        slugs = db.session.execute(
+            text("SELECT id, slug FROM consultations WHERE organisation_id IS NOT NULL ORDER BY id")
+        ).all()
+        assert [tuple(row) for row in slugs] == [(made[0], "clean-air"), (made[1], "clean-air-2")]
+        db.session.remove()
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
