@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, literal, select
 from consult.accounts import services as accounts
 from consult.accounts.models import User
 from consult.consultations.models import Consultation
-from consult.consultations.services import install_builtin_consultations
+from consult.consultations.services import find_visible, install_builtin_consultations
 from consult.drafting import services as drafting
 from consult.drafting.models import Response, Section
 from consult.extensions import db
@@ -113,6 +113,16 @@ DEMO_TEXT: dict[object, tuple[str | None, str, str, str | None, str]] = {
         "editor",
         "drafting",
     ),
+    9: (
+        None,
+        "Watchlists should hold only people wanted for a serious offence or missing people at "
+        "risk, be compiled afresh for each deployment and be deleted when it ends. Custody "
+        "photographs of people who were never charged must be deleted, as the High Court "
+        "required in 2012; many are still held.",
+        "editor",
+        "editor",
+        "drafting",
+    ),
     10: (
         None,
         "People must be able to attend a protest, a place of worship or a clinic without being "
@@ -179,15 +189,13 @@ def seed_demo() -> bool:
 
 def _seed_response(organisation: Organisation, people: dict[str, User]) -> bool:
     """A half-drafted response to the built-in consultation, once."""
-    consultation = db.session.scalar(
-        select(Consultation).where(Consultation.slug == DEMO_CONSULTATION)
-    )
+    consultation = find_visible(DEMO_CONSULTATION, organisation)
     if consultation is None:
         install_builtin_consultations()
-        consultation = db.session.scalar(
-            select(Consultation).where(Consultation.slug == DEMO_CONSULTATION)
-        )
-    if consultation is None:  # pragma: no cover - the built-in list changed
+        consultation = find_visible(DEMO_CONSULTATION, organisation)
+    if (
+        consultation is None or not consultation.is_builtin
+    ):  # pragma: no cover - the built-in list changed
         return False
     exists = db.session.scalar(
         select(Response.id).where(
@@ -311,7 +319,11 @@ def _demo_owner() -> tuple[Response, Membership]:
     response = db.session.scalar(
         select(Response)
         .join(Consultation, Response.consultation_id == Consultation.id)
-        .where(Response.organisation_id == organisation.id, Consultation.slug == DEMO_CONSULTATION)
+        .where(
+            Response.organisation_id == organisation.id,
+            Consultation.slug == DEMO_CONSULTATION,
+            Consultation.organisation_id.is_(None),
+        )
     )
     membership = db.session.scalar(
         select(Membership).where(

@@ -92,14 +92,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # SQLite changes a constraint by copying the table and dropping the old one; with
+            # foreign keys enforced (the app's connections do), that drop would cascade to
+            # every referencing row. So they are off while migrating (SQLite ignores the pragma
+            # inside a transaction: hence the commit), and checked once at the end.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+                if broken:
+                    raise RuntimeError(f'The migrations broke foreign keys: {broken[:5]}')
+        finally:
+            if sqlite:
+                connection.rollback()  # nothing is pending; ends any implicit transaction
+                connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+                connection.commit()
 
 
 if context.is_offline_mode():

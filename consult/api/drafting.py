@@ -107,6 +107,8 @@ def _question_json(question) -> dict:
         "kind": question.kind,
         "options": list(question.options or []),
         "word_limit": question.word_limit,
+        "wording_verified": question.wording_verified,
+        "wording_source": question.wording_source,
     }
 
 

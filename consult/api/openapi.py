@@ -198,7 +198,10 @@ SCHEMAS.update(
     {
         "Question": {
             "type": "object",
-            "required": ["number", "text", "kind", "options", "word_limit"],
+            "required": [
+                "number", "text", "kind", "options", "word_limit", "wording_verified",
+                "wording_source",
+            ],
             "properties": {
                 "number": {"type": "integer", "minimum": 1},
                 "text": {"type": "string"},
@@ -209,6 +212,19 @@ SCHEMAS.update(
                     "description": "The closed answers of a scale question; empty for open ones",
                 },
                 "word_limit": {**_NULLABLE_INT, "minimum": 1},
+                "wording_verified": {
+                    "type": ["boolean", "null"],
+                    "description": (
+                        "Built-in questions: true when `wording_source` quotes the publisher's "
+                        "question word for word; false when the wording is ours and could not "
+                        "be checked (nor its number, nor whether the form offers the closed "
+                        "answers). Null for an organisation's own questions."
+                    ),
+                },
+                "wording_source": {
+                    **_NULLABLE_STRING,
+                    "description": "The published page quoting a verified question, or null",
+                },
             },
         },
         "Consultation": {
@@ -218,7 +234,14 @@ SCHEMAS.update(
             ],
             "properties": {
                 "id": {"type": "integer"},
-                "slug": {"type": "string"},
+                "slug": {
+                    "type": "string",
+                    "description": (
+                        "Unique among the consultations one organisation sees: built-in ones "
+                        "have fixed slugs, an organisation's own are unique within it (two "
+                        "organisations may use the same one; `organisation` tells them apart)"
+                    ),
+                },
                 "title": {"type": "string"},
                 "publisher": {"type": "string"},
                 "description": {"type": "string"},

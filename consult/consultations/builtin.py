@@ -1,10 +1,16 @@
-"""The built-in consultation, as plain data (also read by the migration that installs it).
+"""The built-in consultation, as plain data (also read by the migrations).
 
-Themes of the Home Office consultation on a legal framework for law-enforcement use of
-biometrics and facial recognition (open 4 December 2025 to 12 February 2026), paraphrased
-and numbered by us; see shared/context/consultations.md."""
+The Home Office consultation "Legal framework for using facial recognition in law
+enforcement" (open 4 December 2025 to 12 February 2026) asked 17 questions. "Text for online
+forms" lines answers up with the Home Office's questionnaire by number, so our numbering and
+wording must be the form's. Each question names the published source quoting it word for
+word, or none: then the wording is ours and the app says plainly that it could not be checked
+(nor, with it, the question's number or whether the form offers the closed answers). What was
+verified where is noted beside the questions, in builtin_history."""
 
 from __future__ import annotations
+
+from consult.consultations.builtin_history import QUESTIONS_AS_ASKED
 
 SCALE_OPTIONS = ["Agree", "Neither agree nor disagree", "Disagree", "Don't know"]
 
@@ -23,46 +29,9 @@ FACIAL_RECOGNITION = {
     ),
     "opens_at": "2025-12-04T00:00:00",
     "closes_at": "2026-02-12T23:59:00",
-    "questions": [
-        ("scale", "Should the framework cover all biometric technologies used by law enforcement?"),
-        ("scale", "Should it also cover inferential technologies that infer emotion or intent?"),
-        (
-            "scale",
-            "Should it also cover object-based identification (clothing, belongings, vehicles)?",
-        ),
-        (
-            "open",
-            "Should live, retrospective and operator-initiated facial recognition be treated "
-            "differently?",
-        ),
-        (
-            "scale",
-            "Should the framework apply only to law-enforcement bodies acting for a "
-            "law-enforcement purpose?",
-        ),
-        (
-            "scale",
-            "Should the seriousness of the harm being addressed govern when the technologies "
-            "may be used?",
-        ),
-        ("open", "Which factors should make a harm \u201cserious\u201d enough?"),
-        ("open", "For which purposes should use be permitted?"),
-        ("open", "Who should be able to authorise a deployment, and at what rank or level?"),
-        ("open", "How should privacy, freedom of expression and freedom of assembly be protected?"),
-        (
-            "scale",
-            "Should searches of other government databases (passport, immigration, driving "
-            "licence) be allowed?",
-        ),
-        ("open", "How should the framework prevent bias and discrimination?"),
-        ("scale", "Should there be a single independent oversight body?"),
-        (
-            "open",
-            "What powers should that body have (standards, statutory codes, investigations, "
-            "sanctions)?",
-        ),
-        ("open", "Anything else you want to tell us?"),
-    ],
+    # The latest shape (see builtin_history: to change the questions, add a new shape there
+    # and a migration that moves databases to it; the migrations read the old shapes).
+    "questions": QUESTIONS_AS_ASKED,
 }
 
 BUILTIN_CONSULTATIONS = (FACIAL_RECOGNITION,)

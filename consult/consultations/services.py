@@ -78,14 +78,20 @@ def visible_consultations_for(organisations: list[Organisation]) -> list[Consult
 
 
 def find_visible(slug: str, organisation: Organisation | None) -> Consultation | None:
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        return None
-    if consultation.organisation_id is not None and (
-        organisation is None or consultation.organisation_id != organisation.id
-    ):
-        return None
-    return consultation
+    """The consultation this organisation sees under `slug`: a built-in one or its own. What
+    other organisations have is never looked at, so the answer (None) is the same whether
+    or not one of them has a consultation by that slug."""
+    condition = Consultation.organisation_id.is_(None)
+    if organisation is not None:
+        condition = or_(condition, Consultation.organisation_id == organisation.id)
+    # An organisation's slugs never take a built-in's (_unique_slug), so there is at most
+    # one; built-in first all the same, should a later built-in take a slug already used.
+    return db.session.scalar(
+        select(Consultation)
+        .where(Consultation.slug == slug, condition)
+        .order_by(Consultation.organisation_id.is_not(None))
+        .limit(1)
+    )
 
 
 # --- reading questions ----------------------------------------------------------------------
@@ -261,14 +267,23 @@ def _checked(questions: list[QuestionDraft]) -> list[QuestionDraft]:
 RESERVED_SLUGS = frozenset({"new"})
 
 
-def _unique_slug(title: str) -> str:
+def _unique_slug(title: str, organisation_id: int) -> str:
+    """A slug from the title, unique among what this organisation sees (the built-in
+    consultations and its own). Other organisations' slugs are not consulted: they may hold
+    the same one, and a "-2" here must not tell anyone that they do."""
     base = slugify(title)[:80]
     if base == "organisation" and "organisation" not in title.lower():
         base = "consultation"  # slugify's fallback for a title with no Latin letters
     if base in RESERVED_SLUGS:
         base = f"{base}-consultation"
+    taken = select(Consultation.id).where(
+        or_(
+            Consultation.organisation_id.is_(None),
+            Consultation.organisation_id == organisation_id,
+        )
+    )
     slug, number = base, 2
-    while db.session.scalar(select(Consultation.id).where(Consultation.slug == slug)):
+    while db.session.scalar(taken.where(Consultation.slug == slug)):
         slug = f"{base}-{number}"
         number += 1
     return slug
@@ -296,7 +311,7 @@ def create_consultation(
         )
     questions = _checked(list(questions))
     consultation = Consultation(
-        slug=_unique_slug(title),
+        slug=_unique_slug(title, membership.organisation_id),
         title=title,
         publisher=publisher,
         description=description.strip(),
@@ -327,9 +342,13 @@ def create_consultation(
 
 
 def install_builtin_consultations() -> None:
-    """Make sure the built-in consultations exist (idempotent; run by the migration and tests)."""
+    """Make sure the built-in consultations exist (idempotent; run by the demo and tests:
+    on a database built by the migrations they are there already, in this same shape)."""
     for data in BUILTIN_CONSULTATIONS:
-        if db.session.scalar(select(Consultation.id).where(Consultation.slug == data["slug"])):
+        exists = select(Consultation.id).where(
+            Consultation.slug == data["slug"], Consultation.organisation_id.is_(None)
+        )
+        if db.session.scalar(exists):
             continue
         consultation = Consultation(
             slug=data["slug"],
@@ -339,13 +358,14 @@ def install_builtin_consultations() -> None:
             opens_at=datetime.fromisoformat(data["opens_at"]),
             closes_at=datetime.fromisoformat(data["closes_at"]),
         )
-        for number, (kind, text) in enumerate(data["questions"], start=1):
+        for question in data["questions"]:
             consultation.questions.append(
                 Question(
-                    number=number,
-                    text=text,
-                    kind=kind,
-                    options=list(SCALE_OPTIONS) if kind == "scale" else [],
+                    number=question["number"],
+                    text=question["text"],
+                    kind=question["kind"],
+                    options=list(SCALE_OPTIONS) if question["kind"] == "scale" else [],
+                    wording_source=question["source"],
                 )
             )
         db.session.add(consultation)

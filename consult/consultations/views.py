@@ -207,6 +207,8 @@ def show(slug: str, consultation_slug: str):
         consultation=consultation,
         questions=questions,
         scale_count=sum(1 for question in questions if question.kind == "scale"),
+        unverified=[q.number for q in questions if q.wording_verified is False],
+        verified_numbers=[q.number for q in questions if q.wording_verified],
         closing=closing_of(consultation, utcnow()),
         profiles=[summarise_profile(profile) for profile in PROFILES.values()],
         scale_options=SCALE_OPTIONS,

@@ -846,6 +846,7 @@ def _editor_page(
         word_limit=_word_limit(section),
         scale=_is_scale(section),
         options=section.question.options if _is_scale(section) else [],
+        wording_verified=section.question.wording_verified if section.question else None,
         form=form,
         body_words=body_words,
         can_edit=editing,

@@ -335,6 +335,25 @@ def _signatories(version: Version) -> Signatories:
     )
 
 
+class _Questions:
+    """The consultation's questions, to find the one a question section answers. A draft's
+    sections carry their question's number and wording; a frozen version's carry them as they
+    were when it was frozen, so its question may since have moved (found by its wording) or
+    been reworded (found by its number)."""
+
+    def __init__(self, questions: list[Question]) -> None:
+        self.by_number = {question.number: question for question in questions}
+        self.by_wording: dict[str, Question] = {}
+        for question in questions:
+            self.by_wording.setdefault(question.text, question)
+
+    def asked(self, section: _SectionText) -> Question | None:
+        by_number = self.by_number.get(section.number)  # type: ignore[arg-type]
+        if by_number is not None and by_number.text == section.title:
+            return by_number
+        return self.by_wording.get(section.title) or by_number
+
+
 def build_document(
     response: Response,
     version: Version | None,
@@ -348,7 +367,7 @@ def build_document(
     draft. The profile check's warnings are in `Document.warnings`. Same inputs, equal
     documents. `verify_url_for(fingerprint)` gives the public verification page's URL."""
     profile = profile_of(profile_slug)
-    questions: dict[int, Question] = {q.number: q for q in response.consultation.questions}
+    questions = _Questions(response.consultation.questions)
     if version is not None:
         content, sections = _sections_of_version(version)
         organisation = content["organisation"]["name"]
@@ -370,7 +389,7 @@ def build_document(
         anchor = f"part-{position}"
         blocks, footnotes = parse_part(section.body, anchor, next_label)
         next_label += len(footnotes)
-        question = questions.get(section.number) if section.kind == "question" else None
+        question = questions.asked(section) if section.kind == "question" else None
         scale = question is not None and question.kind == "scale"
         parts.append(
             Part(
@@ -385,6 +404,9 @@ def build_document(
                 word_count=word_count(section.body),
                 word_limit=question.word_limit if question is not None else None,
                 anchor=anchor,
+                asked_number=question.number if question is not None else None,
+                asked_text=question.text if question is not None else None,
+                wording_verified=question.wording_verified if question is not None else None,
             )
         )
     empty = tuple(part for part in parts if not part.blocks and part.choice is None)

@@ -103,6 +103,20 @@ class Part:
     word_count: int
     word_limit: int | None  # the question's own limit, if any
     anchor: str  # unique id for links and bookmarks, e.g. "part-3"
+    # The consultation's question this part answers, as the consultation asks it now (for a
+    # frozen version, possibly renumbered or reworded since): its number and wording, and
+    # whether that wording is verified (Question.wording_verified). None outside questions.
+    asked_number: int | None = None
+    asked_text: str | None = None
+    wording_verified: bool | None = None
+
+    @property
+    def asked_differently(self) -> bool:
+        """A question part whose number or wording is not the consultation's question now:
+        a version frozen before the questions changed."""
+        return self.asked_number is not None and (
+            self.asked_number != self.number or self.asked_text != self.title
+        )
 
 
 @dataclass(frozen=True)

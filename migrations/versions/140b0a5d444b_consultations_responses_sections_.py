@@ -191,8 +191,10 @@ def upgrade():
 
 
 def _install_builtin_consultations():
-    """The built-in consultation, from the same plain data the app uses."""
-    from consult.consultations.builtin import BUILTIN_CONSULTATIONS, SCALE_OPTIONS
+    """The built-in consultation as this revision shipped it: the first template (later
+    revisions move it on, so it is read from the frozen history, not the app's latest)."""
+    from consult.consultations.builtin import SCALE_OPTIONS
+    from consult.consultations.builtin_history import FIRST_TEMPLATE
 
     consultations = sa.table(
         'consultations',
@@ -207,24 +209,24 @@ def _install_builtin_consultations():
         sa.column('text', sa.Text), sa.column('kind', sa.String), sa.column('options', sa.JSON),
     )
     connection = op.get_bind()
-    for data in BUILTIN_CONSULTATIONS:
-        result = connection.execute(
-            consultations.insert().values(
-                slug=data['slug'], title=data['title'], publisher=data['publisher'],
-                description=data['description'],
-                opens_at=datetime.fromisoformat(data['opens_at']),
-                closes_at=datetime.fromisoformat(data['closes_at']),
-                created_at=datetime.now(UTC).replace(tzinfo=None),
-            ).returning(consultations.c.id)
-        )
-        consultation_id = result.scalar_one()
-        connection.execute(questions.insert(), [
-            {
-                'consultation_id': consultation_id, 'number': number, 'text': text,
-                'kind': kind, 'options': list(SCALE_OPTIONS) if kind == 'scale' else [],
-            }
-            for number, (kind, text) in enumerate(data['questions'], start=1)
-        ])
+    data = FIRST_TEMPLATE
+    result = connection.execute(
+        consultations.insert().values(
+            slug=data['slug'], title=data['title'], publisher=data['publisher'],
+            description=data['description'],
+            opens_at=datetime.fromisoformat(data['opens_at']),
+            closes_at=datetime.fromisoformat(data['closes_at']),
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+        ).returning(consultations.c.id)
+    )
+    consultation_id = result.scalar_one()
+    connection.execute(questions.insert(), [
+        {
+            'consultation_id': consultation_id, 'number': number, 'text': text,
+            'kind': kind, 'options': list(SCALE_OPTIONS) if kind == 'scale' else [],
+        }
+        for number, (kind, text) in enumerate(data['questions'], start=1)
+    ])
 
 
 def downgrade():

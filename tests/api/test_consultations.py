@@ -31,7 +31,7 @@ def _add_own_consultation(team, title: str = "Local policing plan"):
     return consultation
 
 
-def test_the_built_in_consultation_is_listed_with_its_fifteen_questions(client, bearer):
+def test_the_built_in_consultation_is_listed_with_its_seventeen_questions(client, bearer):
     response = client.get(PATH, headers=bearer("member"))
 
     assert response.status_code == 200
@@ -40,17 +40,22 @@ def test_the_built_in_consultation_is_listed_with_its_fifteen_questions(client, 
     assert builtin["publisher"].startswith("Home Office")
     assert builtin["organisation"] is None
     assert builtin["closes_at"] == "2026-02-12T23:59:00Z"
-    assert [q["number"] for q in builtin["questions"]] == list(range(1, 16))
-    assert builtin["questions"][0]["text"].startswith("Should the framework cover all biometric")
+    assert [q["number"] for q in builtin["questions"]] == list(range(1, 18))
+    assert builtin["questions"][0]["text"] == (
+        "To what extent do you agree or disagree that a new legal framework should apply to all "
+        "use of \u2018biometric technologies\u2019 by law enforcement organisations?"
+    )
     for question in builtin["questions"]:
         assert set(question) >= {"number", "text", "kind", "options", "word_limit"}
+        assert question["wording_verified"] is (question["number"] in (1, 5))
+        assert (question["wording_source"] is not None) is question["wording_verified"]
         if question["kind"] == "scale":
             assert question["options"] == SCALE_OPTIONS
         else:
             assert question["kind"] == "open"
             assert question["options"] == []
     assert [q["number"] for q in builtin["questions"] if q["kind"] == "open"] == [
-        4, 7, 8, 9, 10, 12, 14, 15
+        4, 7, 8, 9, 10, 12, 13, 16, 17
     ]  # fmt: skip
 
 
@@ -82,6 +87,8 @@ def test_an_organisations_own_consultation_is_listed_for_its_members_only(client
                 "kind": "scale",
                 "options": SCALE_OPTIONS,
                 "word_limit": None,
+                "wording_verified": None,  # the organisation's own words: nothing to check
+                "wording_source": None,
             },
             {
                 "number": 2,
@@ -89,6 +96,8 @@ def test_an_organisations_own_consultation_is_listed_for_its_members_only(client
                 "kind": "open",
                 "options": [],
                 "word_limit": 250,
+                "wording_verified": None,
+                "wording_source": None,
             },
         ]
 

@@ -42,9 +42,9 @@ def test_an_editor_or_above_creates_a_response_with_a_section_per_part(client, t
     assert body["word_limit"] is None
     assert body["word_count"] == 0
     kinds = [s["kind"] for s in body["sections"]]
-    assert kinds == ["summary", "about"] + ["question"] * 15 + ["recommendations"]
-    assert [s["number"] for s in body["sections"] if s["kind"] == "question"] == list(range(1, 16))
-    assert [s["position"] for s in body["sections"]] == list(range(18))
+    assert kinds == ["summary", "about"] + ["question"] * 17 + ["recommendations"]
+    assert [s["number"] for s in body["sections"] if s["kind"] == "question"] == list(range(1, 18))
+    assert [s["position"] for s in body["sections"]] == list(range(20))
     assert body["sections"][1]["title"] == "About Northtown Residents"
     for item in body["sections"]:
         assert item["body"] == ""
@@ -285,8 +285,9 @@ def test_the_html_has_a_heading_per_section_the_answers_and_unique_footnotes(cli
     assert "<h2>Summary</h2>" in html
     assert "<h2>About Northtown Residents</h2>" in html
     assert (
-        "<h2>Question 1: Should the framework cover all biometric technologies used by "
-        "law enforcement?</h2>" in html
+        "<h2>Question 1: To what extent do you agree or disagree that a new legal framework "
+        "should apply to all use of \u2018biometric technologies\u2019 by law enforcement "
+        "organisations?</h2>" in html
     )
     assert "<h2>Recommendations</h2>" in html
     assert "<strong>Answer:</strong> Don&#39;t know" in html

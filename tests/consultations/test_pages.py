@@ -30,12 +30,12 @@ def _card_of(page: str, title: str) -> str:
     raise AssertionError(f"no card for {title!r}")
 
 
-def test_the_list_shows_the_built_in_consultation_closed_with_its_15_questions(browser_of, team):
+def test_the_list_shows_the_built_in_consultation_closed_with_its_17_questions(browser_of, team):
     page = _list(browser_of("editor"), team)
     card = _card_of(page, "A new legal framework for law-enforcement use of biometrics")
     assert "Built in" in card
     assert FACIAL_RECOGNITION["publisher"] in card
-    assert "15 questions" in card
+    assert "17 questions" in card
     # It closed on 12 February 2026: a date in the past says so, with no days left.
     assert "Closed on 12 February 2026" in card
     assert "days left" not in card
@@ -99,22 +99,50 @@ def test_the_built_in_consultation_page_numbers_its_questions_with_kinds_and_opt
     assert FACIAL_RECOGNITION["title"] in text
     assert "Closed on 12 February 2026" in text
     assert "Opened 4 December 2025" in text
-    assert "15: 7 closed, 8 open" in text
+    assert "17: 8 closed, 9 open" in text
 
     items = re.findall(
         r'<li class="list__item list__item--stacked" id="question-(\d+)">(.*?)</li>', page, re.S
     )
-    assert [int(number) for number, _ in items] == list(range(1, 16))
-    for (number, item), (kind, question) in zip(
-        items, FACIAL_RECOGNITION["questions"], strict=True
-    ):
+    assert [int(number) for number, _ in items] == list(range(1, 18))
+    for (number, item), question in zip(items, FACIAL_RECOGNITION["questions"], strict=True):
         item_text = text_of(item)
-        assert item_text.startswith(f"{number}. {question}")
-        if kind == "scale":
+        assert item_text.startswith(f"{number}. {question['text']}")
+        if question["kind"] == "scale":
             assert "Closed" in item_text
             assert " / ".join(SCALE_OPTIONS) in item_text, number
         else:
             assert "Open" in item_text and "Agree" not in item_text, number
+
+
+def test_the_built_in_page_says_which_questions_are_worded_as_asked_and_which_are_ours(
+    browser_of, team
+):
+    page = browser_of("member").get(f"/o/{team.organisation.slug}/consultations/{BUILTIN}")
+    html = page.get_data(as_text=True)
+    items = dict(
+        re.findall(
+            r'<li class="list__item list__item--stacked" id="question-(\d+)">(.*?)</li>', html, re.S
+        )
+    )
+    verified = {q["number"] for q in FACIAL_RECOGNITION["questions"] if q["source"]}
+    assert verified == {1, 5}
+    for number, item in items.items():
+        if int(number) in verified:
+            assert "Wording as asked" in text_of(item) and "not verified" not in item
+            assert re.search(r'href="https://[a-z0-9]+\.local\.gov\.uk/', item)
+        else:
+            assert "Wording not verified" in text_of(item), number
+    notice = text_of(html.split("data-wording-not-verified>")[1].split("</div>")[0])
+    assert "Only questions 1 and 5 are worded exactly as asked." in notice
+    assert "The other 15, marked “Wording not verified”, are our own wording" in notice
+
+
+def test_an_organisations_own_questions_carry_no_wording_marks(browser_of, team, add_consultation):
+    slug = add_consultation()
+    page = browser_of("member").get(f"/o/{team.organisation.slug}/consultations/{slug}")
+    html = page.get_data(as_text=True)
+    assert "Wording" not in html and "data-wording-not-verified" not in html
 
 
 def test_the_consultation_page_summarises_every_submission_profile(browser_of, team):

@@ -17,12 +17,12 @@ from tests.drafting.conftest import BUILTIN_SLUG, builtin_consultation, membersh
 from tests.drafting.pages_support import count_queries
 
 
-def test_the_builtin_consultation_has_fifteen_questions_with_scales(db):
+def test_the_builtin_consultation_has_the_home_offices_seventeen_questions_with_scales(db):
     consultation = builtin_consultation()
     assert consultation.is_builtin
-    assert [q.number for q in consultation.questions] == list(range(1, 16))
+    assert [q.number for q in consultation.questions] == list(range(1, 18))
     scale = [q.number for q in consultation.questions if q.kind == "scale"]
-    assert scale == [1, 2, 3, 5, 6, 11, 13]
+    assert scale == [1, 2, 3, 5, 6, 11, 14, 15]
     for question in consultation.questions:
         if question.kind == "scale":
             assert question.options == [

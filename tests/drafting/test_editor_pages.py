@@ -68,8 +68,8 @@ def test_an_editor_sees_the_question_the_form_and_who_changed_it_last(browsers, 
     page = browsers("editor").get(draft.editor(2)).get_data(as_text=True)
     text = text_of(page)
 
-    assert "Question 2 of 15" in text
-    assert "Should it also cover inferential technologies" in text
+    assert "Question 2 of 17" in text
+    assert "Should the new legal framework also apply to inferential technologies" in text
     assert textarea(page, "body") == FIRST
     assert f'name="base_revision" value="{revision.id}"' in page
     for option in ("Agree", "Neither agree nor disagree", "Disagree", "Don't know"):
@@ -103,7 +103,7 @@ def test_the_editor_has_a_sidebar_of_sections_with_states_and_word_counts(browse
     page = browsers("editor").get(draft.editor(2)).get_data(as_text=True)
     sidebar = page.split('class="section-nav"', 1)[1].split("</nav>", 1)[0]
 
-    assert sidebar.count("<li>") == 18
+    assert sidebar.count("<li>") == 20
     assert "Drafting" in sidebar and "3 words" in sidebar and "Not started" in sidebar
     assert f'href="{draft.editor(2)}" aria-current="page"' in sidebar
 

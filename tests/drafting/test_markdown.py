@@ -286,7 +286,7 @@ def test_render_response_escapes_titles_and_answers_and_keeps_footnotes_apart(te
     assert f"<h2>Question 1: {question.title}</h2>" in html
     assert '<p class="response-section__answer"><strong>Answer:</strong> Don&#39;t know</p>' in html
     assert f'id="fn-s{summary.id}-1"' in html and f'id="fn-s{question.id}-1"' in html
-    assert html.count('<section class="response-section">') == len(sections) == 18
+    assert html.count('<section class="response-section">') == len(sections) == 20
     assert "Not written yet." not in html and "no answer chosen" not in html
     assert 'id="section-' not in html  # the bare document: no page anchors
     elements = _Elements()
@@ -317,7 +317,7 @@ def test_render_response_for_a_page_adds_a_heading_contents_and_what_is_missing(
     links = re.findall(r'<a href="#(section-\d+)">', html)
     anchors = re.findall(r'<section class="response-section" id="(section-\d+)">', html)
     assert links == anchors == [f"section-{section.id}" for section in sections]
-    assert html.count("Not written yet.") == 16  # all but the summary and question 1
+    assert html.count("Not written yet.") == 18  # all but the summary and question 1
     scale_without_answer = [
         s for s in sections[3:] if s.question is not None and s.question.kind == "scale"
     ]

@@ -100,7 +100,7 @@ def test_an_editor_starts_a_response_from_the_form(browsers, team):
     assert response.profile == "select-committee"
     assert response.organisation_id == team.organisation.id
     dashboard = browser.get(location_path(answer)).get_data(as_text=True)
-    assert "Your response is ready, with a section for each of the 15 questions." in dashboard
+    assert "Your response is ready, with a section for each of the 17 questions." in dashboard
 
 
 def test_a_blank_title_is_made_from_the_consultation_as_a_sentence(browsers, team):
@@ -213,7 +213,7 @@ def test_the_dashboard_shows_every_section_with_its_state(browsers, team, draft)
     text = text_of(page)
 
     assert "Our response" in text
-    assert text.count("Question ") >= 15
+    assert text.count("Question ") >= 17
     assert "Ready for review" in text and "Assigned to Eddie Editor" in text
     assert "5 words" in text
     assert "Last edit just now by Eddie Editor" in text
@@ -315,7 +315,7 @@ def test_custom_sections_are_renamed_but_questions_keep_their_wording(browsers, 
     page = refused.get_data(as_text=True)
     assert "Question sections keep the consultation's wording." in text_of(page)
     assert 'name="status"' in page  # the Manage page again, with the message
-    assert _section(draft.sections[1]).title.startswith("Should the framework cover")
+    assert _section(draft.sections[1]).title.startswith("To what extent do you agree or disagree")
 
 
 def test_a_bad_new_title_comes_back_on_the_manage_page_with_the_input(browsers, draft):
@@ -451,12 +451,12 @@ def test_the_manage_page_says_where_the_section_is_and_offers_only_what_applies(
     first = browser.get(f"{draft.editor('summary')}/manage").get_data(as_text=True)
     question = browser.get(f"{draft.editor(2)}/manage").get_data(as_text=True)
 
-    assert "Section 1 of 18" in _prose(first)
+    assert "Section 1 of 20" in _prose(first)
     move = form_fields(first, "/move")
     assert "direction" not in move  # the direction is the button pressed
     assert 'value="down"' in first and 'value="up"' not in first
     assert "/rename" in first and "/remove" in first
-    assert "Section 4 of 18, after Question 1, before Question 3." in _prose(question)
+    assert "Section 4 of 20, after Question 1, before Question 3." in _prose(question)
     assert 'value="up"' in question and 'value="down"' in question
     assert "/rename" not in question and "/remove" not in question
 
@@ -545,12 +545,12 @@ def _forms(page: str) -> int:
 
 def test_the_dashboard_stays_compact_however_many_sections(browsers, team, draft):
     """Per-section management lives on each section's Manage page: the dashboard has the
-    same few forms (add a section, settings) for 18 sections or 40, one CSRF token, and a
+    same few forms (add a section, settings) for 20 sections or 40, one CSRF token, and a
     table row per section with links."""
     browser = browsers("editor")
     small = browser.get(draft.url).get_data(as_text=True)
     response = draft.response()
-    for number in range(22):
+    for number in range(20):
         services.add_section(team.editor, response, f"Annex {number}")
     db.session.commit()
 
@@ -659,7 +659,7 @@ def test_the_preview_shows_each_section_as_the_api_html_does(browsers, team, dra
     )
 
     sections = re.findall(r'<section class="response-section">(.*?</section>)', html, re.S)
-    assert len(sections) == 18
+    assert len(sections) == 20
     written = [section for section in sections if "We <strong>" in section or "unproven" in section]
     assert len(written) == 2  # the page adds placeholders to the others: "Not written yet."
     for inside in written:
@@ -683,7 +683,7 @@ def test_the_demo_has_a_half_drafted_response_made_once(app, client):
     written = [s for s in sections if s.body]
     questions = [s for s in written if s.kind == "question"]
     assert {"summary", "about"} <= {s.kind for s in written}
-    assert 6 <= len(questions) <= 9  # about half of the 15
+    assert 6 <= len(questions) <= 10  # about half of the 17
     assert any("[^1]:" in s.body for s in written)  # one answer has a footnote
     assert all(s.choice for s in questions if s.question.kind == "scale")
     editor_sections = [

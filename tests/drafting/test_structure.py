@@ -31,11 +31,11 @@ def test_a_new_response_has_summary_about_each_question_and_recommendations(
 ):
     sections = services.live_sections(response)
     kinds = [s.kind for s in sections]
-    assert kinds == ["summary", "about"] + ["question"] * 15 + ["recommendations"]
-    assert positions(response) == list(range(18))
+    assert kinds == ["summary", "about"] + ["question"] * 17 + ["recommendations"]
+    assert positions(response) == list(range(20))
     assert sections[1].title == "About Northtown Residents"
     questions = [s for s in sections if s.kind == "question"]
-    assert [s.number for s in questions] == list(range(1, 16))
+    assert [s.number for s in questions] == list(range(1, 18))
     assert [s.title for s in questions] == [q.text for q in consultation.questions]
     assert all(s.status == "not_started" and s.word_count == 0 for s in sections)
     assert response.profile == "home-office"
@@ -68,9 +68,9 @@ def test_a_custom_section_goes_before_the_recommendations(response, team):
     section = services.add_section(team.editor, response, "  Annex:   case   studies ")
     db.session.commit()
     rows = layout(response)
-    assert rows[-2] == (17, "custom", "Annex: case studies")
-    assert rows[-1] == (18, "recommendations", "Recommendations")
-    assert positions(response) == list(range(19))
+    assert rows[-2] == (19, "custom", "Annex: case studies")
+    assert rows[-1] == (20, "recommendations", "Recommendations")
+    assert positions(response) == list(range(21))
     assert section.status == "not_started"
     # The response's own list of sections sees the new one.
     assert section in response.sections
@@ -83,7 +83,7 @@ def test_a_custom_section_goes_last_when_the_recommendations_were_moved(response
     services.add_section(team.editor, response, "Annex")
     db.session.commit()
     assert layout(response)[-1][1:] == ("custom", "Annex")
-    assert positions(response) == list(range(19))
+    assert positions(response) == list(range(21))
 
 
 def test_titles_are_checked(response, team):
@@ -125,7 +125,7 @@ def test_move_up_and_down_keeps_positions_0_to_n_minus_1(response, team):
     last = section_of(response, "recommendations")
     services.move_section(team.editor, last, "down")  # already last
     db.session.commit()
-    assert positions(response) == list(range(18))
+    assert positions(response) == list(range(20))
     with pytest.raises(services.DraftingError):
         services.move_section(team.editor, summary, "sideways")
 
@@ -139,7 +139,7 @@ def test_remove_keeps_revisions_and_can_be_reinstated(response, save, team):
     db.session.commit()
     assert custom not in services.live_sections(response)
     assert removed(response) == [custom.id]
-    assert positions(response) == list(range(18))
+    assert positions(response) == list(range(20))
     assert [r.body for r in revisions(custom)] == ["Annex text.", "Annex text, revised."]
     with pytest.raises(services.DraftingError):
         services.move_section(team.editor, custom, "up")
@@ -147,7 +147,7 @@ def test_remove_keeps_revisions_and_can_be_reinstated(response, save, team):
     services.restore_section(team.editor, custom)
     db.session.commit()
     assert removed(response) == []
-    assert positions(response) == list(range(19))
+    assert positions(response) == list(range(21))
     assert custom.body == "Annex text, revised."
     assert len(revisions(custom)) == 2
     # And it can be edited again.
@@ -160,11 +160,11 @@ def test_reinstating_twice_or_removing_twice_changes_nothing(response, team):
     services.remove_section(team.editor, custom)
     services.remove_section(team.editor, custom)
     db.session.commit()
-    assert positions(response) == list(range(18))
+    assert positions(response) == list(range(20))
     services.restore_section(team.editor, custom)
     services.restore_section(team.editor, custom)
     db.session.commit()
-    assert positions(response) == list(range(19))
+    assert positions(response) == list(range(21))
 
 
 def test_question_sections_cannot_be_removed(response, team):

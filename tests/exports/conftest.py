@@ -41,7 +41,7 @@ town-centre station since 2023.
 We are unfunded and independent; this response was written by a working group of twelve \
 members and agreed at our general meeting."""
 
-# (closed choice or None, Markdown) for each of the 15 questions, by number.
+# (closed choice or None, Markdown) for each of the 17 questions, by number.
 ANSWERS: dict[int, tuple[str | None, str]] = {
     1: (
         "Agree",
@@ -129,8 +129,8 @@ or is at risk, and never to monitor a protest, a place of worship or a school ga
     9: (
         None,
         """\
-A judge should authorise every live deployment in advance, except in a genuine emergency, \
-when an officer of at least the rank of superintendent may authorise it for up to 24 hours.""",
+Watch-lists should be drawn up afresh for each deployment and deleted when it ends. Custody \
+images of people never charged must be deleted.""",
     ),
     10: (
         None,
@@ -148,6 +148,12 @@ a suspect in a permanent line-up. Those images were given for another purpose.""
     12: (
         None,
         """\
+A judge should authorise every live deployment in advance, except in a genuine emergency, \
+when an officer of at least the rank of superintendent may authorise it for up to 24 hours.""",
+    ),
+    13: (
+        None,
+        """\
 Every system must be **independently tested** for differences in accuracy by sex, age and \
 ethnicity before use, and the results published. Deployments must stop if a significant \
 difference is found.
@@ -156,12 +162,17 @@ difference is found.
 false-match rate: 1 in 6,000 (vendor figure, 2024)
 ```""",
     ),
-    13: (
+    14: (
         "Agree",
         """\
 One body, with one set of published standards, would end the current confusion.""",
     ),
-    14: (
+    15: (
+        "Neither agree nor disagree",
+        """\
+Bringing the commissioners together makes sense only if the new body keeps their independence.""",
+    ),
+    16: (
         None,
         """\
 The body should be able to:
@@ -176,7 +187,7 @@ The body should be able to:
 
 It must be funded independently of the Home Office.""",
     ),
-    15: (
+    17: (
         None,
         """\
 Thank you for the chance to respond. We would be glad to give oral evidence.""",

@@ -94,7 +94,7 @@ def test_every_question_and_answer_of_the_version_is_in_the_document(signed_vers
     assert [p.kind for p in document.parts] == [
         "summary",
         "about",
-        *["question"] * 15,
+        *["question"] * 17,
         "recommendations",
     ]
     for number, (choice, body) in ANSWERS.items():
@@ -400,11 +400,11 @@ def test_a_summary_not_at_the_top_is_flagged_where_it_should_come_first(team, ex
 def test_an_unanswered_closed_question_is_flagged_for_question_by_question_profiles(
     team, export_response
 ):
-    rewrite(team.editor, export_response, "question", "Still thinking.", 13, None)
+    rewrite(team.editor, export_response, "question", "Still thinking.", 14, None)
 
     document = build(export_response, None, "home-office")
     assert codes(document) == ["unanswered-question"]
-    assert document.warnings[0].message.startswith("Question 13 has no closed answer")
+    assert document.warnings[0].message.startswith("Question 14 has no closed answer")
     assert "Agree, Neither agree nor disagree, Disagree, Don't know" in document.warnings[0].message
     assert codes(build(export_response, None, "select-committee")) == []
 

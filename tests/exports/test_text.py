@@ -141,7 +141,7 @@ def test_a_version_nobody_has_signed_has_no_signatories_section(frozen_version):
 def test_an_unanswered_closed_question_says_so_where_answers_are_read_per_question(
     team, export_response
 ):
-    target = next(s for s in drafting.live_sections(export_response) if s.number == 13)
+    target = next(s for s in drafting.live_sections(export_response) if s.number == 14)
     drafting.save_section(team.editor, target, "Still thinking.", None, target.head_revision_id)
     db.session.commit()
 
