@@ -141,8 +141,8 @@ def test_values_are_shown_in_words_with_the_section_and_response_they_concern(
     page = text_of(_page(owner, slug).text)
 
     assert (
-        "changed a section's status response: Erase me , section: Question 2: Should it also "
-        "cover inferential technologies that infer emotion\u2026 , from: Not started , "
+        "changed a section's status response: Erase me , section: Question 2: Should the new "
+        "legal framework also apply to inferential\u2026 , from: Not started , "
         "to: Ready for review" in page
     )
     assert "changed a member's role member: Eddie Editor , from: Editor , to: Coordinator" in page

@@ -21,7 +21,7 @@ from consult.timeutil import utcnow
 from tests import factories
 from tests.test_migrations import _throwaway_app
 
-BEFORE = "e6f4a5b7c8d9"
+BEFORE = "3b9d2f7a1c64"
 MIGRATION = importlib.import_module(
     "migrations.versions.a7c9e1f3b5d7_builtin_questions_as_asked_scoped_slugs"
 )
