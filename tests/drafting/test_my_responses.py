@@ -55,7 +55,7 @@ def test_it_lists_the_responses_of_every_organisation_of_the_person(app, browser
     rows = _rows(page.get_data(as_text=True))
     assert len(rows) == 2
     assert rows[1].startswith("Our response Northtown Residents A new legal framework")
-    assert "1 of 18 sections agreed, 1 ready for review" in rows[1]
+    assert "1 of 20 sections agreed, 1 ready for review" in rows[1]
     assert "Version 1, open for signing" in rows[1]
     assert " 40 " in rows[1]
     assert rows[0].startswith("Second group's response Second Group")
