@@ -622,14 +622,26 @@ def set_status(user: User, section: Section, status: str) -> None:
     )
 
 
-def update_section(user: User, section: Section, status: str, assignee: User | None) -> None:
+def update_section(
+    user: User,
+    section: Section,
+    status: str | None,
+    assignee: User | None,
+    *,
+    assign: bool = True,
+) -> None:
     """The section's status and assignee together, as the "Manage" and editor pages set
     them: each change checked and recorded as set_status and assign_section do, nothing
-    recorded for what stays the same."""
-    if status not in SECTION_STATUSES:
+    recorded for what stays the same. `status` None leaves the status alone, `assign` False
+    the assignee: a page changes only the fields the person changed, since the others show
+    what was true when it was drawn (the first autosave, say, has made the section
+    "Drafting" since)."""
+    if status is not None and status not in SECTION_STATUSES:
         raise DraftingError("Choose one of the listed statuses.")
-    assign_section(user, section, assignee)
-    set_status(user, section, status)
+    if assign:
+        assign_section(user, section, assignee)
+    if status is not None:
+        set_status(user, section, status)
 
 
 _ASSIGNABLE_MEMBERS = (

@@ -632,9 +632,7 @@ def _manage_page(
     position = next((i for i, s in enumerate(sections) if s.id == section.id), None)
     members = services.assignable_members(response)
     if details_form is None:
-        details_form = SectionDetailsForm(
-            formdata=None, status=section.status, assignee=str(section.assignee_id or "")
-        ).limit_to(members)
+        details_form = SectionDetailsForm.for_section(section).limit_to(members)
     return render_template(
         "drafting/manage.html",
         response=response,
@@ -677,7 +675,14 @@ def manage_section(response_id: int, section_id: int):
     if form.validate_on_submit():
         assignee = next((user for user in members if str(user.id) == form.assignee.data), None)
         try:
-            services.update_section(current_user, section, form.status.data, assignee)
+            status_changed, assignee_changed = form.changed()
+            services.update_section(
+                current_user,
+                section,
+                form.status.data if status_changed else None,
+                assignee,
+                assign=assignee_changed,
+            )
         except services.DraftingError as error:
             db.session.rollback()
             form.assignee.errors.append(str(error))
