@@ -63,6 +63,7 @@ DESCRIPTIONS = {
     "section.assigned": "assigned a section",
     "section.status_changed": "changed a section's status",
     "section.edit_conflict": "saved an edit that clashed with another",
+    "section.clash_settled": "settled a clash between edits",
     "version.frozen": "froze a version",
     "signing.opened": "opened signing",
     "signing.closed": "closed signing",
@@ -120,6 +121,7 @@ DETAIL_LABELS = {
     "remaining": "recovery codes left",
     "via": "via",
     "status": "status",
+    "outcome": "outcome",
 }
 
 
