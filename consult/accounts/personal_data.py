@@ -65,6 +65,7 @@ LINKS: tuple[Link, ...] = (
     Link("comments", "resolved_by_id", "comments_resolved", "keep"),
     Link("suggestions", "author_id", "suggestions", "keep"),
     Link("suggestions", "decided_by_id", "suggestions_decided", "keep"),
+    Link("clash_settlements", "settled_by_id", "clashes_settled", "keep"),
     Link("export_jobs", "requested_by_id", "exports_requested", "keep"),
 )
 

@@ -24,8 +24,9 @@ from consult.consultations.models import Consultation
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting import diff, markdown
 from consult.drafting import services as drafting
+from consult.drafting.errors import ClashSettled
 from consult.drafting.models import Response, Revision, Section
-from consult.drafting.permissions import can_edit, can_view
+from consult.drafting.permissions import can_edit, can_open_clash, can_view
 from consult.errors import json_error
 from consult.extensions import db
 from consult.organisations import services as organisations
@@ -90,6 +91,27 @@ def _load_revision(revision_id: int) -> Revision:
 def _choice_of(section: Section, revision_id: int | None) -> str | None:
     revision = db.session.get(Revision, revision_id) if revision_id is not None else None
     return revision.choice if revision is not None and revision.section_id == section.id else None
+
+
+def _clash_of(section: Section, membership: Membership, revision_id: int | None) -> Revision | None:
+    """The open clash a save names (`clash`: the your_revision of an earlier 409), if the
+    caller may settle it (its author, or an owner or coordinator); 422 otherwise, the same
+    for a clash that is not there as for one that is not theirs."""
+    if revision_id is None:
+        return None
+    clash = db.session.get(Revision, revision_id)
+    if (
+        clash is None
+        or clash.section_id != section.id
+        or clash.kind != "conflict"
+        or not can_open_clash(membership, clash)
+    ):
+        raise InvalidBody(
+            422,
+            "Some fields are not valid.",
+            {"clash": "Not a clash of yours in this section (send your_revision of a 409)."},
+        )
+    return clash
 
 
 def _drafting_error(error: drafting.DraftingError):
@@ -213,6 +235,7 @@ def _conflict_response(section: Section, conflict: drafting.Conflict):
         "base_revision": base.id if base else None,
         "their_revision": theirs.id if theirs else None,
         "your_revision": yours.id,
+        "your_revision_number": yours.number,
         "base": base.body if base else "",
         "theirs": theirs.body if theirs else "",
         "yours": yours.body,
@@ -337,8 +360,14 @@ def save_section(response_id: int, section_id: int):
                 "text starts from (the section's head_revision when you loaded it)."
             },
         )
+    clash = _clash_of(section, membership, id_field(data, "clash", required=False, nullable=True))
     try:
-        outcome = drafting.save_section(membership.user, section, body, choice, base_revision)
+        outcome = drafting.save_section(
+            membership.user, section, body, choice, base_revision, clash=clash
+        )
+    except ClashSettled as error:
+        db.session.rollback()
+        return json_error(409, str(error), code="clash_settled")
     except drafting.DraftingError as error:
         return _drafting_error(error)
     db.session.commit()  # with a conflict, this keeps the person's text before answering 409

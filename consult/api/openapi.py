@@ -422,7 +422,13 @@ SCHEMAS.update(
                 "your_revision": {
                     "type": "integer",
                     "description": "Your text, already saved as a revision of kind conflict "
-                    "(not the head): nothing is lost",
+                    "(not the head): nothing is lost. It is an open clash until settled: "
+                    "send it as `clash` with the save that resolves it",
+                },
+                "your_revision_number": {
+                    "type": "integer",
+                    "description": "That revision's number within the section (the newest: "
+                    "the section now has this many revisions)",
                 },
                 "base": {"type": "string"},
                 "theirs": {"type": "string"},
@@ -739,7 +745,9 @@ PATHS.update(
                     "404": _error(_NOT_VISIBLE),
                     "409": _error(
                         "code edit_conflict: the same part was changed by someone else; "
-                        "`conflict` holds both texts and `your_revision`, already saved"
+                        "`conflict` holds both texts and `your_revision`, already saved. "
+                        "code clash_settled: the `clash` sent was settled already (on its "
+                        "page, or by someone else); nothing was saved"
                     ),
                     "413": _error(
                         "The body is too large (more than a 200,000-character section can take)"
@@ -748,7 +756,8 @@ PATHS.update(
                         "Invalid fields: text over 200,000 characters, a choice the question "
                         "does not offer (or any choice outside scale questions), a base "
                         "revision of another section, base_revision null although the section "
-                        "has text, or a removed section"
+                        "has text, a `clash` that is not yours in this section, or a removed "
+                        "section"
                     ),
                 },
                 body={
@@ -765,6 +774,16 @@ PATHS.update(
                             **_NULLABLE_INT,
                             "description": "The head_revision the text was made from; null "
                             "only while the section has no text yet",
+                        },
+                        "clash": {
+                            **_NULLABLE_INT,
+                            "description": "Optional: the open clash (your_revision of an "
+                            "earlier 409; yours, or anyone's for an owner or coordinator) "
+                            "this save settles. The save merges as any other, from "
+                            "base_revision: a clean result resolves the clash; an overlap "
+                            "makes a newer clash that replaces it (the same text from the "
+                            "same base again answers with the same clash). Not a clash of "
+                            "yours in this section: 422",
                         },
                     },
                 },

@@ -61,6 +61,7 @@ DESCRIPTIONS = {
     "section.assigned": "assigned a section",
     "section.status_changed": "changed a section's status",
     "section.edit_conflict": "saved an edit that clashed with another",
+    "section.clash_settled": "settled a clash between edits",
     "version.frozen": "froze a version",
     "signing.opened": "opened signing",
     "signing.closed": "closed signing",
@@ -121,6 +122,13 @@ _HOW = _words(
 )
 _VIA = _words({"api": "the API", "cli": "the command line"})
 _REASON = _words({"replaced": "a new invitation to the same address replaced it"})
+_OUTCOME = _words(
+    {
+        "resolved": "resolved into one text",
+        "dismissed": "kept the text already saved",
+        "replaced": "a newer clash took its place",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,7 @@ DETAILS = {
     "reason": Detail("why", _REASON),
     "remaining": Detail("recovery codes left"),
     "via": Detail("via", _VIA),
+    "outcome": Detail("outcome", _OUTCOME),
 }
 
 # Details that name a person by account id: shown by name (an erased one as "a former member").

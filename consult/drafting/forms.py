@@ -267,6 +267,31 @@ class SectionDetailsForm(FlaskForm):
     assignee = SelectField(
         "Assigned to", invalid_choice_message="Choose a member of the organisation."
     )
+    # What the page showed when it was drawn. A field the person left as it was is not
+    # changed, though someone else (or the first autosave, which makes a section
+    # "Drafting") may have changed it since: posting the old value would undo that.
+    status_shown = HiddenField()
+    assignee_shown = HiddenField()
+
+    @classmethod
+    def for_section(cls, section) -> SectionDetailsForm:
+        """The form as a page draws it for `section` (no data posted)."""
+        assignee = str(section.assignee_id or "")
+        return cls(
+            formdata=None,
+            status=section.status,
+            assignee=assignee,
+            status_shown=section.status,
+            assignee_shown=assignee,
+        )
+
+    def changed(self) -> tuple[bool, bool]:
+        """(status changed, assignee changed) from what the page showed; a field posted
+        without its shown value (a form from before they were sent) counts as changed."""
+        return (
+            self.status_shown.data is None or self.status.data != self.status_shown.data,
+            self.assignee_shown.data is None or self.assignee.data != self.assignee_shown.data,
+        )
 
     def limit_to(self, members: list) -> SectionDetailsForm:
         """`members`: the users a section can be assigned to."""

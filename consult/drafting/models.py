@@ -30,6 +30,10 @@ STATUS_LABELS = {
     "agreed": "Agreed",
 }
 REVISION_KINDS = ("edit", "merge", "conflict", "restore")
+# How a clash (a `conflict` revision) was settled: resolved by a save, dismissed (the current
+# text kept), or replaced by a later clash of the same edit (the person saved again from the
+# clash page or the editor and clashed again).
+CLASH_OUTCOMES = ("resolved", "dismissed", "replaced")
 SUGGESTION_STATUSES = ("open", "accepted", "rejected")
 
 
@@ -126,6 +130,34 @@ class Revision(db.Model):
 
     section: Mapped[Section] = relationship(foreign_keys=[section_id])
     author: Mapped[User | None] = relationship()
+
+
+class ClashSettlement(db.Model):
+    """How a clash was settled, written once: a `conflict` revision without a settlement is
+    an open clash. A separate row rather than columns on the revision, which stays
+    append-only; one per clash (unique), so two people settling it at once cannot both.
+
+    `result_revision` is what settling made or kept: for "resolved" the head after the
+    resolving save, for "replaced" the newer conflict revision, for "dismissed" the head the
+    person chose to keep."""
+
+    __tablename__ = "clash_settlements"
+    __table_args__ = (CheckConstraint(_in("outcome", CLASH_OUTCOMES), name="outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="CASCADE"), unique=True
+    )
+    outcome: Mapped[str] = mapped_column(String(10))
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    result_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", ondelete="SET NULL")
+    )
+    settled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    settled_by: Mapped[User | None] = relationship()
+    result_revision: Mapped[Revision | None] = relationship(foreign_keys=[result_revision_id])
 
 
 class Comment(db.Model):

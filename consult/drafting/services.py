@@ -23,6 +23,8 @@ from consult.accounts.models import User
 from consult.audit.services import record
 from consult.consultations.models import Consultation, Question
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
+from consult.drafting import clashes
+from consult.drafting.errors import DraftingError
 from consult.drafting.markdown import word_count
 from consult.drafting.merge import merge, normalise_newlines
 from consult.drafting.models import (
@@ -43,10 +45,6 @@ from consult.timeutil import utcnow
 MAX_BODY_LENGTH = 200_000  # characters; about 30,000 words, far beyond any submission
 MAX_TITLE_LENGTH = 300
 PRESENCE_WINDOW = timedelta(seconds=45)
-
-
-class DraftingError(ValueError):
-    """A rule was broken; the message is safe to show to the person."""
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -384,16 +382,40 @@ def save_section(
     body: str,
     choice: str | None,
     base_revision_id: int | None,
+    clash: Revision | None = None,
 ) -> SaveOutcome:
     """Save a person's text, made from `base_revision_id`. See the module docstring.
 
     `choice` is the whole closed answer the person's editor holds: None means "no answer",
-    so a caller that did not show the choice must pass the base revision's choice."""
+    so a caller that did not show the choice must pass the base revision's choice.
+
+    `clash`: the open clash this save settles (the clash screen's, or the API's `clash`).
+    The save goes through the same merge as any other, from the base the person saw; a
+    clean outcome resolves the clash, an overlap makes a newer clash that replaces it. A
+    clash settled already is refused (ClashSettled) before anything is written."""
     _refuse_if_removed(section)
     body = normalise_newlines(body)
     choice = _check_text(section, body, choice)
     _lock(section)
     _refuse_if_removed(section)  # removed by someone else while this save waited for the lock
+    if clash is not None:
+        clashes.check_open(section, clash)
+    outcome = _save_locked(user, section, body, choice, base_revision_id, clash)
+    if clash is not None and outcome.revision is not clash:
+        settled = "replaced" if outcome.conflict is not None else "resolved"
+        clashes.settle(user, section, clash, settled, outcome.revision)
+    return outcome
+
+
+def _save_locked(
+    user: User,
+    section: Section,
+    body: str,
+    choice: str | None,
+    base_revision_id: int | None,
+    clash: Revision | None,
+) -> SaveOutcome:
+    """save_section's work, with the section's row lock held."""
     head = section.head
     if base_revision_id == section.head_revision_id:
         if head is not None and head.body == body and head.choice == choice:
@@ -412,6 +434,14 @@ def save_section(
             return SaveOutcome(revision=head, merged=True, unchanged=True)
         merged = _append(section, user, "merge", result.body, result.choice, head)
         return SaveOutcome(revision=merged, merged=True)
+    if (
+        clash is not None
+        and clash.parent_id == base_revision_id
+        and (clash.body, clash.choice) == (body, choice)
+    ):
+        # The same text from the same base again (the clash screen or the editor sent what
+        # the clash already holds): that clash, not a copy of it.
+        return SaveOutcome(revision=clash, conflict=Conflict(base=base, theirs=head, yours=clash))
     yours = _append(section, user, "conflict", body, choice, base, make_head=False)
     record(
         "section.edit_conflict",
@@ -421,6 +451,15 @@ def save_section(
         revision=yours.id,
     )
     return SaveOutcome(revision=yours, conflict=Conflict(base=base, theirs=head, yours=yours))
+
+
+def dismiss_clash(user: User, section: Section, clash: Revision) -> None:
+    """Settle an open clash by keeping the current text ("Keep theirs"): nothing is written
+    to the section; the clash's text stays in the history."""
+    _refuse_if_removed(section)
+    _lock(section)  # in turn with saves that might settle the same clash
+    clashes.check_open(section, clash)
+    clashes.settle(user, section, clash, "dismissed", section.head)
 
 
 def restore_revision(user: User, section: Section, revision: Revision) -> Revision:
@@ -453,13 +492,19 @@ def revisions_of(section: Section) -> list[Revision]:
     )
 
 
+def revision_count(section: Section) -> int:
+    """How many revisions the section has, clashes included: what History lists and the
+    editor's "History (n revisions)" says."""
+    return db.session.scalar(
+        select(func.count()).select_from(Revision).where(Revision.section_id == section.id)
+    )
+
+
 def revision_page(section: Section, page: int, per_page: int) -> tuple[list[Revision], int]:
     """One page of the section's revisions, newest first, with their authors but not their
     text (a history of 2,000 revisions of 5,000 words is not read to show 50 rows), and the
     number of revisions in all. `page` counts from 1; a page past the end is the last one."""
-    total = db.session.scalar(
-        select(func.count()).select_from(Revision).where(Revision.section_id == section.id)
-    )
+    total = revision_count(section)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     rows = db.session.scalars(
@@ -623,14 +668,26 @@ def set_status(user: User, section: Section, status: str) -> None:
     )
 
 
-def update_section(user: User, section: Section, status: str, assignee: User | None) -> None:
+def update_section(
+    user: User,
+    section: Section,
+    status: str | None,
+    assignee: User | None,
+    *,
+    assign: bool = True,
+) -> None:
     """The section's status and assignee together, as the "Manage" and editor pages set
     them: each change checked and recorded as set_status and assign_section do, nothing
-    recorded for what stays the same."""
-    if status not in SECTION_STATUSES:
+    recorded for what stays the same. `status` None leaves the status alone, `assign` False
+    the assignee: a page changes only the fields the person changed, since the others show
+    what was true when it was drawn (the first autosave, say, has made the section
+    "Drafting" since)."""
+    if status is not None and status not in SECTION_STATUSES:
         raise DraftingError("Choose one of the listed statuses.")
-    assign_section(user, section, assignee)
-    set_status(user, section, status)
+    if assign:
+        assign_section(user, section, assignee)
+    if status is not None:
+        set_status(user, section, status)
 
 
 _ASSIGNABLE_MEMBERS = (

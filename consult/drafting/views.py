@@ -36,13 +36,12 @@ from sqlalchemy.orm import joinedload
 from consult.consultations.models import Consultation
 from consult.consultations.profiles import PROFILES
 from consult.consultations.services import visible_consultations
-from consult.drafting import services
+from consult.drafting import clashes, services
 from consult.drafting.diff import word_ops
 from consult.drafting.forms import (
     MAX_ID,
     AddSectionForm,
     CommentForm,
-    ConflictForm,
     MoveSectionForm,
     NewResponseForm,
     RenameSectionForm,
@@ -68,6 +67,7 @@ from consult.drafting.permissions import (
     can_comment,
     can_decide_suggestion,
     can_edit,
+    can_settle_any_clash,
     can_suggest,
     can_view,
 )
@@ -371,13 +371,29 @@ def word_count_badge(count: int, limit: int | None = None, id: str | None = None
     return Markup(f'<span class="{classes}"{attributes}>{text}</span>')  # noqa: S704
 
 
+def clash_marker(found: list[clashes.OpenClash], url: str) -> str:
+    """A section's open clashes as the section table marks them: a link to the (oldest) clash
+    screen, saying whose they are when they are not all the viewer's."""
+    count = len(found)
+    text = "Unresolved clash" if count == 1 else f"{count} unresolved clashes"
+    authors = sorted(
+        {clash.author or "a former member" for clash in found if clash.author_id != current_user.id}
+    )
+    whose = f" (by {', '.join(authors)})" if authors else ""
+    return f' <a class="badge badge--clash" href="{escape(url)}">{text}{escape(whose)}</a>'
+
+
 def section_rows(
-    sections: list[services.SectionOverview], links: SectionLinks, can_edit: bool
+    sections: list[services.SectionOverview],
+    links: SectionLinks,
+    can_edit: bool,
+    clash_markers: dict[int, str] | None = None,
 ) -> Markup:
-    """The dashboard's table rows, one per section: its name, status, assignee, words, last
-    change and links. Built in Python rather than in the template, for the reason the badges
-    are: drawn in Jinja, a 40-section dashboard's rows took twice as long, half of the
-    page's rendering."""
+    """The dashboard's table rows, one per section: its name, status (and any open clash the
+    viewer may settle), assignee, words, last change and links. Built in Python rather than
+    in the template, for the reason the badges are: drawn in Jinja, a 40-section dashboard's
+    rows took twice as long, half of the page's rendering."""
+    clash_markers = clash_markers or {}
     rows = []
     for section in sections:
         label = escape(section_label(section))
@@ -411,7 +427,8 @@ def section_rows(
             f"{number} "
             f'<a class="section-table__title" href="{links("editor", section.id)}">'
             f"{escape(section.title)}</a></td>"
-            f'<td data-label="Status">{status_badge(section.status)}</td>'
+            f'<td data-label="Status">{status_badge(section.status)}'
+            f"{clash_markers.get(section.id, '')}</td>"
             '<td data-label="Assigned to" class="section-table__who">'
             f'<span class="section-table__prefix">Assigned to </span>{assignee}</td>'
             '<td data-label="Words" class="section-table__words">'
@@ -542,6 +559,13 @@ def _dashboard_page(
     rows = services.section_overview(response, with_removed=True)
     sections = [row for row in rows if row.removed_at is None]
     counts = Counter(section.status for section in sections)
+    open_clashes = (
+        clashes.by_section(
+            clashes.open_clashes(response, current_user, everyone=can_settle_any_clash(membership))
+        )
+        if editing
+        else {}
+    )
     return render_template(
         "drafting/dashboard.html",
         response=response,
@@ -550,6 +574,18 @@ def _dashboard_page(
         consultation=response.consultation,
         sections=sections,
         links=SectionLinks(response),
+        clash_markers={
+            section_id: clash_marker(
+                found,
+                url_for(
+                    "drafting.conflict",
+                    response_id=response.id,
+                    section_id=section_id,
+                    revision_id=found[0].revision_id,
+                ),
+            )
+            for section_id, found in open_clashes.items()
+        },
         removed=rows[len(sections) :] if editing else [],  # they come after the live ones
         activity=services.recent_activity(response, limit=12),
         section_by_id={row.id: row for row in rows},  # the activity feed names its sections
@@ -632,9 +668,7 @@ def _manage_page(
     position = next((i for i, s in enumerate(sections) if s.id == section.id), None)
     members = services.assignable_members(response)
     if details_form is None:
-        details_form = SectionDetailsForm(
-            formdata=None, status=section.status, assignee=str(section.assignee_id or "")
-        ).limit_to(members)
+        details_form = SectionDetailsForm.for_section(section).limit_to(members)
     return render_template(
         "drafting/manage.html",
         response=response,
@@ -677,7 +711,14 @@ def manage_section(response_id: int, section_id: int):
     if form.validate_on_submit():
         assignee = next((user for user in members if str(user.id) == form.assignee.data), None)
         try:
-            services.update_section(current_user, section, form.status.data, assignee)
+            status_changed, assignee_changed = form.changed()
+            services.update_section(
+                current_user,
+                section,
+                form.status.data if status_changed else None,
+                assignee,
+                assign=assignee_changed,
+            )
         except services.DraftingError as error:
             db.session.rollback()
             form.assignee.errors.append(str(error))
@@ -822,6 +863,13 @@ def _editor_page(
     else:
         body_words = word_count(form.body.data or "")  # the person's unsaved text
     suggestions = services.open_suggestions(section)
+    # The section's open clashes, for those who may settle them: the author's own, or all
+    # of them for an owner or a coordinator.
+    open_clashes = (
+        clashes.open_clashes_in(section, current_user, everyone=can_settle_any_clash(membership))
+        if can_edit(membership)
+        else []
+    )
     position = next((i for i, s in enumerate(sections) if s.id == section.id), None)
     api_base = f"{request.script_root}/api/v1/responses/{response.id}/sections/{section.id}"
     return render_template(
@@ -843,6 +891,8 @@ def _editor_page(
         else None,
         head=head,
         head_author=head.author if head else None,
+        revision_count=services.revision_count(section),
+        open_clashes=open_clashes,
         word_limit=_word_limit(section),
         scale=_is_scale(section),
         options=section.question.options if _is_scale(section) else [],
@@ -943,132 +993,6 @@ def editor(response_id: int, section_id: int):
             return _after_save(response, section, outcome, "Saved")
     _without_control_characters(form)
     return _editor_page(response, section, membership, form=form, status=422)
-
-
-# --- the conflict screen --------------------------------------------------------------------
-
-
-def _suggestion_to_settle(
-    section: Section, membership: Membership, suggestion_id: int | bool | None
-) -> Suggestion | None:
-    """The open suggestion of this section whose acceptance clashed, if the conflict screen
-    was opened for one and the person may decide it; None otherwise (the screen then resolves
-    the clash as any other)."""
-    if not suggestion_id:
-        return None
-    suggestion = db.session.get(Suggestion, suggestion_id)
-    if (
-        suggestion is None
-        or suggestion.section_id != section.id
-        or suggestion.status != "open"
-        or not can_decide_suggestion(membership, section)
-    ):
-        return None
-    return suggestion
-
-
-def _conflict_page(
-    response: Response,
-    section: Section,
-    membership: Membership,
-    yours: Revision,
-    form: ConflictForm | None = None,
-    suggestion: Suggestion | None = None,
-    status: int = 200,
-):
-    base = services.find_revision(section, yours.parent_id) if yours.parent_id else None
-    theirs = section.head
-    if form is None:
-        form = ConflictForm(
-            formdata=None,
-            body=yours.body,
-            choice=yours.choice or "",
-            base_revision=section.head_revision_id,
-            suggestion=suggestion.id if suggestion else None,
-        )
-    base_body = base.body if base else ""
-    return render_template(
-        "drafting/conflict.html",
-        response=response,
-        section=section,
-        membership=membership,
-        organisation=response.organisation,
-        base=base,
-        theirs=theirs,
-        yours=yours,
-        suggestion=suggestion,
-        theirs_ops=readable_ops(base_body, theirs.body if theirs else ""),
-        yours_ops=readable_ops(base_body, yours.body),
-        scale=_is_scale(section),
-        options=section.question.options if _is_scale(section) else [],
-        form=form,
-    ), status
-
-
-@blueprint.route(
-    "/responses/<int:response_id>/sections/<int:section_id>/conflict/<int:revision_id>",
-    methods=["GET", "POST"],
-)
-def conflict(response_id: int, section_id: int, revision_id: int):
-    response, section, membership = load_section(response_id, section_id, "draft")
-    yours = _revision_in(section, revision_id)
-    if yours.kind != "conflict":
-        abort(404)
-    if request.method == "GET":
-        suggestion = _suggestion_to_settle(section, membership, _int_arg("suggestion"))
-        return _conflict_page(response, section, membership, yours, suggestion=suggestion)
-    form = ConflictForm()
-    suggestion = None
-    if form.validate_on_submit():
-        suggestion = _suggestion_to_settle(section, membership, form.suggestion.data)
-        resolution = form.resolution.data or "edited"
-        body, choice = form.body.data or "", form.choice.data or None
-        if resolution == "mine":
-            body, choice = yours.body, yours.choice
-        elif resolution == "theirs":
-            theirs = section.head
-            if theirs is not None and theirs.id == form.base_revision.data:
-                body, choice = theirs.body, theirs.choice
-            elif form.base_revision.data:
-                # The head moved on since the page was drawn: keep what it was made from,
-                # and let the save merge it with what came after.
-                theirs = db.session.get(Revision, form.base_revision.data)
-                if theirs is not None and theirs.section_id == section.id:
-                    body, choice = theirs.body, theirs.choice
-            else:
-                body, choice = "", None
-        try:
-            outcome = services.save_section(
-                current_user, section, body, choice, form.base_revision.data
-            )
-            if suggestion is not None and outcome.conflict is None:
-                if resolution == "theirs":
-                    services.reject_suggestion(current_user, suggestion)
-                elif outcome.revision is not None:
-                    services.accept_resolved_suggestion(current_user, suggestion, outcome.revision)
-        except services.DraftingError as error:
-            db.session.rollback()
-            _save_error_field(form, str(error)).errors.append(str(error))
-        else:
-            db.session.commit()
-            if resolution == "theirs" and outcome.conflict is None:
-                kept = (
-                    "Kept the current text; the suggestion is marked rejected."
-                    if suggestion is not None
-                    else "Kept their version."
-                )
-                flash(f"{kept} Yours stays in the history as revision {yours.number}.", "success")
-                return redirect(
-                    url_for("drafting.editor", response_id=response.id, section_id=section.id)
-                )
-            saved = "Saved. The clash is resolved."
-            if suggestion is not None and outcome.conflict is None:
-                saved += " The suggestion is accepted."
-            return _after_save(response, section, outcome, saved, suggestion)
-    _without_control_characters(form)
-    return _conflict_page(
-        response, section, membership, yours, form=form, suggestion=suggestion, status=422
-    )
 
 
 # --- history --------------------------------------------------------------------------------

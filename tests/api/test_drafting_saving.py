@@ -136,6 +136,7 @@ def test_overlapping_edits_are_a_409_with_both_texts_and_yours_already_saved(
         "base_revision": base,
         "their_revision": theirs,
         "your_revision": yours,
+        "your_revision_number": 3,
         "base": BASE,
         "theirs": eddies,
         "yours": coras,

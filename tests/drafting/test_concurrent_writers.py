@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.drafting import services
+from consult.drafting.errors import ClashSettled
 from consult.drafting.markdown import word_count
-from consult.drafting.models import Revision, Section
+from consult.drafting.models import ClashSettlement, Revision, Section
 from consult.extensions import db
 from tests.drafting.conftest import paragraphs
 
@@ -170,3 +171,58 @@ def test_a_save_compares_with_the_committed_head_not_a_stale_loaded_one(app, res
     assert outcome.merged
     assert changed in section.body and my_change in section.body
     assert outcome.revision.number == 3
+
+
+def test_two_people_settling_one_clash_at_once_settle_it_once(app, response, team):
+    """The author resolves while a coordinator keeps the current text, at the same instant:
+    one of them settles the clash, the other is told it was settled (ClashSettled), and
+    nothing is written in the clash's name twice."""
+    section_id, base_id, _users = prepare(response, team)
+    section = db.session.get(Section, section_id)
+    first, _ = writer_text(1, PARAGRAPHS)
+    services.save_section(team.owner, section, first, None, base_id)
+    clashing, _ = writer_text(1 + PARAGRAPHS, PARAGRAPHS)  # the same paragraph, differently
+    clash = services.save_section(team.editor, section, clashing, None, base_id).revision
+    db.session.commit()
+    head_id = section.head_revision_id
+    barrier = threading.Barrier(2, timeout=60)
+    results: dict[str, str] = {}
+
+    def settle(who: str) -> None:
+        with app.app_context():
+            try:
+                mine = db.session.get(Section, section_id)
+                conflict = db.session.get(Revision, clash.id)
+                user = db.session.get(
+                    User, team.editor.id if who == "author" else team.coordinator.id
+                )
+                db.session.commit()
+                barrier.wait()
+                if who == "author":
+                    services.save_section(user, mine, clashing, None, head_id, clash=conflict)
+                else:
+                    services.dismiss_clash(user, mine, conflict)
+                db.session.commit()
+                results[who] = "settled"
+            except ClashSettled:
+                db.session.rollback()
+                results[who] = "refused"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=settle, args=(who,)) for who in ("author", "coordinator")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(results.values()) == ["refused", "settled"]
+    db.session.expire_all()
+    settlements = db.session.scalars(
+        select(ClashSettlement).where(ClashSettlement.revision_id == clash.id)
+    ).all()
+    assert len(settlements) == 1
+    written = db.session.scalars(
+        select(Revision).where(Revision.section_id == section_id, Revision.id > clash.id)
+    ).all()
+    assert len(written) == (1 if results["author"] == "settled" else 0)

@@ -287,15 +287,23 @@ def test_use_mine_and_keep_theirs(browsers, team, draft):
         browser.get(location_path(kept)).get_data(as_text=True)
     )
 
-    browser.post(
+    # The clash is settled: its page saves nothing more in its name.
+    again = browser.post(
         url, data={"body": "ignored", "base_revision": str(theirs.id), "resolution": "mine"}
+    )
+    assert again.status_code == 409
+    assert head_of(draft.sections["summary"]).id == theirs.id
+
+    save_text(draft.sections["summary"], paragraphs(FIRST, SECOND + " (again)"), team.coordinator)
+    theirs, yours = _conflict(team, draft, browsers)
+    browser.post(
+        f"{draft.editor('summary')}/conflict/{yours.id}",
+        data={"body": "ignored", "base_revision": str(theirs.id), "resolution": "mine"},
     )
     assert head_of(draft.sections["summary"]).body == yours.body
 
 
-def test_resolving_after_the_head_moved_again_merges_or_conflicts_never_overwrites(
-    browsers, team, draft
-):
+def test_resolving_after_the_head_moved_again_merges_and_settles_the_clash(browsers, team, draft):
     theirs, yours = _conflict(team, draft, browsers)
     url = f"{draft.editor('summary')}/conflict/{yours.id}"
     # Meanwhile someone adds a third paragraph: the resolution merges with it.
@@ -312,29 +320,36 @@ def test_resolving_after_the_head_moved_again_merges_or_conflicts_never_overwrit
     assert head.kind == "merge" and head.parent_id == later.id
     assert head.body == paragraphs(FIRST, SECOND + " (agreed)", THIRD)
 
-    # And someone edits the same paragraph again: a new conflict, a new conflict screen.
+    # Someone edits the same paragraph again, and the settled clash's page is posted again
+    # (from the page as drawn, or redrawn): nothing is saved in its name, nothing overwritten.
     save_text(
         draft.sections["summary"],
         paragraphs(FIRST, SECOND + " (third try)", THIRD),
         team.coordinator,
     )
-    answer = browsers("editor").post(
-        url,
-        data={
-            "body": paragraphs(FIRST, SECOND + " (mine again)", THIRD),
-            "base_revision": str(head.id),
-        },
+    for base in (theirs.id, head.id):
+        answer = browsers("editor").post(
+            url,
+            data={
+                "body": paragraphs(FIRST, SECOND + " (mine again)", THIRD),
+                "base_revision": str(base),
+            },
+        )
+        assert answer.status_code == 409
+        assert "This clash is already settled" in text_of(answer.get_data(as_text=True))
+    assert revisions_of(draft.sections["summary"])[-1].body.endswith(
+        SECOND + " (third try)\n\n" + THIRD
     )
-    again = revisions_of(draft.sections["summary"])[-1]
-    assert again.kind == "conflict" and again.body.endswith(THIRD)
-    assert location_path(answer) == f"{draft.editor('summary')}/conflict/{again.id}"
     assert SECOND + " (third try)" in head_of(draft.sections["summary"]).body
 
 
 @pytest.mark.parametrize(
-    ("role", "status"), [("member", 403), ("outsider", 404), ("anonymous", 302)]
+    ("role", "status", "clash_status"),
+    [("member", 403, 404), ("outsider", 404, 404), ("anonymous", 302, 302)],
 )
-def test_only_editors_save_or_resolve(browsers, team, draft, role, status):
+def test_only_editors_save_or_resolve(browsers, team, draft, role, status, clash_status):
+    """A member may not save (403); a clash page is its author's (and coordinators'):
+    for anyone else it does not exist."""
     theirs, yours = _conflict(team, draft, browsers)
     before = _count(Revision)
     browser = browsers(role)
@@ -346,7 +361,8 @@ def test_only_editors_save_or_resolve(browsers, team, draft, role, status):
     )
     shown = browser.get(f"{draft.editor('summary')}/conflict/{yours.id}")
 
-    assert saved.status_code == resolved.status_code == shown.status_code == status
+    assert saved.status_code == status
+    assert resolved.status_code == shown.status_code == clash_status
     assert _count(Revision) == before
 
 
@@ -806,10 +822,26 @@ def test_keeping_the_current_text_rejects_the_clashing_suggestion(browsers, team
 
 
 def test_a_conflict_screen_only_settles_a_suggestion_its_visitor_may_decide(browsers, team, draft):
-    """Another editor (not the assignee) resolving the same clash saves the text, but the
-    suggestion stays open: deciding it is not theirs to do."""
-    suggestion, screen = _clash(browsers, team, draft)
+    """The assignee accepted a suggestion and it clashed; the section was then given to
+    someone else. Resolving their own clash saves the text, but the suggestion stays open:
+    deciding it is no longer theirs to do."""
+    section = db.session.get(Section, draft.sections["summary"])
+    services.assign_section(team.owner, section, team.editor)
+    db.session.commit()
+    base = save_text(draft.sections["summary"], FIRST, team.editor)
+    _suggest(browsers("member"), draft, "summary", "The member's sentence.", base.id)
+    save_text(draft.sections["summary"], "The coordinator's sentence.", team.coordinator)
+    suggestion = db.session.scalars(select(Suggestion)).one()
+    screen = (
+        browsers("editor")
+        .post(f"{draft.editor('summary')}/suggestions/{suggestion.id}/accept")
+        .headers["Location"]
+    )
     clash = revisions_of(draft.sections["summary"])[-1]
+    assert clash.kind == "conflict" and clash.author_id == team.editor.id
+    services.assign_section(team.owner, db.session.get(Section, section.id), team.member)
+    db.session.commit()
+
     page = browsers("editor").get(screen).get_data(as_text=True)
     fields = form_fields(page, f"/conflict/{clash.id}")
     assert fields["suggestion"] == ""

@@ -383,9 +383,12 @@ def test_the_manage_page_sets_status_and_assignee_with_one_button(browsers, team
 
     page = browser.get(url).get_data(as_text=True)
     fields = form_fields(page, url)
-    assert set(fields) == {"csrf_token", "status", "assignee"}
+    assert set(fields) == {"csrf_token", "status", "assignee", "status_shown", "assignee_shown"}
     assert (fields["status"], fields["assignee"]) == ("not_started", "")
-    answer = browser.post(url, data={"status": "ready_for_review", "assignee": str(team.member.id)})
+    assert (fields["status_shown"], fields["assignee_shown"]) == ("not_started", "")
+    answer = browser.post(
+        url, data={**fields, "status": "ready_for_review", "assignee": str(team.member.id)}
+    )
 
     assert location_path(answer) == url
     section = _section(draft.sections[2])
@@ -413,6 +416,38 @@ def test_the_editor_sets_status_and_assignee_and_returns_to_the_editor(browsers,
     assert location_path(answer) == draft.editor(2)
     section = _section(draft.sections[2])
     assert (section.status, section.assignee_id) == ("agreed", team.editor.id)
+
+
+def test_changing_the_assignee_in_the_editor_leaves_a_status_changed_since(browsers, team, draft):
+    """The issue: the editor's form was drawn when the section was "Not started"; the first
+    autosave made it "Drafting"; changing only the assignee posted the stale status too and
+    set it back to "Not started"."""
+    browser = browsers("editor")
+    action = f"{draft.editor(2)}/manage?back=editor"
+    fields = form_fields(browser.get(draft.editor(2)).get_data(as_text=True), action)
+    assert fields["status"] == "not_started"
+    save_text(draft.sections[2], "The first words of the answer.", team.editor)
+    assert _section(draft.sections[2]).status == "drafting"
+
+    browser.post(action, data={**fields, "assignee": str(team.member.id)})
+
+    section = _section(draft.sections[2])
+    assert (section.status, section.assignee_id) == ("drafting", team.member.id)
+    assert audit_events("section.status_changed") == []
+
+
+def test_changing_the_status_leaves_an_assignee_changed_since(browsers, team, draft):
+    browser = browsers("editor")
+    url = f"{draft.editor(2)}/manage"
+    fields = form_fields(browser.get(url).get_data(as_text=True), url)
+    browsers("coordinator").post(
+        url, data={**fields, "assignee": str(team.coordinator.id)}
+    )  # someone else assigns it meanwhile
+
+    browser.post(url, data={**fields, "status": "ready_for_review"})
+
+    section = _section(draft.sections[2])
+    assert (section.status, section.assignee_id) == ("ready_for_review", team.coordinator.id)
 
 
 def test_sections_are_assigned_to_members_only(browsers, team, draft):

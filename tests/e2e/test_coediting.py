@@ -71,13 +71,15 @@ def watched_page(browsing, context, who: str):
     return page
 
 
-def forgive_expected_conflict(browsing) -> None:
+def forgive_expected_conflict(browsing, page: str = "/api/v1/responses/") -> None:
     """Chromium logs every non-2xx fetch as a console error. The 409 that tells the editor
-    about a clash is the API's contract, not a fault: drop exactly that line."""
+    about a clash is the API's contract, not a fault: drop exactly that line. (`page`: where
+    the 409 came from, as the problem names it; a settled clash page posted again is a 409
+    too.)"""
     browsing.problems[:] = [
         problem
         for problem in browsing.problems
-        if not ("status of 409" in problem and "/api/v1/responses/" in problem)
+        if not ("status of 409" in problem and page in problem)
     ]
 
 
@@ -121,13 +123,22 @@ def test_two_editors_edit_one_section_one_merges_one_resolves_a_conflict(browsin
     assert merged.body == paragraphs(eddie_intro, MIDDLE, cora_closing)
 
     # Eddie, still on his own revision, rewrites the same last paragraph: a clash. His text is
-    # kept as a conflict revision and he is taken to the conflict screen.
+    # kept as a conflict revision; he stays in the editor, told so, until he opens the clash.
     eddie_closing = "We ask for a statutory framework and an independent regulator."
     eddie_text.fill(paragraphs(eddie_intro, MIDDLE, eddie_closing))
+    clash_notice = eddie.locator("[data-clash]")
+    expect(clash_notice).to_contain_text(
+        "Someone else changed the same part while you were typing.", timeout=SAVE_WAIT
+    )
+    forgive_expected_conflict(browsing)
+    expect(eddie).to_have_url(re.compile(re.escape(editor_url) + "$"))
+    browsing.screenshot(eddie, "03-editor-clash-notice")
+    browsing.check_accessibility(eddie, "editor with a clash")
+    clash_notice.get_by_role("button", name="Compare and resolve").click()
     expect(
         eddie.get_by_role("heading", name="Your edit clashed with someone else's")
-    ).to_be_visible(timeout=SAVE_WAIT)
-    forgive_expected_conflict(browsing)
+    ).to_be_visible()
+    forgive_expected_conflict(browsing)  # the console reports the 409 in its own time
     expect(eddie).to_have_url(re.compile(r"/conflict/\d+$"))
     expect(
         eddie.get_by_text(
@@ -138,10 +149,26 @@ def test_two_editors_edit_one_section_one_merges_one_resolves_a_conflict(browsin
     yours = eddie.get_by_role("region", name="Yours")
     expect(theirs.locator("ins")).to_contain_text(["Parliament"])
     expect(yours.locator("ins").first).to_be_visible()
-    browsing.screenshot(eddie, "03-conflict-desktop")
+    browsing.screenshot(eddie, "05-conflict-desktop")
     browsing.check_accessibility(eddie, "conflict screen")
 
-    # He keeps both ideas and saves.
+    # Until he settles it, the clash shows where people work: to Cora, a coordinator, in the
+    # editor and in the section table; the editor counts the revisions as History does.
+    cora.goto(editor_url)
+    expect(cora.locator("#clashes")).to_contain_text(
+        "Eddie Editor has an unresolved clash in this section."
+    )
+    expect(cora.get_by_role("link", name="History (4 revisions)")).to_be_visible()
+    cora.goto(draft.url)
+    summary_row = cora.locator(f"#s{section_id}")
+    expect(
+        summary_row.get_by_role("link", name="Unresolved clash (by Eddie Editor)")
+    ).to_be_visible()
+    browsing.screenshot(cora, "04-dashboard-open-clash")
+
+    # He keeps both ideas and saves (with the clash also open in a second tab of his).
+    second_tab = watched_page(browsing, eddie.context, "eddie, second tab")
+    second_tab.goto(eddie.url)
     resolved_closing = (
         "We ask for a statutory framework and an independent regulator. "
         "Parliament must debate it first."
@@ -168,11 +195,30 @@ def test_two_editors_edit_one_section_one_merges_one_resolves_a_conflict(browsin
     ]
     assert kinds == ["edit", "edit", "merge", "conflict", "edit"]
 
+    # Cora adds a paragraph; Eddie goes Back to the clash page and presses a button again:
+    # the clash is settled, nothing is saved in its name, Cora's paragraph stays.
+    later = paragraphs(eddie_intro, MIDDLE, resolved_closing, "A paragraph Cora adds later.")
+    save_text(section_id, later, team.coordinator)
+    eddie.go_back()
+    expect(eddie).to_have_url(re.compile(r"/conflict/\d+$"))
+    expect(eddie.get_by_role("heading", name="This clash is already settled")).to_be_visible()
+    expect(eddie.get_by_text("You resolved it")).to_be_visible()
+    second_tab.get_by_role("button", name="Use mine").click()  # the page as it was drawn
+    expect(second_tab.get_by_text("Nothing was saved from this page")).to_be_visible()
+    second_tab.close()
+    forgive_expected_conflict(browsing, "[eddie, second tab]")
+    expect(eddie.get_by_role("region", name="The current text")).to_contain_text(
+        "A paragraph Cora adds later."
+    )
+    browsing.screenshot(eddie, "06-settled-clash")
+    browsing.check_accessibility(eddie, "settled clash")
+    assert head_of(section_id).body == later
+
     # The history shows it all, with a readable diff.
     eddie.goto(editor_url + "/history")
-    expect(eddie.get_by_role("heading", name="Revisions (5)")).to_be_visible()
+    expect(eddie.get_by_role("heading", name="Revisions (6)")).to_be_visible()
     expect(eddie.get_by_role("cell", name="Conflict")).to_be_visible()
-    browsing.screenshot(eddie, "04-history")
+    browsing.screenshot(eddie, "07-history")
     browsing.check_accessibility(eddie, "history")
 
     # The dashboard, on a phone.
@@ -180,14 +226,12 @@ def test_two_editors_edit_one_section_one_merges_one_resolves_a_conflict(browsin
     log_in(phone, team.coordinator, draft.url)
     expect(phone.get_by_role("heading", name="Our response", level=1)).to_be_visible()
     browsing.assert_fits_width(phone, 375, "dashboard")
-    browsing.screenshot(phone, "05-dashboard-phone")
+    browsing.screenshot(phone, "08-dashboard-phone")
     browsing.check_accessibility(phone, "dashboard (phone)")
     phone.goto(editor_url)
-    expect(phone.get_by_label("Text", exact=True)).to_have_value(
-        paragraphs(eddie_intro, MIDDLE, resolved_closing)
-    )
+    expect(phone.get_by_label("Text", exact=True)).to_have_value(later)
     browsing.assert_fits_width(phone, 375, "editor")
-    browsing.screenshot(phone, "06-editor-phone")
+    browsing.screenshot(phone, "09-editor-phone")
     browsing.check_accessibility(phone, "editor (phone)")
 
 
@@ -352,7 +396,7 @@ def test_a_coordinator_manages_a_section_from_the_dashboard(browsing, team):
         page = browsing.new_page(f"cora-{name}", **options)
         log_in(page, team.coordinator, draft.url)
         sections = page.get_by_role("table", name="The response's sections, in order")
-        expect(sections.get_by_role("row")).to_have_count(19)  # the header and 18 sections
+        expect(sections.get_by_role("row")).to_have_count(21)  # the header and 20 sections
         page.wait_for_load_state()  # the stylesheet and fonts too, before measuring widths
         browsing.assert_fits_width(page, options["viewport"]["width"], f"dashboard ({name})")
         browsing.screenshot(page, f"01-dashboard-{name}")
@@ -377,3 +421,112 @@ def test_a_coordinator_manages_a_section_from_the_dashboard(browsing, team):
     row = page.get_by_role("row").filter(has_text="Summary")
     expect(row).to_contain_text("Ready for review")
     expect(row).to_contain_text("Mo Member")
+
+
+# --- typing goes on: autosave keeps up, a clash interrupts nothing ------------------------------
+# These run on Playwright's fake clock (timers and Date advance only when the test says), so
+# "21 seconds of steady typing" takes a second, and no pause the test does not make happens.
+
+TYPING_STEP_MS = 700  # between words: well under autosave's 1.5-second pause
+
+
+def saves_sent(page) -> list[str]:
+    """Record the bodies of the autosaves (PUTs) the page sends, in order."""
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request.post_data_json["body"])
+            if request.method == "PUT" and "/api/v1/responses/" in request.url
+            else None
+        ),
+    )
+    return sent
+
+
+def test_steady_typing_is_saved_every_few_seconds_not_only_when_it_stops(browsing, team):
+    """The issue: 21 seconds of steady typing reached the server only when typing stopped."""
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    page = browsing.new_page("eddie")
+    page.clock.install()
+    log_in(page, team.editor, draft.editor("summary"))
+    sent = saves_sent(page)
+    text = page.get_by_label("Text", exact=True)
+    text.click()
+
+    words = [f"word{number:02d}" for number in range(30)]  # 30 x 0.7 s = 21 s of typing
+    for word in words:
+        page.keyboard.type(word + " ")
+        page.clock.run_for(TYPING_STEP_MS)
+
+    # No pause yet, and the server already has most of it: a save at least every 5 seconds.
+    assert len(sent) >= 3, sent
+    wait_until(lambda: "word20" in (head_of(section_id).body if head_of(section_id) else ""))
+    # And when typing stops, the rest follows after the pause.
+    page.clock.run_for(2000)
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_have_text("Saved")
+    assert head_of(section_id).body == " ".join(words) + " "
+
+
+def test_a_clash_while_typing_loses_no_keystroke_and_waits_for_the_person(browsing, team):
+    """The issue: the editor jumped to the clash screen in the middle of typing
+    (EXTRA-WORDS-TYPED-DURING-SAVE arrived as EXTRA-W), and what was typed after the save left
+    was not on the clash screen."""
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    save_text(section_id, paragraphs(INTRO, MIDDLE), team.coordinator)
+    page = browsing.new_page("eddie")
+    page.clock.install()
+    log_in(page, team.editor, draft.editor("summary"))
+    sent = saves_sent(page)
+    text = page.get_by_label("Text", exact=True)
+    # Cora rewrites the second paragraph after Eddie opened the section.
+    save_text(section_id, paragraphs(INTRO, MIDDLE + " Cora's words."), team.coordinator)
+
+    text.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Eddie's words.")
+    page.clock.run_for(1600)  # the pause: the save leaves and will clash
+    page.keyboard.type(" EXTRA-WORDS-TYPED-DURING-SAVE", delay=15)
+    notice = page.locator("[data-clash]")
+    expect(notice).to_contain_text("Someone else changed the same part while you were typing.")
+    forgive_expected_conflict(browsing)
+    page.keyboard.type(" AND-AFTER-THE-NOTICE.")
+
+    typed = paragraphs(INTRO, MIDDLE + " Eddie's words. EXTRA-WORDS-TYPED-DURING-SAVE")
+    expect(text).to_have_value(typed + " AND-AFTER-THE-NOTICE.")
+    expect(page).to_have_url(re.compile(re.escape(draft.editor("summary")) + "$"))
+    kept = page.evaluate(
+        "() => Object.keys(localStorage).filter((key) => key.startsWith('consult-draft:'))"
+        ".map((key) => JSON.parse(localStorage.getItem(key)).body)"
+    )
+    assert kept == [typed + " AND-AFTER-THE-NOTICE."]  # safe in this browser meanwhile
+    saves_before = len(sent)
+    page.clock.run_for(20_000)  # no autosave while the clash is open: it would only clash
+    assert len(sent) == saves_before
+    browsing.screenshot(page, "01-clash-notice-while-typing")
+
+    page.get_by_role("button", name="Compare and resolve").click()
+    expect(
+        page.get_by_role("heading", name="Your edit clashed with someone else's")
+    ).to_be_visible()
+    forgive_expected_conflict(browsing)
+    resolution = page.get_by_label("Text", exact=True)
+    expect(resolution).to_have_value(typed + " AND-AFTER-THE-NOTICE.")
+    expect(page.get_by_role("region", name="Theirs: the current text")).to_contain_text(
+        "Cora's words."
+    )
+    clashes = [r for r in revisions_of_section(section_id) if r.kind == "conflict"]
+    assert [r.body for r in clashes][-1] == typed + " AND-AFTER-THE-NOTICE."
+    assert head_of(section_id).body == paragraphs(INTRO, MIDDLE + " Cora's words.")
+    browsing.screenshot(page, "02-clash-screen-with-everything-typed")
+
+
+def revisions_of_section(section_id: int) -> list[Revision]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(Revision).where(Revision.section_id == section_id).order_by(Revision.number)
+        )
+    )

@@ -41,9 +41,9 @@ class Person:
 @pytest.fixture
 def person(app, team, make_client) -> Person:
     """A coordinator of the team's organisation (and member of the other one) who wrote,
-    commented, suggested, decided, froze, signed (from the account and with the public form),
-    invited, was invited, asked for an export, has a session, a token, a reset link, e-mails,
-    two-factor with recovery codes, and is present on a section."""
+    commented, suggested, decided, settled a clash, froze, signed (from the account and with
+    the public form), invited, was invited, asked for an export, has a session, a token, a
+    reset link, e-mails, two-factor with recovery codes, and is present on a section."""
     user = factories.make_user(email=EMAIL, name=NAME)
     factories.add_member(team.organisation, user, "coordinator")
     lead = membership(team.organisation, user)
@@ -67,6 +67,11 @@ def person(app, team, make_client) -> Person:
         drafting.suggest(user, section, "A suggestion they wrote.", revision.id)
         theirs = drafting.suggest(team.member, section, "Someone else's idea.", revision.id)
         drafting.reject_suggestion(user, theirs)
+        drafting.save_section(team.editor, section, "An editor's rewrite.", None, revision.id)
+        clash = drafting.save_section(
+            team.coordinator, section, "A coordinator's rewrite.", None, revision.id
+        ).revision
+        drafting.dismiss_clash(user, section, clash)  # settled by the person
         drafting.heartbeat(user, section, True)
 
         members_version = signing.freeze(lead, response, "for members")

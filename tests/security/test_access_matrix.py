@@ -79,6 +79,11 @@ API_INVITATION_ACCEPT = "api-invitation-accept"  # token holder; only the invite
 # coordinator, or the section's assignee if their role may draft; other members 403, others 404.
 DECIDE_SUGGESTION = "decide-suggestion"
 SUGGESTION_DECIDERS = frozenset({"owner", "coordinator"})
+# A clash (a conflict revision, consult/drafting/clash_views.py): its author (the editor, in
+# the world) and owners and coordinators, who may settle it on the author's behalf; anyone
+# else 404, as for something that does not exist.
+CLASH = "clash"
+CLASH_OPENERS = frozenset({"owner", "coordinator", "editor"})
 # Signing (consult/signing/views.py, consult/api/signing.py).
 # A partner organisation's signing link (the token is in the URL): anyone logged in reads it;
 # signing with it (POST) needs sign_for_organisation in an organisation other than the lead
@@ -341,8 +346,7 @@ POLICY: dict[str, Access] = {
         changes={"POST": "revisions"},
     ),
     "drafting.conflict": Access(
-        ORG,
-        "draft",
+        CLASH,
         params=in_section("section_id", revision_id="conflict_revision_id"),
         body={
             "POST": form(body="Matrix resolved text.", base_revision=head(), resolution="edited")
@@ -674,6 +678,8 @@ def expected_outcome(
         permission = access.method_permissions.get(method, access.permission)
         allowed_roles, _ = PERMISSIONS[permission]
         return OK if role in allowed_roles else FORBIDDEN
+    if kind == CLASH:
+        return OK if role in CLASH_OPENERS else NOT_FOUND
     if kind == DECIDE_SUGGESTION:
         if role is None:
             return NOT_FOUND

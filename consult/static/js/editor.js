@@ -1,9 +1,16 @@
 // The section editor's enhancements: a Markdown toolbar, a live preview rendered by the server,
 // autosave that keeps unsaved text in this browser until the server has it, and presence.
 //
+// Autosave sends the text when typing pauses (SAVE_DELAY) and, while typing goes on, at the
+// latest SAVE_EVERY after the first change it has not sent. When a save clashes (someone else
+// changed the same part), the editor stays put: the person goes on typing, a notice offers the
+// clash screen, and autosave stops (each save would only clash again). What they type is kept
+// in this browser; "Compare and resolve" (or Save) first sends it to the server naming the
+// clash, which keeps it as a newer clash replacing the first, then opens the clash screen.
+//
 // The page works without this file: the form posts to the server, which merges concurrent
 // edits or shows the conflict screen. This file uses the same rules through the JSON API:
-//   PUT  /api/v1/responses/<id>/sections/<id>           {body, choice?, base_revision}
+//   PUT  /api/v1/responses/<id>/sections/<id>           {body, choice?, base_revision, clash?}
 //   POST /api/v1/preview                                {body} -> {html, word_count}
 //   POST /api/v1/responses/<id>/sections/<id>/presence  {editing} -> {others, head_revision}
 (function () {
@@ -24,6 +31,7 @@
   var staleEl = document.querySelector("[data-stale]");
   var mergedEl = document.querySelector("[data-merged]");
   var restoreEl = document.querySelector("[data-restore]");
+  var clashEl = document.querySelector("[data-clash]");
 
   var sectionId = form.getAttribute("data-section");
   var saveUrl = form.getAttribute("data-save-url");
@@ -35,6 +43,7 @@
   var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : csrfInput ? csrfInput.value : "";
 
   var SAVE_DELAY = 1500; // after typing pauses
+  var SAVE_EVERY = 5000; // and at the latest this long after a change, while typing goes on
   var PREVIEW_DELAY = 500;
   var PRESENCE_EVERY = 15000;
   var RETRY_FIRST = 2000;
@@ -230,6 +239,7 @@
           body: textarea.value,
           choice: currentChoice() === undefined ? null : currentChoice(),
           base: currentBase(),
+          clash: clash ? clash.revision : null, // the open clash this text belongs to
           at: Date.now(),
         })
       );
@@ -358,6 +368,12 @@
   var leaving = false;
   var apiMissing = false;
   var lastTyped = 0;
+  var unsentSince = 0; // when the oldest change not yet sent was made (0: none)
+  // The open clash of this editing session: {revision, number, url}. While there is one, the
+  // base stays the revision the clashing text was made from, and saves name the clash.
+  var clash = null;
+  var restoredClash = null; // the clash a text offered back from this browser belonged to
+  var openingClash = false; // the person asked for the clash screen: go once the server has it
 
   function dirty() {
     var choice = currentChoice();
@@ -369,6 +385,12 @@
     saveTimer = window.setTimeout(save, delay);
   }
 
+  // A pause of SAVE_DELAY, but never later than SAVE_EVERY after the oldest unsent change.
+  function nextSaveDelay() {
+    if (!unsentSince) return SAVE_DELAY;
+    return Math.max(0, Math.min(SAVE_DELAY, unsentSince + SAVE_EVERY - Date.now()));
+  }
+
   function retryLater() {
     window.clearTimeout(retryTimer);
     retryDelay = retryDelay ? Math.min(retryDelay * 2, RETRY_MAX) : RETRY_FIRST;
@@ -378,12 +400,14 @@
   function edited() {
     lastTyped = Date.now();
     if (dirty()) {
+      if (!unsentSince) unsentSince = lastTyped;
       keepLocally();
-      if (offline) setState("offline", "Offline: kept in this browser");
+      if (clash) setState("clash", "Not saved yet: kept in this browser until you resolve the clash");
+      else if (offline) setState("offline", "Offline: kept in this browser");
       else if (!inFlight) setState("pending", "Not saved yet");
     }
     show(staleEl, false);
-    scheduleSave(SAVE_DELAY);
+    if (!clash) scheduleSave(nextSaveDelay());
     schedulePreview();
     showCount(countWords(textarea.value));
   }
@@ -392,10 +416,7 @@
     window.clearTimeout(saveTimer);
     window.clearTimeout(retryTimer);
     if (leaving || apiMissing) return;
-    if (inFlight) {
-      scheduleSave(SAVE_DELAY); // after this one answers
-      return;
-    }
+    if (inFlight) return; // its answer schedules the next save
     if (!dirty()) {
       if (stateEl && stateEl.getAttribute("data-state") === "pending") setState("saved", "Saved");
       return;
@@ -410,12 +431,56 @@
     var sent = { body: textarea.value, choice: currentChoice(), base: currentBase() };
     var payload = { body: sent.body, base_revision: sent.base };
     if (sent.choice !== undefined) payload.choice = sent.choice;
+    var named = clash ? clash.revision : restoredClash;
+    if (named) payload.clash = named;
     inFlight = sent;
-    setState("saving", "Saving...");
+    unsentSince = 0;
+    setState("saving", clash ? "Sending your latest text..." : "Saving...");
     request("PUT", saveUrl, payload).then(
       function (reply) { answered(sent, reply); },
       function () { failed(sent, "Offline: kept in this browser"); }
     );
+  }
+
+  function leaveFor(url) {
+    leaving = true;
+    window.location.assign(url);
+  }
+
+  // The server kept `sent` as a clash: stay in the editor with everything typed, and say so.
+  function enterClash(sent, data) {
+    var conflict = data.conflict || {};
+    clash = {
+      revision: conflict.your_revision,
+      number: conflict.your_revision_number,
+      url: data.resolve_url || conflict.resolve_url,
+    };
+    restoredClash = null;
+    window.clearTimeout(saveTimer);
+    window.clearTimeout(retryTimer);
+    server = { body: sent.body, choice: sent.choice }; // the server holds this, as the clash
+    if (dirty()) keepLocally(); // typed since it left: kept here until the clash is resolved
+    else forgetLocally(sent.base);
+    if (clashEl) {
+      var numberEl = clashEl.querySelector("[data-clash-number]");
+      if (numberEl) numberEl.textContent = clash.number ? String(clash.number) : "";
+    }
+    show(mergedEl, false);
+    show(staleEl, false);
+    show(clashEl, true);
+    setState("clash", "Kept on the server as a clash: see the notice above");
+    if (historyEl && typeof clash.number === "number") {
+      historyEl.textContent = "History (" + number(clash.number) + " revisions)";
+    }
+  }
+
+  // "Compare and resolve" (or Save) while there is a clash: the latest text first, then go.
+  function openClash() {
+    if (!clash) return;
+    openingClash = true;
+    if (inFlight) return; // its answer carries on
+    if (dirty()) save();
+    else leaveFor(clash.url);
   }
 
   function answered(sent, reply) {
@@ -425,6 +490,11 @@
       offline = false;
       retryDelay = 0;
       forgetLocally(sent.base);
+      var resolved = Boolean(clash); // the latest text merged cleanly: the clash is resolved
+      clash = null;
+      restoredClash = null;
+      openingClash = false;
+      show(clashEl, false);
       var head = data.head_revision;
       var merged = typeof data.body === "string" ? data.body : sent.body;
       var mergedChoice = data.choice !== undefined ? data.choice : sent.choice;
@@ -447,7 +517,9 @@
       if (dirty()) {
         keepLocally();
         setState("pending", "Not saved yet");
-        scheduleSave(SAVE_DELAY);
+        scheduleSave(nextSaveDelay());
+      } else if (resolved) {
+        setState("saved", "Saved: the clash is resolved");
       } else {
         setState("saved", data.merged ? "Saved: merged with someone else's changes" : "Saved");
       }
@@ -455,14 +527,22 @@
       showSaved(data);
       return;
     }
-    if (reply.status === 409 && data.error && data.error.code === "edit_conflict") {
-      // The server kept this text as a conflict revision: open the comparison.
-      var url = data.resolve_url || (data.conflict && data.conflict.resolve_url);
-      if (textarea.value === sent.body) forgetLocally(sent.base);
-      else keepLocally(); // typed after sending: offered back when the editor opens again
-      leaving = true;
-      setState("error", "Someone else changed the same part: opening both versions...");
-      if (url) window.location.assign(url);
+    var code = data.error && data.error.code;
+    if (reply.status === 409 && code === "edit_conflict") {
+      enterClash(sent, data);
+      if (openingClash) {
+        if (dirty()) save(); // typed while that was sent: send it too, then go
+        else leaveFor(clash.url);
+      }
+      return;
+    }
+    if (reply.status === 409 && code === "clash_settled") {
+      // Settled meanwhile (in another tab, or by a coordinator): save as any other text,
+      // from the same base; if it still overlaps, that makes a new clash.
+      clash = null;
+      restoredClash = null;
+      show(clashEl, false);
+      save();
       return;
     }
     if (reply.status >= 500 || reply.status === 429 || reply.status === 0) {
@@ -512,7 +592,7 @@
 
   window.addEventListener("online", function () {
     retryDelay = 0;
-    if (dirty()) save();
+    if (dirty() && (!clash || openingClash)) save();
     heartbeat();
   });
   window.addEventListener("offline", function () {
@@ -528,6 +608,10 @@
     if (!saveUrl || apiMissing) return;
     event.preventDefault();
     retryDelay = 0;
+    if (clash) {
+      openClash();
+      return;
+    }
     if (!dirty() && !inFlight) {
       setState("saved", "Saved");
       return;
@@ -568,8 +652,10 @@
       entries.forEach(function (entry) { forgetLocally(entry.base); });
       textarea.value = latest.body;
       if (choiceInputs.length) setChoice(latest.choice);
-      // Saved from the revision it was written on, so the server merges it with what came since.
+      // Saved from the revision it was written on, so the server merges it with what came since
+      // (and, if it was the text of a clash still open, in place of that clash).
       baseInput.value = latest.base === null || latest.base === undefined ? "" : String(latest.base);
+      restoredClash = latest.clash || null;
       show(restoreEl, false);
       textarea.focus();
       edited();
@@ -638,7 +724,7 @@
         var head = reply.data.head_revision;
         var changed = head !== null && head !== undefined && String(head) !== baseInput.value;
         // With unsaved changes autosave merges; without, say the text moved on.
-        show(staleEl, changed && !dirty() && !inFlight);
+        show(staleEl, changed && !dirty() && !inFlight && !clash);
       },
       function () { /* offline: presence resumes with the connection */ }
     );
@@ -739,6 +825,11 @@
     quote: function () { prefixLines("quote"); },
     footnote: footnote,
   };
+
+  if (clashEl) {
+    var clashButton = clashEl.querySelector("[data-clash-open]");
+    if (clashButton) clashButton.addEventListener("click", openClash);
+  }
 
   if (toolbar) {
     var buttons = Array.prototype.slice.call(toolbar.querySelectorAll("button[data-md]"));

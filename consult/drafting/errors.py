@@ -1,0 +1,13 @@
+"""The drafting rules' refusals, in a module of their own so that every drafting module can
+raise them (services.py re-exports DraftingError, the name callers know)."""
+
+from __future__ import annotations
+
+
+class DraftingError(ValueError):
+    """A rule was broken; the message is safe to show to the person."""
+
+
+class ClashSettled(DraftingError):
+    """A save or a dismissal named a clash that was settled already (on another page, or by
+    someone else): nothing is done in its name. The message is safe to show."""
