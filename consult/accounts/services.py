@@ -10,13 +10,14 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import ApiToken, EmailLink, User, UserSession
 from consult.audit.services import record
 from consult.extensions import db
+from consult.links import public_url
 from consult.mail import send_email
 from consult.timeutil import utcnow
 from consult.tokens import hash_token, new_token
@@ -183,8 +184,8 @@ def sign_up(email: str, name: str, password: str) -> SignUpResult:
             "Someone tried to sign up to Consult with your address",
             "already_registered",
             user=existing,
-            login_url=url_for("accounts.login", _external=True),
-            reset_url=url_for("accounts.forgot_password", _external=True),
+            login_url=public_url("accounts.login"),
+            reset_url=public_url("accounts.forgot_password"),
         )
         return SignUpResult(user=None)
     user = User(email=email, name=name.strip(), password_hash=password_hash)
@@ -202,7 +203,7 @@ def send_confirmation(user: User) -> None:
         "Confirm your e-mail address for Consult",
         "confirm_email",
         user=user,
-        url=url_for("accounts.confirm_email", token=token, _external=True),
+        url=public_url("accounts.confirm_email", token=token),
         hours=int(LINK_LIFETIMES["confirm_email"].total_seconds() // 3600),
     )
 
@@ -346,7 +347,7 @@ def request_password_reset(email: str) -> None:
         "Reset your Consult password",
         "reset_password",
         user=user,
-        url=url_for("accounts.reset_password", token=token, _external=True),
+        url=public_url("accounts.reset_password", token=token),
     )
     record("account.password_reset_requested", actor=user, subject=user)
 
@@ -392,7 +393,7 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
         "Confirm your new e-mail address for Consult",
         "change_email",
         user=user,
-        url=url_for("accounts.confirm_email_change", token=token, _external=True),
+        url=public_url("accounts.confirm_email_change", token=token),
     )
 
 

@@ -41,6 +41,7 @@ from consult.drafting.models import Response
 from consult.drafting.views import readable_ops
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
+from consult.links import public_url
 from consult.organisations import services as organisations
 from consult.organisations.models import Membership
 from consult.organisations.permissions import can
@@ -347,12 +348,9 @@ def _version_page(version: Version, membership: Membership, form=None, status: i
         count=services.confirmed_count(version),
         coordinating=coordinating,
         form=form,
-        sign_url=url_for("signing.sign", version_id=version.id, _external=True),
-        partner_url=url_for(
-            "signing.partner",
-            version_id=version.id,
-            token=services.partner_token(version),
-            _external=True,
+        sign_url=public_url("signing.sign", version_id=version.id),
+        partner_url=public_url(
+            "signing.partner", version_id=version.id, token=services.partner_token(version)
         )
         if coordinating
         else None,
