@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -84,21 +82,6 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None  # backslashes and control characters are read as "//" by some browsers
     return target
-
-
-def secret_url(view):
-    """For pages whose URL holds a link token: the browser must not send the URL on as a
-    Referer (the page's own CSS and JS requests would carry it into access logs), and no
-    cache may keep the page."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    return wrapper
 
 
 def _log_in(user) -> None:
@@ -254,7 +237,6 @@ def logout():
 
 
 @blueprint.route("/confirm/<token>", methods=["GET", "POST"])
-@secret_url
 def confirm_email(token: str):
     """GET shows a button and POST confirms, so mail scanners that open links spend nothing."""
     form = ActionForm()
@@ -308,7 +290,6 @@ def forgot_password():
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-@secret_url
 def reset_password(token: str):
     if request.method == "GET":
         # Say at once if the link is dead, before the person chooses a new password.
@@ -414,7 +395,6 @@ def change_email():
 
 
 @blueprint.route("/account/email/confirm/<token>", methods=["GET", "POST"])
-@secret_url
 def confirm_email_change(token: str):
     form = ActionForm()
     if form.validate_on_submit():

@@ -32,7 +32,6 @@ from flask_login import current_user
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from consult.accounts.services import normalise_email
-from consult.accounts.views import secret_url
 from consult.audit.services import record
 from consult.drafting.forms import MAX_ID, choices
 from consult.drafting.markdown import render as render_markdown
@@ -676,7 +675,6 @@ def sent(version_id: int):
 
 
 @blueprint.route("/sign/<int:version_id>/partner/<token>", methods=["GET", "POST"])
-@secret_url
 def partner(version_id: int, token: str):
     found = _find_version(version_id)
     if found is None or not services.partner_token_valid(found, token):
@@ -736,7 +734,6 @@ def partner(version_id: int, token: str):
 
 @blueprint.route("/signatures/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("60 per hour", methods=["POST"])
-@secret_url
 def confirm(token: str):
     """GET shows a button and POST confirms, so mail scanners that open links confirm nothing."""
     form = ActionForm()
@@ -781,7 +778,6 @@ def _invalid_link():
 
 
 @blueprint.get("/signatures/manage/<token>")
-@secret_url
 def manage(token: str):
     signature = _managed(token)
     if signature is None:
@@ -804,7 +800,6 @@ def manage(token: str):
 
 @blueprint.post("/signatures/manage/<token>/withdraw")
 @limiter.limit("60 per hour")
-@secret_url
 def manage_withdraw(token: str):
     signature = _managed(token)
     if signature is None:
@@ -818,7 +813,6 @@ def manage_withdraw(token: str):
 
 @blueprint.post("/signatures/manage/<token>/erase")
 @limiter.limit("60 per hour")
-@secret_url
 def manage_erase(token: str):
     signature = _managed(token)
     if signature is None:
