@@ -139,7 +139,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "CONSULT_ENV": consult_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement's message never carries its values (signers'
+        # names and addresses, e-mail bodies with links) into logs and error reports.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": redis_url,
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": int(env.get("MAIL_PORT", "587") or 587),
