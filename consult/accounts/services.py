@@ -352,7 +352,16 @@ def request_password_reset(email: str) -> None:
     record("account.password_reset_requested", actor=user, subject=user)
 
 
-def reset_password(token: str, new_password: str) -> User:
+@dataclass
+class PasswordChanged:
+    """What a new password ended, for the message to the person."""
+
+    user: User
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def reset_password(token: str, new_password: str) -> PasswordChanged:
     check_password_rules(new_password)
     link = use_link(token, "reset_password")
     user = link.user
@@ -360,20 +369,32 @@ def reset_password(token: str, new_password: str) -> User:
     # The link proves control of the address, so it also confirms it.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     _spend_links(user, "reset_password")
-    end_other_sessions(user, keep_token=None)
-    record("account.password_reset", actor=user, subject=user)
-    return user
+    ended = end_other_sessions(user, keep_token=None)
+    revoked = revoke_api_tokens(user)
+    record("account.password_reset", actor=user, subject=user, sessions_ended=ended, tokens=revoked)
+    return PasswordChanged(user, ended, revoked)
 
 
-def change_password(user: User, current: str, new: str, keep_session: str | None) -> int:
+def change_password(
+    user: User, current: str, new: str, keep_session: str | None
+) -> PasswordChanged:
     if not verify_password(user, current):
         raise WrongPassword("Your current password is not right.")
     user.password_hash = hash_password(new)
     _spend_links(user, "reset_password")  # a reset link sent earlier must not undo this
     ended = end_other_sessions(user, keep_session)
-    record("account.password_changed", actor=user, subject=user, sessions_ended=ended)
-    _mail(user.email, "Your Consult password was changed", "password_changed", user=user)
-    return ended
+    revoked = revoke_api_tokens(user)
+    record(
+        "account.password_changed", actor=user, subject=user, sessions_ended=ended, tokens=revoked
+    )
+    _mail(
+        user.email,
+        "Your Consult password was changed",
+        "password_changed",
+        user=user,
+        tokens_revoked=revoked,
+    )
+    return PasswordChanged(user, ended, revoked)
 
 
 def request_email_change(user: User, password: str, new_email: str) -> None:
@@ -442,6 +463,21 @@ def revoke_api_token(user: User, api_token: ApiToken) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()
         record("api_token.revoked", actor=user, subject=api_token)
+
+
+def revoke_api_tokens(user: User) -> int:
+    """Revoke every live API token of the account; returns how many. A new password means
+    the old one may be known to someone else, who could have made a token with it: a token
+    would otherwise outlive the password (and the sessions) it was made under."""
+    return (
+        db.session.execute(
+            db.update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
 
 
 def user_for_api_token(token: str) -> User | None:

@@ -301,7 +301,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            changed = services.reset_password(token, form.password.data)
         except services.AccountError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -309,9 +309,25 @@ def reset_password(token: str):
         db.session.commit()
         logout_user()
         session.clear()
-        flash("Your password has been changed. Log in with the new one.", "success")
+        flash(
+            "Your password has been changed. Log in with the new one."
+            + _tokens_revoked(changed.tokens_revoked),
+            "success",
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+def _tokens_revoked(count: int) -> str:
+    """The sentence that tells the person their API tokens stopped working, if any did."""
+    if not count:
+        return ""
+    tokens = "Your API token" if count == 1 else f"Your {count} API tokens"
+    verb = "has" if count == 1 else "have"
+    return (
+        f" {tokens} {verb} been revoked, as a new password asks: make new ones on your account "
+        "page for the tools that still need them."
+    )
 
 
 # --- the account page -----------------------------------------------------------------------
@@ -360,15 +376,21 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            ended = services.change_password(
+            changed = services.change_password(
                 current_user, form.current_password.data, form.password.data, session.get("sid")
             )
         except services.AccountError as error:
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
+            ended = changed.sessions_ended
             others = f" {ended} other session(s) were logged out." if ended else ""
-            flash("Your password has been changed." + others, "success")
+            flash(
+                "Your password has been changed."
+                + others
+                + _tokens_revoked(changed.tokens_revoked),
+                "success",
+            )
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form), 422
 
