@@ -16,9 +16,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from consult.accounts import services, two_factor
+from consult.accounts import services, throttle, two_factor
 from consult.accounts.forms import (
     ApiTokenForm,
     ChangeEmailForm,
@@ -52,17 +51,11 @@ def load_user(user_id: str):
 
 
 def _email_key(purpose: str):
-    """A rate-limit key for the address in the form, so one account (or one inbox) can be
-    protected without locking out everyone who shares the client's IP address."""
+    """A rate-limit key for the address in the form, so one inbox can be protected without
+    limiting everyone who shares the client's IP address."""
 
     def key() -> str:
-        try:
-            email = request.form.get("email", "")
-        except RequestEntityTooLarge:
-            # Too large to read: the view answers 413. An exception here would make the
-            # limiter take its storage for dead and count in memory from then on.
-            email = ""
-        return f"{purpose}:" + services.normalise_email(email)[:254]
+        return f"{purpose}:" + throttle.form_email()
 
     return key
 
@@ -119,12 +112,22 @@ def signup_sent():
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("30 per 15 minutes", methods=["POST"])
-@limiter.limit(
-    "10 per 15 minutes",
-    key_func=_email_key("login"),
+@limiter.limit(throttle.ATTEMPTS_PER_CLIENT, methods=["POST"])
+@limiter.shared_limit(
+    throttle.FAILURES_PER_ACCOUNT_AND_CLIENT,
+    scope=throttle.ACCOUNT_AND_CLIENT_SCOPE,
+    key_func=throttle.account_and_client_key,
     methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
+    deduct_when=throttle.failed,
+    error_message=throttle.LOCKED_FROM_HERE,
+)
+@limiter.shared_limit(
+    throttle.FAILURES_PER_ACCOUNT,
+    scope=throttle.ACCOUNT_SCOPE,
+    key_func=throttle.account_key,
+    methods=["POST"],
+    deduct_when=throttle.failed,
+    error_message=throttle.LOCKED_EVERYWHERE,
 )
 def login():
     next_url = safe_next(request.args.get("next"))
@@ -307,6 +310,7 @@ def reset_password(token: str):
             flash(str(error), "error")
             return redirect(url_for("accounts.forgot_password"))
         db.session.commit()
+        throttle.unlock(changed.user.email)
         logout_user()
         session.clear()
         flash(
