@@ -61,6 +61,15 @@ class IsolatedClient(FlaskClient):
         _db.session.rollback()
         return result
 
+    def open(self, *args, buffered: bool = False, **kwargs):
+        """Read and close the response as a WSGI server does once it has sent it, so work
+        queued to run after the response (consult/deferred.py) has run when this returns."""
+        response = super().open(*args, buffered=buffered, **kwargs)
+        if not buffered:
+            response.make_sequence()
+            response.close()
+        return response
+
 
 @pytest.fixture(scope="session")
 def app():

@@ -30,6 +30,7 @@ from consult.accounts.forms import (
     SignUpForm,
 )
 from consult.accounts.models import ApiToken, User
+from consult.deferred import after_response
 from consult.extensions import db, limiter, login_manager
 from consult.forms import ActionForm
 from consult.net import client_ip
@@ -264,8 +265,7 @@ def confirm_email(token: str):
 def resend_confirmation():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.resend_confirmation(form.email.data)
-        db.session.commit()
+        after_response(services.resend_confirmation, form.email.data)  # the same time either way
         flash(
             "If that address has an account waiting for confirmation, we have sent a new link.",
             "success",
@@ -280,8 +280,7 @@ def resend_confirmation():
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        after_response(services.request_password_reset, form.email.data)  # the same time either way
         flash(
             "If that address has an account, we have sent a link to reset the password. "
             "It works for one hour.",
