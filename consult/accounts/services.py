@@ -14,6 +14,7 @@ from flask import current_app, render_template
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from consult.accounts import pending_logins
 from consult.accounts.models import ApiToken, EmailLink, User, UserSession
 from consult.audit.services import record
 from consult.extensions import db
@@ -370,6 +371,7 @@ def reset_password(token: str, new_password: str) -> PasswordChanged:
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     _spend_links(user, "reset_password")
     ended = end_other_sessions(user, keep_token=None)
+    pending_logins.end_all(user)
     revoked = revoke_api_tokens(user)
     record("account.password_reset", actor=user, subject=user, sessions_ended=ended, tokens=revoked)
     return PasswordChanged(user, ended, revoked)
@@ -383,6 +385,7 @@ def change_password(
     user.password_hash = hash_password(new)
     _spend_links(user, "reset_password")  # a reset link sent earlier must not undo this
     ended = end_other_sessions(user, keep_session)
+    pending_logins.end_all(user)
     revoked = revoke_api_tokens(user)
     record(
         "account.password_changed", actor=user, subject=user, sessions_ended=ended, tokens=revoked

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from consult.accounts import services, throttle, two_factor
+from consult.accounts import pending_logins, services, throttle, two_factor
 from consult.accounts.forms import (
     ApiTokenForm,
     ChangeEmailForm,
@@ -159,27 +158,26 @@ def login():
 
 # --- the log-in's second step (two-factor authentication) ---------------------------------
 
-PENDING_LOGIN_SECONDS = 300  # the password step is good for five minutes
 _PENDING = "pending_login"
 
 
 def _await_second_factor(user: User, next_url: str | None) -> None:
-    """The password was right: remember that, briefly, in the signed cookie. No session exists
-    on the server until the second factor is given, so nothing else is reachable yet."""
+    """The password was right: the browser gets a token for this attempt alone, kept on the
+    server (single use, replaced by the next attempt, short-lived). No session exists until
+    the second factor is given, so nothing else is reachable yet."""
     services.end_session(session.get("sid"))
     session.clear()
-    session[_PENDING] = {"user": user.id, "at": int(time.time()), "next": next_url}
+    session[_PENDING] = {"token": pending_logins.begin(user), "user": user.id, "next": next_url}
 
 
 def _pending_user() -> User | None:
     pending = session.get(_PENDING)
     if not isinstance(pending, dict):
         return None
-    age = time.time() - pending.get("at", 0)
-    if not 0 <= age <= PENDING_LOGIN_SECONDS:
+    user = pending_logins.user_for(pending.get("token"))
+    if user is None or user.id != pending.get("user") or not user.has_two_factor:
         return None
-    user = db.session.get(User, pending.get("user"))
-    return user if user is not None and user.has_two_factor else None
+    return user
 
 
 def _second_step_key() -> str:
@@ -214,6 +212,11 @@ def login_two_factor():
             form.code.errors.append(str(error))
             return render_template("accounts/login_two_factor.html", form=form), 422
         next_url = safe_next(session[_PENDING].get("next"))
+        if not pending_logins.spend(session[_PENDING]["token"]):  # another request used it
+            db.session.rollback()
+            session.pop(_PENDING, None)
+            flash("Please log in again.", "warning")
+            return redirect(url_for("accounts.login"))
         _log_in(user)
         db.session.commit()
         flash(f"Welcome back, {user.name}.", "success")
