@@ -296,13 +296,12 @@ def forgot_password():
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def reset_password(token: str):
-    if request.method == "GET":
-        # Say at once if the link is dead, before the person chooses a new password.
-        try:
-            services.check_link(token, "reset_password")
-        except services.AccountError as error:
-            flash(str(error), "error")
-            return redirect(url_for("accounts.forgot_password"))
+    # Say at once if the link is dead, before the person chooses (or corrects) a password.
+    try:
+        services.check_link(token, "reset_password")
+    except services.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
