@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from consult import errors, logging, security
+from consult import deferred, errors, logging, security
 from consult.config import build_config
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 from consult.forms import csrf_field
@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.init_app(app)  # first, so every request has its id
     security.init_app(app)
     errors.init_app(app)
+    deferred.init_app(app)
     cli.init_app(app)
     exports_cli.init_app(app)
     pages.init_app(app)

@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -37,6 +38,41 @@ def _dev_secret_key(instance_path: Path) -> str:
 
 
 KNOWN_DEFAULT_SECRETS = frozenset({"dev", "change-me", "secret"})
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _public_url_problem(value: str) -> str | None:
+    """What is wrong with a PUBLIC_URL in any environment: it must be an http(s) address
+    with a host and nothing a link could not start with."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  # raises ValueError for a port that is no number
+    except ValueError:
+        return f"PUBLIC_URL {value!r} is not an address."
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"PUBLIC_URL must look like https://consult.example.org, not {value!r}."
+    if parts.username or parts.password or parts.query or parts.fragment:
+        return "PUBLIC_URL must hold no user name, password, query or fragment."
+    return None
+
+
+def public_url_problems(value: str | None) -> list[str]:
+    """Why a PUBLIC_URL is not fit for production: every e-mailed link is built from it."""
+    if not value:
+        return [
+            "PUBLIC_URL must be set in production (e.g. https://consult.example.org): e-mailed "
+            "links are built from it, never from the Host header a client sends."
+        ]
+    problem = _public_url_problem(value)
+    if problem:
+        return [problem]
+    parts = urlsplit(value)
+    if parts.scheme != "https":
+        return [f"PUBLIC_URL is {value!r}: in production it must start with https://."]
+    if parts.hostname in LOOPBACK_HOSTS:
+        return [f"PUBLIC_URL is {value!r}: people's e-mails would link to their own computer."]
+    return []
+
 
 # Who the privacy notice names until the instance's operator says who they are: fine for
 # development and tests; `flask --app wsgi check` warns about them in production.
@@ -55,7 +91,21 @@ def production_problems(env: dict[str, str]) -> list[str]:
         problems.append("SECRET_KEY is too short or a known default.")
     if _flag(env.get("FLASK_DEBUG")):
         problems.append("Debug mode must be off in production.")
+    problems += public_url_problems((env.get("PUBLIC_URL") or "").strip())
     return problems
+
+
+def _public_url(env: dict[str, str]) -> str:
+    """The public address links are built from: PUBLIC_URL, or this machine's address for
+    development (the port `make run` serves on)."""
+    value = (env.get("PUBLIC_URL") or "").strip().rstrip("/")
+    if not value:
+        port = (env.get("PORT") or "").strip() or "5000"
+        return f"http://127.0.0.1:{port}"
+    problem = _public_url_problem(value)
+    if problem:
+        raise UnsafeConfiguration(problem)
+    return value
 
 
 def _days(env: dict[str, str], name: str, default: int) -> int:
@@ -111,7 +161,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "CONSULT_ENV": consult_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement's message never carries its values (signers'
+        # names and addresses, e-mail bodies with links) into logs and error reports.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": redis_url,
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": int(env.get("MAIL_PORT", "587") or 587),
@@ -121,6 +173,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "MAIL_FROM": env.get("MAIL_FROM") or "Consult <no-reply@consult.invalid>",
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0") or 0),
         "SERVER_NAME": env.get("SERVER_NAME") or None,
+        # Every absolute link (e-mails, exports, links to copy) starts with this
+        # (consult/links.py); required in production.
+        "PUBLIC_URL": _public_url(env),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Sessions: the cookie carries only a random session id checked against the database,
         # so logging out elsewhere, password changes and timeouts take effect at once.

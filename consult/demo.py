@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import func, insert, literal, select
 
 from consult.accounts import services as accounts
@@ -344,10 +343,8 @@ def seed_signatories(count: int) -> tuple[Version, int]:
     )
     if version is None:
         version = signing.freeze(owner, response, DEMO_SIGNING_NOTE)
-        # Opening e-mails the signers of any earlier version, with links: the CLI has no
-        # request to build them on, so it lends one (SERVER_NAME, when set, gives the host).
-        with current_app.test_request_context():
-            signing.open_signing(owner, version, True, None)
+        # Opening e-mails the signers of any earlier version, with links at PUBLIC_URL.
+        signing.open_signing(owner, version, True, None)
     have = db.session.scalar(
         select(func.count())
         .select_from(Signature)

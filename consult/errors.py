@@ -63,6 +63,8 @@ def handle_http_error(error: HTTPException):
 
     else:
         title, advice = MESSAGES.get(status, (error.name, ""))
+        if isinstance(error, RateLimitExceeded) and error.limit.error_message:
+            advice = error.description  # what this limit means for the person, and what to do
         if isinstance(error, CSRFError):
             title, advice = (
                 "This form has expired",

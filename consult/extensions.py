@@ -38,12 +38,17 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 
+def hashed_key(value: str) -> str:
+    """The keyed hash under which a rate-limit key is stored."""
+    secret = current_app.config["SECRET_KEY"].encode()[:64]
+    return hashlib.blake2b(value.encode(), key=secret, digest_size=16).hexdigest()
+
+
 def _hashed_key(key_func: Callable[[], str]) -> Callable[[], str]:
     """A rate-limit key function whose keys are keyed hashes of what `key_func` returns."""
 
     def key() -> str:
-        secret = current_app.config["SECRET_KEY"].encode()[:64]
-        return hashlib.blake2b(key_func().encode(), key=secret, digest_size=16).hexdigest()
+        return hashed_key(key_func())
 
     return key
 

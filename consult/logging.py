@@ -13,14 +13,18 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 import sys
 import time
+import traceback
 import uuid
 from datetime import UTC, datetime
 
+import psycopg
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
 from sqlalchemy import inspect
+from sqlalchemy.exc import StatementError
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -50,6 +54,62 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+    def formatException(self, ei) -> str:
+        """The traceback, with database errors described without the values they quote."""
+        return format_exception_safely(ei[1]) if ei[1] is not None else ""
+
+
+_DATABASE_ERRORS = (StatementError, sqlite3.Error, psycopg.Error)
+_MAX_STATEMENT = 1000
+
+
+def _describe_database_error(error: BaseException) -> str:
+    """What went wrong in the database, without the values involved: PostgreSQL's messages
+    quote them ('Key (email)=(someone@example.org) already exists', 'Failing row contains
+    (...)', 'invalid input syntax: "..."'), so only the kind of error, its SQLSTATE, the
+    constraint, table and column, and the statement with its placeholders are kept."""
+    original = getattr(error, "orig", None) or error
+    facts = [f"{type(error).__module__}.{type(error).__qualname__}"]
+    if original is not error:
+        facts.append(f"from {type(original).__module__}.{type(original).__qualname__}")
+    code = getattr(original, "sqlstate", None) or getattr(original, "sqlite_errorname", None)
+    if code:
+        facts.append(f"code {code}")
+    diag = getattr(original, "diag", None)
+    for name in ("constraint_name", "table_name", "column_name"):
+        value = getattr(diag, name, None)
+        if value:
+            facts.append(f"{name.removesuffix('_name')} {value}")
+    statement = getattr(error, "statement", None)
+    text = ", ".join(facts) + " (the database's message is not logged: it can quote values)"
+    if statement:
+        text += f"\n[SQL: {str(statement)[:_MAX_STATEMENT]}]"
+    return text + "\n"
+
+
+def format_exception_safely(error: BaseException) -> str:
+    """Like traceback.format_exception, but database errors in the chain are described by
+    _describe_database_error rather than by their message."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        cause = current.__cause__
+        current = (
+            cause if cause is not None or current.__suppress_context__ else current.__context__
+        )
+    parts = []
+    for exception in reversed(chain):
+        text = "Traceback (most recent call last):\n" + "".join(
+            traceback.format_tb(exception.__traceback__)
+        )
+        if isinstance(exception, _DATABASE_ERRORS):
+            text += _describe_database_error(exception)
+        else:
+            text += "".join(traceback.format_exception_only(exception))
+        parts.append(text)
+    return "\nThe above exception led to the following one:\n\n".join(parts).rstrip("\n")
 
 
 _make_record = logging.getLogRecordFactory()

@@ -183,7 +183,11 @@ def configuration_problems(workers: int, instances: int) -> tuple[list[str], lis
     app = current_app
     config = app.config
     problems = production_problems(
-        {"SECRET_KEY": config["SECRET_KEY"], "FLASK_DEBUG": "1" if app.debug else ""}
+        {
+            "SECRET_KEY": config["SECRET_KEY"],
+            "FLASK_DEBUG": "1" if app.debug else "",
+            "PUBLIC_URL": config["PUBLIC_URL"],
+        }
     )
     warnings = []
     if config["CONSULT_ENV"] != "production":

@@ -83,8 +83,24 @@ def require_login():
     return redirect(url_for("accounts.login"))
 
 
+# A URL rule with one of these parts holds a secret (an e-mailed link's token): the page must
+# not pass its URL on as a Referer (its own CSS and JS requests, or a link followed, would carry
+# the token into someone's logs), and no cache may keep it. Every such page gets this here,
+# whether the view answered, redirected or failed, so a new tokened route cannot forget it.
+SECRET_URL_PARTS = frozenset({"token"})
+
+
+def url_holds_secret() -> bool:
+    """Does the current request's URL hold a link token?"""
+    return not SECRET_URL_PARTS.isdisjoint(request.view_args or ())
+
+
 def set_security_headers(response):
     headers = response.headers
+    if url_holds_secret():
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Pragma", "no-cache")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

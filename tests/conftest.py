@@ -20,6 +20,7 @@ os.environ.pop("REDIS_URL", None)
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consult import create_app
 from consult.consultations.services import install_builtin_consultations
@@ -60,6 +61,15 @@ class IsolatedClient(FlaskClient):
         _db.session.rollback()
         return result
 
+    def open(self, *args, buffered: bool = False, **kwargs):
+        """Read and close the response as a WSGI server does once it has sent it, so work
+        queued to run after the response (consult/deferred.py) has run when this returns."""
+        response = super().open(*args, buffered=buffered, **kwargs)
+        if not buffered:
+            response.make_sequence()
+            response.close()
+        return response
+
 
 @pytest.fixture(scope="session")
 def app():
@@ -69,6 +79,7 @@ def app():
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "consult.test",
+            "PUBLIC_URL": "http://consult.test",
             "EXPORT_PDF_CACHE_DIR": f"{tmp_dir}/pdf-cache",  # not the checkout's instance/
         }
     )
@@ -122,6 +133,32 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+PUBLIC_URL = "https://consult.example.org"
+FORGED_HOST = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
+# A logged-in browser's cookie belongs to the real host: the proxy's header alone is forged.
+FORGED_PROXY_HOST = {"X-Forwarded-Host": "attacker.example"}
+
+
+@pytest.fixture
+def behind_a_proxy(app, monkeypatch):
+    """The app configured like production: a public address, no SERVER_NAME, and one trusted
+    proxy (so X-Forwarded-Host is believed for the request itself)."""
+    monkeypatch.setitem(app.config, "PUBLIC_URL", PUBLIC_URL)
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1))
+    return app
+
+
+def assert_public_links(messages, fragment: str) -> None:
+    """The newest e-mail has a link containing `fragment`, and all its links start with
+    PUBLIC_URL."""
+    assert messages, "no e-mail was sent"
+    links = re.findall(r"https?://\S+", messages[-1].body)
+    assert any(fragment in link for link in links), links
+    for link in links:
+        assert link.startswith(PUBLIC_URL + "/"), link
 
 
 @dataclass

@@ -14,6 +14,7 @@ SAFE = {
     "MAIL_SERVER": "smtp.example.org",
     "MAIL_FROM": "Consult <consult@example.org>",
     "SECRET_KEY": "k" * 48,
+    "PUBLIC_URL": "https://consult.example.org",
 }
 
 
@@ -47,6 +48,8 @@ def test_a_safe_production_configuration_is_ok(production):
         ("SESSION_COOKIE_SECURE", False, "without HTTPS"),
         ("MAIL_SERVER", None, "MAIL_SERVER is not set"),
         ("MAIL_FROM", "Consult <no-reply@consult.invalid>", "MAIL_FROM is the placeholder"),
+        ("PUBLIC_URL", "http://127.0.0.1:5000", "it must start with https://"),
+        ("PUBLIC_URL", "https://localhost", "would link to their own computer"),
     ],
 )
 def test_each_unsafe_setting_is_refused_and_named(production, monkeypatch, setting, value, problem):
@@ -104,13 +107,23 @@ def test_a_schema_behind_the_code_is_a_problem(production, monkeypatch):
     assert result.exit_code == 1 and "db upgrade" in result.stderr
 
 
+SAFE_START = {"SECRET_KEY": "k" * 48, "PUBLIC_URL": "https://consult.example.org/"}
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
         ({}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "dev"}, "too short or a known default"),
         ({"SECRET_KEY": "k" * 48, "FLASK_DEBUG": "1"}, "Debug mode must be off"),
-        ({"SECRET_KEY": "k" * 48, "SIGNER_RETENTION_DAYS": "soon"}, "SIGNER_RETENTION_DAYS"),
+        ({"SECRET_KEY": "k" * 48}, "PUBLIC_URL must be set in production"),
+        ({"SECRET_KEY": "k" * 48, "PUBLIC_URL": "http://consult.example.org"}, "https://"),
+        ({"SECRET_KEY": "k" * 48, "PUBLIC_URL": "consult.example.org"}, "must look like https"),
+        (
+            {**SAFE_START, "PUBLIC_URL": "https://consult.example.org?next=x"},
+            "no user name, password, query",
+        ),
+        ({**SAFE_START, "SIGNER_RETENTION_DAYS": "soon"}, "SIGNER_RETENTION_DAYS"),
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_configuration(tmp_path, environ, message):
@@ -160,3 +173,15 @@ def test_privacy_contact_settings_are_read_from_the_environment(tmp_path):
     assert config["PRIVACY_CONTACT_EMAIL"] == "privacy@northfield.example"
     assert config["PRIVACY_POSTAL_ADDRESS"] == "1 Mill Lane, Leeds"
     assert config["PRIVACY_ICO_REGISTRATION"] == "ZB123456"
+
+
+def test_production_starts_with_a_key_and_a_public_url(tmp_path):
+    config = build_config(str(tmp_path), {"CONSULT_ENV": "production", **SAFE_START})
+    assert config["PUBLIC_URL"] == "https://consult.example.org"
+
+
+def test_development_links_default_to_this_machine(tmp_path):
+    assert build_config(str(tmp_path), {})["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    assert build_config(str(tmp_path), {"PORT": "8080"})["PUBLIC_URL"] == "http://127.0.0.1:8080"
+    with pytest.raises(UnsafeConfiguration, match="PUBLIC_URL"):
+        build_config(str(tmp_path), {"PUBLIC_URL": "javascript:alert(1)"})

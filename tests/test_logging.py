@@ -6,7 +6,9 @@ import json
 import logging
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
+from consult.accounts.models import User
 from consult.logging import JsonFormatter
 from tests import factories
 from tests.conftest import login
@@ -84,6 +86,43 @@ def test_an_error_page_quotes_the_reference_that_the_error_log_line_carries(
     assert errors and errors[-1]["request_id"] == reference
     assert "RuntimeError: a bug" in errors[-1]["exception"]
     assert _request_lines(log_lines())[-1]["status"] == 500
+
+
+def test_a_database_error_is_logged_without_the_values_of_the_statement(
+    app, client, db, monkeypatch, log_lines
+):
+    """A failed INSERT's parameters (a signer's name, an address) and PostgreSQL's own message
+    ('Key (email)=(...) already exists') stay out of the log; the constraint is named."""
+    factories.make_user(email="secret.signer@example.org")
+
+    def insert_a_duplicate():
+        db.session.add(
+            User(email="secret.signer@example.org", name="Secret Name", password_hash="x")
+        )
+        db.session.flush()
+
+    monkeypatch.setitem(app.view_functions, "main.privacy", insert_a_duplicate)
+
+    response = client.get("/privacy")
+
+    assert response.status_code == 500
+    errors = [line for line in log_lines() if line["level"] == "ERROR"]
+    assert errors, "the error was not logged"
+    logged = json.dumps(errors)
+    assert "IntegrityError" in logged and "INSERT INTO users" in logged
+    assert "secret.signer" not in logged and "Secret Name" not in logged
+    assert "secret.signer" not in json.dumps(log_lines())
+
+
+def test_the_database_engine_hides_statement_parameters(app, db):
+    """Any other logger, or an error report, sees no parameters in the exception either."""
+    factories.make_user(email="secret.signer@example.org")
+    db.session.add(User(email="secret.signer@example.org", name="Secret Name", password_hash="x"))
+    with pytest.raises(IntegrityError) as caught:
+        db.session.flush()
+    db.session.rollback()
+    assert "Secret Name" not in str(caught.value)
+    assert "parameters hidden" in str(caught.value)
 
 
 def test_not_found_pages_quote_a_reference_too(client):

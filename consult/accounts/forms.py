@@ -14,7 +14,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from consult.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from consult.accounts.services import (
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    TOO_COMMON,
+    is_common_password,
+)
 from consult.forms import no_control_characters
 
 
@@ -38,6 +43,14 @@ _email = [
     Limit(max=254, message="Use at most 254 characters."),
     Email("Enter an e-mail address like name@example.org.", check_deliverability=False),
 ]
+
+
+def _not_common(form, field) -> None:
+    """Refuse leaked and much-used passwords with an error on the field itself."""
+    if is_common_password(field.data or ""):
+        raise ValidationError(TOO_COMMON)
+
+
 _new_password = [
     InputRequired("Choose a password."),
     Limit(
@@ -45,6 +58,7 @@ _new_password = [
         max=PASSWORD_MAX_LENGTH,
         message=f"Use between {PASSWORD_MIN_LENGTH} and {PASSWORD_MAX_LENGTH} characters.",
     ),
+    _not_common,
 ]
 _name = [
     DataRequired("Enter your name."),  # after stripping: a name of only spaces is no name

@@ -124,3 +124,19 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
+
+
+class PendingLogin(db.Model):
+    """A log-in whose password step succeeded, waiting for the second factor
+    (consult/accounts/pending_logins.py). The browser holds a random token; only its hash is
+    stored. It is spent by the second step, replaced by the account's next log-in, dropped by
+    a password change and useless after a few minutes, so a copied cookie cannot be replayed."""
+
+    __tablename__ = "pending_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()

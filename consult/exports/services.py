@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +33,7 @@ from consult.drafting.models import Response
 from consult.exports.document import Document, ProfileWarning
 from consult.exports.models import EXPORT_FORMATS, ExportFile, ExportJob
 from consult.extensions import db
+from consult.links import public_url
 from consult.organisations.models import Membership
 from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed
@@ -178,14 +179,11 @@ def check(document: Document, format: str) -> tuple[ProfileWarning, ...]:
 
 
 def verify_url(version: Version | None) -> str | None:
-    """The public verification page of the version's fingerprint, as an absolute URL (from
-    the request, or from SERVER_NAME on the command line)."""
+    """The public verification page of the version's fingerprint, as an absolute URL at the
+    instance's public address (the same from a request, a worker or the command line)."""
     if version is None:
         return None
-    if has_request_context():
-        return url_for("signing.verify_fingerprint", sha256=version.sha256, _external=True)
-    with current_app.test_request_context():
-        return url_for("signing.verify_fingerprint", sha256=version.sha256, _external=True)
+    return public_url("signing.verify_fingerprint", sha256=version.sha256)
 
 
 def build(

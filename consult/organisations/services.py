@@ -6,13 +6,14 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-from flask import render_template, url_for
+from flask import render_template
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.accounts.services import normalise_email
 from consult.audit.services import record
 from consult.extensions import db
+from consult.links import public_url
 from consult.mail import send_email
 from consult.organisations.models import Invitation, Membership, Organisation
 from consult.organisations.permissions import ROLES, assignable_roles, can, can_manage
@@ -197,7 +198,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
         "mail/invitation.txt",
         invitation=invitation,
         inviter=inviter,
-        url=url_for("organisations.invitation", token=token, _external=True),
+        url=public_url("organisations.invitation", token=token),
     )
     send_email(
         invitation.email,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import String, and_, bindparam, cast, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,6 +29,7 @@ from consult.consultations.models import Consultation
 from consult.drafting.models import Response
 from consult.drafting.services import live_sections
 from consult.extensions import db
+from consult.links import public_url
 from consult.mail import send_email, send_emails
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.permissions import can
@@ -287,10 +288,8 @@ def _invite_earlier_signers(version: Version) -> int:
         return 0
     response = version.response
     subject = f"A new version of “{version.title}” is open for signing"
-    changes_url = url_for("signing.changes", version_id=version.id, _external=True)
-    partner_url = url_for(
-        "signing.partner", version_id=version.id, token=partner_token(version), _external=True
-    )
+    changes_url = public_url("signing.changes", version_id=version.id)
+    partner_url = public_url("signing.partner", version_id=version.id, token=partner_token(version))
     template = current_app.jinja_env.get_template("mail/resign.txt")
     messages = []
     for key in new:
@@ -665,12 +664,8 @@ def _mail_signer(
         signature=signature,
         response=version.response,
         version=version,
-        confirm_url=url_for("signing.confirm", token=confirm_token, _external=True)
-        if confirm_token
-        else None,
-        manage_url=url_for("signing.manage", token=manage_token, _external=True)
-        if manage_token
-        else None,
+        confirm_url=public_url("signing.confirm", token=confirm_token) if confirm_token else None,
+        manage_url=public_url("signing.manage", token=manage_token) if manage_token else None,
         hours=int(UNCONFIRMED_LIFETIME.total_seconds() // 3600),
     )
     assert signature.email is not None

@@ -32,7 +32,6 @@ from flask_login import current_user
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from consult.accounts.services import normalise_email
-from consult.accounts.views import secret_url
 from consult.audit.services import record
 from consult.drafting.forms import MAX_ID, choices
 from consult.drafting.markdown import render as render_markdown
@@ -41,6 +40,7 @@ from consult.drafting.models import Response
 from consult.drafting.views import readable_ops
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
+from consult.links import public_url
 from consult.organisations import services as organisations
 from consult.organisations.models import Membership
 from consult.organisations.permissions import can
@@ -347,12 +347,9 @@ def _version_page(version: Version, membership: Membership, form=None, status: i
         count=services.confirmed_count(version),
         coordinating=coordinating,
         form=form,
-        sign_url=url_for("signing.sign", version_id=version.id, _external=True),
-        partner_url=url_for(
-            "signing.partner",
-            version_id=version.id,
-            token=services.partner_token(version),
-            _external=True,
+        sign_url=public_url("signing.sign", version_id=version.id),
+        partner_url=public_url(
+            "signing.partner", version_id=version.id, token=services.partner_token(version)
         )
         if coordinating
         else None,
@@ -678,7 +675,6 @@ def sent(version_id: int):
 
 
 @blueprint.route("/sign/<int:version_id>/partner/<token>", methods=["GET", "POST"])
-@secret_url
 def partner(version_id: int, token: str):
     found = _find_version(version_id)
     if found is None or not services.partner_token_valid(found, token):
@@ -738,7 +734,6 @@ def partner(version_id: int, token: str):
 
 @blueprint.route("/signatures/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("60 per hour", methods=["POST"])
-@secret_url
 def confirm(token: str):
     """GET shows a button and POST confirms, so mail scanners that open links confirm nothing."""
     form = ActionForm()
@@ -783,7 +778,6 @@ def _invalid_link():
 
 
 @blueprint.get("/signatures/manage/<token>")
-@secret_url
 def manage(token: str):
     signature = _managed(token)
     if signature is None:
@@ -806,7 +800,6 @@ def manage(token: str):
 
 @blueprint.post("/signatures/manage/<token>/withdraw")
 @limiter.limit("60 per hour")
-@secret_url
 def manage_withdraw(token: str):
     signature = _managed(token)
     if signature is None:
@@ -820,7 +813,6 @@ def manage_withdraw(token: str):
 
 @blueprint.post("/signatures/manage/<token>/erase")
 @limiter.limit("60 per hour")
-@secret_url
 def manage_erase(token: str):
     signature = _managed(token)
     if signature is None:

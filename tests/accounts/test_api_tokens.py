@@ -12,7 +12,7 @@ from sqlalchemy import text
 from consult.accounts.models import ApiToken
 from consult.extensions import db
 from tests import factories
-from tests.accounts.conftest import assert_inline_error, logged_in_client
+from tests.accounts.conftest import assert_inline_error, flashes, logged_in_client
 
 TOKEN_PATTERN = re.compile(r"cst_[A-Za-z0-9_-]{40,}")
 
@@ -130,3 +130,48 @@ def test_tokens_keep_working_for_scripts_after_logging_out(make_client, user):
     browser.post("/logout")
     response = make_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
+
+
+def _works(token: str, make_client) -> bool:
+    response = make_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code in (200, 401)
+    return response.status_code == 200
+
+
+def test_changing_the_password_revokes_every_token_and_says_so(make_client, user):
+    browser = logged_in_client(make_client, user)
+    tokens = [_create(browser, "Website"), _create(browser, "Spreadsheet")]
+    other_user_token = _create(logged_in_client(make_client, factories.make_user()), "Theirs")
+
+    response = browser.post(
+        "/account/password",
+        data={"current_password": factories.PASSWORD, "password": "a brand new passphrase"},
+        follow_redirects=True,
+    )
+
+    assert "Your 2 API tokens have been revoked" in flashes(response.text)[0]
+    assert not any(_works(token, make_client) for token in tokens)
+    assert _works(other_user_token, make_client)
+    assert "API tokens were revoked" in factories.emails_to(user.email)[-1].body
+
+
+def test_resetting_the_password_revokes_every_token_and_says_so(make_client, client, user):
+    token = _create(logged_in_client(make_client, user))
+    client.post("/password/forgot", data={"email": user.email})
+    link = factories.link_in_last_email(user.email, "/password/reset/")
+
+    new = "a brand new passphrase"
+    response = client.post(link, data={"password": new, "confirm": new}, follow_redirects=True)
+
+    assert "Your API token has been revoked" in flashes(response.text)[0]
+    assert not _works(token, make_client)
+    assert db.session.scalar(db.select(ApiToken.revoked_at)) is not None
+
+
+def test_a_password_change_without_tokens_says_nothing_of_tokens(make_client, user):
+    response = logged_in_client(make_client, user).post(
+        "/account/password",
+        data={"current_password": factories.PASSWORD, "password": "a brand new passphrase"},
+        follow_redirects=True,
+    )
+    assert flashes(response.text) == ["Your password has been changed."]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from flask import request_finished, template_rendered
+from sqlalchemy import event as sqlalchemy_event
+
 from consult.accounts.models import User
 from consult.extensions import db
 from tests import factories
@@ -88,3 +92,57 @@ def test_resend_confirmation_answers_the_same_whoever_asks(make_client):
     assert len(factories.emails_to("waiting@example.org")) == 1
     assert factories.emails_to("confirmed@example.org") == []
     assert factories.emails_to("nobody@example.org") == []
+
+
+class _WorkBeforeTheAnswer:
+    """The SQL statements run and templates rendered before a response left the app (Flask's
+    request_finished), and the e-mails that exist once the response has been sent."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.statements: list[str] = []
+        self.templates: list[str] = []
+        self._answered = False
+
+    def _statement(self, _conn, _cursor, statement, *_args) -> None:
+        if not self._answered:
+            self.statements.append(statement)
+
+    def _rendered(self, _app, template, **_extra) -> None:
+        if not self._answered:
+            self.templates.append(template.name)
+
+    def _finished(self, _app, **_extra) -> None:
+        self._answered = True
+
+    def post(self, client, path: str, email: str) -> tuple[list[str], list[str]]:
+        self.statements, self.templates, self._answered = [], [], False
+        engine = db.engine
+        sqlalchemy_event.listen(engine, "before_cursor_execute", self._statement)
+        template_rendered.connect(self._rendered, self.app)
+        request_finished.connect(self._finished, self.app)
+        try:
+            assert client.post(path, data={"email": email}).status_code == 302
+        finally:
+            sqlalchemy_event.remove(engine, "before_cursor_execute", self._statement)
+            template_rendered.disconnect(self._rendered, self.app)
+            request_finished.disconnect(self._finished, self.app)
+        return self.statements, self.templates
+
+
+@pytest.mark.parametrize(("path", "confirmed"), [("/password/forgot", True), ("/confirm", False)])
+def test_sending_a_link_does_the_same_work_before_answering_for_known_and_unknown_addresses(
+    app, make_client, path, confirmed
+):
+    """The answer leaves before the account is even looked up, so its timing cannot tell
+    whether the address has an account; the link is e-mailed after it."""
+    factories.make_user(email="known@example.org", confirmed=confirmed)
+    work = _WorkBeforeTheAnswer(app)
+
+    known = work.post(make_client(), path, "known@example.org")
+    unknown = work.post(make_client(), path, "unknown@example.org")
+
+    assert known == unknown
+    assert not any("users" in statement for statement in known[0])
+    assert len(factories.emails_to("known@example.org")) == 1
+    assert factories.emails_to("unknown@example.org") == []

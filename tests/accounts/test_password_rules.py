@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from consult.accounts import services
+from consult.demo import DEMO_PASSWORD
 from tests import factories
 from tests.accounts.conftest import (
     assert_inline_error,
@@ -119,3 +120,79 @@ def test_change_password_refuses_a_short_new_password_inline(make_client, db):
     )
     assert response.status_code == 422
     assert_inline_error(response.text, "password-new", "Use between 10 and 256 characters.")
+
+
+# --- leaked and common passwords (NIST SP 800-63B) ---------------------------------------
+
+COMMON = ["password123", "Password123", "qwertyuiop", "1234567890", "iloveyou12"]
+
+
+@pytest.mark.parametrize("password", COMMON)
+def test_sign_up_refuses_a_common_password_with_an_error_tied_to_the_field(client, password):
+    response = sign_up(client, "common@example.org", password=password)
+    assert response.status_code in (200, 422)
+    assert_inline_error(response.text, "password", "lists of leaked or much-used passwords")
+    assert user_by_email("common@example.org") is None
+
+
+def test_change_password_refuses_a_common_password_inline(make_client, db):
+    user = factories.make_user()
+    browser = logged_in_client(make_client, user)
+    response = browser.post(
+        "/account/password",
+        data={"current_password": factories.PASSWORD, "password": "password123"},
+    )
+    assert response.status_code == 422
+    assert_inline_error(response.text, "password-new", "lists of leaked or much-used passwords")
+    assert log_in(make_client(), user.email).status_code == 302  # the old one still works
+
+
+def test_reset_refuses_a_common_password_and_keeps_the_link_usable(client, make_client, db):
+    user = factories.make_user()
+    client.post("/password/forgot", data={"email": user.email})
+    link = factories.link_in_last_email(user.email, "/password/reset/")
+
+    refused = client.post(link, data={"password": "password123", "confirm": "password123"})
+    assert refused.status_code in (200, 422)
+    assert_inline_error(refused.text, "password", "lists of leaked or much-used passwords")
+
+    fine = "a sturdy new passphrase"
+    assert client.post(link, data={"password": fine, "confirm": fine}).status_code == 302
+    assert log_in(make_client(), user.email, fine).status_code == 302
+
+
+def test_the_command_line_refuses_a_common_password(app, db):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "cli@example.org",
+            "--name",
+            "C",
+            "--password",
+            "password123",
+        ]
+    )
+    assert result.exit_code != 0
+    assert "lists of leaked or much-used passwords" in result.output
+    assert user_by_email("cli@example.org") is None
+
+
+def test_the_service_refuses_common_passwords_whatever_calls_it(db):
+    with pytest.raises(services.AccountError, match="leaked or much-used"):
+        services.hash_password("PASSWORD123")
+
+
+@pytest.mark.parametrize(
+    "password",
+    [factories.PASSWORD, DEMO_PASSWORD, "a new good password", "three unrelated words"],
+)
+def test_good_passwords_and_the_published_demo_and_test_passwords_pass(password):
+    assert not services.is_common_password(password)
+
+
+def test_the_shipped_list_is_large():
+    """A well-known list of leaked passwords, not a handful: spot checks across it."""
+    samples = ["1q2w3e4r5t", "qwerty123456", "football123", "princess12", "abc1234567"]
+    assert all(services.is_common_password(sample) for sample in samples)

@@ -8,8 +8,9 @@ import pytest
 from tests import factories
 from tests.accounts.conftest import is_logged_in, log_in, logged_in_client, sign_up
 
-PER_ACCOUNT = 10  # failed log-ins per account per 15 minutes
+PER_ACCOUNT = 10  # failed log-ins per account and client address per 15 minutes
 PER_CLIENT = 30  # log-in attempts per client address per 15 minutes
+PER_ACCOUNT_EVERYWHERE = 100  # failed log-ins per account from all addresses per hour
 HOUR = 3600
 
 
@@ -33,6 +34,61 @@ def test_failed_logins_for_one_account_are_limited_without_locking_out_others(ma
     # Another account from the same client (an office behind one address) still gets in.
     assert log_in(attacker, bystander.email).status_code == 302
     assert is_logged_in(attacker)
+
+
+def test_guessing_from_one_address_does_not_lock_the_owner_out_from_another(make_client, db):
+    owner = factories.make_user(email="owner@example.org")
+    attacker = make_client(remote_addr="198.51.100.7")
+    for _ in range(PER_ACCOUNT):
+        log_in(attacker, owner.email, "guessing wrongly")
+    _assert_rate_limited(log_in(attacker, owner.email, factories.PASSWORD))
+
+    at_home = make_client(remote_addr="203.0.113.5")
+    assert log_in(at_home, owner.email).status_code == 302
+    assert is_logged_in(at_home)
+
+
+def _reset_password(browser, email: str, new_password: str) -> None:
+    assert browser.post("/password/forgot", data={"email": email}).status_code == 302
+    link = factories.link_in_last_email(email, "/password/reset/")
+    form = {"password": new_password, "confirm": new_password}
+    assert browser.post(link, data=form).status_code == 302
+
+
+def test_guessing_from_many_addresses_is_capped_and_the_reset_link_lets_the_owner_in(
+    make_client, db
+):
+    owner = factories.make_user(email="owner@example.org")
+    attackers = [make_client(remote_addr=f"198.51.100.{number + 1}") for number in range(10)]
+    for attacker in attackers:
+        for _ in range(PER_ACCOUNT_EVERYWHERE // len(attackers)):
+            assert log_in(attacker, owner.email, "guessing wrongly").status_code == 200
+    at_home = make_client(remote_addr="203.0.113.5")
+    response = log_in(at_home, owner.email)
+    _assert_rate_limited(response, window_seconds=3600)
+    assert "reset your password" in response.text  # the way back in is said on the page
+
+    _reset_password(at_home, owner.email, "a fresh passphrase")
+
+    assert log_in(at_home, owner.email, "a fresh passphrase").status_code == 302
+    elsewhere = make_client(remote_addr="203.0.113.6")
+    assert log_in(elsewhere, owner.email, "a fresh passphrase").status_code == 302
+    # The addresses that guessed are still held back for this account.
+    _assert_rate_limited(log_in(attackers[0], owner.email, "a fresh passphrase"))
+
+
+def test_the_owner_who_mistyped_too_often_gets_back_in_through_the_reset_link(make_client, db):
+    owner = factories.make_user(email="owner@example.org")
+    browser = make_client()
+    for _ in range(PER_ACCOUNT):
+        log_in(browser, owner.email, "mistyped password")
+    response = log_in(browser, owner.email)
+    _assert_rate_limited(response)
+    assert "reset your password" in response.text
+
+    _reset_password(browser, owner.email, "a fresh passphrase")
+
+    assert log_in(browser, owner.email, "a fresh passphrase").status_code == 302
 
 
 def test_successful_logins_do_not_use_up_the_per_account_allowance(make_client, db):

@@ -9,10 +9,11 @@ import re
 
 import pytest
 
-from consult.accounts import two_factor
-from consult.accounts.models import RecoveryCode, User
+from consult.accounts import pending_logins, two_factor
+from consult.accounts.models import PendingLogin, RecoveryCode, User
 from consult.audit.models import AuditEvent
 from consult.extensions import db
+from consult.timeutil import utcnow
 from consult.tokens import hash_token
 from tests import factories
 from tests.accounts.conftest import is_logged_in, log_in, logged_in_client, sessions_of
@@ -132,9 +133,9 @@ def test_a_code_is_accepted_once_only(make_client, db, clock):
     code = code_now(user, clock)
     first, second = make_client(), make_client()
     log_in(first, user.email)
-    log_in(second, user.email)
-
     assert _second_step(first, code).status_code == 302
+
+    log_in(second, user.email)
     assert _second_step(second, code).status_code == 422
     assert not is_logged_in(second)
 
@@ -144,11 +145,11 @@ def test_a_recovery_code_works_once(make_client, db, clock):
     codes = turn_on(logged_in_client(make_client, user), user, clock)
     first, second = make_client(), make_client()
     log_in(first, user.email)
-    log_in(second, user.email)
-
     used = _second_step(first, codes[3].upper().replace("-", " "))
     assert used.status_code == 302
     assert is_logged_in(first)
+
+    log_in(second, user.email)
     assert _second_step(second, codes[3]).status_code == 422
     [event] = _events("two_factor.recovery_code_used")
     assert event.details == {"remaining": two_factor.RECOVERY_CODE_COUNT - 1}
@@ -159,14 +160,88 @@ def test_the_password_step_expires(make_client, db, clock):
     turn_on(logged_in_client(make_client, user), user, clock)
     browser = make_client()
     log_in(browser, user.email)
-    with browser.session_transaction() as session:
-        pending = session["pending_login"]
-        pending["at"] -= 400
-        session["pending_login"] = pending
+    db.session.execute(
+        db.update(PendingLogin).values(created_at=utcnow() - pending_logins.LIFETIME)
+    )
+    db.session.commit()
 
     late = _second_step(browser, code_now(user, clock))
     assert late.status_code == 302 and late.headers["Location"] == "/login"
     assert not is_logged_in(browser)
+
+
+def _pending_cookie(browser) -> dict:
+    with browser.session_transaction() as session:
+        return dict(session["pending_login"])
+
+
+def _replay(cookie: dict, make_client):
+    """A new browser carrying a copy of someone's pending log-in."""
+    thief = make_client(remote_addr="198.51.100.66")
+    with thief.session_transaction() as session:
+        session["pending_login"] = cookie
+    return thief
+
+
+def test_a_copied_pending_log_in_cannot_be_replayed_after_it_succeeded(make_client, db, clock):
+    user = factories.make_user()
+    turn_on(logged_in_client(make_client, user), user, clock)
+    browser = make_client()
+    log_in(browser, user.email)
+    copied = _pending_cookie(browser)
+    assert _second_step(browser, code_now(user, clock)).status_code == 302
+
+    clock.next_step()
+    thief = _replay(copied, make_client)
+    replayed = _second_step(thief, code_now(user, clock))
+    assert replayed.status_code == 302 and replayed.headers["Location"] == "/login"
+    assert not is_logged_in(thief)
+    assert db.session.scalars(db.select(PendingLogin)).all() == []
+
+
+def test_a_new_log_in_ends_the_earlier_pending_one(make_client, db, clock):
+    user = factories.make_user()
+    turn_on(logged_in_client(make_client, user), user, clock)
+    earlier = make_client()
+    log_in(earlier, user.email)
+    copied = _pending_cookie(earlier)
+    log_in(make_client(), user.email)
+
+    for browser in (earlier, _replay(copied, make_client)):
+        refused = _second_step(browser, code_now(user, clock))
+        assert refused.status_code == 302 and refused.headers["Location"] == "/login"
+        assert not is_logged_in(browser)
+
+
+def test_a_pending_log_in_is_bound_to_its_own_attempt(make_client, db, clock):
+    """The cookie's account id cannot be swapped for another account's (it is checked
+    against the attempt's server-side record), nor a token invented."""
+    user, other = factories.make_user(), factories.make_user()
+    turn_on(logged_in_client(make_client, user), user, clock)
+    turn_on(logged_in_client(make_client, other), other, clock)
+    browser = make_client()
+    log_in(browser, user.email)
+    cookie = _pending_cookie(browser)
+
+    for forged in (cookie | {"user": other.id}, cookie | {"token": "made-up"}):
+        refused = _second_step(_replay(forged, make_client), code_now(other, clock))
+        assert refused.status_code == 302 and refused.headers["Location"] == "/login"
+
+
+def test_a_password_change_ends_pending_log_ins(make_client, db, clock):
+    user = factories.make_user()
+    owner_browser = logged_in_client(make_client, user)
+    turn_on(owner_browser, user, clock)
+    attacker = make_client(remote_addr="198.51.100.66")
+    log_in(attacker, user.email)  # someone who knew the old password
+
+    owner_browser.post(
+        "/account/password",
+        data={"current_password": factories.PASSWORD, "password": "a brand new passphrase"},
+    )
+
+    refused = _second_step(attacker, code_now(user, clock))
+    assert refused.status_code == 302 and refused.headers["Location"] == "/login"
 
 
 def test_guessing_the_second_factor_is_throttled_per_account(make_client, db, clock):

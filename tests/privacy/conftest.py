@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from consult.accounts import pending_logins, two_factor
 from consult.accounts import services as accounts
-from consult.accounts import two_factor
 from consult.accounts.models import User
 from consult.consultations.models import Consultation
 from consult.consultations.services import create_consultation, parse_numbered_list
@@ -92,6 +92,7 @@ def person(app, team, make_client) -> Person:
         two_factor.begin_setup(user)
         totp = two_factor.totp_for(user)
         two_factor.enable(user, totp.generate_otp(int(time.time()) // two_factor.STEP_SECONDS))
+        pending_logins.begin(user)  # a log-in waiting for its second factor
     db.session.add(
         ExportJob(
             response_id=response.id,
