@@ -29,7 +29,7 @@ from consult.consultations.models import Consultation
 from consult.drafting.models import Response
 from consult.drafting.services import live_sections
 from consult.extensions import db
-from consult.mail import send_email, send_emails
+from consult.mail import send_email, send_emails, shorten
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed, membership_of
@@ -286,7 +286,7 @@ def _invite_earlier_signers(version: Version) -> int:
     if not new:
         return 0
     response = version.response
-    subject = f"A new version of “{version.title}” is open for signing"
+    subject = f"A new version of “{subject_title(version)}” is open for signing"
     changes_url = url_for("signing.changes", version_id=version.id, _external=True)
     partner_url = url_for(
         "signing.partner", version_id=version.id, token=partner_token(version), _external=True
@@ -313,6 +313,16 @@ def _invite_earlier_signers(version: Version) -> int:
         public=version.signing_public,
     )
     return len(new)
+
+
+# A title quoted in an e-mail's subject is cut to this many characters (the body has it whole):
+# a subject is read in a list of e-mails, and must fit the outbox's column.
+SUBJECT_TITLE_LENGTH = 80
+
+
+def subject_title(version: Version) -> str:
+    """The version's frozen title as an e-mail subject quotes it (shortened at a word)."""
+    return shorten(version.title, SUBJECT_TITLE_LENGTH)
 
 
 def _render_mail(template: str, **context) -> str:
@@ -657,8 +667,8 @@ def _mail_signer(
 ) -> None:
     version = signature.version
     subjects = {
-        "confirm": f"Confirm your signature on “{version.title}”",
-        "already_signed": f"You have already signed “{version.title}”",
+        "confirm": f"Confirm your signature on “{subject_title(version)}”",
+        "already_signed": f"You have already signed “{subject_title(version)}”",
     }
     body = _render_mail(
         f"mail/signature_{template}.txt",
