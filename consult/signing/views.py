@@ -708,7 +708,7 @@ def partner(version_id: int, token: str):
         else:
             db.session.commit()
             flash(
-                f"{chosen.name} now co-signs version {found.number} of “{found.response.title}”.",
+                f"{chosen.name} now co-signs version {found.number} of “{found.title}”.",
                 "success",
             )
             return redirect(request.path)
@@ -856,7 +856,7 @@ def withdraw(signature_id: int):
         db.session.commit()
         whose = f"{signature.name}\u2019s" if signature.kind == "organisation" else "Your"
         flash(
-            f"{whose} signature of “{signature.version.response.title}” (version "
+            f"{whose} signature of “{signature.version.title}” (version "
             f"{signature.version.number}) is withdrawn. It no longer counts.",
             "success",
         )
