@@ -160,13 +160,21 @@ def versions_of(response: Response) -> list[Version]:
     )
 
 
-def previous_version(version: Version) -> Version | None:
-    return db.session.scalar(
-        select(Version)
-        .where(Version.response_id == version.response_id, Version.number < version.number)
-        .order_by(Version.number.desc())
-        .limit(1)
+def _publicly_visible_versions():
+    """The condition of publicly_visible() in SQL."""
+    return and_(Version.signing_public.is_(True), Version.signing_opened_at.is_not(None))
+
+
+def previous_version(version: Version, *, public_only: bool = False) -> Version | None:
+    """The latest version frozen before this one; for a viewer from outside the organisation
+    (`public_only`), the latest earlier one that was itself opened to the public, since the
+    others (members-only, or never opened) are not theirs to read, nor to compare with."""
+    query = select(Version).where(
+        Version.response_id == version.response_id, Version.number < version.number
     )
+    if public_only:
+        query = query.where(_publicly_visible_versions())
+    return db.session.scalar(query.order_by(Version.number.desc()).limit(1))
 
 
 # --- opening signing ------------------------------------------------------------------------
@@ -852,14 +860,16 @@ def organisation_signatures(version: Version, organisation_ids: list[int]) -> di
 # --- counting, lists, verification ----------------------------------------------------------
 
 
-def latest_version_after(version: Version) -> Version | None:
-    """The newest version of the same response frozen after this one, if any."""
-    return db.session.scalar(
-        select(Version)
-        .where(Version.response_id == version.response_id, Version.number > version.number)
-        .order_by(Version.number.desc())
-        .limit(1)
+def latest_version_after(version: Version, *, public_only: bool = False) -> Version | None:
+    """The newest version of the same response frozen after this one, if any; for a viewer
+    from outside the organisation (`public_only`), only one opened to the public: that a
+    draft was frozen again is the organisation's business until it is published."""
+    query = select(Version).where(
+        Version.response_id == version.response_id, Version.number > version.number
     )
+    if public_only:
+        query = query.where(_publicly_visible_versions())
+    return db.session.scalar(query.order_by(Version.number.desc()).limit(1))
 
 
 def consent_history(signature: Signature) -> list[ConsentRecord]:

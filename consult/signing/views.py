@@ -452,7 +452,7 @@ def diff(version_id: int):
 @blueprint.get("/versions/<int:version_id>/changes")
 def changes(version_id: int):
     found, membership = load_signable(version_id)
-    previous = services.previous_version(found)
+    previous = services.previous_version(found, public_only=membership is None)
     return render_template(
         "signing/changes.html",
         version=found,
@@ -528,7 +528,7 @@ def _sign_page(
     open_now = is_open(version)
     may_sign = open_now and (version.signing_public or membership is not None)
     my_signature = _my_signature(version)
-    later = services.latest_version_after(version)
+    later = services.latest_version_after(version, public_only=membership is None)
     if current_user.is_authenticated:
         if member_form is None:
             member_form = MemberSignForm(formdata=None, display_name=current_user.name)
