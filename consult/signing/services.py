@@ -985,8 +985,18 @@ def public_lists(version: Version) -> tuple[list[str], list[tuple[str, str]]]:
 
 def mark_published(version: Version) -> None:
     """An exported copy carries the fingerprint: from now on the verification page answers
-    for it (as it does once signing is opened)."""
-    version.published_at = version.published_at or utcnow()
+    for it (as it does once signing is opened), and shows its text (text_public)."""
+    now = utcnow()
+    version.published_at = version.published_at or now
+    version.exported_at = version.exported_at or now
+
+
+def text_public(version: Version) -> bool:
+    """May someone who verifies the version's fingerprint read its text? Yes once it was
+    opened for public signing (anyone could read it there) or exported (a copy went out, and
+    whoever holds it can compare it with the original); never for a version only opened to
+    members."""
+    return publicly_visible(version) or version.exported_at is not None
 
 
 def find_published(sha256: str) -> Version | None:

@@ -8,9 +8,10 @@ Each view has the house shape: load (404 for what is missing or hidden) -> permi
 -> validate the form -> one service call -> commit once -> redirect. A form that fails comes
 back with the person's input and a 422.
 
-Public signing answers every accepted submission with the same "Check your e-mail" page
-(a new address, a repeat, one that has already signed, or a robot caught by the honeypot or
-the minimum fill time), so nobody can learn from it who has signed."""
+Public signing answers every accepted submission with the same "Check your e-mail" page (a
+new address, a repeat, or one that has already signed), so nobody can learn from it who has
+signed. A submission that the checks against robots hold back (robots.py) is never told that:
+the form comes back, as typed, asking the person to confirm once more."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from datetime import UTC, datetime
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -29,7 +29,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from consult.accounts.services import normalise_email
 from consult.accounts.views import secret_url
@@ -42,7 +41,7 @@ from consult.organisations import services as organisations
 from consult.organisations.models import Membership
 from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed
-from consult.signing import consent, services
+from consult.signing import consent, robots, services
 from consult.signing.forms import (
     FreezeForm,
     MemberSignForm,
@@ -59,9 +58,7 @@ from consult.timeutil import utcnow
 
 blueprint = Blueprint("signing", __name__)
 
-# Anti-robot settings for the public form; the minimum fill time is SIGNING_MIN_FILL_SECONDS
-# (consult/config.py).
-FORM_MAX_AGE = 24 * 3600  # a page left open longer is drawn again with a fresh stamp
+# Rate limits of the public form (its checks against robots are in robots.py).
 PUBLIC_IP_LIMIT = "30 per minute;300 per hour"
 PUBLIC_EMAIL_LIMIT = "5 per hour"
 SIGNATURES_PAGE_SIZE = 50
@@ -362,32 +359,6 @@ def changes(version_id: int):
 # --- the signing page -----------------------------------------------------------------------
 
 
-def _stamp_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-form-started")
-
-
-def form_stamp(version: Version) -> str:
-    """When the form was drawn, signed so that it cannot be forged."""
-    return _stamp_serializer().dumps(version.id)
-
-
-def _fill_time_verdict(stamp: str | None, version: Version) -> str:
-    """ "person", "robot" (no stamp, a forged one, or sent too fast) or "expired"."""
-    try:
-        value, signed_at = _stamp_serializer().loads(
-            stamp or "", max_age=FORM_MAX_AGE, return_timestamp=True
-        )
-    except SignatureExpired:
-        return "expired"
-    except BadData:
-        return "robot"
-    if value != version.id:
-        return "robot"
-    elapsed = (datetime.now(UTC) - signed_at).total_seconds()
-    minimum = current_app.config["SIGNING_MIN_FILL_SECONDS"]
-    return "robot" if elapsed < minimum else "person"
-
-
 def _my_signature(version: Version) -> Signature | None:
     if not current_user.is_authenticated:
         return None
@@ -414,8 +385,12 @@ def _sign_page(
     member_form: MemberSignForm | None = None,
     public_form: PublicSignForm | None = None,
     problem: str | None = None,
+    ask_again: str | None = None,
+    stamp: str | None = None,
     status: int = 200,
 ):
+    """The signing page. `ask_again`: why a public submission was held back (robots.py),
+    to ask the person to confirm; `stamp`: the public form's stamp, if not a fresh one."""
     response = version.response
     organisations_signed, people = services.public_lists(version)
     open_now = is_open(version)
@@ -428,7 +403,7 @@ def _sign_page(
     elif public_form is None:
         public_form = PublicSignForm(formdata=None)
     if public_form is not None:
-        public_form.started.data = form_stamp(version)
+        public_form.started.data = stamp or robots.new_stamp(version)
         public_form.website.data = ""
     page = render_template(
         "signing/sign.html",
@@ -450,6 +425,7 @@ def _sign_page(
         statement=consent.statement(response.organisation.name, response.consultation.title),
         statement_version=consent.CURRENT_VERSION,
         problem=problem,
+        ask_again=ask_again,
         later=later,
         later_visible=later is not None and (membership is not None or _open_to_public(later)),
         action_form=ActionForm(formdata=None),
@@ -522,35 +498,51 @@ def _no_email() -> bool:
 def sign_public(version_id: int):
     found = _public_version(version_id)
     form = PublicSignForm()
-    problem = None
-    if form.validate_on_submit():
-        verdict = _fill_time_verdict(form.started.data, found)
-        if form.website.data or verdict == "robot":
-            # A robot gets the page a person gets, and nothing is recorded or sent.
-            return redirect(url_for("signing.sent", version_id=found.id))
-        if verdict == "expired":
-            problem = (
-                "This page was open for a long time. Please check your details and sign again."
-            )
-        else:
-            try:
-                services.sign_publicly(
-                    found,
-                    form.name.data,
-                    form.email.data,
-                    form.affiliation.data,
-                    bool(form.publish.data),
-                    form.statement_version.data or "",
-                )
-            except SigningError as error:
-                db.session.rollback()
-                problem = str(error)
-                if form.statement_version.data != consent.CURRENT_VERSION:
-                    _reconsent(form)
-            else:
-                db.session.commit()
-                return redirect(url_for("signing.sent", version_id=found.id))
-    return _sign_page(found, _lead_membership(found), public_form=form, problem=problem, status=422)
+    if not form.validate_on_submit():
+        stamp = robots.redrawn_stamp(form.started.data, found)
+        return _sign_page(found, _lead_membership(found), public_form=form, stamp=stamp, status=422)
+    verdict = robots.admit(form.started.data, form.website.data, found)
+    if verdict.outcome == "ask_again":
+        db.session.commit()  # the count of what the checks held back
+        stamp = robots.redrawn_stamp(form.started.data, found, confirmed=True)
+        return _sign_page(
+            found, _lead_membership(found), public_form=form, ask_again=verdict.reason, stamp=stamp
+        )
+    if verdict.outcome == "expired":
+        problem = "This page was open for a long time. Please check your details and sign again."
+        stamp = robots.new_stamp(found, confirmed=True)
+        return _sign_page(
+            found,
+            _lead_membership(found),
+            public_form=form,
+            problem=problem,
+            stamp=stamp,
+            status=422,
+        )
+    try:
+        services.sign_publicly(
+            found,
+            form.name.data,
+            form.email.data,
+            form.affiliation.data,
+            bool(form.publish.data),
+            form.statement_version.data or "",
+        )
+    except SigningError as error:
+        db.session.rollback()
+        if form.statement_version.data != consent.CURRENT_VERSION:
+            _reconsent(form)
+        stamp = robots.redrawn_stamp(form.started.data, found)
+        return _sign_page(
+            found,
+            _lead_membership(found),
+            public_form=form,
+            problem=str(error),
+            stamp=stamp,
+            status=422,
+        )
+    db.session.commit()
+    return redirect(url_for("signing.sent", version_id=found.id))
 
 
 @blueprint.get("/sign/<int:version_id>/sent")
@@ -790,6 +782,7 @@ def signatures(version_id: int):
         pages=listing.pages,
         args=args,
         by_status=services.status_counts(found),
+        robot_checks=robots.counts(found),
     ), 200 if valid else 400
 
 
