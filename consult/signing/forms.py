@@ -155,6 +155,14 @@ class PublicSignForm(FlaskForm):
     website = StringField("Leave this empty")
 
 
+class PublicationForm(FlaskForm):
+    """A signer stops publishing their name ("no") or allows it again ("yes")."""
+
+    publish = HiddenField(
+        validators=[AnyOf(("yes", "no"), message="Choose with one of the buttons.")]
+    )
+
+
 class PartnerSignForm(FlaskForm):
     """An owner or coordinator of a partner organisation co-signs on its behalf."""
 

@@ -116,7 +116,8 @@ class ConsentRecord(db.Model):
     signature_id: Mapped[int] = mapped_column(
         ForeignKey("signatures.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[str] = mapped_column(String(20))  # given, confirmed, withdrawn
+    # given, confirmed, withdrawn; name_published, name_unpublished (changed their mind)
+    action: Mapped[str] = mapped_column(String(20))
     method: Mapped[str] = mapped_column(String(40))  # web form, account, api, e-mail link
     statement_version: Mapped[str] = mapped_column(String(40))
     statement: Mapped[str] = mapped_column(Text)

@@ -761,6 +761,28 @@ def withdraw(signature: Signature, method: str, actor: User | None = None) -> No
     )
 
 
+def set_name_published(signature: Signature, publish: bool, method: str) -> bool:
+    """The signer stops publishing their name and affiliation with the response, or allows
+    it again, keeping their signature (counted either way). Recorded as consent is, against
+    the statement they agreed to. Returns whether anything changed."""
+    if signature.kind == "organisation":
+        raise SigningError("An organisation's co-signature is always listed by its name.")
+    if signature.status == "withdrawn":
+        raise SigningError("This signature is withdrawn: it is not listed anywhere.")
+    if signature.consent_public == publish:
+        return False
+    signature.consent_public = publish
+    _consent(signature, "name_published" if publish else "name_unpublished", method)
+    record(
+        "signature.publication_changed",
+        organisation=signature.version.response.organisation,
+        subject=signature,
+        published=publish,
+        method=method,
+    )
+    return True
+
+
 ERASED_NAME = "Erased signer"
 
 

@@ -47,6 +47,7 @@ from consult.signing.forms import (
     MemberSignForm,
     OpenSigningForm,
     PartnerSignForm,
+    PublicationForm,
     PublicSignForm,
     SignatureFilterForm,
     VerifyForm,
@@ -700,6 +701,33 @@ def manage_withdraw(token: str):
         services.withdraw(signature, "e-mail link")
         db.session.commit()
         flash("Your signature is withdrawn. It no longer counts.", "success")
+    return redirect(url_for("signing.manage", token=token))
+
+
+@blueprint.post("/signatures/manage/<token>/publication")
+@limiter.limit("60 per hour")
+@secret_url
+def manage_publication(token: str):
+    signature = _managed(token)
+    if signature is None:
+        return _invalid_link()
+    form = PublicationForm()
+    if form.validate_on_submit():
+        publish = form.publish.data == "yes"
+        try:
+            services.set_name_published(signature, publish, "e-mail link")
+        except SigningError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                "Your name will be listed with the response. Your signature still counts."
+                if publish
+                else "Your name is no longer listed with the response. Your signature still "
+                "counts.",
+                "success",
+            )
     return redirect(url_for("signing.manage", token=token))
 
 

@@ -484,6 +484,13 @@ POLICY: dict[str, Access] = {
         discloses=True,
         changes={"POST": "signatures"},
     ),
+    "signing.manage_publication": Access(
+        PUBLIC,
+        params={"token": "publication_manage_token"},
+        body={"POST": {"publish": "no"}},
+        discloses=True,
+        changes={"POST": "signatures"},
+    ),
     "signing.manage_erase": Access(
         PUBLIC,
         params={"token": "erase_manage_token"},
@@ -893,6 +900,7 @@ def build_signing(app, team, response_id: int) -> tuple[dict[str, Any], list[str
         api_confirm_token, _ = public_signature("Pam Pending")
         _, withdraw_manage_token = public_signature("Wes Withdrawn", confirmed=True)
         _, erase_manage_token = public_signature("Eve Erased", confirmed=True)
+        _, publication_manage_token = public_signature("Pia Published", confirmed=True)
         _, api_manage_token = public_signature("Abe Api", confirmed=True)
         editors = signing.sign_as_member(team.editor, public, None, None, False)
         co_signature = signing.sign_as_member(
@@ -919,6 +927,7 @@ def build_signing(app, team, response_id: int) -> tuple[dict[str, Any], list[str
         "api_confirm_token": api_confirm_token,
         "withdraw_manage_token": withdraw_manage_token,
         "erase_manage_token": erase_manage_token,
+        "publication_manage_token": publication_manage_token,
         "api_manage_token": api_manage_token,
         "editor_signature_id": editors.id,
         "co_signature_id": co_signature.id,
