@@ -118,13 +118,12 @@ def compare(older: Version, newer: Version) -> dict:
 
 def chart(days: list[tuple[str, int]], today: date | None = None) -> dict | None:
     """Geometry for a server-drawn SVG of the running total of confirmed signatures by day,
-    from the first confirmation to today."""
+    from the first confirmation to today. One day alone is one point in the middle: there is
+    no day before it to draw a line from (nobody had signed then, but nor was it counted)."""
     if not days:
         return None
     counts = {date.fromisoformat(day): count for day, count in days}
     first, last = min(counts), max(max(counts), today or max(counts))
-    if first == last:
-        first -= timedelta(days=1)
     series, total, day = [], 0, first
     while day <= last:
         total += counts.get(day, 0)
@@ -134,17 +133,26 @@ def chart(days: list[tuple[str, int]], today: date | None = None) -> dict | None
     left, right, top, bottom = 56, 16, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(1, total)
-    step = plot_w / max(1, len(series) - 1)
 
     def y(value: int) -> float:
         return round(top + plot_h - plot_h * value / peak, 1)
 
-    points = [
-        (round(left + index * step, 1), y(point["total"])) for index, point in enumerate(series)
-    ]
+    if len(series) == 1:
+        xs = [round(left + plot_w / 2, 1)]
+    else:
+        step = plot_w / (len(series) - 1)
+        xs = [round(left + index * step, 1) for index in range(len(series))]
+    points = [(x, y(point["total"])) for x, point in zip(xs, series, strict=True)]
     line = " ".join(f"{x},{yy}" for x, yy in points)
-    area = f"{left},{top + plot_h} {line} {points[-1][0]},{top + plot_h}"
+    several = len(points) > 1
     ticks = sorted({0, peak // 2, peak})
+    labels = [{"x": points[0][0], "text": series[0]["day"].strftime("%-d %b"), "anchor": "start"}]
+    if several:
+        labels.append(
+            {"x": points[-1][0], "text": series[-1]["day"].strftime("%-d %b"), "anchor": "end"}
+        )
+    else:
+        labels[0]["anchor"] = "middle"
     return {
         "width": width,
         "height": height,
@@ -152,14 +160,11 @@ def chart(days: list[tuple[str, int]], today: date | None = None) -> dict | None
         "right": width - right,
         "top": top,
         "bottom": top + plot_h,
-        "line": line,
-        "area": area,
+        "line": line if several else None,
+        "area": f"{left},{top + plot_h} {line} {points[-1][0]},{top + plot_h}" if several else None,
         "points": points,
         "y_ticks": [{"value": value, "y": y(value)} for value in ticks],
-        "x_labels": [
-            {"x": points[0][0], "text": series[0]["day"].strftime("%-d %b"), "anchor": "start"},
-            {"x": points[-1][0], "text": series[-1]["day"].strftime("%-d %b"), "anchor": "end"},
-        ],
+        "x_labels": labels,
         "series": series,
         "total": total,
     }

@@ -860,4 +860,5 @@ def verify_fingerprint(sha256: str):
         searched=fingerprint[:64],
         content=services.content_of(found) if found else None,
         count=services.confirmed_count(found) if found else None,
+        text=rendered(found) if found and services.text_public(found) else None,
     )

@@ -112,13 +112,12 @@ def test_freeze_open_sign_confirm_list_withdraw_and_co_sign(browsing, team):
     # Without "I agree" nothing is recorded, and the page says why.
     pat.get_by_label("Your name").fill("Pat Public")
     pat.get_by_label("E-mail address").fill("pat@example.org")
-    pat.wait_for_timeout(MIN_FILL_WAIT)
     pat.get_by_role("button", name="Sign this version").click()
     expect(pat.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(pat.locator("#consent-error")).to_contain_text("Tick “I agree”")
     browsing.screenshot(pat, "04-sign-consent-missing")
     browsing.check_accessibility(pat, "signing page with an error")
-    forgive_expected_422(browsing, sign_path)
+    forgive_expected_422(browsing, sign_path + "#sign")  # the form answers at itself
     sign_publicly(pat, "Pat Public", "pat@example.org", publish=True)
     browsing.screenshot(pat, "05-check-your-email")
     browsing.check_accessibility(pat, "check your e-mail")
@@ -199,7 +198,7 @@ def test_the_public_form_works_with_the_keyboard_alone(browsing, team, monkeypat
 
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.className") == "skip-link"
-    for _ in range(40):  # through the header, the copy button and "Read the full text"
+    for _ in range(40):  # through the header, the copy button and "Read the rest of the text"
         page.keyboard.press("Tab")
         if focused() == "name":
             break
@@ -244,7 +243,7 @@ def test_the_signing_pages_fit_a_375_px_phone(browsing, team):
     browsing.assert_fits_width(phone, 375, "signing page")
     browsing.screenshot(phone, "sign-phone")
     browsing.check_accessibility(phone, "signing page (phone)")
-    phone.get_by_text("Read the full text").click()
+    phone.get_by_text("Read the rest of the text").click()
     browsing.assert_fits_width(phone, 375, "signing page, full text open")
     sign_publicly(phone, "Pham Phone", "pham@example.org", publish=True)
     browsing.assert_fits_width(phone, 375, "check your e-mail")

@@ -27,9 +27,11 @@ from tests.signing.pages_support import (
     fresh,
     hidden_value,
     link,
+    logged_in,
     mail_count,
     make_version,
     member_form,
+    partner_token,
     public_form,
     signatures,
     stamp,
@@ -55,8 +57,21 @@ def test_anyone_sees_a_version_open_for_public_signing(team, app):
     assert "Our response" in text and "Northtown Residents" in text
     assert version.sha256 in page
     assert "<strong>protect</strong>" in page  # the summary, rendered from the frozen text
-    assert "Read the full text" in text and "<details" in page
+    assert "Read the rest of the text" in text and "<details" in page
     assert "0 confirmed" in text or "0 confirmed signatures" in text
+
+
+@pytest.mark.parametrize("page_of", ["signing", "partner"])
+def test_the_summary_is_shown_once_and_the_rest_behind_a_disclosure(team, app, page_of):
+    version = make_version(team, public=True)
+    path = f"/sign/{version.id}"
+    if page_of == "partner":
+        path += f"/partner/{partner_token(app, version)}"
+    page = logged_in(app, team.outsider).get(path).get_data(as_text=True)
+    assert page.count("<strong>protect</strong>") == 1  # the summary's words, once
+    rest = page[page.index("Read the rest of the text") :]
+    assert "<strong>protect</strong>" not in rest
+    assert "Live facial recognition needs prior judicial authorisation." in rest
 
 
 @pytest.mark.parametrize("public", [False, None])

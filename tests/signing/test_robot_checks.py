@@ -209,7 +209,8 @@ def test_the_coordinator_sees_what_the_checks_held_back(team, app, browsers):
     )
     page = browsers("coordinator").get(f"/versions/{version.id}/signatures")
     text = text_of(page.get_data(as_text=True))
-    assert "Held back by the checks against robots 4" in text
+    assert "Held back by the checks against robots: 4" in text
+    assert "Signed after confirming once more: 0" in text
     assert "Hidden field filled in 3" in text and "Sent too fast 1" in text
 
 
