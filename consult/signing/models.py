@@ -28,7 +28,7 @@ SIGNATURE_STATUSES = ("pending", "confirmed", "withdrawn")
 class Version(db.Model):
     """A frozen snapshot of a response. `content` holds the exact canonical bytes (as text)
     whose SHA-256 is `sha256`; nothing about a version changes after it is made, except
-    whether signing is open."""
+    whether signing is open and when it was first published (opened or exported)."""
 
     __tablename__ = "versions"
     __table_args__ = (
