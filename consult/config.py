@@ -198,9 +198,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "HSTS": production,
         "SHOW_DEV_OUTBOX": consult_env == "development",
         "TESTING": consult_env == "test",
-        # Public signing form (consult/signing/views.py): a submission sent sooner than this
-        # many seconds after the form was drawn is taken for a robot (answered as a person
-        # would be, but nothing is recorded). A person reads the consent statement first.
+        # Public signing form (consult/signing/robots.py): a submission sent sooner than this
+        # many seconds after the form was drawn may be a robot's: nothing is recorded, and
+        # the form comes back asking the person to confirm once more.
         "SIGNING_MIN_FILL_SECONDS": float(env.get("SIGNING_MIN_FILL_SECONDS", "3") or 3),
         # Retention (consult/retention.py, `flask --app wsgi retention run`): days each kind of
         # personal data is kept. Signers: after both the version's signing and the

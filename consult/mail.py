@@ -3,9 +3,15 @@
 The outbox lets development, tests and demo instances work without a mail server, and is
 readable with `flask --app wsgi outbox list --json` (and a page in development).
 
-E-mails belong to the transaction that caused them: an outbox row commits or rolls back with
-it, and an SMTP message is sent only after the commit succeeds, so nobody receives a link
-to something that was never saved, and a mail server outage cannot undo a sign-up.
+E-mails belong to the transaction that caused them. Every e-mail is first written to the
+outbox in that transaction, so it commits or rolls back with the change that caused it: nobody
+receives a link to something that was never saved, and nothing is left half done (a signature
+whose e-mail could not be stored is not saved either). With SMTP the messages are sent only
+after the commit, and each one the server took is then deleted from the outbox; the others
+stay there, so a mail server outage neither undoes a sign-up nor loses its e-mail.
+
+Every subject fits its column: callers shorten the titles they quote (`shorten`), and a
+subject still too long is cut at a word with an ellipsis rather than failing the transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import String, Text, event
+from sqlalchemy import String, Text, delete, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from consult.extensions import db
@@ -44,45 +51,59 @@ class OutboxMessage(db.Model):
 
 
 _INSERT_OUTBOX = OutboxMessage.__table__.insert()
+# With SMTP the ids are needed, to delete each message the server took (see _send_pending).
+_INSERT_OUTBOX_IDS = _INSERT_OUTBOX.returning(
+    OutboxMessage.__table__.c.id, sort_by_parameter_order=True
+)
+SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
+ELLIPSIS = "\u2026"
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: whole if it fits, else cut at the last space
+    that leaves room for an ellipsis (or mid-word when one word is longer than the room)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    cut = room.rfind(" ")
+    if cut > limit // 2:
+        room = room[:cut]
+    return room.rstrip(" ,;:-\u2013\u2014") + ELLIPSIS
 
 
 def send_email(to: str, subject: str, body: str) -> None:
     """Send a plain-text e-mail when the current transaction commits (see the module text)."""
-    config = current_app.config
-    if not config["MAIL_SERVER"]:
-        # Written in the request's transaction: a plain INSERT, built once.
-        db.session.execute(
-            _INSERT_OUTBOX, {"to": to, "subject": subject, "body": body, "created_at": utcnow()}
-        )
-        return
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="consult")
-    message.set_content(body)
-    session = db.session()
-    session.connection()  # make sure a transaction is open, so its commit or rollback decides
-    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+    send_emails([(to, subject, body)])
 
 
 def send_emails(messages: list[tuple[str, str, str]]) -> None:
-    """Send many e-mails, each (to, subject, body), as send_email does, so that inviting
-    thousands of signers at once stays quick: into the outbox in one INSERT, or over one SMTP
-    connection after the commit."""
-    if current_app.config["MAIL_SERVER"]:
-        for to, subject, body in messages:
-            send_email(to, subject, body)
+    """Send many e-mails, each (to, subject, body), so that inviting thousands of signers at
+    once stays quick: into the outbox in one INSERT, in the current transaction, and with
+    SMTP over one connection after the commit."""
+    if not messages:
         return
-    if messages:
-        now = utcnow()
-        db.session.execute(
-            _INSERT_OUTBOX,
-            [
-                {"to": to, "subject": subject, "body": body, "created_at": now}
-                for to, subject, body in messages
-            ],
-        )
+    now = utcnow()
+    rows = [
+        {"to": to, "subject": shorten(subject, SUBJECT_LENGTH), "body": body, "created_at": now}
+        for to, subject, body in messages
+    ]
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        # A plain INSERT, built once (public signing is a hot path).
+        db.session.execute(_INSERT_OUTBOX, rows)
+        return
+    ids = db.session.scalars(_INSERT_OUTBOX_IDS, rows).all()
+    pending = db.session().info.setdefault(_PENDING, [])
+    app = current_app._get_current_object()
+    for outbox_id, row in zip(ids, rows, strict=True):
+        message = EmailMessage()
+        message["From"] = config["MAIL_FROM"]
+        message["To"] = row["to"]
+        message["Subject"] = row["subject"]
+        message["Message-ID"] = make_msgid(domain="consult")
+        message.set_content(row["body"])
+        pending.append((app, outbox_id, message))
 
 
 _PENDING = "consult.pending_mail"
@@ -93,13 +114,12 @@ _PENDING = "consult.pending_mail"
 _REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
-def _deliver(app, messages: list[EmailMessage]) -> list[EmailMessage]:
-    """Send the messages over one SMTP connection (re-sign invitations can be thousands).
-    Returns those that were not sent: refused ones, and all the rest once the connection
-    fails."""
+def _deliver(app, messages: list[tuple[int, EmailMessage]]) -> list[int]:
+    """Send the messages, each (outbox id, message), over one SMTP connection (re-sign
+    invitations can be thousands). Returns the outbox ids of those the server took; the
+    others (refused, or not tried once the connection failed) stay in the outbox."""
     config = app.config
-    unsent: list[EmailMessage] = []
-    remaining = list(messages)
+    sent: list[int] = []
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config["MAIL_USE_TLS"]:
@@ -108,48 +128,46 @@ def _deliver(app, messages: list[EmailMessage]) -> list[EmailMessage]:
                 smtp.starttls(context=ssl.create_default_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            while remaining:
+            for outbox_id, message in messages:
                 try:
-                    smtp.send_message(remaining[0])
+                    smtp.send_message(message)
                 except _REFUSED:
                     app.logger.exception("The SMTP server refused an e-mail")
-                    unsent.append(remaining[0])
-                remaining.pop(0)
+                else:
+                    sent.append(outbox_id)
     except (OSError, smtplib.SMTPException):
         app.logger.exception("Could not send e-mails to the SMTP server")
-        unsent.extend(remaining)
-    return unsent
+    return sent
+
+
+# Outbox rows deleted per statement once sent (a bound on the statement's parameters).
+_DELETE_BATCH = 500
 
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
     by_app: dict = {}
-    for app, message in session.info.pop(_PENDING, []):
-        by_app.setdefault(app, []).append(message)
+    for app, outbox_id, message in session.info.pop(_PENDING, []):
+        by_app.setdefault(app, []).append((outbox_id, message))
     for app, messages in by_app.items():
-        unsent = _deliver(app, messages)
-        if unsent:
-            # The change is saved; the e-mails wait in the outbox (`outbox list`), and the
-            # person can ask for them again (resend links).
-            _keep_undelivered(app, unsent)
+        sent = _deliver(app, messages)
+        if sent:
+            _forget_sent(app, sent)
 
 
-def _keep_undelivered(app, messages: list[EmailMessage]) -> None:
-    """Store e-mails the SMTP server did not take, in their own transaction (the one that
-    caused them has already committed), so that an outage loses no confirmation or
-    invitation link."""
-    now = utcnow()
-    rows = [
-        {
-            "to": str(message["To"]),
-            "subject": str(message["Subject"]),
-            "body": message.get_content(),
-            "created_at": now,
-        }
-        for message in messages
-    ]
-    with app.app_context(), db.engine.begin() as connection:
-        connection.execute(_INSERT_OUTBOX, rows)
+def _forget_sent(app, outbox_ids: list[int]) -> None:
+    """Delete the sent e-mails from the outbox, in their own transaction (the one that caused
+    them has committed): they hold live links, and the outbox keeps only what still waits.
+    The rest (refused, or a mail server outage) wait there (`outbox list`), and the person
+    can ask for them again (resend links)."""
+    try:
+        with app.app_context(), db.engine.begin() as connection:
+            for start in range(0, len(outbox_ids), _DELETE_BATCH):
+                batch = outbox_ids[start : start + _DELETE_BATCH]
+                connection.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(batch)))
+    except SQLAlchemyError:
+        # Sent already: a copy left in the outbox goes with the retention of stored e-mails.
+        app.logger.exception("Could not delete sent e-mails from the outbox")
 
 
 @event.listens_for(Session, "after_soft_rollback")

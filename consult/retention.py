@@ -6,6 +6,7 @@ event. `--dry-run` does the same inside a transaction that is rolled back, so th
 exact and nothing changes. The periods are settings (consult/config.py):
 
 - unconfirmed public signatures: 7 days after signing (the confirmation link's lifetime);
+- used stamps of the public signing form (kept to refuse a form sent again): once expired;
 - individual signers' names, e-mail addresses and affiliations: SIGNER_RETENTION_DAYS after
   both the version's signing and the consultation closed (the rows and counts stay);
 - invitations: INVITATION_RETENTION_DAYS after the link expired;
@@ -33,6 +34,7 @@ from consult.exports.services import purge_old_exports
 from consult.extensions import db
 from consult.mail import purge_outbox
 from consult.organisations.services import purge_ended_invitations
+from consult.signing.robots import purge_used_stamps
 from consult.signing.services import anonymise_ended_signatures, purge_unconfirmed
 from consult.timeutil import utcnow
 
@@ -96,6 +98,11 @@ def kinds() -> list[Kind]:
             "unconfirmed_signatures",
             "public signatures never confirmed within 7 days",
             purge_unconfirmed,
+        ),
+        Kind(
+            "used_form_stamps",
+            "used stamps of the public signing form, once expired",
+            purge_used_stamps,
         ),
         Kind(
             "signer_data",

@@ -43,6 +43,7 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "signing.confirmed",
         "signing.manage",
         "signing.manage_withdraw",
+        "signing.manage_publication",
         "signing.manage_erase",
         "signing.verify",
         "signing.verify_fingerprint",

@@ -970,7 +970,11 @@ SCHEMAS.update(
                     "description": "SHA-256 hex digest of the canonical content",
                 },
                 "created_at": _TIME,
-                "note": {"type": "string"},
+                "note": {
+                    "type": "string",
+                    "description": "The coordinators' note for their colleagues; empty for "
+                    "callers outside the organisation",
+                },
                 "response": {"type": "integer", "description": "The response's id"},
                 "signing": _ref("SigningState"),
                 "content_url": {
@@ -1202,7 +1206,14 @@ SCHEMAS.update(
                 "response": {
                     "type": "object",
                     "required": ["id", "title"],
-                    "properties": {"id": {"type": "integer"}, "title": {"type": "string"}},
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {
+                            "type": "string",
+                            "description": "The title as frozen in this version (the draft's "
+                            "may have changed since)",
+                        },
+                    },
                 },
                 "organisation": {
                     "type": "object",

@@ -222,13 +222,15 @@ def _signing_json(version: Version) -> dict:
     }
 
 
-def _version_json(version: Version) -> dict:
+def _version_json(version: Version, membership: Membership | None) -> dict:
+    """The version as its organisation's members see it; for anyone else (a public version)
+    without the coordinators' note, which is for their colleagues."""
     return {
         "id": version.id,
         "number": version.number,
         "sha256": version.sha256,
         "created_at": isoformat(version.created_at),
-        "note": version.note,
+        "note": version.note if membership is not None else "",
         "response": version.response_id,
         "signing": _signing_json(version),
         "content_url": url_for("api.version_content", version_id=version.id),
@@ -251,21 +253,23 @@ def freeze_version(response_id: int):
         return json_error(
             409, "Someone froze this response at the same moment. Try again.", "freeze_conflict"
         )
-    body = jsonify(_version_json(version))
+    body = jsonify(_version_json(version, membership))
     body.headers["Location"] = url_for("api.get_version", version_id=version.id)
     return body, 201
 
 
 @blueprint.get("/responses/<int:response_id>/versions")
 def list_versions(response_id: int):
-    response, _membership = _load_response(response_id, "view")
-    return jsonify([_version_json(version) for version in signing.versions_of(response)])
+    response, membership = _load_response(response_id, "view")
+    return jsonify(
+        [_version_json(version, membership) for version in signing.versions_of(response)]
+    )
 
 
 @blueprint.get("/versions/<int:version_id>")
 def get_version(version_id: int):
-    version, _membership = _load_version(version_id, public=True)
-    body = _version_json(version)
+    version, membership = _load_version(version_id, public=True)
+    body = _version_json(version, membership)
     body["signatures"] = {"count": signing.confirmed_count(version)}
     return jsonify(body)
 
@@ -314,7 +318,7 @@ def set_signing(version_id: int):
             db.session.rollback()
             raise InvalidBody(422, str(error), {"closes_at": str(error)}) from None
     db.session.commit()
-    return jsonify(_version_json(version))
+    return jsonify(_version_json(version, membership))
 
 
 # --- signing --------------------------------------------------------------------------------
@@ -521,7 +525,7 @@ def verify_fingerprint(sha256: str):
     return jsonify(
         {
             "sha256": version.sha256,
-            "response": {"id": response.id, "title": response.title},
+            "response": {"id": response.id, "title": version.title},
             "organisation": {
                 "slug": response.organisation.slug,
                 "name": response.organisation.name,

@@ -133,9 +133,9 @@ class MemberSignForm(FlaskForm):
 class PublicSignForm(FlaskForm):
     """A member of the public signs; pending until they confirm from the e-mail.
 
-    `website` is a honeypot (people never see it, form-filling robots do) and `started` a
-    signed timestamp of when the page was drawn: both are judged by the view, which answers a
-    robot exactly as it answers a person."""
+    `website` is a honeypot (people never see it, form-filling robots do) and `started` the
+    form's signed, single-use stamp (when the page was drawn): both are judged by robots.py,
+    which holds back what looks like a robot's and asks the person to confirm once more."""
 
     name = name_field("Your name")
     email = EmailField(
@@ -153,6 +153,14 @@ class PublicSignForm(FlaskForm):
     statement_version = HiddenField(default=statements.CURRENT_VERSION)
     started = HiddenField()
     website = StringField("Leave this empty")
+
+
+class PublicationForm(FlaskForm):
+    """A signer stops publishing their name ("no") or allows it again ("yes")."""
+
+    publish = HiddenField(
+        validators=[AnyOf(("yes", "no"), message="Choose with one of the buttons.")]
+    )
 
 
 class PartnerSignForm(FlaskForm):

@@ -28,7 +28,7 @@ SIGNATURE_STATUSES = ("pending", "confirmed", "withdrawn")
 class Version(db.Model):
     """A frozen snapshot of a response. `content` holds the exact canonical bytes (as text)
     whose SHA-256 is `sha256`; nothing about a version changes after it is made, except
-    whether signing is open."""
+    whether signing is open and when it was first published (opened or exported)."""
 
     __tablename__ = "versions"
     __table_args__ = (
@@ -56,6 +56,9 @@ class Version(db.Model):
     # Set when the version is first exported or opened for signing: only then is its
     # fingerprint answered by the public verification page.
     published_at: Mapped[datetime | None]
+    # Set when the version is first exported (a copy went out): with an opening for public
+    # signing, what lets someone who verifies its fingerprint read its text.
+    exported_at: Mapped[datetime | None]
     # Part of the partner organisations' signing link; replacing it revokes old links.
     partner_link_nonce: Mapped[str] = mapped_column(String(32), default="")
 
@@ -113,7 +116,8 @@ class ConsentRecord(db.Model):
     signature_id: Mapped[int] = mapped_column(
         ForeignKey("signatures.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[str] = mapped_column(String(20))  # given, confirmed, withdrawn
+    # given, confirmed, withdrawn; name_published, name_unpublished (changed their mind)
+    action: Mapped[str] = mapped_column(String(20))
     method: Mapped[str] = mapped_column(String(40))  # web form, account, api, e-mail link
     statement_version: Mapped[str] = mapped_column(String(40))
     statement: Mapped[str] = mapped_column(Text)
@@ -140,3 +144,38 @@ class ResignInvitation(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
     invitee_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UsedFormStamp(db.Model):
+    """A public signing form's stamp that was used to sign: the same stamp sent again is
+    refused until it expires (a copied or replayed form). Kept in the database so that every
+    instance of the app knows it, and written in the signing's own transaction."""
+
+    __tablename__ = "used_form_stamps"
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+ROBOT_CHECK_REASONS = ("too_fast", "honeypot", "no_stamp", "reused", "confirmed_again")
+
+
+class RobotCheckCount(db.Model):
+    """How many public signing forms each check against robots held back, per version (and,
+    as "confirmed_again", how many of those were then sent again and signed): counters, so
+    that a flood of robots costs one row per version and reason, not one per attempt."""
+
+    __tablename__ = "robot_check_counts"
+    __table_args__ = (
+        CheckConstraint(
+            "reason IN (" + ", ".join(f"'{reason}'" for reason in ROBOT_CHECK_REASONS) + ")",
+            name="reason",
+        ),
+    )
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)

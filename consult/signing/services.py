@@ -30,7 +30,7 @@ from consult.drafting.models import Response
 from consult.drafting.services import live_sections
 from consult.extensions import db
 from consult.links import public_url
-from consult.mail import send_email, send_emails
+from consult.mail import send_email, send_emails, shorten
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed, membership_of
@@ -161,13 +161,21 @@ def versions_of(response: Response) -> list[Version]:
     )
 
 
-def previous_version(version: Version) -> Version | None:
-    return db.session.scalar(
-        select(Version)
-        .where(Version.response_id == version.response_id, Version.number < version.number)
-        .order_by(Version.number.desc())
-        .limit(1)
+def _publicly_visible_versions():
+    """The condition of publicly_visible() in SQL."""
+    return and_(Version.signing_public.is_(True), Version.signing_opened_at.is_not(None))
+
+
+def previous_version(version: Version, *, public_only: bool = False) -> Version | None:
+    """The latest version frozen before this one; for a viewer from outside the organisation
+    (`public_only`), the latest earlier one that was itself opened to the public, since the
+    others (members-only, or never opened) are not theirs to read, nor to compare with."""
+    query = select(Version).where(
+        Version.response_id == version.response_id, Version.number < version.number
     )
+    if public_only:
+        query = query.where(_publicly_visible_versions())
+    return db.session.scalar(query.order_by(Version.number.desc()).limit(1))
 
 
 # --- opening signing ------------------------------------------------------------------------
@@ -287,7 +295,7 @@ def _invite_earlier_signers(version: Version) -> int:
     if not new:
         return 0
     response = version.response
-    subject = f"A new version of “{version.title}” is open for signing"
+    subject = f"A new version of “{subject_title(version)}” is open for signing"
     changes_url = public_url("signing.changes", version_id=version.id)
     partner_url = public_url("signing.partner", version_id=version.id, token=partner_token(version))
     template = current_app.jinja_env.get_template("mail/resign.txt")
@@ -312,6 +320,16 @@ def _invite_earlier_signers(version: Version) -> int:
         public=version.signing_public,
     )
     return len(new)
+
+
+# A title quoted in an e-mail's subject is cut to this many characters (the body has it whole):
+# a subject is read in a list of e-mails, and must fit the outbox's column.
+SUBJECT_TITLE_LENGTH = 80
+
+
+def subject_title(version: Version) -> str:
+    """The version's frozen title as an e-mail subject quotes it (shortened at a word)."""
+    return shorten(version.title, SUBJECT_TITLE_LENGTH)
 
 
 def _render_mail(template: str, **context) -> str:
@@ -656,8 +674,8 @@ def _mail_signer(
 ) -> None:
     version = signature.version
     subjects = {
-        "confirm": f"Confirm your signature on “{version.title}”",
-        "already_signed": f"You have already signed “{version.title}”",
+        "confirm": f"Confirm your signature on “{subject_title(version)}”",
+        "already_signed": f"You have already signed “{subject_title(version)}”",
     }
     body = _render_mail(
         f"mail/signature_{template}.txt",
@@ -736,6 +754,28 @@ def withdraw(signature: Signature, method: str, actor: User | None = None) -> No
         subject=signature,
         method=method,
     )
+
+
+def set_name_published(signature: Signature, publish: bool, method: str) -> bool:
+    """The signer stops publishing their name and affiliation with the response, or allows
+    it again, keeping their signature (counted either way). Recorded as consent is, against
+    the statement they agreed to. Returns whether anything changed."""
+    if signature.kind == "organisation":
+        raise SigningError("An organisation's co-signature is always listed by its name.")
+    if signature.status == "withdrawn":
+        raise SigningError("This signature is withdrawn: it is not listed anywhere.")
+    if signature.consent_public == publish:
+        return False
+    signature.consent_public = publish
+    _consent(signature, "name_published" if publish else "name_unpublished", method)
+    record(
+        "signature.publication_changed",
+        organisation=signature.version.response.organisation,
+        subject=signature,
+        published=publish,
+        method=method,
+    )
+    return True
 
 
 ERASED_NAME = "Erased signer"
@@ -837,14 +877,16 @@ def organisation_signatures(version: Version, organisation_ids: list[int]) -> di
 # --- counting, lists, verification ----------------------------------------------------------
 
 
-def latest_version_after(version: Version) -> Version | None:
-    """The newest version of the same response frozen after this one, if any."""
-    return db.session.scalar(
-        select(Version)
-        .where(Version.response_id == version.response_id, Version.number > version.number)
-        .order_by(Version.number.desc())
-        .limit(1)
+def latest_version_after(version: Version, *, public_only: bool = False) -> Version | None:
+    """The newest version of the same response frozen after this one, if any; for a viewer
+    from outside the organisation (`public_only`), only one opened to the public: that a
+    draft was frozen again is the organisation's business until it is published."""
+    query = select(Version).where(
+        Version.response_id == version.response_id, Version.number > version.number
     )
+    if public_only:
+        query = query.where(_publicly_visible_versions())
+    return db.session.scalar(query.order_by(Version.number.desc()).limit(1))
 
 
 def consent_history(signature: Signature) -> list[ConsentRecord]:
@@ -960,8 +1002,18 @@ def public_lists(version: Version) -> tuple[list[str], list[tuple[str, str]]]:
 
 def mark_published(version: Version) -> None:
     """An exported copy carries the fingerprint: from now on the verification page answers
-    for it (as it does once signing is opened)."""
-    version.published_at = version.published_at or utcnow()
+    for it (as it does once signing is opened), and shows its text (text_public)."""
+    now = utcnow()
+    version.published_at = version.published_at or now
+    version.exported_at = version.exported_at or now
+
+
+def text_public(version: Version) -> bool:
+    """May someone who verifies the version's fingerprint read its text? Yes once it was
+    opened for public signing (anyone could read it there) or exported (a copy went out, and
+    whoever holds it can compare it with the original); never for a version only opened to
+    members."""
+    return publicly_visible(version) or version.exported_at is not None
 
 
 def find_published(sha256: str) -> Version | None:

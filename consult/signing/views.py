@@ -1,25 +1,25 @@
 """Signing pages: the versions of a response, one version (its text, fingerprint and signing
 controls), differences between versions, the signing page (members, the public, partner
 organisations), confirmation and management links from e-mails, the coordinator's view of
-the signatures with a chart and a CSV, and the public verification page.
+the signatures with a chart and a CSV, and the public verification page. What they show is
+built in presenters.py.
 
 Each view has the house shape: load (404 for what is missing or hidden) -> permission (403)
 -> validate the form -> one service call -> commit once -> redirect. A form that fails comes
 back with the person's input and a 422.
 
-Public signing answers every accepted submission with the same "Check your e-mail" page
-(a new address, a repeat, one that has already signed, or a robot caught by the honeypot or
-the minimum fill time), so nobody can learn from it who has signed."""
+Public signing answers every accepted submission with the same "Check your e-mail" page (a
+new address, a repeat, or one that has already signed), so nobody can learn from it who has
+signed. A submission that the checks against robots hold back (robots.py) is never told that:
+the form comes back, as typed, asking the person to confirm once more."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -29,15 +29,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from consult.accounts.services import normalise_email
 from consult.audit.services import record
 from consult.drafting.forms import MAX_ID, choices
-from consult.drafting.markdown import render as render_markdown
-from consult.drafting.markdown import word_count
 from consult.drafting.models import Response
-from consult.drafting.views import readable_ops
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
 from consult.links import public_url
@@ -45,30 +41,29 @@ from consult.organisations import services as organisations
 from consult.organisations.models import Membership
 from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed
-from consult.signing import consent, services
+from consult.signing import consent, robots, services
 from consult.signing.forms import (
     FreezeForm,
     MemberSignForm,
     OpenSigningForm,
     PartnerSignForm,
+    PublicationForm,
     PublicSignForm,
     SignatureFilterForm,
     VerifyForm,
 )
 from consult.signing.models import Signature, Version
+from consult.signing.presenters import chart, compare, rendered
 from consult.signing.services import LONDON, SigningError, is_open
 from consult.timeutil import utcnow
 
 blueprint = Blueprint("signing", __name__)
 
-# Anti-robot settings for the public form; the minimum fill time is SIGNING_MIN_FILL_SECONDS
-# (consult/config.py).
-FORM_MAX_AGE = 24 * 3600  # a page left open longer is drawn again with a fresh stamp
+# Rate limits of the public form (its checks against robots are in robots.py).
 PUBLIC_IP_LIMIT = "30 per minute;300 per hour"
 PUBLIC_EMAIL_LIMIT = "5 per hour"
 SIGNATURES_PAGE_SIZE = 50
 PUBLIC_NAMES_SHOWN = 200  # the signing page lists this many published names, then "and N more"
-SUMMARY_KINDS = ("summary",)
 STATE_LABELS = {
     "not_open": "Not open for signing",
     "members": "Open to members",
@@ -170,110 +165,6 @@ def _template_globals(state) -> None:
         signature_kind_labels=KIND_LABELS,
         signature_status_labels=STATUS_LABELS,
     )
-
-
-# --- presenting a version -------------------------------------------------------------------
-
-
-# Versions never change, so their rendered text is kept by fingerprint: the public signing
-# page does not run Markdown on every visit.
-_RENDERED: OrderedDict[str, dict] = OrderedDict()
-_RENDERED_LIMIT = 64
-
-
-def section_label(section: dict) -> str:
-    if section.get("kind") == "question" and section.get("number") is not None:
-        return f"Question {section['number']}"
-    return section.get("title") or "Section"
-
-
-def rendered(version: Version) -> dict:
-    """The version's frozen content, with each section's Markdown rendered once."""
-    cached = _RENDERED.get(version.sha256)
-    if cached is not None:
-        return cached
-    content = services.content_of(version)
-    sections = []
-    for index, section in enumerate(content.get("sections", []), start=1):
-        body = section.get("body") or ""
-        sections.append(
-            {
-                "anchor": f"v{version.id}-section-{index}",
-                "kind": section.get("kind"),
-                "number": section.get("number"),
-                "label": section_label(section),
-                "title": section.get("title") or "",
-                "choice": section.get("choice"),
-                "html": render_markdown(body, anchor_prefix=f"v{version.id}-{index}")
-                if body.strip()
-                else "",
-                "words": word_count(body),
-            }
-        )
-    summary = next(
-        (s for s in sections if s["kind"] in SUMMARY_KINDS and s["html"]),
-        None,
-    )
-    result = {
-        "content": content,
-        "sections": sections,
-        "summary": summary,
-        "words": sum(s["words"] for s in sections),
-    }
-    _RENDERED[version.sha256] = result
-    while len(_RENDERED) > _RENDERED_LIMIT:
-        try:
-            _RENDERED.popitem(last=False)
-        except KeyError:  # another thread emptied it first
-            break
-    return result
-
-
-def _section_key(section: dict) -> tuple:
-    if section.get("kind") == "question" and section.get("number") is not None:
-        return ("question", section["number"])
-    if section.get("kind") in ("summary", "about", "recommendations"):
-        return (section["kind"],)
-    return (section.get("kind"), section.get("title"))
-
-
-def compare(older: Version, newer: Version) -> dict:
-    """What changed from `older` to `newer`, section by section: word-level operations for
-    sections in both, and the sections added or removed."""
-    before: dict[tuple, list[dict]] = {}
-    for section in services.content_of(older).get("sections", []):
-        before.setdefault(_section_key(section), []).append(section)
-    changed, unchanged, added = [], [], []
-    for section in services.content_of(newer).get("sections", []):
-        matches = before.get(_section_key(section))
-        if not matches:
-            added.append(section)
-            continue
-        old = matches.pop(0)
-        ops = readable_ops(old.get("body") or "", section.get("body") or "")
-        entry = {
-            "label": section_label(section),
-            "section": section,
-            "old": old,
-            "ops": ops,
-            "title_changed": (old.get("title") or "") != (section.get("title") or ""),
-            "choice_changed": old.get("choice") != section.get("choice"),
-        }
-        text_changed = any(op["op"] != "equal" for op in ops)
-        if text_changed or entry["title_changed"] or entry["choice_changed"]:
-            changed.append(entry)
-        else:
-            unchanged.append(entry)
-    removed = [section for sections in before.values() for section in sections]
-    return {
-        "older": older,
-        "newer": newer,
-        "changed": changed,
-        "unchanged": unchanged,
-        "added": added,
-        "removed": removed,
-        "same": not (changed or added or removed),
-    }
 
 
 def _to_utc(moment: datetime | None) -> datetime | None:
@@ -449,7 +340,7 @@ def diff(version_id: int):
 @blueprint.get("/versions/<int:version_id>/changes")
 def changes(version_id: int):
     found, membership = load_signable(version_id)
-    previous = services.previous_version(found)
+    previous = services.previous_version(found, public_only=membership is None)
     return render_template(
         "signing/changes.html",
         version=found,
@@ -464,32 +355,6 @@ def changes(version_id: int):
 
 
 # --- the signing page -----------------------------------------------------------------------
-
-
-def _stamp_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sign-form-started")
-
-
-def form_stamp(version: Version) -> str:
-    """When the form was drawn, signed so that it cannot be forged."""
-    return _stamp_serializer().dumps(version.id)
-
-
-def _fill_time_verdict(stamp: str | None, version: Version) -> str:
-    """ "person", "robot" (no stamp, a forged one, or sent too fast) or "expired"."""
-    try:
-        value, signed_at = _stamp_serializer().loads(
-            stamp or "", max_age=FORM_MAX_AGE, return_timestamp=True
-        )
-    except SignatureExpired:
-        return "expired"
-    except BadData:
-        return "robot"
-    if value != version.id:
-        return "robot"
-    elapsed = (datetime.now(UTC) - signed_at).total_seconds()
-    minimum = current_app.config["SIGNING_MIN_FILL_SECONDS"]
-    return "robot" if elapsed < minimum else "person"
 
 
 def _my_signature(version: Version) -> Signature | None:
@@ -518,21 +383,25 @@ def _sign_page(
     member_form: MemberSignForm | None = None,
     public_form: PublicSignForm | None = None,
     problem: str | None = None,
+    ask_again: str | None = None,
+    stamp: str | None = None,
     status: int = 200,
 ):
+    """The signing page. `ask_again`: why a public submission was held back (robots.py),
+    to ask the person to confirm; `stamp`: the public form's stamp, if not a fresh one."""
     response = version.response
     organisations_signed, people = services.public_lists(version)
     open_now = is_open(version)
     may_sign = open_now and (version.signing_public or membership is not None)
     my_signature = _my_signature(version)
-    later = services.latest_version_after(version)
+    later = services.latest_version_after(version, public_only=membership is None)
     if current_user.is_authenticated:
         if member_form is None:
             member_form = MemberSignForm(formdata=None, display_name=current_user.name)
     elif public_form is None:
         public_form = PublicSignForm(formdata=None)
     if public_form is not None:
-        public_form.started.data = form_stamp(version)
+        public_form.started.data = stamp or robots.new_stamp(version)
         public_form.website.data = ""
     page = render_template(
         "signing/sign.html",
@@ -554,6 +423,7 @@ def _sign_page(
         statement=consent.statement(response.organisation.name, response.consultation.title),
         statement_version=consent.CURRENT_VERSION,
         problem=problem,
+        ask_again=ask_again,
         later=later,
         later_visible=later is not None and (membership is not None or _open_to_public(later)),
         action_form=ActionForm(formdata=None),
@@ -626,35 +496,51 @@ def _no_email() -> bool:
 def sign_public(version_id: int):
     found = _public_version(version_id)
     form = PublicSignForm()
-    problem = None
-    if form.validate_on_submit():
-        verdict = _fill_time_verdict(form.started.data, found)
-        if form.website.data or verdict == "robot":
-            # A robot gets the page a person gets, and nothing is recorded or sent.
-            return redirect(url_for("signing.sent", version_id=found.id))
-        if verdict == "expired":
-            problem = (
-                "This page was open for a long time. Please check your details and sign again."
-            )
-        else:
-            try:
-                services.sign_publicly(
-                    found,
-                    form.name.data,
-                    form.email.data,
-                    form.affiliation.data,
-                    bool(form.publish.data),
-                    form.statement_version.data or "",
-                )
-            except SigningError as error:
-                db.session.rollback()
-                problem = str(error)
-                if form.statement_version.data != consent.CURRENT_VERSION:
-                    _reconsent(form)
-            else:
-                db.session.commit()
-                return redirect(url_for("signing.sent", version_id=found.id))
-    return _sign_page(found, _lead_membership(found), public_form=form, problem=problem, status=422)
+    if not form.validate_on_submit():
+        stamp = robots.redrawn_stamp(form.started.data, found)
+        return _sign_page(found, _lead_membership(found), public_form=form, stamp=stamp, status=422)
+    verdict = robots.admit(form.started.data, form.website.data, found)
+    if verdict.outcome == "ask_again":
+        db.session.commit()  # the count of what the checks held back
+        stamp = robots.redrawn_stamp(form.started.data, found, confirmed=True)
+        return _sign_page(
+            found, _lead_membership(found), public_form=form, ask_again=verdict.reason, stamp=stamp
+        )
+    if verdict.outcome == "expired":
+        problem = "This page was open for a long time. Please check your details and sign again."
+        stamp = robots.new_stamp(found, confirmed=True)
+        return _sign_page(
+            found,
+            _lead_membership(found),
+            public_form=form,
+            problem=problem,
+            stamp=stamp,
+            status=422,
+        )
+    try:
+        services.sign_publicly(
+            found,
+            form.name.data,
+            form.email.data,
+            form.affiliation.data,
+            bool(form.publish.data),
+            form.statement_version.data or "",
+        )
+    except SigningError as error:
+        db.session.rollback()
+        if form.statement_version.data != consent.CURRENT_VERSION:
+            _reconsent(form)
+        stamp = robots.redrawn_stamp(form.started.data, found)
+        return _sign_page(
+            found,
+            _lead_membership(found),
+            public_form=form,
+            problem=str(error),
+            stamp=stamp,
+            status=422,
+        )
+    db.session.commit()
+    return redirect(url_for("signing.sent", version_id=found.id))
 
 
 @blueprint.get("/sign/<int:version_id>/sent")
@@ -704,7 +590,7 @@ def partner(version_id: int, token: str):
         else:
             db.session.commit()
             flash(
-                f"{chosen.name} now co-signs version {found.number} of “{found.response.title}”.",
+                f"{chosen.name} now co-signs version {found.number} of “{found.title}”.",
                 "success",
             )
             return redirect(request.path)
@@ -811,6 +697,32 @@ def manage_withdraw(token: str):
     return redirect(url_for("signing.manage", token=token))
 
 
+@blueprint.post("/signatures/manage/<token>/publication")
+@limiter.limit("60 per hour")
+def manage_publication(token: str):
+    signature = _managed(token)
+    if signature is None:
+        return _invalid_link()
+    form = PublicationForm()
+    if form.validate_on_submit():
+        publish = form.publish.data == "yes"
+        try:
+            services.set_name_published(signature, publish, "e-mail link")
+        except SigningError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                "Your name will be listed with the response. Your signature still counts."
+                if publish
+                else "Your name is no longer listed with the response. Your signature still "
+                "counts.",
+                "success",
+            )
+    return redirect(url_for("signing.manage", token=token))
+
+
 @blueprint.post("/signatures/manage/<token>/erase")
 @limiter.limit("60 per hour")
 def manage_erase(token: str):
@@ -848,7 +760,7 @@ def withdraw(signature_id: int):
         db.session.commit()
         whose = f"{signature.name}\u2019s" if signature.kind == "organisation" else "Your"
         flash(
-            f"{whose} signature of “{signature.version.response.title}” (version "
+            f"{whose} signature of “{signature.version.title}” (version "
             f"{signature.version.number}) is withdrawn. It no longer counts.",
             "success",
         )
@@ -858,55 +770,6 @@ def withdraw(signature_id: int):
 
 
 # --- the coordinator's view -----------------------------------------------------------------
-
-
-def chart(days: list[tuple[str, int]], today: date | None = None) -> dict | None:
-    """Geometry for a server-drawn SVG of the running total of confirmed signatures by day,
-    from the first confirmation to today."""
-    if not days:
-        return None
-    counts = {date.fromisoformat(day): count for day, count in days}
-    first, last = min(counts), max(max(counts), today or max(counts))
-    if first == last:
-        first -= timedelta(days=1)
-    series, total, day = [], 0, first
-    while day <= last:
-        total += counts.get(day, 0)
-        series.append({"day": day, "new": counts.get(day, 0), "total": total})
-        day += timedelta(days=1)
-    width, height = 640, 240
-    left, right, top, bottom = 56, 16, 16, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(1, total)
-    step = plot_w / max(1, len(series) - 1)
-
-    def y(value: int) -> float:
-        return round(top + plot_h - plot_h * value / peak, 1)
-
-    points = [
-        (round(left + index * step, 1), y(point["total"])) for index, point in enumerate(series)
-    ]
-    line = " ".join(f"{x},{yy}" for x, yy in points)
-    area = f"{left},{top + plot_h} {line} {points[-1][0]},{top + plot_h}"
-    ticks = sorted({0, peak // 2, peak})
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": width - right,
-        "top": top,
-        "bottom": top + plot_h,
-        "line": line,
-        "area": area,
-        "points": points,
-        "y_ticks": [{"value": value, "y": y(value)} for value in ticks],
-        "x_labels": [
-            {"x": points[0][0], "text": series[0]["day"].strftime("%-d %b"), "anchor": "start"},
-            {"x": points[-1][0], "text": series[-1]["day"].strftime("%-d %b"), "anchor": "end"},
-        ],
-        "series": series,
-        "total": total,
-    }
 
 
 @blueprint.get("/versions/<int:version_id>/signatures")
@@ -938,6 +801,7 @@ def signatures(version_id: int):
         pages=listing.pages,
         args=args,
         by_status=services.status_counts(found),
+        robot_checks=robots.counts(found),
     ), 200 if valid else 400
 
 
@@ -987,4 +851,5 @@ def verify_fingerprint(sha256: str):
         searched=fingerprint[:64],
         content=services.content_of(found) if found else None,
         count=services.confirmed_count(found) if found else None,
+        text=rendered(found) if found and services.text_public(found) else None,
     )

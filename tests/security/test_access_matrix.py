@@ -28,12 +28,14 @@ here (and give its path parameters and a valid request body) when you add it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pytest
-from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import select, text
 
 from consult.accounts import two_factor
@@ -46,7 +48,7 @@ from consult.exports.models import ExportFile, ExportJob
 from consult.extensions import db
 from consult.organisations import services as organisations
 from consult.organisations.permissions import PERMISSIONS, ROLES
-from consult.signing import consent
+from consult.signing import consent, robots
 from consult.signing import services as signing
 from consult.tokens import new_token
 from tests import factories
@@ -453,7 +455,7 @@ POLICY: dict[str, Access] = {
                 "email": f"public-{w.identity}@example.org",
                 "consent": "y",
                 "statement_version": consent.CURRENT_VERSION,
-                "started": w.values["form_stamp"],
+                "started": w.values["form_stamp"](),
                 "website": "",
             }
         },
@@ -485,6 +487,13 @@ POLICY: dict[str, Access] = {
     "signing.manage_withdraw": Access(
         PUBLIC,
         params={"token": "withdraw_manage_token"},
+        discloses=True,
+        changes={"POST": "signatures"},
+    ),
+    "signing.manage_publication": Access(
+        PUBLIC,
+        params={"token": "publication_manage_token"},
+        body={"POST": {"publish": "no"}},
         discloses=True,
         changes={"POST": "signatures"},
     ),
@@ -856,18 +865,6 @@ def build_drafts(team, owner, user) -> tuple[dict[str, Any], list[str]]:
     return values, secrets
 
 
-class _EarlierSigner(TimestampSigner):
-    def get_timestamp(self) -> int:
-        return super().get_timestamp() - 60
-
-
-class _EarlierStamp(URLSafeTimedSerializer):
-    """The public signing form's stamp (signing.views.form_stamp), as if the page had been
-    drawn a minute ago: a form sent back faster than a person types is taken for a robot."""
-
-    default_signer = _EarlierSigner
-
-
 def build_signing(app, team, response_id: int) -> tuple[dict[str, Any], list[str]]:
     """Versions of the response, each for what changes it: "frozen" (never opened: read, diff,
     signatures, a new partner link, its fingerprint must stay unpublished), "members" (open to
@@ -911,6 +908,7 @@ def build_signing(app, team, response_id: int) -> tuple[dict[str, Any], list[str
         api_confirm_token, _ = public_signature("Pam Pending")
         _, withdraw_manage_token = public_signature("Wes Withdrawn", confirmed=True)
         _, erase_manage_token = public_signature("Eve Erased", confirmed=True)
+        _, publication_manage_token = public_signature("Pia Published", confirmed=True)
         _, api_manage_token = public_signature("Abe Api", confirmed=True)
         editors = signing.sign_as_member(team.editor, public, None, None, False)
         co_signature = signing.sign_as_member(
@@ -930,11 +928,14 @@ def build_signing(app, team, response_id: int) -> tuple[dict[str, Any], list[str
             {"v": members.id, "n": members.partner_link_nonce}
         ),
         "partner_organisation_id": team.other_organisation.id,
-        "form_stamp": _EarlierStamp(app.secret_key, salt="sign-form-started").dumps(public.id),
+        # A new public form's stamp (each signs once) as if the page had been drawn a minute
+        # ago: a form sent back faster than a person types is held back, to be confirmed.
+        "form_stamp": partial(robots.new_stamp, public, started=time.time() - 60),
         "confirm_token": confirm_token,
         "api_confirm_token": api_confirm_token,
         "withdraw_manage_token": withdraw_manage_token,
         "erase_manage_token": erase_manage_token,
+        "publication_manage_token": publication_manage_token,
         "api_manage_token": api_manage_token,
         "editor_signature_id": editors.id,
         "co_signature_id": co_signature.id,

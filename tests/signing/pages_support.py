@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import time
 from html import unescape
+from types import SimpleNamespace
 
-from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import func, select
 
 from consult.audit.models import AuditEvent
@@ -20,7 +21,7 @@ from consult.drafting import services as drafting
 from consult.extensions import db
 from consult.mail import OutboxMessage
 from consult.organisations.services import membership_of
-from consult.signing import consent
+from consult.signing import consent, robots
 from consult.signing import services as signing
 from consult.signing.models import ConsentRecord, Signature, Version
 from tests import factories
@@ -129,20 +130,13 @@ def anonymous(app, remote_addr: str = "127.0.0.1"):
 # --- the public form ------------------------------------------------------------------------
 
 
-class _PastSigner(TimestampSigner):
-    seconds_ago = 10
-
-    def get_timestamp(self) -> int:
-        return int(time.time()) - self.seconds_ago
-
-
-def stamp(app, version_id: int, seconds_ago: int = 10) -> str:
-    """The form's "started" field as if the page had been drawn `seconds_ago` seconds ago."""
-    signer = type("Signer", (_PastSigner,), {"seconds_ago": seconds_ago})
-    serializer = URLSafeTimedSerializer(
-        app.config["SECRET_KEY"], salt="sign-form-started", signer=signer
-    )
-    return serializer.dumps(version_id)
+def stamp(app, version_id: int, seconds_ago: float = 10, confirmed: bool = False) -> str:
+    """The form's "started" field as if the page had been drawn `seconds_ago` seconds ago
+    (`confirmed`: drawn again to ask the person to confirm)."""
+    with app.app_context():
+        return robots.new_stamp(
+            SimpleNamespace(id=version_id), started=time.time() - seconds_ago, confirmed=confirmed
+        )
 
 
 def public_form(app, version_id: int, email: str, **fields) -> dict:

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from consult.extensions import db
+from consult.signing import services
 from consult.signing.models import Signature
 from consult.timeutil import utcnow
 from tests.organisations.support import location_path
@@ -89,6 +90,19 @@ def test_the_coordinator_sees_every_signature_with_e_mails_and_a_chart(team, bro
     assert f"{(now - timedelta(days=3)).strftime('%-d %b %Y')} 1 1" in table
     assert f"{now.strftime('%-d %b %Y')} 0 2" in table
     assert f'href="/versions/{version.id}/signatures.csv"' in page
+
+
+def test_a_first_day_of_signatures_is_one_point_not_a_line_up_from_the_day_before(team, browsers):
+    version = make_version(team, public=True)
+    add_signature(version, 1)
+    add_signature(version, 2)
+    page = browsers("coordinator").get(f"/versions/{version.id}/signatures").get_data(as_text=True)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "<polyline" not in svg and "<polygon" not in svg
+    assert svg.count("<circle") == 1
+    today = services.london_date(utcnow())
+    rows = text_of(page[page.index("<tbody", page.index("chart-table")) : page.index("</tbody>")])
+    assert rows == f"{today.strftime('%-d %b %Y')} 2 2"  # no day before it, at 0
 
 
 def test_no_chart_before_the_first_confirmed_signature(team, browsers):
