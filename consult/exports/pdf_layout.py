@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -358,9 +357,7 @@ def _dictionary(entries: dict[str, str], **extra: str) -> bytes:
 def finish(body: bytes, layout: dict, document: Document, annex: AnnexLayout | None) -> bytes:
     """WeasyPrint's body (described by pdf_worker.describe_body) with page furniture on
     every page and the annex appended, as one incremental update."""
-    previous = int(body[body.rindex(b"startxref") + 9 :].split()[0])
-    size = re.search(rb"/Size (\d+)", body[previous : previous + 2000])
-    writer = ObjectWriter(int(size.group(1)))
+    writer = ObjectWriter(body)
     annex = annex or AnnexLayout(groups=[], pages=[[]])
     regular, bold = annex.regular, annex.bold
     body_pages = layout["pages"]
@@ -483,6 +480,4 @@ def finish(body: bytes, layout: dict, document: Document, annex: AnnexLayout | N
     update = hashlib.sha256(
         (identifier + "".join(furniture) + "".join(streams)).encode()
     ).hexdigest()[:32]
-    info = f"/Info {layout['info']} 0 R" if layout["info"] else ""
-    trailer = f"/Root {layout['root']} 0 R{info}/ID[<{identifier}><{update}>]"
-    return writer.write_update(body, trailer, previous)
+    return writer.write_update(update)
