@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
 from consult.audit.services import record
-from consult.consultations.profiles import PROFILES, SubmissionProfile
+from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES, SubmissionProfile
 from consult.drafting.models import Response
 from consult.exports.document import Document, ProfileWarning
 from consult.exports.models import EXPORT_FORMATS, ExportFile, ExportJob
@@ -169,12 +169,22 @@ def formats_for(profile: SubmissionProfile) -> list[str]:
 def check(document: Document, format: str) -> tuple[ProfileWarning, ...]:
     """What breaks the profile: the builder's findings, and a format the recipient does not
     take (a committee wants a Word-type file, not a PDF)."""
+    from consult.exports.builder import capitalised, listed
+
     profile = PROFILES[document.profile_slug]
     if format in profile.formats:
         return document.warnings
-    wanted = " or ".join(FORMAT_LABELS[f] for f in profile.formats if f != "md")
-    message = f"{profile.recipient} asks for {wanted}, not {FORMAT_LABELS[format]}."
+    wanted = listed([FORMAT_LABELS[f] for f in profile.formats if f != "md"], "or")
+    message = f"{capitalised(profile.addressee)} asks for {wanted}, not {FORMAT_LABELS[format]}."
     return (*document.warnings, ProfileWarning("format", message))
+
+
+def check_draft(response: Response) -> tuple[SubmissionProfile, tuple[ProfileWarning, ...]]:
+    """The pre-export check of the draft as it reads now, against the response's own profile:
+    what the freeze page shows before a version is frozen, as a frozen version's words never
+    change and people sign them as they are."""
+    profile = PROFILES.get(response.profile) or PROFILES[DEFAULT_PROFILE]
+    return profile, build(response, None, profile.slug).warnings
 
 
 def verify_url(version: Version | None) -> str | None:

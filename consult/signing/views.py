@@ -39,6 +39,7 @@ from consult.drafting.markdown import render as render_markdown
 from consult.drafting.markdown import word_count
 from consult.drafting.models import Response
 from consult.drafting.views import readable_ops
+from consult.exports import services as export_services
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
 from consult.organisations import services as organisations
@@ -294,6 +295,10 @@ def _to_london(moment: datetime | None) -> datetime | None:
 
 def _versions_page(response: Response, membership: Membership, form=None, status: int = 200):
     versions = services.versions_of(response)
+    can_freeze = can(membership, "freeze")
+    # Before freezing, the same check as before exporting: a warning, not a block (answering
+    # only some questions is a choice an organisation may make).
+    profile, problems = export_services.check_draft(response) if can_freeze else (None, ())
     return render_template(
         "signing/versions.html",
         response=response,
@@ -301,7 +306,9 @@ def _versions_page(response: Response, membership: Membership, form=None, status
         membership=membership,
         versions=versions,
         counts={version.id: services.confirmed_count(version) for version in versions},
-        can_freeze=can(membership, "freeze"),
+        can_freeze=can_freeze,
+        check_profile=profile,
+        problems=problems,
         form=form or FreezeForm(formdata=None),
     ), status
 

@@ -337,6 +337,7 @@ def test_a_format_the_recipient_does_not_take_is_a_warning(client, team, frozen_
         data={"version": "1", "profile": "select-committee", "format": "pdf", "check": "y"},
     )
 
-    assert "House of Commons select committee asks for Word (.docx) or OpenDocument text" in (
-        page.get_data(as_text=True)
+    assert (
+        "A Commons select committee asks for Word (.docx) or OpenDocument text (.odt), not PDF."
+        in page.get_data(as_text=True)
     )
