@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -31,6 +30,7 @@ from consult.audit.services import record
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES, SubmissionProfile
 from consult.drafting.models import Response
 from consult.exports.document import Document, ProfileWarning
+from consult.exports.files import file_name
 from consult.exports.models import EXPORT_FORMATS, ExportFile, ExportJob
 from consult.extensions import db
 from consult.organisations.models import Membership
@@ -370,14 +370,6 @@ def _progress_reporter(job_id: int, start: int, end: int) -> Progress:
     return report
 
 
-def _file_name(
-    response: Response, version: Version | None, profile: str, day: date, ext: str
-) -> str:
-    stem = re.sub(r"[^a-z0-9]+", "-", response.title.lower()).strip("-")[:60].strip("-")
-    which = f"v{version.number}" if version else f"draft-{day.isoformat()}"
-    return f"{stem or 'response'}-{which}-{profile}.{ext}"
-
-
 def _store(key: str, content: bytes, content_type: str, file_name: str) -> None:
     """Keep a file under its key, committed at once (a job's own transaction; holding it
     open would block the progress updates on SQLite). Another job that made the same file
@@ -460,7 +452,9 @@ def _make_file(job: ExportJob) -> None:
     if not _file_exists(key):
         render = RENDERERS[job.format]
         content = render(document, _progress_reporter(job.id, 15, 75 if has_preview else 95))
-        name = _file_name(response, version, job.profile, day, job.format)
+        name = file_name(
+            response.title, version.number if version else None, job.profile, day, job.format
+        )
         _store(key, content, CONTENT_TYPES[job.format], name)
     if has_preview and not _file_exists(_preview_key(key, 1)):
         _set(job.id, only_if=("running",), progress=80)
@@ -610,7 +604,8 @@ def text_file(
         format=kind,
         profile=chosen.slug,
     )
-    return _file_name(response, version, chosen.slug, today, kind), text
+    name = file_name(response.title, version.number if version else None, chosen.slug, today, kind)
+    return name, text
 
 
 # --- retention ---------------------------------------------------------------------------------
