@@ -112,6 +112,8 @@ def export(response_id: int):
         form=form,
         warnings=warnings,
         formats=services.formats_for(profile),
+        formats_by_profile={slug: services.formats_for(item) for slug, item in PROFILES.items()},
+        profile_names={slug: item.name for slug, item in PROFILES.items()},
         profile=profile,
         profiles=PROFILES,
         recent=services.recent_jobs(response),
