@@ -162,26 +162,24 @@ def lay_out_annex(signatories: Signatories) -> AnnexLayout:
                 new_page()
             available = state["capacity"] - state["line"]
             rows = _column_height(entries, done, available, remaining[done])
-            if rows == 0:  # not even the next entry fits below what is on this page
+            ends = _columns(entries, done, rows, rows == full_lines)
+            if ends[-1] == done:  # not even the next entry fits below what is on this page
                 new_page()
                 continue
-            for column in range(COLUMNS):
+            for column, end in enumerate(ends):
                 x = PAGE.left + column * (COLUMN_WIDTH + GUTTER)
                 row = 0
-                while done < len(entries) and (
-                    row + len(entries[done].lines) <= rows or (row == 0 and rows == available)
-                ):
-                    entry = entries[done]
-                    name = people[done][0]
+                for index in range(done, end):
+                    name = people[index][0]
                     initial = name[:1].upper() if name[:1].isalpha() else "#"
                     if len(entries) >= LETTER_BOOKMARKS and initial != letter:
                         top = baseline(state["line"] + row) + 11
                         bookmark.letters.append(Bookmark(initial, len(layout.pages) - 1, top))
                         letter = initial
                     top = baseline(state["line"] + row)
-                    layout.pages[-1].append(_draw(group, entry, x, top))
-                    row += len(entry.lines)
-                    done += 1
+                    layout.pages[-1].append(_draw(group, entries[index], x, top))
+                    row += len(entries[index].lines)
+                done = end
             state["line"] += rows
         state["line"] += 1
     others = signatories.confirmed_total - len(signatories.organisations) - len(signatories.people)
@@ -201,28 +199,32 @@ def lay_out_annex(signatories: Signatories) -> AnnexLayout:
     return layout
 
 
+def _columns(entries: list[Entry], start: int, height: int, fresh: bool) -> list[int]:
+    """Where each column of `height` lines ends, filled from entry `start` on in order (an
+    entry never breaks across columns). An entry taller than a column is given a column of
+    its own only on a `fresh` page, where waiting would not help; elsewhere it waits."""
+    ends, index = [], start
+    for _ in range(COLUMNS):
+        row = 0
+        while index < len(entries) and (
+            row + len(entries[index].lines) <= height or (row == 0 and fresh)
+        ):
+            row += len(entries[index].lines)
+            index += 1
+        ends.append(index)
+    return ends
+
+
 def _column_height(entries: list[Entry], start: int, available: int, lines_left: int) -> int:
     """How many lines each column of this page takes, from entry `start` on: all `available`
-    ones, or, when the rest fits on this page, the fewest that hold it (balanced columns).
-    An entry never breaks across columns; one taller than a whole column starts it anyway."""
-
-    def fits(height: int) -> bool:
-        index = start
-        for _ in range(COLUMNS):
-            row = 0
-            while index < len(entries) and (
-                row + len(entries[index].lines) <= height or (row == 0 and height == available)
-            ):
-                row += len(entries[index].lines)
-                index += 1
-        return index == len(entries)
-
-    if lines_left > available * COLUMNS or not fits(available):
-        if len(entries[start].lines) > available and available < int(PAGE.content_height / LEADING):
-            return 0  # on a fresh page it will fit, or at least start at the top
+    ones, or, when the rest fits on this page, the fewest that hold it (balanced columns)."""
+    fresh = available == int(PAGE.content_height / LEADING)
+    if lines_left > available * COLUMNS or _columns(entries, start, available, fresh)[-1] < len(
+        entries
+    ):
         return available
     height = max(math.ceil(lines_left / COLUMNS), 1)
-    while not fits(height):
+    while _columns(entries, start, height, fresh and height == available)[-1] < len(entries):
         height += 1
     return height
 

@@ -4,8 +4,11 @@ that pypdf and poppler extract and in the structure element assistive technology
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import replace
+
+import pytest
 
 from consult.exports.document import Signatories
 from consult.exports.pdf import render_pdf
@@ -13,6 +16,7 @@ from consult.exports.pdf_fonts import TextSet
 from consult.exports.pdf_layout import (
     COLUMN_WIDTH,
     COLUMNS,
+    HEADING_SIZE,
     INDENT,
     NAME_SIZE,
     PAGE,
@@ -73,33 +77,60 @@ def test_long_names_and_affiliations_are_wrapped_whole_in_the_extracted_text(
     assert_marked_content_matches_the_parent_tree(reader)
 
 
-def test_wrapped_entries_keep_the_columns_the_order_and_the_page_margins():
-    signatories = Signatories((), people(), 400)
+def assert_well_placed(signatories: Signatories) -> int:
+    """Every entry inside the page's margins, its further lines indented below its first, in
+    one column, overlapping no other entry, heading or closing note; read column by column,
+    page by page, in the order given. Returns how many entries were wrapped."""
     layout = lay_out_annex(signatories)
     bottom = PAGE.top - PAGE.content_height
     middle = PAGE.left + COLUMN_WIDTH + (PAGE.right - PAGE.left - COLUMNS * COLUMN_WIDTH) / 2
-    placed = []  # (page, column, first line's y) per entry, in the order drawn
+    placed = []  # (group, page, column, -first line's y) per entry, in the order drawn
     wrapped = 0
     for number, page in enumerate(layout.pages):
         occupied: dict[int, list[tuple[float, float]]] = {0: [], 1: []}
+        across = []  # headings and the closing note: the page's whole width
         for item in page:
-            if layout.groups[item.group] != "L":
-                continue
             lines = [(float(x), float(y)) for x, y in POSITION.findall(item.ops)]
-            column = 0 if lines[0][0] < middle else 1
             top, low = lines[0][1], lines[-1][1]
-            assert low >= bottom, "an entry runs into the bottom margin"
+            assert low >= bottom and top <= PAGE.top, "an entry runs into the margin"
+            if layout.groups[item.group] != "L":
+                across.append((top + HEADING_SIZE, low))
+                continue
+            column = 0 if lines[0][0] < middle else 1
             assert [y for _, y in lines] == sorted((y for _, y in lines), reverse=True)
             assert all(x > lines[0][0] for x, _ in lines[1:]), "further lines are indented"
-            for above, below in occupied[column]:
-                assert low > above or top < below, "two entries overlap"
-            occupied[column].append((top, low))
-            placed.append((number, column, -top))
+            for other_top, other_low in occupied[column] + across:
+                assert low > other_top or top < other_low, "two entries overlap"
+            occupied[column].append((top + NAME_SIZE, low))
+            placed.append((item.group, number, column, -top))
             wrapped += len(lines) > 1
-    assert wrapped == sum(1 for name, _ in signatories.people if LONG_NAME in name) + 1
-    # Read column by column, page by page, the entries come in the order given.
     assert placed == sorted(placed)
-    assert len(placed) == len(signatories.people)
+    named = len(signatories.organisations) + len(signatories.people)
+    assert len(placed) == named
+    return wrapped
+
+
+def test_wrapped_entries_keep_the_columns_the_order_and_the_page_margins():
+    signatories = Signatories((), people(), 400)
+
+    wrapped = assert_well_placed(signatories)
+
+    assert wrapped == sum(1 for name, _ in signatories.people if LONG_NAME in name) + 1
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_any_mix_of_long_and_short_entries_is_placed_without_overlap(seed):
+    rng = random.Random(seed)
+    mixed = []
+    for number in range(rng.randint(5, 300)):
+        if rng.random() < 0.2:
+            name = LONG_NAME[: rng.randint(20, len(LONG_NAME))]
+            mixed.append((name, LONG_AFFILIATION[: rng.randint(0, len(LONG_AFFILIATION))]))
+        else:
+            mixed.append((f"Signer {number}", "Northtown" if number % 2 else ""))
+    organisations = tuple(f"Organisation {n}" for n in range(rng.randint(0, 60)))
+
+    assert_well_placed(Signatories(organisations, tuple(mixed), len(mixed) + 70))
 
 
 def test_an_entry_is_wrapped_into_lines_that_fit_the_column_and_read_as_the_whole():
