@@ -87,6 +87,13 @@ def codes(document: Document) -> list[str]:
     return [warning.code for warning in document.warnings]
 
 
+def question_numbers(response, kind: str | None = None) -> list[int]:
+    """The consultation's question numbers (of one kind, "scale" or "open"), in order: the
+    tests below do not depend on how many questions it has or how they are numbered."""
+    questions = response.consultation.questions
+    return sorted(q.number for q in questions if kind is None or q.kind == kind)
+
+
 # --- content ----------------------------------------------------------------------------------
 
 
@@ -195,8 +202,9 @@ def test_empty_sections_are_left_out_but_still_checked(team, export_response):
     assert 4 not in [p.number for p in document.parts]
     assert [p.number for p in document.empty_parts] == [1, 4]
     assert codes(document) == ["unanswered-questions"]
+    total = len(question_numbers(export_response))
     assert document.warnings[0].message == (
-        "2 of the 15 questions have no answer: questions 1 and 4."
+        f"2 of the {total} questions have no answer: questions 1 and 4."
     )
 
 
@@ -410,64 +418,74 @@ def test_a_summary_not_at_the_top_is_flagged_where_it_should_come_first(team, ex
 def test_a_closed_question_explained_without_its_closed_answer_is_flagged_where_asked_for(
     team, export_response
 ):
-    rewrite(team.editor, export_response, "question", "Still thinking.", 13, None)
+    number = question_numbers(export_response, "scale")[-1]
+    rewrite(team.editor, export_response, "question", "Still thinking.", number, None)
 
     document = build(export_response, None, "home-office")
     assert codes(document) == ["no-closed-answer"]
     assert document.warnings[0].message == (
-        "Question 13 has an explanation but no closed answer. The Home Office expects one of "
-        "“Agree”, “Neither agree nor disagree”, “Disagree” or “Don't know” before the "
+        f"Question {number} has an explanation but no closed answer. The Home Office expects "
+        "one of “Agree”, “Neither agree nor disagree”, “Disagree” or “Don't know” before the "
         "explanation."
     )
     assert codes(build(export_response, None, "select-committee")) == []
 
 
-BLANK = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]  # 11 of the 15: scale (2, 3, 5, 6, 11) and open
+def blank_eleven(team, response) -> list[int]:
+    """Leave 11 questions blank, scale and open ones among them, keeping the first scale
+    question answered by its closed answer alone and the second by words alone."""
+    scale = question_numbers(response, "scale")
+    kept = scale[:2]
+    blank = [n for n in question_numbers(response) if n not in kept][:11]
+    assert set(blank) & set(scale) and set(blank) - set(scale)
+    for number in blank:
+        rewrite(team.editor, response, "question", "  \n", number, None)
+    # A closed answer alone is an answer; words alone are one too (the missing closed answer
+    # is a warning of its own where the recipient asks for it).
+    rewrite(team.editor, response, "question", "", kept[0], "Agree")
+    rewrite(team.editor, response, "question", "Still thinking.", kept[1], None)
+    return blank
 
 
 def test_every_unanswered_question_is_named_by_number_whatever_the_profile(team, export_response):
-    for number in BLANK:
-        rewrite(team.editor, export_response, "question", "  \n", number, None)
-    # A closed answer alone is an answer; words alone are one too (the missing closed answer
-    # is a warning of its own where the recipient asks for it).
-    rewrite(team.editor, export_response, "question", "", 13, "Agree")
-    rewrite(team.editor, export_response, "question", "Still thinking.", 1, None)
+    blank = blank_eleven(team, export_response)
+    total = len(question_numbers(export_response))
 
     for slug in PROFILES:
         document = build(export_response, None, slug)
         found = [w for w in document.warnings if w.code == "unanswered-questions"]
         assert [w.message for w in found] == [
-            "11 of the 15 questions have no answer: questions 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 "
-            "and 12."
+            f"11 of the {total} questions have no answer: questions "
+            f"{', '.join(map(str, blank[:-1]))} and {blank[-1]}."
         ], slug
     assert "no-closed-answer" in codes(build(export_response, None, "home-office"))
 
 
 def test_a_frozen_version_with_blank_questions_is_flagged_too(team, export_response):
-    for number in BLANK:
-        rewrite(team.editor, export_response, "question", "", number, None)
+    blank_eleven(team, export_response)
     version = signing.freeze(membership(team.coordinator, team.organisation), export_response)
     db.session.commit()
 
     document = build(export_response, version, "select-committee")
     assert codes(document)[0] == "unanswered-questions"
-    assert document.warnings[0].message.startswith("11 of the 15 questions have no answer")
+    assert document.warnings[0].message.startswith(
+        f"11 of the {len(question_numbers(export_response))} questions have no answer"
+    )
 
 
-@pytest.mark.parametrize(
-    ("blank", "message"),
-    [
-        ([4], "1 of the 15 questions has no answer: question 4."),
-        (list(range(1, 16)), "None of the 15 questions has an answer."),
-    ],
-)
+@pytest.mark.parametrize("how_many", ["one", "all"])
 def test_the_unanswered_questions_sentence_reads_right_for_one_or_all(
-    team, export_response, blank, message
+    team, export_response, how_many
 ):
-    for number in blank:
+    numbers = question_numbers(export_response)
+    for number in [4] if how_many == "one" else numbers:
         rewrite(team.editor, export_response, "question", "", number, None)
 
-    assert build(export_response, None, "campaign").warnings[0].message == message
+    message = build(export_response, None, "campaign").warnings[0].message
+    if how_many == "one":
+        assert message == f"1 of the {len(numbers)} questions has no answer: question 4."
+    else:
+        assert message == f"None of the {len(numbers)} questions has an answer."
 
 
 def test_every_check_message_is_a_plain_sentence(team, export_response):
@@ -477,7 +495,8 @@ def test_every_check_message_is_a_plain_sentence(team, export_response):
     rewrite(team.editor, export_response, "summary", "Prose, not bullets: call 020 7946 0000.")
     rewrite(team.editor, export_response, "about", "")
     rewrite(team.editor, export_response, "question", "word " * 3100, 15)
-    rewrite(team.editor, export_response, "question", "Still thinking.", 13, None)
+    number = question_numbers(export_response, "scale")[-1]
+    rewrite(team.editor, export_response, "question", "Still thinking.", number, None)
     rewrite(team.editor, export_response, "question", "", 4)
     for _ in range(2):  # below the introduction and question 1 (the empty one is left out)
         drafting.move_section(team.coordinator, section(export_response, "summary"), "down")
