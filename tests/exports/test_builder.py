@@ -494,7 +494,8 @@ def test_every_check_message_is_a_plain_sentence(team, export_response):
     doubled spaces or stray punctuation."""
     rewrite(team.editor, export_response, "summary", "Prose, not bullets: call 020 7946 0000.")
     rewrite(team.editor, export_response, "about", "")
-    rewrite(team.editor, export_response, "question", "word " * 3100, 15)
+    long_one = question_numbers(export_response, "open")[-1]
+    rewrite(team.editor, export_response, "question", "word " * 3100, long_one)
     number = question_numbers(export_response, "scale")[-1]
     rewrite(team.editor, export_response, "question", "Still thinking.", number, None)
     rewrite(team.editor, export_response, "question", "", 4)
