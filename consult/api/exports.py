@@ -6,15 +6,14 @@ responses and exports alike."""
 
 from __future__ import annotations
 
-import io
-
-from flask import jsonify, send_file
+from flask import jsonify
 
 from consult.api.schemas import InvalidBody, choice_field, json_body
 from consult.api.views import blueprint, current_caller
 from consult.consultations.profiles import PROFILES
 from consult.errors import json_error
 from consult.exports import jobs, services
+from consult.exports.files import attachment
 from consult.exports.models import EXPORT_FORMATS
 from consult.exports.permissions import load_job, load_response
 from consult.extensions import db
@@ -87,10 +86,4 @@ def export_file(export_id: int):
     except services.ExportError as error:  # purged after the retention period
         return json_error(404, str(error), code="file_expired")
     db.session.commit()
-    return send_file(
-        io.BytesIO(file.content),
-        mimetype=file.content_type,
-        as_attachment=True,
-        download_name=file.file_name,
-        max_age=0,
-    )
+    return attachment(file.content, file.content_type, file.file_name)

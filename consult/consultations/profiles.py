@@ -12,6 +12,9 @@ class SubmissionProfile:
     slug: str
     name: str
     recipient: str
+    # The recipient as a sentence names it, lower case ("the Home Office"): the profile check's
+    # messages start with it or put it after a verb, so it must read as the subject of one.
+    addressee: str
     formats: tuple[str, ...]  # preferred first
     word_limit: int | None
     required_parts: tuple[str, ...]  # section kinds that must have text
@@ -33,6 +36,7 @@ PROFILES: dict[str, SubmissionProfile] = {
             slug="home-office",
             name="Home Office consultation",
             recipient="Home Office",
+            addressee="the Home Office",
             formats=("pdf", "docx", "odt", "md"),
             word_limit=None,
             required_parts=("about",),
@@ -49,6 +53,7 @@ PROFILES: dict[str, SubmissionProfile] = {
             slug="select-committee",
             name="Commons select committee (written evidence)",
             recipient="House of Commons select committee",
+            addressee="a Commons select committee",
             formats=("docx", "odt", "md"),
             word_limit=3000,
             required_parts=("summary", "about"),
@@ -65,6 +70,7 @@ PROFILES: dict[str, SubmissionProfile] = {
             slug="public-bill-committee",
             name="Public Bill Committee",
             recipient="House of Commons Public Bill Committee",
+            addressee="a Public Bill Committee",
             formats=("docx", "odt", "md"),
             word_limit=3000,
             required_parts=("summary", "about"),
@@ -83,6 +89,7 @@ PROFILES: dict[str, SubmissionProfile] = {
             slug="campaign",
             name="Campaign publication",
             recipient="Campaign website, public record and the press",
+            addressee="a campaign publication",
             formats=("pdf", "md", "docx", "odt"),
             word_limit=None,
             required_parts=("summary",),

@@ -508,29 +508,62 @@ def _label(part: Part) -> str:
     return part.title
 
 
-def _sentence(text: str) -> str:
+def capitalised(text: str) -> str:
+    """The text with a capital first letter, to start a sentence with it."""
     return text[:1].upper() + text[1:]
 
 
+def listed(items: Sequence[str], conjunction: str = "and") -> str:
+    """ "a, b and c" (or "a, b or c"): how a sentence lists things."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def answered(part: Part) -> bool:
+    """A question has an answer when it has words or, for a scale question, a closed one."""
+    return bool(part.word_count or part.choice)
+
+
+def unanswered_questions(parts: Iterable[Part]) -> str | None:
+    """The sentence naming every question without an answer by its number, or None."""
+    questions = sorted(
+        (part for part in parts if part.kind == "question"), key=lambda part: part.number or 0
+    )
+    missing = [str(part.number) for part in questions if not answered(part)]
+    if not missing:
+        return None
+    if len(missing) == len(questions):
+        if len(questions) == 1:
+            return "The question has no answer."
+        return f"None of the {len(questions)} questions has an answer."
+    which = f"question {missing[0]}" if len(missing) == 1 else f"questions {listed(missing)}"
+    verb = "has" if len(missing) == 1 else "have"
+    return f"{len(missing)} of the {len(questions)} questions {verb} no answer: {which}."
+
+
 def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
-    """What in the document breaks its profile's rules, in words a coordinator understands.
-    Warnings, not errors: the coordinator may still export."""
+    """What in the document breaks its profile's rules, each as a sentence a coordinator
+    understands. Warnings, not errors: the coordinator may still export."""
     profile = profile_of(document.profile_slug)
-    recipient = f"the {profile.recipient}"
+    addressee = profile.addressee
     parts = document.parts
     every_part = (*parts, *document.empty_parts)
     warnings: list[ProfileWarning] = []
 
+    blank = unanswered_questions(every_part)
+    if blank:
+        warnings.append(ProfileWarning("unanswered-questions", blank))
     if profile.word_limit is not None and document.total_words > profile.word_limit:
         longest = sorted(parts, key=lambda part: -part.word_count)[:3]
         excess = document.total_words - profile.word_limit
-        listed = ", ".join(f"{_label(part)} ({_words(part.word_count)})" for part in longest)
+        sections = listed([f"{_label(part)} ({_words(part.word_count)})" for part in longest])
         warnings.append(
             ProfileWarning(
                 "over-word-limit",
-                f"The response has {_words(document.total_words)}; {recipient} accepts at most "
-                f"{_words(profile.word_limit)}: {_words(excess)} must go. "
-                f"Longest sections: {listed}.",
+                f"The response has {_words(document.total_words)}, {_words(excess)} more than "
+                f"the {_words(profile.word_limit)} {addressee} accepts. The longest sections "
+                f"are {sections}.",
             )
         )
     for part in parts:
@@ -538,9 +571,9 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
             warnings.append(
                 ProfileWarning(
                     "question-over-word-limit",
-                    f"{_label(part)} has {_words(part.word_count)}; the consultation allows at "
-                    f"most {_words(part.word_limit)} for it "
-                    f"({_words(part.word_count - part.word_limit)} over).",
+                    f"{_label(part)} has {_words(part.word_count)}, "
+                    f"{_words(part.word_count - part.word_limit)} more than the "
+                    f"{_words(part.word_limit)} the consultation allows for it.",
                     part.anchor,
                 )
             )
@@ -551,14 +584,14 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
             warnings.append(
                 ProfileWarning(
                     "missing-part",
-                    f"The response has no section for {name}; {recipient} expects one.",
+                    f"The response has no section for {name}, which {addressee} expects.",
                 )
             )
         elif not any(part.word_count for part in of_kind):
             warnings.append(
                 ProfileWarning(
                     "missing-part",
-                    f"“{of_kind[0].title}” is empty; {recipient} expects {name}.",
+                    f"“{of_kind[0].title}” is empty, but {addressee} expects {name}.",
                     of_kind[0].anchor,
                 )
             )
@@ -568,7 +601,7 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
             warnings.append(
                 ProfileWarning(
                     "summary-not-bullets",
-                    f"{_sentence(recipient)} wants the summary as a bullet-point list: start "
+                    f"{capitalised(addressee)} expects the summary as a bullet-point list: start "
                     f"each point of “{summary.title}” on a new line with “- ”.",
                     summary.anchor,
                 )
@@ -577,19 +610,21 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
             warnings.append(
                 ProfileWarning(
                     "summary-not-first",
-                    f"{_sentence(recipient)} wants the summary first: move “{summary.title}” "
-                    f"to the top.",
+                    f"{capitalised(addressee)} expects the summary first: move "
+                    f"“{summary.title}” to the top of the response.",
                     summary.anchor,
                 )
             )
     if profile.question_by_question:
-        for part in sorted(every_part, key=lambda part: part.number or 0):
+        for part in sorted(parts, key=lambda part: part.number or 0):
             if part.options and part.choice is None:
+                options = listed([f"“{option}”" for option in part.options], "or")
                 warnings.append(
                     ProfileWarning(
-                        "unanswered-question",
-                        f"{_label(part)} has no closed answer: {recipient} asks for one of "
-                        f"{', '.join(part.options)}, then the explanation.",
+                        "no-closed-answer",
+                        f"{_label(part)} has an explanation but no closed answer. "
+                        f"{capitalised(addressee)} expects one of {options} before the "
+                        "explanation.",
                         part.anchor,
                     )
                 )
@@ -600,9 +635,9 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
                 warnings.append(
                     ProfileWarning(
                         "contact-details",
-                        f"{_label(part)} contains contact details ({', '.join(found)}); "
-                        f"{recipient} wants them in the covering e-mail, not the document, as "
-                        f"it publishes the evidence.",
+                        f"{_label(part)} contains contact details ({listed(found)}). "
+                        f"{capitalised(addressee)} publishes the evidence it receives, so put "
+                        "them in the covering e-mail instead.",
                         part.anchor,
                     )
                 )

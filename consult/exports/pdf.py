@@ -6,9 +6,9 @@ Design, for speed (bench/export.py):
   takes is only given back to the system when the process ends.
 - The body does not depend on who signed (the cover's organisations aside), so it is cached
   on disk by a hash of its HTML: a re-export after new signatures does not lay it out again.
-- Meanwhile this process lays out the signatories annex itself (pdf_layout.py): one-line
-  entries in columns, so the names per page are known in advance, drawn straight into
-  content streams instead of one WeasyPrint box per name.
+- Meanwhile this process lays out the signatories annex itself (pdf_layout.py): entries
+  measured into lines (one, or a few for a long name) in columns, so the names per page are
+  known in advance, drawn straight into content streams instead of one WeasyPrint box per name.
 - The running header, "Page X of Y" and the DRAFT mark are drawn on every page afterwards,
   when the total is known, and the annex is appended with its structure elements joined to
   the body's structure tree (pdf_layout.finish), so the whole file stays one tagged document.

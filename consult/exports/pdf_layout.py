@@ -1,10 +1,11 @@
 """The PDF export's own layout: the signatories annex, the page furniture and the joining.
 
-The annex is pre-paginated: every entry is one line of fixed height ("Name, affiliation",
-cut with an ellipsis when wider than its column, the full text kept as the structure
-element's ActualText), so the names per page are known before anything is drawn, and a page
-costs a few string joins instead of a WeasyPrint layout. Its first page is the body's last
-page, below the annex heading that WeasyPrint laid out in a block of fixed height.
+The annex is pre-paginated: every entry is measured first ("Name, affiliation", one line of
+fixed height, or, when wider than its column, wrapped at spaces onto further indented lines,
+never cut; the whole text is then also the structure element's ActualText), so the names per
+page are known before anything is drawn, and a page costs a few string joins instead of a
+WeasyPrint layout. Its first page is the body's last page, below the annex heading that
+WeasyPrint laid out in a block of fixed height.
 
 `finish` then appends, as one incremental update to WeasyPrint's bytes: the running header,
 "Page X of Y" footer and DRAFT mark on every page (as artifacts, so assistive technology skips
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import NamedTuple
 
 from consult.exports.document import Document, Signatories
 from consult.exports.pdf_fonts import Run, TextSet
@@ -74,6 +76,7 @@ HEADING_LINES = 2
 COLUMNS = 2
 GUTTER = 8 * MM
 COLUMN_WIDTH = (PAGE.right - PAGE.left - GUTTER * (COLUMNS - 1)) / COLUMNS
+INDENT = 4 * MM  # an entry's further lines, so that where each entry starts stands out
 FURNITURE_SIZE = 9.0
 LETTER_BOOKMARKS = 300  # groups this long get a bookmark per initial letter
 WATERMARK_SIZE = 120.0
@@ -86,7 +89,7 @@ class Item:
 
     group: int  # index into AnnexLayout.groups
     ops: str  # content operators, drawn inside the item's marked-content sequence
-    actual_text: str | None = None  # the whole entry, when the line had to be cut
+    actual_text: str | None = None  # the whole entry, when its lines do not read as it does
 
 
 @dataclass
@@ -131,7 +134,7 @@ def lay_out_annex(signatories: Signatories) -> AnnexLayout:
         )
     if signatories.people:
         sections.append((f"Individuals ({len(signatories.people):,})", signatories.people))
-    for title, entries in sections:
+    for title, people in sections:
         if state["capacity"] - state["line"] < HEADING_LINES + 1:
             new_page()
         runs, _ = layout.bold.fit(title, HEADING_SIZE, PAGE.right - PAGE.left)
@@ -149,35 +152,34 @@ def lay_out_annex(signatories: Signatories) -> AnnexLayout:
         state["line"] += HEADING_LINES
         layout.groups.append("L")
         group = len(layout.groups) - 1
+        entries = [annex_entry(layout.regular, name, affiliation) for name, affiliation in people]
+        # Lines still to place from each entry on: the last page's columns are balanced.
+        remaining = list(accumulate((len(entry.lines) for entry in reversed(entries)), initial=0))
+        remaining.reverse()
         done = 0
         while done < len(entries):
             if state["line"] >= state["capacity"]:
                 new_page()
-            rows = min(
-                state["capacity"] - state["line"], math.ceil((len(entries) - done) / COLUMNS)
-            )
-            for column in range(COLUMNS):
+            available = state["capacity"] - state["line"]
+            rows = _column_height(entries, done, available, remaining[done])
+            ends = _columns(entries, done, rows, rows == full_lines)
+            if ends[-1] == done:  # not even the next entry fits below what is on this page
+                new_page()
+                continue
+            for column, end in enumerate(ends):
                 x = PAGE.left + column * (COLUMN_WIDTH + GUTTER)
-                for row in range(rows):
-                    if done == len(entries):
-                        break
-                    name, affiliation = entries[done]
+                row = 0
+                for index in range(done, end):
+                    name = people[index][0]
                     initial = name[:1].upper() if name[:1].isalpha() else "#"
                     if len(entries) >= LETTER_BOOKMARKS and initial != letter:
                         top = baseline(state["line"] + row) + 11
                         bookmark.letters.append(Bookmark(initial, len(layout.pages) - 1, top))
                         letter = initial
-                    layout.pages[-1].append(
-                        _entry(
-                            layout.regular,
-                            group,
-                            name,
-                            affiliation,
-                            x,
-                            baseline(state["line"] + row),
-                        )
-                    )
-                    done += 1
+                    top = baseline(state["line"] + row)
+                    layout.pages[-1].append(_draw(group, entries[index], x, top))
+                    row += len(entries[index].lines)
+                done = end
             state["line"] += rows
         state["line"] += 1
     others = signatories.confirmed_total - len(signatories.organisations) - len(signatories.people)
@@ -197,33 +199,143 @@ def lay_out_annex(signatories: Signatories) -> AnnexLayout:
     return layout
 
 
-def _entry(text: TextSet, group: int, name: str, affiliation: str, x: float, y: float) -> Item:
-    """One line: the name, then ", affiliation" in grey; the affiliation is cut first."""
-    full = f"{name}, {affiliation}" if affiliation else name
+def _columns(entries: list[Entry], start: int, height: int, fresh: bool) -> list[int]:
+    """Where each column of `height` lines ends, filled from entry `start` on in order (an
+    entry never breaks across columns). An entry taller than a column is given a column of
+    its own only on a `fresh` page, where waiting would not help; elsewhere it waits."""
+    ends, index = [], start
+    for _ in range(COLUMNS):
+        row = 0
+        while index < len(entries) and (
+            row + len(entries[index].lines) <= height or (row == 0 and fresh)
+        ):
+            row += len(entries[index].lines)
+            index += 1
+        ends.append(index)
+    return ends
+
+
+def _column_height(entries: list[Entry], start: int, available: int, lines_left: int) -> int:
+    """How many lines each column of this page takes, from entry `start` on: all `available`
+    ones, or, when the rest fits on this page, the fewest that hold it (balanced columns)."""
+    fresh = available == int(PAGE.content_height / LEADING)
+    if lines_left > available * COLUMNS or _columns(entries, start, available, fresh)[-1] < len(
+        entries
+    ):
+        return available
+    height = max(math.ceil(lines_left / COLUMNS), 1)
+    while _columns(entries, start, height, fresh and height == available)[-1] < len(entries):
+        height += 1
+    return height
+
+
+class Entry(NamedTuple):
+    """One signatory, measured and drawn but not yet placed: the operators that draw each of
+    its lines at the current text position, and the whole entry's text when the lines do not
+    give it as it reads (wrapped, right to left, or beyond the bundled fonts). Only strings
+    in a tuple: 50,000 of them waiting to be placed give the garbage collector nothing to
+    walk, as the runs they were made from would."""
+
+    lines: tuple[str, ...]
+    actual_text: str | None
+
+
+def annex_entry(text: TextSet, name: str, affiliation: str) -> Entry:
+    """The name, then ", affiliation" in grey (see `entry_lines`), ready to be placed."""
+    lines, right_to_left = entry_lines(text, name, affiliation)
+    drawn = []
+    for ink, grey in lines:
+        ops = f"{INK} {text.show(ink, NAME_SIZE)}" if ink else ""
+        if grey:
+            ops += f"{' ' if ops else ''}{MUTED} {text.show(grey, NAME_SIZE)}"
+        drawn.append(ops)
+    # Wrapped, drawn right to left, or holding characters no bundled font has: assistive
+    # technology and copying get the whole entry, in reading order, from the structure element.
+    missing = any("0000" in run.hexes for ink, grey in lines for run in (*ink, *grey))
+    if len(lines) > 1 or missing or right_to_left:
+        return Entry(tuple(drawn), f"{name}, {affiliation}" if affiliation else name)
+    return Entry(tuple(drawn), None)
+
+
+def entry_lines(
+    text: TextSet, name: str, affiliation: str
+) -> tuple[list[tuple[list[Run], list[Run]]], bool]:
+    """The runs of each line of an entry, as (name's, affiliation's), and whether the name is
+    drawn right to left. One line when it fits (nearly always, and cheaply: one measurement of
+    each), else wrapped onto further lines, indented. Nothing is ever cut."""
     name_runs, name_width = text.measure(name)
-    limit = COLUMN_WIDTH * 1000 / NAME_SIZE
-    extra_runs: list = []
-    cut = False
-    if affiliation:
-        extra_runs, extra_width = text.measure(f", {affiliation}", remember=True)
-        if name_width + extra_width > limit:
-            room = (limit - name_width) * NAME_SIZE / 1000
-            if room >= 40:
-                extra_runs, cut = text.fit(f", {affiliation}", NAME_SIZE, room)
-            else:
-                extra_runs, cut = [], True
-    if name_width > limit:
-        name_runs, cut = text.fit(name, NAME_SIZE, COLUMN_WIDTH)
+    extra = f", {affiliation}" if affiliation else ""
+    extra_runs, extra_width = text.measure(extra, remember=True) if extra else ([], 0)
+    if name_width + extra_width <= COLUMN_WIDTH * 1000 / NAME_SIZE:
+        lines = [(name_runs, extra_runs)]
+    else:
+        lines = _wrap(name_runs, extra_runs)
     right_to_left = _right_to_left(name)
     if right_to_left:
-        name_runs = _reversed(name_runs)
-    ops = f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm {INK} {text.show(name_runs, NAME_SIZE)}"
-    if extra_runs:
-        ops += f" {MUTED} {text.show(extra_runs, NAME_SIZE)}"
-    # Cut, drawn right to left, or holding characters no bundled font has: assistive
-    # technology and copying get the whole entry, in reading order, from the structure element.
-    missing = any("0000" in run.hexes for run in (*name_runs, *extra_runs))
-    return Item(group, ops + " ET", full if cut or missing or right_to_left else None)
+        lines = [(_reversed(ink), grey) for ink, grey in lines]
+    return lines, right_to_left
+
+
+def _wrap(ink: list[Run], grey: list[Run]) -> list[tuple[list[Run], list[Run]]]:
+    """The measured runs broken into lines that fit the column (the first full width, the
+    others indented): after a space, or inside a word only when the word alone is wider than
+    a line (never before a combining mark). From the widths already measured: nothing is
+    measured again."""
+    chars = [char for run in (*ink, *grey) for char in run.chars]
+    widths = [width for run in (*ink, *grey) for width in run.widths]
+    limit = COLUMN_WIDTH * 1000 / NAME_SIZE
+    starts = [0]  # where each line starts, as an index into `chars`
+    width = 0
+    opportunity = None  # the latest place to break after a space on this line
+    for index, char in enumerate(chars):
+        if char == " ":
+            width += widths[index]
+            continue
+        if index > starts[-1] and chars[index - 1] == " ":
+            opportunity, opportunity_width = index, width
+        if width + widths[index] > limit and index > starts[-1]:
+            if opportunity is not None:
+                starts.append(opportunity)
+                width -= opportunity_width
+            elif not unicodedata.combining(char):
+                starts.append(index)
+                width = 0
+            opportunity = None
+            limit = (COLUMN_WIDTH - INDENT) * 1000 / NAME_SIZE
+        width += widths[index]
+    ends = [*starts[1:], len(chars)]
+    split = sum(len(run.chars) for run in ink)
+    lines = []
+    for start, end in zip(starts, ends, strict=True):
+        while end > start and chars[end - 1] == " ":
+            end -= 1  # spaces at a line's end are not drawn
+        lines.append(
+            (_slice(ink, start, min(end, split)), _slice(grey, start - split, end - split))
+        )
+    return lines
+
+
+def _slice(runs: list[Run], start: int, end: int) -> list[Run]:
+    """The characters `start` to `end` of `runs` (counted across them), as runs."""
+    sliced, offset = [], 0
+    for run in runs:
+        low, high = max(start - offset, 0), min(end - offset, len(run.chars))
+        if low < high:
+            part = Run(run.face)
+            part.chars, part.hexes = run.chars[low:high], run.hexes[low:high]
+            part.widths = run.widths[low:high]
+            sliced.append(part)
+        offset += len(run.chars)
+    return sliced
+
+
+def _draw(group: int, entry: Entry, x: float, y: float) -> Item:
+    """The entry's lines at `x`, the first on baseline `y`, the later ones indented below."""
+    first, *more = entry.lines
+    ops = f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm {first} ET"
+    for index, line in enumerate(more, start=1):
+        ops += f" BT 1 0 0 1 {x + INDENT:.2f} {y - index * LEADING:.2f} Tm {line} ET"
+    return Item(group, ops, entry.actual_text)
 
 
 def _right_to_left(text: str) -> bool:
@@ -358,9 +470,7 @@ def _dictionary(entries: dict[str, str], **extra: str) -> bytes:
 def finish(body: bytes, layout: dict, document: Document, annex: AnnexLayout | None) -> bytes:
     """WeasyPrint's body (described by pdf_worker.describe_body) with page furniture on
     every page and the annex appended, as one incremental update."""
-    previous = int(body[body.rindex(b"startxref") + 9 :].split()[0])
-    size = re.search(rb"/Size (\d+)", body[previous : previous + 2000])
-    writer = ObjectWriter(int(size.group(1)))
+    writer = ObjectWriter(body)
     annex = annex or AnnexLayout(groups=[], pages=[[]])
     regular, bold = annex.regular, annex.bold
     body_pages = layout["pages"]
@@ -483,6 +593,4 @@ def finish(body: bytes, layout: dict, document: Document, annex: AnnexLayout | N
     update = hashlib.sha256(
         (identifier + "".join(furniture) + "".join(streams)).encode()
     ).hexdigest()[:32]
-    info = f"/Info {layout['info']} 0 R" if layout["info"] else ""
-    trailer = f"/Root {layout['root']} 0 R{info}/ID[<{identifier}><{update}>]"
-    return writer.write_update(body, trailer, previous)
+    return writer.write_update(update)

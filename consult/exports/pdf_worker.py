@@ -124,8 +124,6 @@ def describe_body(pdf, identifier: bytes) -> dict:
     nums = parent_tree["Nums"]
     return {
         "identifier": identifier.hex(),
-        "root": pdf.catalog.number,
-        "info": pdf.info.number if pdf.info is not None and pdf.info.number else None,
         "pages_root": pdf.pages.number,
         "pages_entries": entries(pdf.pages, "Kids", "Count"),
         "pages": [

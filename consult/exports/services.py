@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -28,9 +27,10 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
 from consult.audit.services import record
-from consult.consultations.profiles import PROFILES, SubmissionProfile
+from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES, SubmissionProfile
 from consult.drafting.models import Response
 from consult.exports.document import Document, ProfileWarning
+from consult.exports.files import file_name
 from consult.exports.models import EXPORT_FORMATS, ExportFile, ExportJob
 from consult.extensions import db
 from consult.links import public_url
@@ -170,12 +170,22 @@ def formats_for(profile: SubmissionProfile) -> list[str]:
 def check(document: Document, format: str) -> tuple[ProfileWarning, ...]:
     """What breaks the profile: the builder's findings, and a format the recipient does not
     take (a committee wants a Word-type file, not a PDF)."""
+    from consult.exports.builder import capitalised, listed
+
     profile = PROFILES[document.profile_slug]
     if format in profile.formats:
         return document.warnings
-    wanted = " or ".join(FORMAT_LABELS[f] for f in profile.formats if f != "md")
-    message = f"{profile.recipient} asks for {wanted}, not {FORMAT_LABELS[format]}."
+    wanted = listed([FORMAT_LABELS[f] for f in profile.formats if f != "md"], "or")
+    message = f"{capitalised(profile.addressee)} asks for {wanted}, not {FORMAT_LABELS[format]}."
     return (*document.warnings, ProfileWarning("format", message))
+
+
+def check_draft(response: Response) -> tuple[SubmissionProfile, tuple[ProfileWarning, ...]]:
+    """The pre-export check of the draft as it reads now, against the response's own profile:
+    what the freeze page shows before a version is frozen, as a frozen version's words never
+    change and people sign them as they are."""
+    profile = PROFILES.get(response.profile) or PROFILES[DEFAULT_PROFILE]
+    return profile, build(response, None, profile.slug).warnings
 
 
 def verify_url(version: Version | None) -> str | None:
@@ -358,14 +368,6 @@ def _progress_reporter(job_id: int, start: int, end: int) -> Progress:
     return report
 
 
-def _file_name(
-    response: Response, version: Version | None, profile: str, day: date, ext: str
-) -> str:
-    stem = re.sub(r"[^a-z0-9]+", "-", response.title.lower()).strip("-")[:60].strip("-")
-    which = f"v{version.number}" if version else f"draft-{day.isoformat()}"
-    return f"{stem or 'response'}-{which}-{profile}.{ext}"
-
-
 def _store(key: str, content: bytes, content_type: str, file_name: str) -> None:
     """Keep a file under its key, committed at once (a job's own transaction; holding it
     open would block the progress updates on SQLite). Another job that made the same file
@@ -448,7 +450,9 @@ def _make_file(job: ExportJob) -> None:
     if not _file_exists(key):
         render = RENDERERS[job.format]
         content = render(document, _progress_reporter(job.id, 15, 75 if has_preview else 95))
-        name = _file_name(response, version, job.profile, day, job.format)
+        name = file_name(
+            response.title, version.number if version else None, job.profile, day, job.format
+        )
         _store(key, content, CONTENT_TYPES[job.format], name)
     if has_preview and not _file_exists(_preview_key(key, 1)):
         _set(job.id, only_if=("running",), progress=80)
@@ -598,7 +602,8 @@ def text_file(
         format=kind,
         profile=chosen.slug,
     )
-    return _file_name(response, version, chosen.slug, today, kind), text
+    name = file_name(response.title, version.number if version else None, chosen.slug, today, kind)
+    return name, text
 
 
 # --- retention ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.forms import choices
 from consult.drafting.models import Response
 from consult.exports import jobs, services
+from consult.exports.files import attachment
 from consult.exports.forms import DRAFT, ExportForm, TextForm
 from consult.exports.permissions import can_export, load_job, load_response
 from consult.extensions import db
@@ -111,6 +112,8 @@ def export(response_id: int):
         form=form,
         warnings=warnings,
         formats=services.formats_for(profile),
+        formats_by_profile={slug: services.formats_for(item) for slug, item in PROFILES.items()},
+        profile_names={slug: item.name for slug, item in PROFILES.items()},
         profile=profile,
         profiles=PROFILES,
         recent=services.recent_jobs(response),
@@ -147,13 +150,7 @@ def download(export_id: int):
         flash(str(error), "error")
         return redirect(url_for("exports.job", export_id=job.id))
     db.session.commit()
-    return send_file(
-        io.BytesIO(file.content),
-        mimetype=file.content_type,
-        as_attachment=True,
-        download_name=file.file_name,
-        max_age=0,
-    )
+    return attachment(file.content, file.content_type, file.file_name)
 
 
 @blueprint.get("/exports/<int:export_id>/pages/<int:page>.png")
@@ -205,10 +202,4 @@ def text_download(response_id: int, kind: str):
     _form, version, profile = _text_choices(response)
     file_name, content = services.text_file(membership, response, version, profile, kind)
     db.session.commit()
-    return send_file(
-        io.BytesIO(content.encode("utf-8")),
-        mimetype=services.CONTENT_TYPES[kind],
-        as_attachment=True,
-        download_name=file_name,
-        max_age=0,
-    )
+    return attachment(content.encode("utf-8"), services.CONTENT_TYPES[kind], file_name)

@@ -34,6 +34,7 @@ from consult.accounts.services import normalise_email
 from consult.audit.services import record
 from consult.drafting.forms import MAX_ID, choices
 from consult.drafting.models import Response
+from consult.exports import services as export_services
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
 from consult.links import public_url
@@ -185,6 +186,10 @@ def _to_london(moment: datetime | None) -> datetime | None:
 
 def _versions_page(response: Response, membership: Membership, form=None, status: int = 200):
     versions = services.versions_of(response)
+    can_freeze = can(membership, "freeze")
+    # Before freezing, the same check as before exporting: a warning, not a block (answering
+    # only some questions is a choice an organisation may make).
+    profile, problems = export_services.check_draft(response) if can_freeze else (None, ())
     return render_template(
         "signing/versions.html",
         response=response,
@@ -192,7 +197,9 @@ def _versions_page(response: Response, membership: Membership, form=None, status
         membership=membership,
         versions=versions,
         counts={version.id: services.confirmed_count(version) for version in versions},
-        can_freeze=can(membership, "freeze"),
+        can_freeze=can_freeze,
+        check_profile=profile,
+        problems=problems,
         form=form or FreezeForm(formdata=None),
     ), status
 

@@ -120,6 +120,35 @@ def test_the_coordinator_exports_a_pdf_and_a_word_file_and_downloads_both(
     assert any("prior judicial authorisation" in p for p in paragraphs)
 
 
+def test_the_formats_follow_the_recipient_chosen_at_once(browsing, team, frozen_version):
+    page = browsing.new_page("coordinator", **DESKTOP)
+    log_in(page, team.coordinator, f"/responses/{frozen_version.response_id}/export")
+    fieldset = page.get_by_role("group", name="File format")
+    formats = fieldset.locator(".option")
+    preferred = fieldset.get_by_text("Preferred", exact=True)
+
+    expect(formats.first).to_contain_text("PDF")
+    expect(page.get_by_label("PDF")).to_be_checked()
+    page.get_by_role("button", name="Check for problems").click()
+    expect(page.locator("#check-results")).to_contain_text("No problems found")
+
+    # A committee wants a Word-type file: the list follows before any check, and the
+    # format left at the old preference moves to the new one.
+    page.get_by_label("Commons select committee (written evidence)").check()
+    expect(formats.first).to_contain_text("Word (.docx)")
+    expect(preferred).to_have_count(1)
+    expect(formats.first.get_by_text("Preferred", exact=True)).to_be_visible()
+    expect(page.get_by_label("Word (.docx)")).to_be_checked()
+    expect(fieldset).to_contain_text("Commons select committee (written evidence) prefers first")
+    expect(page.locator("#check-results")).to_contain_text("press “Check for problems” again")
+    # A format someone picked stays picked when the recipient changes again.
+    page.get_by_label("Markdown (.md)").check()
+    page.get_by_label("Campaign publication").check()
+    expect(formats.first).to_contain_text("PDF")
+    expect(page.get_by_label("Markdown (.md)")).to_be_checked()
+    browsing.check_accessibility(page, "export page, formats reordered")
+
+
 def test_the_text_for_online_forms_copies_each_answer(browsing, team, frozen_version):
     page = browsing.new_page("coordinator", **DESKTOP)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])

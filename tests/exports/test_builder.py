@@ -4,6 +4,7 @@ footnote labels, hostile input, each profile warning, and determinism."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -28,7 +29,8 @@ from consult.exports.document import (
     Span,
 )
 from consult.extensions import db
-from tests.exports.conftest import ANSWERS, SIGNED
+from consult.signing import services as signing
+from tests.exports.conftest import ANSWERS, SIGNED, membership
 
 VERIFY = "https://consult.test/verify/"
 
@@ -85,6 +87,13 @@ def codes(document: Document) -> list[str]:
     return [warning.code for warning in document.warnings]
 
 
+def question_numbers(response, kind: str | None = None) -> list[int]:
+    """The consultation's question numbers (of one kind, "scale" or "open"), in order: the
+    tests below do not depend on how many questions it has or how they are numbered."""
+    questions = response.consultation.questions
+    return sorted(q.number for q in questions if kind is None or q.kind == kind)
+
+
 # --- content ----------------------------------------------------------------------------------
 
 
@@ -94,7 +103,7 @@ def test_every_question_and_answer_of_the_version_is_in_the_document(signed_vers
     assert [p.kind for p in document.parts] == [
         "summary",
         "about",
-        *["question"] * 17,
+        *["question"] * 15,
         "recommendations",
     ]
     for number, (choice, body) in ANSWERS.items():
@@ -192,7 +201,11 @@ def test_empty_sections_are_left_out_but_still_checked(team, export_response):
 
     assert 4 not in [p.number for p in document.parts]
     assert [p.number for p in document.empty_parts] == [1, 4]
-    assert codes(document) == ["unanswered-question"]
+    assert codes(document) == ["unanswered-questions"]
+    total = len(question_numbers(export_response))
+    assert document.warnings[0].message == (
+        f"2 of the {total} questions have no answer: questions 1 and 4."
+    )
 
 
 # --- numbering and footnotes ------------------------------------------------------------------
@@ -345,10 +358,14 @@ def test_over_the_word_limit_says_by_how_much_and_names_the_longest_sections(tea
 
     assert codes(document) == ["over-word-limit"]
     message = document.warnings[0].message
-    assert f"The response has {document.total_words:,} words" in message
-    assert "House of Commons select committee accepts at most 3,000 words" in message
-    assert f"{document.total_words - 3000:,} words must go" in message
-    assert "Longest sections: Question 15 (2,600 words), " in message
+    assert message.startswith(
+        f"The response has {document.total_words:,} words, {document.total_words - 3000:,} "
+        "words more than the 3,000 words a Commons select committee accepts. The longest "
+        "sections are Question 15 (2,600 words), "
+    )
+    assert re.fullmatch(
+        r".*\([\d,]+ words\), \w.* \([\d,]+ words\) and \w.* \([\d,]+ words\)\.", message
+    )
     assert "over-word-limit" not in codes(build(export_response, None, "home-office"))
 
 
@@ -361,8 +378,9 @@ def test_a_question_over_its_own_limit_is_named(team, export_response):
     assert codes(document) == ["question-over-word-limit"]
     warning = document.warnings[0]
     assert warning.part == question(document, 4).anchor
-    assert warning.message.startswith("Question 4 has 49 words; the consultation allows at most")
-    assert "(29 words over)" in warning.message
+    assert warning.message == (
+        "Question 4 has 49 words, 29 words more than the 20 words the consultation allows for it."
+    )
 
 
 def test_a_required_part_missing_or_empty_is_named(team, export_response):
@@ -397,16 +415,112 @@ def test_a_summary_not_at_the_top_is_flagged_where_it_should_come_first(team, ex
     assert codes(build(export_response, None, "home-office")) == []
 
 
-def test_an_unanswered_closed_question_is_flagged_for_question_by_question_profiles(
+def test_a_closed_question_explained_without_its_closed_answer_is_flagged_where_asked_for(
     team, export_response
 ):
-    rewrite(team.editor, export_response, "question", "Still thinking.", 14, None)
+    number = question_numbers(export_response, "scale")[-1]
+    rewrite(team.editor, export_response, "question", "Still thinking.", number, None)
 
     document = build(export_response, None, "home-office")
-    assert codes(document) == ["unanswered-question"]
-    assert document.warnings[0].message.startswith("Question 14 has no closed answer")
-    assert "Agree, Neither agree nor disagree, Disagree, Don't know" in document.warnings[0].message
+    assert codes(document) == ["no-closed-answer"]
+    assert document.warnings[0].message == (
+        f"Question {number} has an explanation but no closed answer. The Home Office expects "
+        "one of “Agree”, “Neither agree nor disagree”, “Disagree” or “Don't know” before the "
+        "explanation."
+    )
     assert codes(build(export_response, None, "select-committee")) == []
+
+
+def blank_eleven(team, response) -> list[int]:
+    """Leave 11 questions blank, scale and open ones among them, keeping the first scale
+    question answered by its closed answer alone and the second by words alone."""
+    scale = question_numbers(response, "scale")
+    kept = scale[:2]
+    blank = [n for n in question_numbers(response) if n not in kept][:11]
+    assert set(blank) & set(scale) and set(blank) - set(scale)
+    for number in blank:
+        rewrite(team.editor, response, "question", "  \n", number, None)
+    # A closed answer alone is an answer; words alone are one too (the missing closed answer
+    # is a warning of its own where the recipient asks for it).
+    rewrite(team.editor, response, "question", "", kept[0], "Agree")
+    rewrite(team.editor, response, "question", "Still thinking.", kept[1], None)
+    return blank
+
+
+def test_every_unanswered_question_is_named_by_number_whatever_the_profile(team, export_response):
+    blank = blank_eleven(team, export_response)
+    total = len(question_numbers(export_response))
+
+    for slug in PROFILES:
+        document = build(export_response, None, slug)
+        found = [w for w in document.warnings if w.code == "unanswered-questions"]
+        assert [w.message for w in found] == [
+            f"11 of the {total} questions have no answer: questions "
+            f"{', '.join(map(str, blank[:-1]))} and {blank[-1]}."
+        ], slug
+    assert "no-closed-answer" in codes(build(export_response, None, "home-office"))
+
+
+def test_a_frozen_version_with_blank_questions_is_flagged_too(team, export_response):
+    blank_eleven(team, export_response)
+    version = signing.freeze(membership(team.coordinator, team.organisation), export_response)
+    db.session.commit()
+
+    document = build(export_response, version, "select-committee")
+    assert codes(document)[0] == "unanswered-questions"
+    assert document.warnings[0].message.startswith(
+        f"11 of the {len(question_numbers(export_response))} questions have no answer"
+    )
+
+
+@pytest.mark.parametrize("how_many", ["one", "all"])
+def test_the_unanswered_questions_sentence_reads_right_for_one_or_all(
+    team, export_response, how_many
+):
+    numbers = question_numbers(export_response)
+    for number in [4] if how_many == "one" else numbers:
+        rewrite(team.editor, export_response, "question", "", number, None)
+
+    message = build(export_response, None, "campaign").warnings[0].message
+    if how_many == "one":
+        assert message == f"1 of the {len(numbers)} questions has no answer: question 4."
+    else:
+        assert message == f"None of the {len(numbers)} questions has an answer."
+
+
+def test_every_check_message_is_a_plain_sentence(team, export_response):
+    """Each message starts with a capital, ends with a full stop, names the recipient as a
+    sentence would ("the Home Office", never the profile's label mid-sentence), and holds no
+    doubled spaces or stray punctuation."""
+    rewrite(team.editor, export_response, "summary", "Prose, not bullets: call 020 7946 0000.")
+    rewrite(team.editor, export_response, "about", "")
+    long_one = question_numbers(export_response, "open")[-1]
+    rewrite(team.editor, export_response, "question", "word " * 3100, long_one)
+    number = question_numbers(export_response, "scale")[-1]
+    rewrite(team.editor, export_response, "question", "Still thinking.", number, None)
+    rewrite(team.editor, export_response, "question", "", 4)
+    for _ in range(2):  # below the introduction and question 1 (the empty one is left out)
+        drafting.move_section(team.coordinator, section(export_response, "summary"), "down")
+    db.session.commit()
+
+    messages = {}
+    for slug, profile in PROFILES.items():
+        for warning in build(export_response, None, slug).warnings:
+            messages[warning.code] = warning.message
+            assert profile.recipient not in warning.message or profile.recipient == "Home Office"
+    assert set(messages) == {
+        "unanswered-questions",
+        "over-word-limit",
+        "missing-part",
+        "summary-not-bullets",
+        "summary-not-first",
+        "no-closed-answer",
+        "contact-details",
+    }
+    for message in messages.values():
+        assert re.fullmatch(r"[A-Z0-9“].*[.]", message, re.DOTALL), message
+        assert "  " not in message and " ," not in message and ".." not in message, message
+        assert ": the " not in message, message  # the old "…: the Campaign website… asks"
 
 
 def test_contact_details_are_flagged_only_where_they_must_stay_out(team, export_response):
@@ -425,6 +539,10 @@ def test_contact_details_are_flagged_only_where_they_must_stay_out(team, export_
     assert "020 7946 0000" in message
     assert "+44 (0)161 496 0000" in message
     assert "1,200" not in message and "2023" not in message
+    assert message.endswith(
+        "A Public Bill Committee publishes the evidence it receives, so put them in the "
+        "covering e-mail instead."
+    )
     assert codes(build(export_response, None, "select-committee")) == []
 
 

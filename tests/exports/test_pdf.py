@@ -355,7 +355,7 @@ def test_large_annex_is_paginated_tagged_and_numbered_across_pages(small_documen
     assert [entry.title for entry in groups[-1]] == ["S"]
 
 
-def test_annex_entries_cut_or_beyond_the_fonts_keep_their_whole_text():
+def test_annex_entries_wrapped_or_beyond_the_fonts_keep_their_whole_text():
     long_affiliation = "Institute for the Study of Surveillance, Department of Sociology, " * 3
     layout = lay_out_annex(
         Signatories(

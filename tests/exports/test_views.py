@@ -3,6 +3,7 @@ previews, downloads, and the text for online questionnaires."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -81,6 +82,28 @@ def test_the_page_offers_the_latest_version_the_responses_profile_and_its_format
     assert "Answer per question: the closed choice, then the explanation." in html  # a note
 
 
+def test_without_javascript_the_check_lists_the_formats_of_the_recipient_chosen(
+    client, team, frozen_version
+):
+    """The page's script reorders the formats as soon as a recipient is chosen; without it,
+    "Check for problems" brings the list back for that recipient, its preferred one marked,
+    and the script's data names every recipient's order."""
+    login(client, team.coordinator)
+
+    html = client.post(
+        f"/responses/{frozen_version.response_id}/export",
+        data={"version": "1", "profile": "select-committee", "format": "pdf", "check": "y"},
+    ).get_data(as_text=True)
+
+    assert re.findall(r'name="format" value="(\w+)"', html) == ["docx", "odt", "md", "pdf"]
+    assert re.search(r"Word \(\.docx\) <span[^>]*>Preferred</span>", html)
+    assert html.count(">Preferred</span>") == 1
+    assert "Commons select committee (written evidence)</span> prefers first" in html
+    listed = re.search(r"data-formats='([^']*)'", html).group(1)
+    assert json.loads(listed)["home-office"] == ["pdf", "docx", "odt", "md"]
+    assert json.loads(listed)["select-committee"] == ["docx", "odt", "md", "pdf"]
+
+
 @pytest.fixture
 def unfinished_response(team):
     """A response with nothing written: no summary and no introduction."""
@@ -147,7 +170,8 @@ def test_bad_choices_come_back_with_messages_tied_to_the_fields(client, team, fr
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert "Choose a version, or the current draft." in html
-    assert 'href="#profile-1"' in html and 'href="#format-1"' in html
+    assert 'href="#profile-1"' in html and 'href="#format-pdf"' in html  # the first listed
+    assert 'id="format-pdf"' in html
     assert 'aria-describedby="format-error"' in html
     assert export_jobs() == []
 
@@ -337,6 +361,7 @@ def test_a_format_the_recipient_does_not_take_is_a_warning(client, team, frozen_
         data={"version": "1", "profile": "select-committee", "format": "pdf", "check": "y"},
     )
 
-    assert "House of Commons select committee asks for Word (.docx) or OpenDocument text" in (
-        page.get_data(as_text=True)
+    assert (
+        "A Commons select committee asks for Word (.docx) or OpenDocument text (.odt), not PDF."
+        in page.get_data(as_text=True)
     )

@@ -130,6 +130,38 @@ def test_members_see_the_list_without_the_freeze_form(team, browsers):
     assert "Owners and coordinators" in text_of(html)
 
 
+def test_the_freeze_form_warns_of_unanswered_questions_but_still_freezes(team, browsers):
+    response = make_response(team)  # a summary and question 1: the others left blank
+    numbers = sorted(question.number for question in response.consultation.questions)
+    blank = [str(number) for number in numbers if number != 1]
+    coordinator = browsers("coordinator")
+
+    text = text_of(coordinator.get(f"/responses/{response.id}/versions").get_data(as_text=True))
+    assert "Before you freeze:" in text
+    assert (
+        f"{len(blank)} of the {len(numbers)} questions have no answer: questions "
+        f"{', '.join(blank[:-1])} and {blank[-1]}." in text
+    )
+    assert "You can still freeze." in text
+    reply = coordinator.post(f"/responses/{response.id}/versions", data={"note": ""})
+    assert reply.status_code == 302  # a warning, not a block
+    assert len(versions_of(response.id)) == 1
+
+
+def test_the_freeze_form_shows_no_warning_for_a_complete_response(team, browsers):
+    response = make_response(team)
+    for found in drafting.live_sections(response):
+        if found.kind != "summary" and not found.head_revision_id:
+            choice = "Agree" if found.question and found.question.kind == "scale" else None
+            drafting.save_section(team.editor, found, "We agree, with safeguards.", choice, None)
+    db.session.commit()
+
+    html = browsers("coordinator").get(f"/responses/{response.id}/versions").get_data(as_text=True)
+    assert "Before you freeze" not in text_of(html)
+    member = browsers("member").get(f"/responses/{response.id}/versions").get_data(as_text=True)
+    assert "Before you freeze" not in text_of(member)
+
+
 # --- one version ----------------------------------------------------------------------------
 
 

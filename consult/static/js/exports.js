@@ -1,5 +1,6 @@
-// Export pages: the progress bar follows the job, copy buttons for each answer, and focus on
-// the check's results. Every page works without this file (a Refresh link, selectable text).
+// Export pages: the progress bar follows the job, copy buttons for each answer, focus on the
+// check's results, and the format list following the recipient chosen. Every page works
+// without this file (a Refresh link, selectable text, the formats listed again by the check).
 (function () {
   "use strict";
 
@@ -95,4 +96,59 @@
   // --- after "Check for problems", take keyboard and screen-reader users to the results ---
   var results = document.getElementById("check-results");
   if (results && !document.querySelector(".error-summary")) results.focus();
+
+  // --- the formats follow the recipient chosen: its preferred one first, marked -----------
+  // Without this, the server lists them so when the form comes back from a check.
+  var formats = document.getElementById("export-formats");
+  if (formats) {
+    var orders = JSON.parse(formats.getAttribute("data-formats"));
+    var names = JSON.parse(formats.getAttribute("data-profile-names"));
+    var badge = formats.querySelector("[data-preferred]");
+    var forName = formats.querySelector("[data-formats-for]");
+    var profileInputs = document.querySelectorAll("input[name=profile]");
+    var chosenProfile = function () {
+      var checked = document.querySelector("input[name=profile]:checked");
+      return checked ? checked.value : null;
+    };
+    var shownFor = formats.getAttribute("data-shown-for");
+
+    var follow = function () {
+      var profile = chosenProfile();
+      if (!profile || !orders[profile] || profile === shownFor) return;
+      var checked = formats.querySelector("input[name=format]:checked");
+      // A format left at the old recipient's preference moves to the new one's; a format
+      // someone picked stays picked.
+      var wasPreferred = !checked || checked.value === orders[shownFor][0];
+      orders[profile].forEach(function (format) {
+        var option = formats.querySelector('[data-format="' + format + '"]');
+        if (option) formats.appendChild(option);
+      });
+      var first = formats.querySelector('[data-format="' + orders[profile][0] + '"]');
+      if (first && badge) first.querySelector("label").append(" ", badge);
+      if (forName) forName.textContent = names[profile];
+      if (wasPreferred && first) first.querySelector("input").checked = true;
+      shownFor = profile;
+    };
+
+    Array.prototype.forEach.call(profileInputs, function (input) {
+      input.addEventListener("change", follow);
+    });
+    // A recipient chosen before this script ran, or restored by the browser on "Back".
+    follow();
+  }
+
+  // --- results of an earlier check no longer hold once the choices change -------------------
+  var form = document.querySelector(".export-form");
+  if (form && results) {
+    var stale = null;
+    form.addEventListener("change", function (event) {
+      if (stale || !event.target.name || event.target.name === "override") return;
+      stale = document.createElement("p");
+      stale.className = "export-check__stale";
+      stale.setAttribute("role", "status");
+      stale.textContent =
+        "You have changed your choices since this check: press “Check for problems” again.";
+      results.appendChild(stale);
+    });
+  }
 })();
