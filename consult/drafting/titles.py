@@ -66,9 +66,9 @@ def _sentence_case_opening(subject: str) -> str:
     return subject
 
 
-def _publisher(consultation: Consultation) -> str:
+def _publisher(publisher: str | None) -> str:
     """ "Home Office (Data and Identity Directorate)" -> "Home Office"; no leading "The"."""
-    name = _PARENTHESIS.sub("", consultation.publisher or "").strip()
+    name = _PARENTHESIS.sub("", publisher or "").strip()
     return re.sub(r"^the\s+", "", name, flags=re.I)
 
 
@@ -79,17 +79,23 @@ def _shortened(title: str) -> str:
     return cut + "\u2026"
 
 
-def default_response_title(consultation: Consultation) -> str:
+def response_to(title: str, publisher: str | None) -> str:
     """ "Response to the <publisher> consultation on <title, as in a sentence>" (a "call for
-    evidence" when the title says so or a committee publishes it), at most 200 characters."""
-    subject = _unquoted(consultation.title)
+    evidence" when the title says so or a committee publishes it). Also the subtitle of an
+    export, which has only the frozen title and publisher."""
+    subject = _unquoted(title)
     kind = "consultation"
     prefix = _KIND_PREFIX.match(subject)
     if prefix and prefix.end() < len(subject):
         kind = prefix.group(1).lower()
         subject = subject[prefix.end() :]
-    publisher = _publisher(consultation)
+    publisher = _publisher(publisher)
     if "committee" in publisher.lower():
         kind = "call for evidence"
     who = f"the {publisher} {kind}" if publisher else f"the {kind}"
-    return _shortened(f"Response to {who} on {_sentence_case_opening(subject)}")
+    return f"Response to {who} on {_sentence_case_opening(subject)}"
+
+
+def default_response_title(consultation: Consultation) -> str:
+    """The title of a response nobody named, at most 200 characters."""
+    return _shortened(response_to(consultation.title, consultation.publisher))

@@ -21,6 +21,7 @@ from consult.consultations.profiles import PROFILES, SubmissionProfile
 from consult.drafting.markdown import _parser, section_heading, word_count
 from consult.drafting.models import Response
 from consult.drafting.services import live_sections
+from consult.drafting.titles import response_to
 from consult.exports.document import (
     Block,
     CodeBlock,
@@ -421,7 +422,7 @@ def build_document(
     if "{consultation}" in profile.heading:  # the heading names the consultation already
         subtitle = f"Consultation published by {publisher}" if publisher else ""
     else:
-        subtitle = f"Response to {consultation_title}" + (f" — {publisher}" if publisher else "")
+        subtitle = response_to(consultation_title, publisher)
     document = Document(
         title=title,
         heading=heading,

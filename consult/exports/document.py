@@ -141,7 +141,7 @@ class ProfileWarning:
 class Document:
     title: str  # the document title (PDF metadata, Word properties, the first heading)
     heading: str  # the profile's heading, e.g. "Written evidence submitted by Liberty Now"
-    subtitle: str  # e.g. "Response to <consultation> (Home Office)"
+    subtitle: str  # e.g. "Response to the Home Office consultation on <title>"
     organisation: str  # the respondent
     consultation_title: str
     consultation_publisher: str

@@ -103,7 +103,7 @@ def test_every_question_and_answer_of_the_version_is_in_the_document(signed_vers
     assert [p.kind for p in document.parts] == [
         "summary",
         "about",
-        *["question"] * 15,
+        *["question"] * 17,
         "recommendations",
     ]
     for number, (choice, body) in ANSWERS.items():

@@ -71,7 +71,10 @@ def test_markdown_has_every_part_in_order_with_the_answer_before_the_explanation
     document = build(signed_version.response, signed_version, "home-office")
     markdown = render_markdown(document)
 
-    assert markdown.startswith("# Response from Northtown Residents\n\nResponse to A new legal")
+    assert markdown.startswith(
+        "# Response from Northtown Residents\n\nResponse to the Home Office consultation on a new "
+        "legal framework"
+    )
     positions = [markdown.index(f"## {part.heading}\n") for part in document.parts]
     assert positions == sorted(positions)
     q1 = markdown[markdown.index("## Question 1:") : markdown.index("## Question 2:")]
