@@ -2,7 +2,7 @@
 scoped to what an organisation sees
 
 Revision ID: a7c9e1f3b5d7
-Revises: 3b9d2f7a1c64
+Revises: a7c3e5f9b1d2
 Create Date: 2026-11-27 10:00:00.000000
 
 Questions. The first template paraphrased the consultation's themes as 15 questions of our
@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "a7c9e1f3b5d7"
-down_revision = "3b9d2f7a1c64"
+down_revision = "a7c3e5f9b1d2"
 branch_labels = None
 depends_on = None
 

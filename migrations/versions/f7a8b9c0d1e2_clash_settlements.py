@@ -1,7 +1,7 @@
 """clash settlements: a conflict revision is an open clash until settled
 
 Revision ID: f7a8b9c0d1e2
-Revises: a7c9e1f3b5d7
+Revises: 3b9d2f7a1c64
 Create Date: 2026-11-27 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f7a8b9c0d1e2'
-down_revision = 'a7c9e1f3b5d7'
+down_revision = '3b9d2f7a1c64'
 branch_labels = None
 depends_on = None
 
