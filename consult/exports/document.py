@@ -103,6 +103,9 @@ class Part:
     word_count: int
     word_limit: int | None  # the question's own limit, if any
     anchor: str  # unique id for links and bookmarks, e.g. "part-3"
+    # False when the text was too complex to format in time: its blocks are then its words as
+    # plain paragraphs (consult.drafting.markdown.parse), and the profile check says so.
+    formatted: bool = True
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,7 @@ def test_markdown_maps_onto_the_block_vocabulary():
         " and <x@example.org>.  \nNext line.\n\n> quoted\n\n3. three\n4. four\n"
         "    - nested\n\n```\nraw <b>\n```\n\n---\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
     )
-    blocks, footnotes = parse_part(markdown, "part-1", 1)
+    blocks, footnotes, _ = parse_part(markdown, "part-1", 1)
 
     assert footnotes == ()
     assert blocks[:2] == (Heading(1, (Span("Top"),)), Heading(4, (Span("Deep"),)))
@@ -301,7 +301,7 @@ def test_links_keep_only_web_and_mail_targets_and_images_only_their_alt_text():
         "[rel](/relative) [ftp](ftp://files.example) [web](http://a.example) "
         "![a chart](https://evil.example/pixel.png) ![local](file:///etc/passwd)"
     )
-    (paragraph,), _ = parse_part(markdown, "part-1", 1)
+    (paragraph,), _, _ = parse_part(markdown, "part-1", 1)
 
     assert paragraph == Paragraph(
         (
