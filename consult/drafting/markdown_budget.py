@@ -8,7 +8,7 @@ prose does. All of it is Python work the parser does step by step, so the budget
 steps as they happen and stops the parse when they run out:
 
 - each call of a block or inline rule, and each `skipToken` (the link-label scan's step),
-  costs 1 unit;
+  costs 1 unit (a link definition's rule, which works as hard as making a token, more);
 - each token the parser makes costs TOKEN_COST units: making a token (and later rendering and
   sanitising it) costs about as much as eight rule calls.
 
@@ -28,6 +28,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 TOKEN_COST = 8
+# Rules that make no token but work as hard as making one: a link definition ("[x]: url") is
+# stored, its label normalised and its address parsed and encoded.
+RULE_COSTS = {"reference": TOKEN_COST}
 # The parser's environment (markdown-it's `env`, shared by every rule of one parse) carries the
 # budget under this key.
 ENV_KEY = "consult_budget"
@@ -99,10 +102,10 @@ class _CountedInlineParser(ParserInline):
         super().skipToken(state)
 
 
-def _counted(rule):
+def _counted(rule, cost: int):
     def counted_rule(state, *arguments):
         budget = state.budget  # Budget.spend(), inlined: this runs for every rule call
-        budget.left -= 1
+        budget.left -= cost
         if budget.left < 0:
             raise TooComplex
         return rule(state, *arguments)
@@ -124,5 +127,6 @@ def bounded(parser: MarkdownIt) -> MarkdownIt:
         setattr(parser, attribute, replacement)
         ruler = replacement.ruler
         for rule in list(ruler.__rules__):
-            ruler.at(rule.name, _counted(rule.fn), {"alt": rule.alt})
+            cost = RULE_COSTS.get(rule.name, 1)
+            ruler.at(rule.name, _counted(rule.fn, cost), {"alt": rule.alt})
     return parser
