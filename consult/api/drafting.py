@@ -12,13 +12,14 @@ from sqlalchemy import select
 from consult.api.schemas import (
     MAX_ID,
     InvalidBody,
+    allow_large_body,
     bool_field,
     id_field,
     json_body,
     markdown_field,
     text_field,
 )
-from consult.api.views import allow_large_body, blueprint, caller_membership, current_caller
+from consult.api.views import blueprint, caller_membership, current_caller
 from consult.consultations import services as consultations
 from consult.consultations.models import Consultation
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
