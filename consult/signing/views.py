@@ -35,8 +35,8 @@ from consult.accounts.services import normalise_email
 from consult.accounts.views import secret_url
 from consult.audit.services import record
 from consult.drafting.forms import MAX_ID, choices
+from consult.drafting.markdown import RESPONSE_UNITS, Budget, word_count
 from consult.drafting.markdown import render as render_markdown
-from consult.drafting.markdown import word_count
 from consult.drafting.models import Response
 from consult.drafting.views import readable_ops
 from consult.extensions import db, limiter
@@ -194,6 +194,7 @@ def rendered(version: Version) -> dict:
         return cached
     content = services.content_of(version)
     sections = []
+    budget = Budget(RESPONSE_UNITS)  # shared by the sections, as markdown.render_response does
     for index, section in enumerate(content.get("sections", []), start=1):
         body = section.get("body") or ""
         sections.append(
@@ -204,7 +205,7 @@ def rendered(version: Version) -> dict:
                 "label": section_label(section),
                 "title": section.get("title") or "",
                 "choice": section.get("choice"),
-                "html": render_markdown(body, anchor_prefix=f"v{version.id}-{index}")
+                "html": render_markdown(body, f"v{version.id}-{index}", budget)
                 if body.strip()
                 else "",
                 "words": word_count(body),

@@ -428,6 +428,24 @@ def test_contact_details_are_flagged_only_where_they_must_stay_out(team, export_
     assert codes(build(export_response, None, "select-committee")) == []
 
 
+def test_a_text_too_complex_to_format_is_exported_as_plain_words_and_named(team, export_response):
+    complex_text = "![" * 60_000 + "\n\nOur evidence, [with a link](https://a.example).\n"
+    rewrite(team.editor, export_response, "about", complex_text)
+
+    document = build(export_response, None, "select-committee")
+
+    about = next(part for part in document.parts if part.kind == "about")
+    assert about.formatted is False
+    assert [block.spans for block in about.blocks] == [
+        (Span("![" * 60_000),),
+        (Span("Our evidence, [with a link](https://a.example)."),),
+    ]
+    assert codes(document) == ["formatting-not-shown"]
+    assert document.warnings[0].part == about.anchor
+    assert "exported as plain text" in document.warnings[0].message
+    assert all(part.formatted for part in document.parts if part is not about)
+
+
 def test_the_stored_warnings_are_the_profile_check_of_the_document(team, export_response):
     rewrite(team.editor, export_response, "summary", "Prose, not bullets.")
     document = build(export_response, None, "public-bill-committee")
