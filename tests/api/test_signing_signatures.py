@@ -549,6 +549,21 @@ def test_a_failing_rate_limit_key_counts_by_address_and_keeps_the_shared_storage
     assert _counting_in_the_shared_storage()
 
 
+def test_a_failing_exemption_test_applies_the_limit_and_keeps_the_shared_storage(
+    client, public_id, monkeypatch
+):
+    def broken() -> bool:
+        raise RuntimeError("a bug in an exemption test")
+
+    monkeypatch.setattr("consult.api.signing._is_public_signing", broken)
+
+    replies = [sign_publicly(client, public_id, f"person{n}@example.org") for n in range(21)]
+
+    assert [reply.status_code for reply in replies[:20]] == [202] * 20
+    assert_error(replies[20], 429)
+    assert _counting_in_the_shared_storage()
+
+
 def test_members_signing_with_a_token_are_not_held_by_the_public_limits(client, bearer, public_id):
     for n in range(20):
         sign_publicly(client, public_id, f"person{n}@example.org")
