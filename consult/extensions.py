@@ -50,7 +50,9 @@ def _hashed_key(key_func: Callable[[], str]) -> Callable[[], str]:
             current_app.logger.exception("Rate-limit key function failed; keyed by address")
             value = "unkeyed:" + client_ip()
         secret = current_app.config["SECRET_KEY"].encode()[:64]
-        return hashlib.blake2b(value.encode(), key=secret, digest_size=16).hexdigest()
+        # "surrogatepass": JSON may spell a lone surrogate ("\\udfff"), which UTF-8 cannot hold.
+        data = value.encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, key=secret, digest_size=16).hexdigest()
 
     return key
 

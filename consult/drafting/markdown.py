@@ -50,7 +50,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # (drafting.services.MAX_BODY_LENGTH), so only older or imported text can be longer.
 MAX_LENGTH = 200_000
 # Units of parsing work (markdown_budget) for one text: 200,000 characters of real writing
-# need about 120,000; the worst text there is takes about 0.3 s of CPU to use them all up.
+# (prose with headings, lists, tables, links and footnotes) need about 190,000, a section of a
+# few thousand words a tenth of that; the worst text there is uses them all up in about 0.3 s
+# of CPU.
 SECTION_UNITS = 250_000
 # For all the texts of one page or document together (a whole response).
 RESPONSE_UNITS = 500_000
@@ -92,11 +94,11 @@ def parse(markdown: str, env: dict, budget: Budget | None = None) -> list[Token]
     complex to parse within SECTION_UNITS of work (or what is left of `budget`, shared by
     the texts of one response, which is charged with what this one used). `env` is
     markdown-it's environment, which rendering the tokens needs again."""
+    if len(markdown) > MAX_LENGTH:
+        return None
     granted = SECTION_UNITS if budget is None else max(0, min(SECTION_UNITS, budget.left))
     allowance = Budget(granted)
     try:
-        if len(markdown) > MAX_LENGTH:
-            raise TooComplex
         env[ENV_KEY] = allowance
         return _parser().parse(markdown, env)
     except (TooComplex, RecursionError):

@@ -280,7 +280,8 @@ def parse_part(
     `first_label`. A text too complex to format within the renderer's work budget (shared
     through `budget` by the whole document) comes as plain paragraphs, every word kept, and
     `formatted` False, as the pages show it."""
-    tokens = parse(markdown or "", {}, budget)
+    markdown = markdown or ""
+    tokens = parse(markdown, {}, budget)
     if tokens is None:
         paragraphs = (Paragraph((Span(text),)) for text in plain_paragraphs(markdown))
         return tuple(paragraphs), (), False

@@ -534,6 +534,16 @@ def test_deeply_nested_json_is_a_400_and_still_counted_by_the_shared_limit(clien
     assert _counting_in_the_shared_storage()
 
 
+def test_an_address_that_is_not_valid_unicode_is_a_422_and_keeps_the_shared_storage(
+    client, public_id
+):
+    # JSON may spell a lone surrogate; the per-address limit hashes the address it is given.
+    reply = sign_publicly(client, public_id, "\udfff@example.org")
+
+    assert_error(reply, 422)
+    assert _counting_in_the_shared_storage()
+
+
 def test_a_failing_rate_limit_key_counts_by_address_and_keeps_the_shared_storage(
     client, public_id, monkeypatch
 ):
