@@ -50,7 +50,7 @@ def _hashed_key(key_func: Callable[[], str]) -> Callable[[], str]:
             current_app.logger.exception("Rate-limit key function failed; keyed by address")
             value = "unkeyed:" + client_ip()
         secret = current_app.config["SECRET_KEY"].encode()[:64]
-        # "surrogatepass": JSON may spell a lone surrogate ("\\udfff"), which UTF-8 cannot hold.
+        # "surrogatepass": JSON may spell a lone surrogate ("\udfff"), which UTF-8 cannot hold.
         data = value.encode("utf-8", "surrogatepass")
         return hashlib.blake2b(data, key=secret, digest_size=16).hexdigest()
 
