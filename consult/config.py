@@ -218,8 +218,11 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "PRIVACY_CONTACT_EMAIL": _privacy_email(env),
         "PRIVACY_POSTAL_ADDRESS": _short_text(env, "PRIVACY_POSTAL_ADDRESS", 300),
         "PRIVACY_ICO_REGISTRATION": _short_text(env, "PRIVACY_ICO_REGISTRATION", 20),
-        # Redis down: rate limits fall back to per-process memory instead of failing requests.
+        # Redis down: rate limits fall back to per-process memory instead of failing requests
+        # (logged; SECURITY.md, promise 6, says why), and errors are never swallowed: a limit
+        # is counted somewhere or the request fails, it is never skipped (no failing open).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": False,
         # Exports (consult/exports/jobs.py): how jobs run - "thread" (a small pool in the app
         # process), "rq" (RQ workers, `flask --app wsgi worker`; the default with REDIS_URL) or
         # "sync" (in the request; the test default). A job running longer is marked failed.

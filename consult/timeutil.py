@@ -15,3 +15,16 @@ def isoformat(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def parse_utc(value: str) -> datetime:
+    """An ISO 8601 date and time as naive UTC (one without an offset is taken as UTC), or a
+    ValueError. A time whose offset takes it outside the years 1 to 9999 in UTC, such as
+    0001-01-01T00:00:00+14:00, is a ValueError too, not the OverflowError Python raises."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError(f"{value} is outside the years 1 to 9999 in UTC") from None

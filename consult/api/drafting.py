@@ -9,16 +9,18 @@ from __future__ import annotations
 from flask import abort, jsonify, request, url_for
 from sqlalchemy import select
 
+from consult.api.auth import api_caller_key
 from consult.api.schemas import (
     MAX_ID,
     InvalidBody,
+    allow_large_body,
     bool_field,
     id_field,
     json_body,
     markdown_field,
     text_field,
 )
-from consult.api.views import allow_large_body, blueprint, caller_membership, current_caller
+from consult.api.views import blueprint, caller_membership, current_caller
 from consult.consultations import services as consultations
 from consult.consultations.models import Consultation
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
@@ -28,7 +30,7 @@ from consult.drafting.errors import ClashSettled
 from consult.drafting.models import Response, Revision, Section
 from consult.drafting.permissions import can_edit, can_open_clash, can_view
 from consult.errors import json_error
-from consult.extensions import db
+from consult.extensions import db, limiter
 from consult.organisations import services as organisations
 from consult.organisations.models import Membership
 from consult.timeutil import isoformat
@@ -40,6 +42,10 @@ FORMER_MEMBER = "Former member"
 # anything larger is a 413 before it is read (config: API_MAX_SECTION_BODY_BYTES).
 SECTION_BODY_BYTES = 6 * drafting.MAX_BODY_LENGTH + 64 * 1024
 large_body = allow_large_body("API_MAX_SECTION_BODY_BYTES", SECTION_BODY_BYTES)
+# Rendering is the costliest thing a caller can ask for (up to a few tenths of a second of CPU
+# for text made to be slow, markdown.SECTION_UNITS): at most this often per caller, which the
+# editor's live preview (one after each pause in typing) never needs.
+RENDER_LIMIT = "60 per minute"
 
 
 # --- loading, with the permission check -----------------------------------------------------
@@ -328,6 +334,7 @@ def get_response(response_id: int):
 
 
 @blueprint.get("/responses/<int:response_id>/html")
+@limiter.limit(RENDER_LIMIT, key_func=api_caller_key)
 def response_html(response_id: int):
     response, _membership = _load_response(response_id)
     html = markdown.render_response(response, drafting.live_sections(response))
@@ -459,6 +466,7 @@ def diff_revision(revision_id: int):
 
 @blueprint.post("/preview")
 @large_body
+@limiter.limit(RENDER_LIMIT, key_func=api_caller_key)
 def preview():
     current_caller()
     body = markdown_field(json_body(), "body", max_length=drafting.MAX_BODY_LENGTH)

@@ -646,6 +646,7 @@ _NOT_VISIBLE = (
     "caller is not a member of"
 )
 _NOT_EDITOR = "The caller's role cannot draft (members read and comment)"
+_RENDER_LIMITED = "More than 60 renders a minute by this caller; see Retry-After"
 _MARKDOWN_BODY = {
     "type": "string",
     "maxLength": MAX_BODY_LENGTH,
@@ -727,8 +728,14 @@ PATHS.update(
         "/api/v1/responses/{response_id}/html": {
             "get": _operation(
                 "response_html",
-                "The whole response rendered to sanitised HTML, safe to embed",
-                {"200": _json(_ref("Html"), "OK"), "404": _error(_NOT_VISIBLE)},
+                "The whole response rendered to sanitised HTML, safe to embed. A section whose "
+                "formatting is too complex to lay out in time comes as plain text paragraphs "
+                'after a note (<p class="plain-text-note">)',
+                {
+                    "200": _json(_ref("Html"), "OK"),
+                    "404": _error(_NOT_VISIBLE),
+                    "429": _error(_RENDER_LIMITED),
+                },
                 tag="Drafting",
                 parameters=[RESPONSE_ID],
             )
@@ -887,8 +894,10 @@ PATHS.update(
         "/api/v1/preview": {
             "post": _operation(
                 "preview",
-                "Render Markdown as the pages and exports will (the editor's live preview)",
-                {"200": _json(_ref("Preview"), "OK")},
+                "Render Markdown as the pages and exports will (the editor's live preview); "
+                "a text whose formatting is too complex to lay out in time comes as plain text "
+                "paragraphs after a note",
+                {"200": _json(_ref("Preview"), "OK"), "429": _error(_RENDER_LIMITED)},
                 body={
                     "type": "object",
                     "required": ["body"],

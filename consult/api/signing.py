@@ -13,7 +13,7 @@ body (400/422) -> one service call -> commit once."""
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import abort, current_app, jsonify, request, url_for
 from flask_login import current_user
@@ -23,7 +23,15 @@ from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.services import normalise_email
 from consult.api.auth import api_user
-from consult.api.schemas import MAX_ID, InvalidBody, bool_field, email_field, json_body, text_field
+from consult.api.schemas import (
+    MAX_ID,
+    InvalidBody,
+    bool_field,
+    email_field,
+    json_body,
+    json_object_or_empty,
+    text_field,
+)
 from consult.api.views import _SLUG, blueprint, current_caller
 from consult.drafting.models import Response
 from consult.errors import json_error
@@ -35,7 +43,7 @@ from consult.organisations.permissions import can
 from consult.signing import consent
 from consult.signing import services as signing
 from consult.signing.models import Signature, Version
-from consult.timeutil import isoformat, utcnow
+from consult.timeutil import isoformat, parse_utc, utcnow
 
 # Public signing, per client address (behind TRUSTED_PROXY_COUNT proxies) and per e-mail
 # address. Generous per address, because a mobile network or an office puts many people
@@ -53,21 +61,16 @@ SIGNATORIES_MAX_PER_PAGE = 500
 # --- rate limits for public signing ---------------------------------------------------------
 
 
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
-
-
 def _is_public_signing() -> bool:
     """A public signature: an e-mail address in the body, or nobody signed in. Decided from
     the request alone, since the limiter runs before the API authenticates the caller."""
-    if "email" in _body():
+    if "email" in json_object_or_empty():
         return True
     return not request.headers.get("Authorization") and not current_user.is_authenticated
 
 
 def _email_given() -> bool:
-    return _is_public_signing() and isinstance(_body().get("email"), str)
+    return _is_public_signing() and isinstance(json_object_or_empty().get("email"), str)
 
 
 def _ip_limit() -> str:
@@ -83,7 +86,7 @@ def _ip_key() -> str:
 
 
 def _email_key() -> str:
-    return "sign-email:" + normalise_email(_body().get("email", ""))[:254]
+    return "sign-email:" + normalise_email(json_object_or_empty().get("email", ""))[:254]
 
 
 # --- loading, with the permission check -----------------------------------------------------
@@ -171,11 +174,9 @@ def _closes_at(data: dict) -> datetime | None:
     if not isinstance(value, str) or len(value) > 40:
         raise InvalidBody(422, "Some fields are not valid.", message)
     try:
-        moment = datetime.fromisoformat(value.strip())
+        moment = parse_utc(value.strip())
     except ValueError:
         raise InvalidBody(422, "Some fields are not valid.", message) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     if moment <= utcnow():
         raise InvalidBody(
             422, "Some fields are not valid.", {"closes_at": "Must be in the future."}

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, jsonify
 from sqlalchemy import select
 
 from consult.api.auth import api_caller_key, api_user, authenticate
 from consult.api.openapi import openapi_document
-from consult.api.schemas import InvalidBody, choice_field, email_field, json_body, text_field
+from consult.api.schemas import (
+    InvalidBody,
+    choice_field,
+    email_field,
+    json_body,
+    limit_body_size,
+    text_field,
+)
 from consult.errors import json_error
 from consult.extensions import csrf, db, limiter
 from consult.organisations import services as organisations
@@ -23,9 +30,6 @@ limiter.limit("300 per minute", key_func=api_caller_key)(blueprint)
 # A ceiling per client address as well, so that made-up tokens cannot dodge the limit.
 limiter.limit("1200 per minute")(blueprint)
 
-# JSON bodies are small: the largest is one section of a response. Refusing big bodies before
-# reading them keeps a client from making the server parse megabytes (config: API_MAX_BODY_BYTES).
-MAX_BODY_BYTES = 256 * 1024
 # What a slug can look like (organisations.services.slugify makes them); anything else, such as a
 # NUL byte that PostgreSQL would refuse, cannot name an organisation and is a 404 at once.
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
@@ -36,32 +40,9 @@ def _authenticate():
     return authenticate()
 
 
-def allow_large_body(config_key: str, default: int):
-    """Let one endpoint take bodies up to `default` bytes (config: `config_key`) instead of
-    API_MAX_BODY_BYTES: a section's text can be far larger than any other JSON body."""
-
-    def decorate(view):
-        view.api_body_limit = (config_key, default)
-        return view
-
-    return decorate
-
-
-def _body_limit() -> int:
-    view = current_app.view_functions.get(request.endpoint or "")
-    override = getattr(view, "api_body_limit", None)
-    if override is not None:
-        config_key, default = override
-        return current_app.config.get(config_key, default)
-    return current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
-
-
 @blueprint.before_request
 def _limit_body_size():
-    limit = _body_limit()
-    if request.content_length is not None and request.content_length > limit:
-        abort(413, f"The body is too large: at most {limit // 1024} KiB.")
-    request.max_content_length = limit  # also bounds bodies sent without a Content-Length
+    limit_body_size()
 
 
 @blueprint.errorhandler(InvalidBody)

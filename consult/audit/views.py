@@ -6,7 +6,7 @@ events never appear, and no event holds a secret (audit.services.record drops th
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import and_, func, or_, select
@@ -102,8 +102,10 @@ def organisation_log(slug: str):
         if form.since.data:
             conditions.append(AuditEvent.created_at >= datetime.combine(form.since.data, time()))
         if form.until.data:
-            end = datetime.combine(form.until.data, time()) + timedelta(days=1)
-            conditions.append(AuditEvent.created_at < end)
+            # The whole end day, up to its last instant (the next midnight does not exist
+            # after 31 December 9999).
+            end = datetime.combine(form.until.data, time.max)
+            conditions.append(AuditEvent.created_at <= end)
     page = page_number()
     rows = db.session.execute(
         select(AuditEvent, User.name, User.erased_at)

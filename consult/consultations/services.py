@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from consult import jsoninput
 from consult.audit.services import record
 from consult.consultations.builtin import BUILTIN_CONSULTATIONS, SCALE_OPTIONS
 from consult.consultations.models import QUESTION_KINDS, Consultation, Question
@@ -181,10 +181,25 @@ def _int_or_none(value, number: int) -> int | None:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise QuestionsError(f"Question {number}: the word limit must be a whole number.")
+    return _whole_number(
+        str(value),
+        MAX_WORD_LIMIT,
+        f"Question {number}: the word limit must be a whole number.",
+        f"Question {number}: the word limit can be at most {MAX_WORD_LIMIT:,}.",
+    )
+
+
+def _whole_number(text: str, maximum: int, not_a_number: str, too_large: str) -> int:
+    """A whole number typed in a file, or the QuestionsError that says what is wrong. A very
+    long one is refused by its length before Python converts it (beyond 4,300 digits it
+    would raise a ValueError of its own, and converting is slow well before)."""
+    digits = text.strip().lstrip("+-")
+    if digits.isdigit() and len(digits) > len(str(maximum)):
+        raise QuestionsError(too_large)
     try:
-        return int(value)
+        return int(text)
     except ValueError:
-        raise QuestionsError(f"Question {number}: the word limit must be a whole number.") from None
+        raise QuestionsError(not_a_number) from None
 
 
 def parse_csv(content: str) -> list[QuestionDraft]:
@@ -205,10 +220,12 @@ def _parse_csv(content: str) -> list[QuestionDraft]:
         row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
         if not any(isinstance(v, str) and v.strip() for v in row.values()):
             continue  # an empty row, as spreadsheets export them: ",,,"
-        try:
-            number = int(row["number"])
-        except ValueError:
-            raise QuestionsError(f"Row {row_number}: 'number' must be a whole number.") from None
+        number = _whole_number(
+            row["number"],
+            MAX_QUESTION_NUMBER,
+            f"Row {row_number}: 'number' must be a whole number.",
+            f"Question numbers go up to {MAX_QUESTION_NUMBER} (row {row_number}).",
+        )
         limit = _int_or_none(row.get("word_limit"), number)
         questions.append(_draft(number, row["text"], row.get("kind") or None, limit))
     return _checked(questions)
@@ -217,13 +234,9 @@ def _parse_csv(content: str) -> list[QuestionDraft]:
 def parse_json(content: str) -> list[QuestionDraft]:
     """A JSON list of {"number", "text", "kind"?, "word_limit"?}."""
     try:
-        data = json.loads(content)
-    except json.JSONDecodeError as error:
-        raise QuestionsError(
-            f"The JSON could not be read: {error.msg} (line {error.lineno})."
-        ) from None
-    except RecursionError:
-        raise QuestionsError("The JSON could not be read: it is nested too deeply.") from None
+        data = jsoninput.loads(content)
+    except jsoninput.JSONInputError as error:
+        raise QuestionsError(str(error)) from None
     if isinstance(data, dict):
         data = data.get("questions")
     if not isinstance(data, list):

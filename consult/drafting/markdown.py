@@ -2,7 +2,13 @@
 
 markdown-it-py (CommonMark, raw HTML disabled, footnotes) turns Markdown into HTML; nh3 then
 keeps only an allow-list of tags and attributes, so hostile input (script, iframes, event
-attributes, javascript: links) never reaches a page, the API or an export."""
+attributes, javascript: links) never reaches a page, the API or an export.
+
+Every parse runs on a work budget (consult.drafting.markdown_budget): a text whose formatting
+would take more work than SECTION_UNITS (about 0.3 s of CPU at worst), or longer than
+MAX_LENGTH, is shown as plain text instead, every word kept, with a note saying why. A page
+or document showing many texts shares RESPONSE_UNITS between them, so that a response of many
+such sections is bounded too."""
 
 from __future__ import annotations
 
@@ -13,8 +19,11 @@ from typing import TYPE_CHECKING
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
+
+from consult.drafting.markdown_budget import ENV_KEY, Budget, TooComplex, bounded
 
 if TYPE_CHECKING:
     from consult.drafting.models import Response, Section
@@ -25,6 +34,7 @@ ALLOWED_TAGS = {
     "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
+    "p": {"class"},  # only the plain-text note has one; Markdown cannot give a paragraph a class
     "a": {"href", "title", "id"},
     "li": {"id"},
     "sup": {"class", "id"},
@@ -35,6 +45,21 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# The longest text the renderer formats; sections are refused above it when saved
+# (drafting.services.MAX_BODY_LENGTH), so only older or imported text can be longer.
+MAX_LENGTH = 200_000
+# Units of parsing work (markdown_budget) for one text: 200,000 characters of real writing
+# (prose with headings, lists, tables, links and footnotes) need about 190,000, a section of a
+# few thousand words a tenth of that; the worst text there is uses them all up in about 0.3 s
+# of CPU.
+SECTION_UNITS = 250_000
+# For all the texts of one page or document together (a whole response).
+RESPONSE_UNITS = 500_000
+PLAIN_TEXT_NOTE = (
+    "Shown without formatting: this text has more formatting marks (such as brackets, "
+    "asterisks or table lines) than can be displayed. All of its words are below."
+)
 
 _WORD = re.compile(r"[\w\u2019'-]+", re.UNICODE)
 # Each pattern stops at the next bracket or parenthesis, so it cannot scan ahead to the end of
@@ -50,6 +75,7 @@ _LINK_DEFINITION = re.compile(
     re.MULTILINE,
 )
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*>|<[^<>\s@]+@[^<>\s@]+>")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _SAFE_PREFIX = re.compile(r"[^A-Za-z0-9_-]")
 # Table alignment comes out as an inline style, which the allow-list (and a strict CSP) drop.
 # Raw HTML is off, so this exact quoted attribute can only come from the table renderer.
@@ -60,17 +86,59 @@ _ALIGN_STYLE = re.compile(r' style="text-align:(left|center|right)"')
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable(["table", "strikethrough"])
-    return parser.use(footnote_plugin)
+    return bounded(parser.use(footnote_plugin))
 
 
-def render(markdown: str, anchor_prefix: str | None = None) -> str:
+def parse(markdown: str, env: dict, budget: Budget | None = None) -> list[Token] | None:
+    """The text's markdown-it tokens, or None when it is too long or its formatting too
+    complex to parse within SECTION_UNITS of work (or what is left of `budget`, shared by
+    the texts of one response, which is charged with what this one used). `env` is
+    markdown-it's environment, which rendering the tokens needs again."""
+    if len(markdown) > MAX_LENGTH:
+        return None
+    granted = SECTION_UNITS if budget is None else max(0, min(SECTION_UNITS, budget.left))
+    allowance = Budget(granted)
+    try:
+        env[ENV_KEY] = allowance
+        return _parser().parse(markdown, env)
+    except (TooComplex, RecursionError):
+        allowance.left = 0
+        return None
+    finally:
+        if budget is not None:
+            budget.left -= granted - max(0, allowance.left)
+
+
+def plain_paragraphs(markdown: str) -> list[str]:
+    """The text as it was typed, in paragraphs (split at blank lines), for showing a text
+    that is not formatted: nothing is left out, only the formatting is not applied."""
+    paragraphs = (part.strip("\n") for part in _BLANK_LINES.split(markdown))
+    return [paragraph for paragraph in paragraphs if paragraph.strip()]
+
+
+def _plain_html(markdown: str) -> str:
+    """The note, then the text's paragraphs, escaped, each line on a line of its own."""
+    html = [f'<p class="plain-text-note">{escape(PLAIN_TEXT_NOTE)}</p>\n']
+    for paragraph in plain_paragraphs(markdown):
+        lines = str(escape(paragraph)).replace("\n", "<br>\n")  # str: Markup would escape <br>
+        html.append(f"<p>{lines}</p>\n")
+    return "".join(html)
+
+
+def render(markdown: str, anchor_prefix: str | None = None, budget: Budget | None = None) -> str:
     """Markdown to sanitised HTML. `anchor_prefix` keeps footnote anchors unique when several
-    sections are shown on one page."""
+    sections are shown on one page; `budget`, when given, is shared with the page's other
+    texts (see `parse`). A text too complex to format is shown as plain text, with a note."""
     # The prefix goes into id and href attributes unescaped by the footnote plugin: letters,
     # digits, "-" and "_" only.
     prefix = _SAFE_PREFIX.sub("-", anchor_prefix or "")
     env = {"docId": prefix} if prefix else {}
-    html = _ALIGN_STYLE.sub(r' align="\1"', _parser().render(markdown or "", env))
+    markdown = markdown or ""
+    tokens = parse(markdown, env, budget)
+    if tokens is None:
+        return _plain_html(markdown)
+    parser = _parser()
+    html = _ALIGN_STYLE.sub(r' align="\1"', parser.renderer.render(tokens, parser.options, env))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -102,13 +170,16 @@ def render_response(
     exports all show a response through this, so they cannot drift apart.
 
     Every section's Markdown goes through `render` (with the section's own footnote prefix, so
-    anchors stay unique on the page); headings, the closed answers and everything else are
-    plain text, escaped. The bare document (the API's) is a heading (`heading`, else the
-    response's title) and a <section> per section, in tags from the renderer's allow-list.
+    anchors stay unique on the page), the sections sharing one work budget (RESPONSE_UNITS),
+    so that many sections too complex to format still render quickly; headings, the closed
+    answers and everything else are plain text, escaped. The bare document (the API's) is a
+    heading (`heading`, else the response's title) and a <section> per section, in tags from
+    the renderer's allow-list.
     A page or an export may add a `subtitle` under the heading, a list of `contents` linking
     to each section, and `placeholders` that say what is still missing (a closed answer not
     chosen, a section not written): the draft preview shows those, a finished text does not."""
     sections = list(sections)
+    budget = Budget(RESPONSE_UNITS)
     parts = [f"<h1>{escape(heading or response.title)}</h1>"]
     if subtitle:
         parts.append(f'<p class="response-subtitle">{escape(subtitle)}</p>')
@@ -143,7 +214,7 @@ def render_response(
             )
         body = section.body
         if body.strip() or not placeholders:
-            parts.append(render(body, anchor_prefix=f"s{section.id}"))
+            parts.append(render(body, anchor_prefix=f"s{section.id}", budget=budget))
         else:
             parts.append('<p class="response-section__empty">Not written yet.</p>')
         parts.append("</section>")

@@ -25,7 +25,7 @@ from consult.consultations.models import Consultation, Question
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting import clashes
 from consult.drafting.errors import DraftingError
-from consult.drafting.markdown import word_count
+from consult.drafting.markdown import MAX_LENGTH, word_count
 from consult.drafting.merge import merge, normalise_newlines
 from consult.drafting.models import (
     SECTION_STATUSES,
@@ -42,7 +42,9 @@ from consult.forms import BIDI_CONTROLS
 from consult.organisations.models import Membership, Organisation
 from consult.timeutil import utcnow
 
-MAX_BODY_LENGTH = 200_000  # characters; about 30,000 words, far beyond any submission
+# Characters; about 30,000 words, far beyond any submission, and the longest text the renderer
+# formats (a longer one would only ever be shown as plain text).
+MAX_BODY_LENGTH = MAX_LENGTH
 MAX_TITLE_LENGTH = 300
 PRESENCE_WINDOW = timedelta(seconds=45)
 
@@ -430,6 +432,13 @@ def _save_locked(
     result = merge(base_pair, head_pair, (body, choice))
     if result.clean:
         assert result.body is not None
+        if len(result.body) > MAX_BODY_LENGTH:
+            # Each text fits, but both people's additions together do not: nothing is saved,
+            # and the person keeps their text to shorten it.
+            raise DraftingError(
+                f"Together with the changes saved meanwhile, this section would be longer than "
+                f"{MAX_BODY_LENGTH:,} characters. Shorten your text and save again."
+            )
         if (result.body, result.choice) == head_pair:
             return SaveOutcome(revision=head, merged=True, unchanged=True)
         merged = _append(section, user, "merge", result.body, result.choice, head)

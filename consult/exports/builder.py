@@ -18,7 +18,14 @@ from markdown_it.token import Token
 
 from consult.consultations.models import Question
 from consult.consultations.profiles import PROFILES, SubmissionProfile
-from consult.drafting.markdown import _parser, section_heading, word_count
+from consult.drafting.markdown import (
+    RESPONSE_UNITS,
+    Budget,
+    parse,
+    plain_paragraphs,
+    section_heading,
+    word_count,
+)
 from consult.drafting.models import Response
 from consult.drafting.services import live_sections
 from consult.drafting.titles import response_to
@@ -268,12 +275,20 @@ def _plain(spans: Iterable[Span]) -> str:
 
 
 def parse_part(
-    markdown: str, anchor: str, first_label: int
-) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
-    """One section's Markdown as (blocks, footnotes), footnotes labelled from `first_label`."""
-    reader = _PartReader(_parser().parse(markdown or "", {}), anchor, first_label)
+    markdown: str, anchor: str, first_label: int, budget: Budget | None = None
+) -> tuple[tuple[Block, ...], tuple[Footnote, ...], bool]:
+    """One section's Markdown as (blocks, footnotes, formatted), footnotes labelled from
+    `first_label`. A text too complex to format within the renderer's work budget (shared
+    through `budget` by the whole document) comes as plain paragraphs, every word kept, and
+    `formatted` False, as the pages show it."""
+    markdown = markdown or ""
+    tokens = parse(markdown, {}, budget)
+    if tokens is None:
+        paragraphs = (Paragraph((Span(text),)) for text in plain_paragraphs(markdown))
+        return tuple(paragraphs), (), False
+    reader = _PartReader(tokens, anchor, first_label)
     blocks = reader.blocks()
-    return blocks, reader.footnotes()
+    return blocks, reader.footnotes(), True
 
 
 # --- numbering --------------------------------------------------------------------------------
@@ -386,9 +401,10 @@ def build_document(
 
     parts: list[Part] = []
     next_label = 1
+    budget = Budget(RESPONSE_UNITS)  # as the response's pages have it (markdown.render_response)
     for position, section in enumerate(sections, start=1):
         anchor = f"part-{position}"
-        blocks, footnotes = parse_part(section.body, anchor, next_label)
+        blocks, footnotes, formatted = parse_part(section.body, anchor, next_label, budget)
         next_label += len(footnotes)
         question = questions.asked(section) if section.kind == "question" else None
         scale = question is not None and question.kind == "scale"
@@ -408,6 +424,7 @@ def build_document(
                 asked_number=question.number if question is not None else None,
                 asked_text=question.text if question is not None else None,
                 wording_verified=question.wording_verified if question is not None else None,
+                formatted=formatted,
             )
         )
     empty = tuple(part for part in parts if not part.blocks and part.choice is None)
@@ -629,6 +646,17 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
                         part.anchor,
                     )
                 )
+    for part in parts:
+        if not part.formatted:
+            warnings.append(
+                ProfileWarning(
+                    "formatting-not-shown",
+                    f"{_label(part)} has more formatting marks (such as brackets, asterisks or "
+                    f"table lines) than can be laid out, so it is exported as plain text. Its "
+                    f"words are all there; simplify its formatting to export it formatted.",
+                    part.anchor,
+                )
+            )
     if not profile.contact_details:
         for part in parts:
             found = _contact_details(part)

@@ -118,6 +118,10 @@ class Part:
             self.asked_number != self.number or self.asked_text != self.title
         )
 
+    # False when the text was too complex to format in time: its blocks are then its words as
+    # plain paragraphs (consult.drafting.markdown.parse), and the profile check says so.
+    formatted: bool = True
+
 
 @dataclass(frozen=True)
 class Signatories:

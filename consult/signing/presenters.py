@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date, timedelta
 
+from consult.drafting.markdown import RESPONSE_UNITS, Budget, word_count
 from consult.drafting.markdown import render as render_markdown
-from consult.drafting.markdown import word_count
 from consult.drafting.views import readable_ops
 from consult.signing import services
 from consult.signing.models import Version
@@ -34,6 +34,7 @@ def rendered(version: Version) -> dict:
         return cached
     content = services.content_of(version)
     sections = []
+    budget = Budget(RESPONSE_UNITS)  # shared by the sections, as markdown.render_response does
     for index, section in enumerate(content.get("sections", []), start=1):
         body = section.get("body") or ""
         sections.append(
@@ -44,7 +45,7 @@ def rendered(version: Version) -> dict:
                 "label": section_label(section),
                 "title": section.get("title") or "",
                 "choice": section.get("choice"),
-                "html": render_markdown(body, anchor_prefix=f"v{version.id}-{index}")
+                "html": render_markdown(body, f"v{version.id}-{index}", budget)
                 if body.strip()
                 else "",
                 "words": word_count(body),

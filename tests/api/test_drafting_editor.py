@@ -69,6 +69,16 @@ def test_a_whole_section_can_be_previewed_but_no_more(client, bearer):
     assert set(assert_error(too_long, 422)["fields"]) == {"body"}
 
 
+def test_one_caller_previews_at_most_sixty_times_a_minute(client, bearer):
+    editor, member = bearer("editor"), bearer("member")
+
+    replies = [client.post(PREVIEW, json={"body": "*x*"}, headers=editor) for _ in range(61)]
+
+    assert [reply.status_code for reply in replies[:60]] == [200] * 60
+    assert_error(replies[60], 429)
+    assert client.post(PREVIEW, json={"body": "*x*"}, headers=member).status_code == 200
+
+
 @pytest.mark.parametrize("body", [{}, {"body": None}, {"body": 3}, {"body": "\udfff"}])
 def test_a_preview_of_something_that_is_not_text_is_422(client, bearer, body):
     response = client.post(PREVIEW, json=body, headers=bearer("editor"))

@@ -117,6 +117,23 @@ def test_edits_to_different_paragraphs_from_one_base_merge(client, bearer, draft
     assert section(draft.summary).head_revision_id == merged.id
 
 
+def test_a_merge_longer_than_a_section_can_hold_is_refused_and_keeps_the_head(
+    client, bearer, draft
+):
+    eddie, cora, base = _two_editors_from_one_base(client, bearer, draft)
+    half = "word " * (drafting.MAX_BODY_LENGTH // 10)  # each addition alone fits
+    eddies = BASE.replace("First paragraph, as agreed.", half)
+    coras = BASE.replace("Third paragraph.", half)
+    first = save(client, eddie, draft, draft.summary, eddies, base)
+
+    response = put_section(client, cora, draft, draft.summary, coras, base)
+
+    message = assert_error(response, 422)["message"]
+    assert f"longer than {drafting.MAX_BODY_LENGTH:,} characters" in message
+    assert section(draft.summary).head_revision_id == first["head_revision"]
+    assert len(drafting.revisions_of(section(draft.summary))) == 2
+
+
 def test_overlapping_edits_are_a_409_with_both_texts_and_yours_already_saved(
     client, team, bearer, draft
 ):

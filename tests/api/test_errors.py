@@ -76,3 +76,27 @@ def test_api_responses_are_not_cached(client, bearer):
 
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+UNREADABLE_JSON = {
+    "nested 100,000 deep": (b"[" * 100_000, "nested more than 32 levels"),
+    "nested 33 deep": (b'{"name": ' + b"[" * 33 + b"]" * 33 + b"}", "nested more than 32"),
+    "a 5,000-digit number": (b'{"name": ' + b"9" * 5_000 + b"}", "longer than 100 digits"),
+    "a 4,300-digit number": (b'{"name": ' + b"9" * 4_300 + b"}", "longer than 100 digits"),
+    "NaN": (b'{"name": NaN}', "NaN is not a number"),
+    "a number beyond floating point": (b'{"name": 1e400}', "a number in it is too large"),
+    "not UTF-8": (b'{"name": "\xff"}', "not valid UTF-8"),
+    "truncated": (b'{"name": ', "could not be read"),
+}
+
+
+@pytest.mark.parametrize(("body", "message"), UNREADABLE_JSON.values(), ids=UNREADABLE_JSON.keys())
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organisations", "/api/v1/preview", "/api/v1/signatures/confirm"]
+)
+def test_json_that_cannot_be_read_is_a_400_that_says_why(client, bearer, path, body, message):
+    response = client.post(
+        path, data=body, content_type="application/json", headers=bearer("owner")
+    )
+
+    assert message in assert_error(response, 400)["message"]

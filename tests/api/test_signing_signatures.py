@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from consult.extensions import db
+from consult.extensions import db, limiter
 from consult.signing.models import Signature
 from consult.timeutil import utcnow
 from tests import factories
@@ -513,6 +513,65 @@ def test_one_client_address_can_sign_twenty_times_a_minute(client, make_client, 
     assert _count_rows() == 20
     # Another address is not held back.
     assert sign_publicly(make_client("10.0.0.2"), public_id, "x@example.org").status_code == 202
+
+
+def _counting_in_the_shared_storage() -> bool:
+    """Whether the limiter counts in its configured storage (Redis in production; memory in
+    these tests), not in the per-process memory it falls back to when it takes the storage
+    for dead."""
+    return limiter.limiter.storage is limiter.storage
+
+
+def test_deeply_nested_json_is_a_400_and_still_counted_by_the_shared_limit(client, public_id):
+    deep = client.post(url(public_id), data=b"[" * 100_000, content_type="application/json")
+
+    assert "nested" in assert_error(deep, 400)["message"]
+    assert _counting_in_the_shared_storage()
+    # The nested request was one of the address's twenty a minute.
+    replies = [sign_publicly(client, public_id, f"person{n}@example.org") for n in range(20)]
+    assert [r.status_code for r in replies[:19]] == [202] * 19
+    assert_error(replies[19], 429)
+    assert _counting_in_the_shared_storage()
+
+
+def test_an_address_that_is_not_valid_unicode_is_a_422_and_keeps_the_shared_storage(
+    client, public_id
+):
+    # JSON may spell a lone surrogate; the per-address limit hashes the address it is given.
+    reply = sign_publicly(client, public_id, "\udfff@example.org")
+
+    assert_error(reply, 422)
+    assert _counting_in_the_shared_storage()
+
+
+def test_a_failing_rate_limit_key_counts_by_address_and_keeps_the_shared_storage(
+    client, public_id, monkeypatch
+):
+    def broken(_email: str) -> str:
+        raise RuntimeError("a bug in a key function")
+
+    monkeypatch.setattr("consult.api.signing.normalise_email", broken)
+
+    replies = [sign_publicly(client, public_id, f"person{n}@example.org") for n in range(21)]
+
+    assert all(reply.status_code < 500 for reply in replies[:20])
+    assert_error(replies[20], 429)  # still limited, per address
+    assert _counting_in_the_shared_storage()
+
+
+def test_a_failing_exemption_test_applies_the_limit_and_keeps_the_shared_storage(
+    client, public_id, monkeypatch
+):
+    def broken() -> bool:
+        raise RuntimeError("a bug in an exemption test")
+
+    monkeypatch.setattr("consult.api.signing._is_public_signing", broken)
+
+    replies = [sign_publicly(client, public_id, f"person{n}@example.org") for n in range(21)]
+
+    assert [reply.status_code for reply in replies[:20]] == [202] * 20
+    assert_error(replies[20], 429)
+    assert _counting_in_the_shared_storage()
 
 
 def test_members_signing_with_a_token_are_not_held_by_the_public_limits(client, bearer, public_id):

@@ -207,6 +207,9 @@ def test_a_closing_time_in_iso_8601_is_kept_in_utc(client, bearer, frozen, close
         {"public": True, "closes_at": "2001-01-01T00:00:00Z"},
         {"public": True, "closes_at": "next tuesday"},
         {"public": True, "closes_at": 1234},
+        # Valid ISO 8601, but before the year 1 or after 9999 once in UTC (issue 12: a 500).
+        {"public": True, "closes_at": "0001-01-01T00:00:00+14:00"},
+        {"public": True, "closes_at": "9999-12-31T23:59:59-14:00"},
         {"open": "no"},
     ],
 )

@@ -105,6 +105,17 @@ def test_filters_by_kind_person_and_dates(make_client, team, db):
     assert "The end date is before the start date." in backwards.text
 
 
+def test_the_last_day_there_is_as_the_end_date_shows_the_log_not_an_error(make_client, team, db):
+    owner = log_in(make_client(), team.owner)
+    record("section.added", actor=team.editor, organisation=team.organisation)
+    db.session.commit()
+
+    response = _page(owner, team.organisation.slug, since="0001-01-01", until="9999-12-31")
+
+    assert response.status_code == 200
+    assert "added a section" in text_of(response.text)
+
+
 def test_the_log_is_paged_newest_first(make_client, team, db):
     for number in range(PAGE_SIZE + 5):
         record("section.added", actor=team.editor, organisation=team.organisation)

@@ -279,6 +279,26 @@ def test_question_numbers_and_word_limits_have_an_upper_bound():
         parse_json('[{"text": "x", "word_limit": 99999999999}]')
 
 
+HUGE = "9" * 5_000  # more digits than Python converts (4,300): a bare ValueError, once a 500
+
+
+@pytest.mark.parametrize(
+    ("parse", "content", "message"),
+    [
+        (parse_json, f'[{{"number": {HUGE}, "text": "x"}}]', "longer than 100 digits"),
+        (parse_json, f'[{{"text": "x", "word_limit": {HUGE}}}]', "longer than 100 digits"),
+        (parse_json, f'[{{"number": {"9" * 4_300}, "text": "x"}}]', "longer than 100 digits"),
+        (parse_json, '[{"text": "x", "word_limit": NaN}]', "NaN is not a number"),
+        (parse_csv, f"number,text\n{HUGE},x\n", "Question numbers go up to 999 \\(row 2\\)"),
+        (parse_csv, f"number,text,word_limit\n1,x,{HUGE}\n", "word limit can be at most"),
+        (parse_json, f'[{{"text": "x", "word_limit": "{HUGE}"}}]', "word limit can be at most"),
+    ],
+)
+def test_numbers_too_long_to_convert_are_a_clear_questions_error(parse, content, message):
+    with pytest.raises(QuestionsError, match=message):
+        parse(content)
+
+
 def test_a_nul_character_in_question_text_is_refused():
     with pytest.raises(QuestionsError):
         parse_json('[{"text": "a\\u0000b"}]')

@@ -321,6 +321,17 @@ def test_the_toolbar_formats_with_the_keyboard_and_the_preview_follows(browsing,
     expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible(timeout=SAVE_WAIT)
     browsing.screenshot(page, "01-toolbar-preview")
 
+    # Longer than a section can hold: the preview and the save say so, and the text stays.
+    too_long = "word " * 40_001
+    text.fill(too_long)
+    expect(preview).to_contain_text("No preview: At most 200,000 characters.", timeout=SAVE_WAIT)
+    expect(page.get_by_role("status").filter(has_text="Not saved")).to_contain_text(
+        "Your text is kept in this browser", timeout=SAVE_WAIT
+    )
+    expect(text).to_have_value(too_long)
+    # Chromium logs the two 422s (the contract's answer, not a fault) as console errors.
+    browsing.problems[:] = [p for p in browsing.problems if "status of 422" not in p]
+
 
 def editing_now(section_id: int, user) -> bool:
     db.session.expire_all()

@@ -270,7 +270,7 @@ def test_markdown_maps_onto_the_block_vocabulary():
         " and <x@example.org>.  \nNext line.\n\n> quoted\n\n3. three\n4. four\n"
         "    - nested\n\n```\nraw <b>\n```\n\n---\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
     )
-    blocks, footnotes = parse_part(markdown, "part-1", 1)
+    blocks, footnotes, _ = parse_part(markdown, "part-1", 1)
 
     assert footnotes == ()
     assert blocks[:2] == (Heading(1, (Span("Top"),)), Heading(4, (Span("Deep"),)))
@@ -314,7 +314,7 @@ def test_links_keep_only_web_and_mail_targets_and_images_only_their_alt_text():
         "[rel](/relative) [ftp](ftp://files.example) [web](http://a.example) "
         "![a chart](https://evil.example/pixel.png) ![local](file:///etc/passwd)"
     )
-    (paragraph,), _ = parse_part(markdown, "part-1", 1)
+    (paragraph,), _, _ = parse_part(markdown, "part-1", 1)
 
     assert paragraph == Paragraph(
         (
@@ -544,6 +544,24 @@ def test_contact_details_are_flagged_only_where_they_must_stay_out(team, export_
         "covering e-mail instead."
     )
     assert codes(build(export_response, None, "select-committee")) == []
+
+
+def test_a_text_too_complex_to_format_is_exported_as_plain_words_and_named(team, export_response):
+    complex_text = "![" * 60_000 + "\n\nOur evidence, [with a link](https://a.example).\n"
+    rewrite(team.editor, export_response, "about", complex_text)
+
+    document = build(export_response, None, "select-committee")
+
+    about = next(part for part in document.parts if part.kind == "about")
+    assert about.formatted is False
+    assert [block.spans for block in about.blocks] == [
+        (Span("![" * 60_000),),
+        (Span("Our evidence, [with a link](https://a.example)."),),
+    ]
+    assert codes(document) == ["formatting-not-shown"]
+    assert document.warnings[0].part == about.anchor
+    assert "exported as plain text" in document.warnings[0].message
+    assert all(part.formatted for part in document.parts if part is not about)
 
 
 def test_the_stored_warnings_are_the_profile_check_of_the_document(team, export_response):

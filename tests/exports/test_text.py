@@ -59,7 +59,7 @@ def styled_characters(blocks: tuple[Block, ...]) -> list[tuple]:
 def reread(part: Part) -> tuple:
     """The part's Markdown parsed again by the builder."""
     first = int(part.footnotes[0].label) if part.footnotes else 1
-    return parse_part(part_markdown(part), part.anchor, first)
+    return parse_part(part_markdown(part), part.anchor, first)[:2]
 
 
 # --- the whole response -----------------------------------------------------------------------
@@ -250,7 +250,7 @@ MARKDOWN = st.lists(
 
 
 def _part_of(markdown: str) -> Part:
-    blocks, footnotes = parse_part(markdown, "part-1", 1)
+    blocks, footnotes, _ = parse_part(markdown, "part-1", 1)
     return Part("custom", None, "", "", None, (), blocks, footnotes, 0, None, "part-1")
 
 

@@ -1,8 +1,9 @@
 """Junk through every form and every API write: each POST, PUT, PATCH and DELETE route of the
 URL map (the access matrix's routes, with its real objects in the path), sent by the owner of
 the organisation with every field set to NUL bytes, control characters, bad UTF-8, formula
-prefixes, markup, 1 MB of text, and (for the API) wrong JSON types and broken JSON. Never a
-5xx; the API answers errors in JSON. Bodies over the size limit get 413, not a crash."""
+prefixes, markup, 1 MB of text, and (for the API) wrong JSON types and broken JSON (deeply
+nested, numbers too long to convert, NaN). Never a 5xx; the API answers errors in JSON.
+Bodies over the size limit get 413, not a crash."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ JUNK_TEXT = [
 ONE_MEGABYTE = "é" * 500_000  # 1 MB of UTF-8, under the 2 MB request limit
 JUNK_JSON = [None, True, 0, -1, 2**70, 1.5e308, [], {}, ["x"], {"nested": {"a": [1]}}]
 BROKEN_JSON = [b"not json", b'{"name": ', b'{"name": "\xff\xfe"}', b'"\\ud800"', b"[]", b"null"]
+# What issue 12 found: nesting that overflows the parser, a number too long for Python to
+# convert, and numbers JSON does not have.
+BROKEN_JSON += [b"[" * 100_000, b'{"name": ' + b"9" * 5_000 + b"}", b'{"name": NaN}']
 BAD_UTF8_FORM = b"%FF%FE%00%C3%28"
 
 

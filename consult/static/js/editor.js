@@ -684,7 +684,19 @@
     var number = ++previewNumber;
     request("POST", previewUrl, { body: textarea.value }).then(
       function (reply) {
-        if (number !== previewNumber || reply.status !== 200) return;
+        if (number !== previewNumber) return;
+        if (reply.status === 413 || reply.status === 422) {
+          // Too long to preview (or to save): say so instead of showing an old preview.
+          var error = reply.data.error || {};
+          var fields = error.fields || {};
+          var note = document.createElement("p");
+          note.className = "preview-panel__refused";
+          note.textContent = "No preview: " + (fields.body || error.message || "the text was refused.");
+          previewBody.replaceChildren(note);
+          show(previewPanel, true);
+          return;
+        }
+        if (reply.status !== 200) return;
         // Sanitised by the server's one renderer (nh3 allow-list), like every rendered text.
         previewBody.innerHTML = reply.data.html || "";
         show(previewPanel, true);
