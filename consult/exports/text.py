@@ -92,7 +92,11 @@ class _InlineMarkdown:
         """Open and close markers for the next run. Of two markers opened at once, the one
         that lasts longer (`lasts`: runs left in bold, in italic) goes outside."""
         marks = [("**", bold, lasts[0]), ("*", italic, lasts[1])]
-        wanted = [mark for mark, on, _ in sorted(marks, key=lambda m: -m[2]) if on]
+        # Of two that last as long, one open already stays outside ("*a **b***", not
+        # "*a****b***", which reads back as literal asterisks).
+        opened = {mark: depth for depth, mark in enumerate(self.open)}
+        order = sorted(marks, key=lambda m: (-m[2], opened.get(m[0], len(opened))))
+        wanted = [mark for mark, on, _ in order if on]
         keep = 0
         while keep < len(self.open) and keep < len(wanted) and self.open[keep] == wanted[keep]:
             keep += 1
