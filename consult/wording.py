@@ -12,14 +12,15 @@ def count_of(number: int, one: str, many: str | None = None) -> str:
     return f"{number:,} {one if number == 1 else (many or one + 's')}"
 
 
-def and_list(items: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C" (no serial comma, as in the rest of Consult's wording)."""
+def listed(items: Sequence[str], conjunction: str = "and") -> str:
+    """ "A", "A and B", "A, B and C" (or "A, B or C"): no serial comma, as in the rest of
+    Consult's wording."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def counts_phrase(counts: Iterable[tuple[int, str, str]]) -> str:
     """Only the non-zero counts of (number, singular, plural), listed: "2 organisations and
     1 individual", "3 individuals"; an empty string when every count is zero."""
-    return and_list([count_of(number, one, many) for number, one, many in counts if number])
+    return listed([count_of(number, one, many) for number, one, many in counts if number])

@@ -6,7 +6,7 @@ import pytest
 
 from consult.exports.document import Signatories
 from consult.exports.office import signatories_intro, supporters_line, unnamed_line
-from consult.wording import and_list, count_of, counts_phrase
+from consult.wording import count_of, counts_phrase, listed
 
 
 def test_count_of_puts_the_noun_in_the_right_number():
@@ -15,11 +15,12 @@ def test_count_of_puts_the_noun_in_the_right_number():
     assert count_of(2400, "organisation") == "2,400 organisations"
 
 
-def test_and_list_joins_with_commas_and_a_final_and():
-    assert and_list([]) == ""
-    assert and_list(["A"]) == "A"
-    assert and_list(["A", "B"]) == "A and B"
-    assert and_list(["A", "B", "C"]) == "A, B and C"
+def test_listed_joins_with_commas_and_a_final_and_or_or():
+    assert listed([]) == ""
+    assert listed(["A"]) == "A"
+    assert listed(["A", "B"]) == "A and B"
+    assert listed(["A", "B", "C"]) == "A, B and C"
+    assert listed(["A", "B", "C"], "or") == "A, B or C"
 
 
 def test_counts_phrase_leaves_out_the_zero_counts():

@@ -47,6 +47,7 @@ from consult.exports.document import (
 from consult.signing import services as signing
 from consult.signing.models import Version
 from consult.timeutil import utcnow
+from consult.wording import listed
 
 LANGUAGE = "en-GB"
 LINK_PREFIXES = ("http://", "https://", "mailto:")
@@ -529,13 +530,6 @@ def _label(part: Part) -> str:
 def capitalised(text: str) -> str:
     """The text with a capital first letter, to start a sentence with it."""
     return text[:1].upper() + text[1:]
-
-
-def listed(items: Sequence[str], conjunction: str = "and") -> str:
-    """ "a, b and c" (or "a, b or c"): how a sentence lists things."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def answered(part: Part) -> bool:

@@ -26,7 +26,7 @@ from consult.exports.document import (
     Signatories,
     Span,
 )
-from consult.wording import and_list, count_of, counts_phrase
+from consult.wording import count_of, counts_phrase, listed
 
 BODY_FONT = "Arial"  # sans-serif; LibreOffice substitutes the metric-compatible Liberation Sans
 CODE_FONT = "Courier New"
@@ -70,7 +70,7 @@ def supporters_line(document: Document) -> str | None:
     organisations = document.co_signing_organisations
     if not organisations:
         return None
-    return f"Supported by {and_list(organisations)}"
+    return f"Supported by {listed(organisations)}"
 
 
 def signatories_intro(signatories: Signatories) -> str:

@@ -40,6 +40,7 @@ from consult.organisations.services import NotAllowed
 from consult.signing import services as signing
 from consult.signing.models import Version
 from consult.timeutil import utcnow
+from consult.wording import listed
 
 FORMAT_LABELS = {
     "pdf": "PDF",
@@ -170,7 +171,7 @@ def formats_for(profile: SubmissionProfile) -> list[str]:
 def check(document: Document, format: str) -> tuple[ProfileWarning, ...]:
     """What breaks the profile: the builder's findings, and a format the recipient does not
     take (a committee wants a Word-type file, not a PDF)."""
-    from consult.exports.builder import capitalised, listed
+    from consult.exports.builder import capitalised
 
     profile = PROFILES[document.profile_slug]
     if format in profile.formats:

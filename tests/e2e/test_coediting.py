@@ -422,7 +422,7 @@ def test_a_coordinator_manages_a_section_from_the_dashboard(browsing, team):
         page.get_by_text("“Summary” is ready for review and assigned to Mo Member.")
     ).to_be_visible()
     page.get_by_role("button", name="Move down").click()
-    expect(page.get_by_text("Section 2 of 18, after About Northtown Residents")).to_be_visible()
+    expect(page.get_by_text("Section 2 of 20, after About Northtown Residents")).to_be_visible()
     page.wait_for_load_state()
     browsing.assert_fits_width(page, 375, "manage page")
     browsing.screenshot(page, "02-manage-phone")
