@@ -48,8 +48,11 @@ system-run system-test: system-%:
 	  fi; \
 	fi
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; "auto" is one a core, at most 4), each
+# with a database of its own; TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: install-dev system-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup $(PYTEST_ARGS)
 
 # Static checks (CI runs them first): ruff's lint rules (bugs, security, style), the format,
 # and bandit, which fails on any high-severity finding (configuration in pyproject.toml).

@@ -19,7 +19,7 @@ os.environ.pop("REDIS_URL", None)
 
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consult import create_app
@@ -27,8 +27,35 @@ from consult.consultations.services import install_builtin_consultations
 from consult.extensions import db as _db
 from consult.extensions import limiter
 from tests import factories
+from tests.e2e import findings
+from tests.security import figures
 
 ROLES = ("owner", "coordinator", "editor", "member")
+
+
+def _worker_database(url: str) -> str:
+    """With pytest-xdist, each worker process gets a PostgreSQL database of its own beside the
+    one named (consult_test -> consult_test_gw0 ...), made here when missing, and every test
+    (and every process a test starts) reads it from TEST_DATABASE_URL. SQLite needs nothing:
+    each worker's database is a file in its own temporary folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url.startswith("postgresql") or not worker:
+        return url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    server.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+if os.environ.get("TEST_DATABASE_URL"):
+    os.environ["TEST_DATABASE_URL"] = _worker_database(os.environ["TEST_DATABASE_URL"])
 
 
 def _database_url(tmp_dir: str) -> str:
@@ -229,3 +256,43 @@ def api_token(db):
 def table_names(app) -> set[str]:
     with app.app_context():
         return set(inspect(_db.engine).get_table_names())
+
+
+# --- the run's summary ----------------------------------------------------------------------
+# Security figures (tests/security/figures.py) and the browser tests' lesser findings
+# (tests/e2e/findings.py), printed after the run. Here, in the root conftest, because with
+# pytest-xdist only the controller prints, and it loads no other conftest: each worker hands
+# over what it counted when it finishes.
+
+
+def pytest_sessionfinish(session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["security_figures"] = dict(figures.FIGURES)
+        workeroutput["axe_lesser_findings"] = findings.LESSER_FINDINGS
+        workeroutput["screenshots"] = findings.SCREENSHOTS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    output = getattr(node, "workeroutput", {})
+    figures.FIGURES.update(output.get("security_figures", {}))
+    findings.LESSER_FINDINGS.extend(output.get("axe_lesser_findings", []))
+    findings.SCREENSHOTS.extend(output.get("screenshots", []))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if figures.FIGURES:
+        counted = dict(figures.FIGURES)
+        counted.setdefault("5xx seen", 0)
+        terminalreporter.section("security figures")
+        for name, amount in sorted(counted.items()):
+            terminalreporter.write_line(f"{name}: {amount}")
+    if findings.LESSER_FINDINGS:
+        terminalreporter.section("axe-core: moderate and minor findings (not failures)")
+        for line in findings.LESSER_FINDINGS:
+            terminalreporter.write_line(line)
+    if findings.SCREENSHOTS:
+        terminalreporter.write_line(
+            f"{len(findings.SCREENSHOTS)} browser screenshots in test-artifacts/e2e/"
+        )

@@ -40,6 +40,9 @@ from tests import factories
 from tests.security import figures
 from tests.signing.support import builtin_consultation
 
+# Both tests empty and use one Redis database: under pytest-xdist they run in one worker, in turn.
+pytestmark = pytest.mark.xdist_group("redis-database-13")
+
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
 WRITERS_PER_INSTANCE = 2

@@ -29,6 +29,7 @@ from werkzeug.serving import make_server
 
 from consult.extensions import db as _db
 from tests import factories
+from tests.e2e import findings
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As root in a closed network: no sandbox (root), no GPU (headless machine), and none of the
@@ -46,9 +47,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 FAILING_IMPACTS = ("serious", "critical")
-# Lesser axe findings of the whole run, listed at the end of pytest's report.
-_LESSER_FINDINGS: list[str] = []
-_SCREENSHOTS: list[Path] = []
 
 # Chromium logs CSP violations to the console itself; this listener adds the directive and the
 # blocked resource, and catches any violation that would not be logged. Init scripts are not
@@ -206,7 +204,7 @@ class Browsing:
         page.evaluate("() => document.fonts.ready.then(() => true)")
         path = ARTIFACTS / f"{self.test_name}--{name}.png"
         page.screenshot(path=str(path), full_page=True)
-        _SCREENSHOTS.append(path)
+        findings.SCREENSHOTS.append(str(path))
         return path
 
     def check_accessibility(self, page, name: str) -> list[dict]:
@@ -263,7 +261,7 @@ class Browsing:
         for violation in lesser:
             line = f"axe ({violation['impact']}) in {self.test_name}: {_describe(violation)}"
             print(line)
-            _LESSER_FINDINGS.append(line)
+            findings.LESSER_FINDINGS.append(line)
         if serious:
             lines.append("axe found serious or critical accessibility violations:")
             lines.extend(f"  - {_describe(v)}" for v in serious)
@@ -284,16 +282,6 @@ def _describe(violation: dict) -> str:
         f"{violation['id']} on {violation['page']}: {violation['help']} "
         f"[{targets}{extra}] {violation['helpUrl']}"
     )
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Show the axe findings below serious, which do not fail a test but deserve a look."""
-    if _LESSER_FINDINGS:
-        terminalreporter.section("axe-core: moderate and minor findings (not failures)")
-        for line in _LESSER_FINDINGS:
-            terminalreporter.write_line(line)
-    if _SCREENSHOTS:
-        terminalreporter.write_line(f"{len(_SCREENSHOTS)} browser screenshots in {ARTIFACTS}")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Security tests count what they do (tests/security/figures.py), and every request they send
-through a test client is counted with its status, so the summary can say "5xx seen: 0"."""
+through a test client is counted with its status, so the summary (tests/conftest.py) can say
+"5xx seen: 0"."""
 
 from __future__ import annotations
 
@@ -21,14 +22,3 @@ def count_requests(app):
     request_finished.connect(seen, app)
     yield
     request_finished.disconnect(seen, app)
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Print the figures after the run (also when only some security tests ran)."""
-    if not figures.FIGURES:
-        return
-    counted = dict(figures.FIGURES)
-    counted.setdefault("5xx seen", 0)
-    terminalreporter.section("security figures")
-    for name, amount in sorted(counted.items()):
-        terminalreporter.write_line(f"{name}: {amount}")
