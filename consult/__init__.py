@@ -8,10 +8,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from consult import deferred, errors, logging, security
+from consult import assets, deferred, errors, logging, security, templating
 from consult.config import build_config
 from consult.extensions import csrf, db, limiter, login_manager, migrate
-from consult.forms import csrf_field
 
 # Alembic migrations live beside the package, in the checkout (see README, "Deploying").
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -19,7 +18,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings from the environment, then `config` overrides."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(assets.TEMPLATES),
+        static_folder=str(assets.STATIC),
+    )
     app.config.update(build_config(app.instance_path))
     if config:
         app.config.update(config)
@@ -57,10 +61,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit)
     app.register_blueprint(api)
 
-    app.jinja_env.globals["csrf_field"] = csrf_field
     logging.init_app(app)  # first, so every request has its id
     security.init_app(app)
     errors.init_app(app)
+    templating.init_app(app)
     deferred.init_app(app)
     cli.init_app(app)
     exports_cli.init_app(app)

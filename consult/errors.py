@@ -1,4 +1,5 @@
-"""Friendly error pages for people, JSON errors for the API. Never a stack trace."""
+"""What goes wrong and how it is told: a domain rule's refusal (DomainError, whose message is
+for the person), friendly error pages for people, JSON errors for the API. Never a stack trace."""
 
 from __future__ import annotations
 
@@ -10,6 +11,17 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consult.extensions import db, limiter
+
+
+class DomainError(ValueError):
+    """A domain rule said no (a service raises it, having changed nothing worth keeping); its
+    message is written for the person. Every domain's errors derive from it, so one write path
+    (consult/web.py) and the API can tell a refusal from a bug."""
+
+    # True when it is the person's role that does not allow this (organisations' NotAllowed):
+    # a page that never offered the action answers 403 instead of showing the message.
+    forbidden = False
+
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+# UK time, in which people read and type dates (summer time included).
+LONDON = ZoneInfo("Europe/London")
 
 
 def utcnow() -> datetime:
@@ -28,3 +32,44 @@ def parse_utc(value: str) -> datetime:
         return moment.astimezone(UTC).replace(tzinfo=None)
     except OverflowError:
         raise ValueError(f"{value} is outside the years 1 to 9999 in UTC") from None
+
+
+def uk_time(moment: datetime) -> datetime:
+    """A stored (naive UTC) time in UK time."""
+    return moment.replace(tzinfo=UTC).astimezone(LONDON)
+
+
+# --- times as people read them (template filters too: consult/templating.py) ---------------
+
+
+def ago(moment: datetime | None) -> str:
+    """ "3 minutes ago", "yesterday", "4 Mar 2026": how long ago, in words."""
+    if moment is None:
+        return ""
+    seconds = int((utcnow() - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        minutes = seconds // 60
+        return f"{minutes} minute{'' if minutes == 1 else 's'} ago"
+    if seconds < 86400:
+        hours = seconds // 3600
+        return f"{hours} hour{'' if hours == 1 else 's'} ago"
+    days = seconds // 86400
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return uk_time(moment).strftime("%-d %b %Y")
+
+
+def when(moment: datetime | None) -> str:
+    """A full date and time in UK time: "26 Nov 2026, 11:55"."""
+    if moment is None:
+        return ""
+    return uk_time(moment).strftime("%-d %b %Y, %H:%M")
+
+
+def isotime(moment: datetime | None) -> str:
+    """For a <time datetime="..."> attribute: isoformat, or nothing."""
+    return isoformat(moment) or ""

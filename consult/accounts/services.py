@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from consult.accounts import pending_logins
 from consult.accounts.models import ApiToken, EmailLink, User, UserSession
 from consult.audit.services import record
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.links import public_url
 from consult.mail import send_email
@@ -51,7 +52,7 @@ def _hasher_name() -> str:
     return "test" if current_app.config["CONSULT_ENV"] == "test" else "default"
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A rule was broken; the message is safe to show to the person."""
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -36,6 +34,7 @@ from consult.forms import ActionForm
 from consult.net import client_ip
 from consult.signing import services as signing
 from consult.tokens import hash_token
+from consult.web import safe_next
 from consult.wording import count_of
 
 blueprint = Blueprint("accounts", __name__)
@@ -65,18 +64,6 @@ def _email_key(purpose: str):
 def _user_key() -> str:
     """Changes made while logged in are limited per person, not per shared office address."""
     return f"user:{current_user.get_id()}"
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths may be redirected to after logging in (no open redirects)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None  # backslashes and control characters are read as "//" by some browsers
-    return target
 
 
 def _log_in(user) -> str:

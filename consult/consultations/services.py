@@ -16,6 +16,7 @@ from consult import jsoninput
 from consult.audit.services import record
 from consult.consultations.builtin import BUILTIN_CONSULTATIONS, SCALE_OPTIONS
 from consult.consultations.models import QUESTION_KINDS, Consultation, Question
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.permissions import can
@@ -31,7 +32,7 @@ MAX_TITLE_LENGTH = 300  # the columns' sizes
 MAX_PUBLISHER_LENGTH = 200
 
 
-class QuestionsError(ValueError):
+class QuestionsError(DomainError):
     """The questions could not be read; the message says where and why."""
 
 

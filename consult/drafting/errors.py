@@ -3,8 +3,10 @@ raise them (services.py re-exports DraftingError, the name callers know)."""
 
 from __future__ import annotations
 
+from consult.errors import DomainError
 
-class DraftingError(ValueError):
+
+class DraftingError(DomainError):
     """A rule was broken; the message is safe to show to the person."""
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
     Blueprint,
@@ -53,7 +51,6 @@ from consult.drafting.forms import (
     SuggestionForm,
     choices,
 )
-from consult.drafting.markdown import render as render_markdown
 from consult.drafting.markdown import render_response, word_count
 from consult.drafting.models import (
     STATUS_LABELS,
@@ -73,9 +70,9 @@ from consult.drafting.permissions import (
 )
 from consult.extensions import db
 from consult.forms import ActionForm
-from consult.organisations.models import Membership, Organisation
+from consult.organisations.models import Membership
 from consult.organisations.views import load_membership
-from consult.timeutil import utcnow
+from consult.timeutil import ago, isotime, utcnow, when
 
 blueprint = Blueprint("drafting", __name__)
 
@@ -91,10 +88,6 @@ CONFLICT_MESSAGE = (
     "choose what the section should say."
 )
 KIND_LABELS = {"edit": "Edit", "merge": "Merge", "conflict": "Conflict", "restore": "Restore"}
-try:
-    LONDON = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # pragma: no cover - a system without the tz database
-    LONDON = UTC
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -295,57 +288,6 @@ def _profile_heading(response: Response) -> str:
     return heading.replace("{organisation}", response.organisation.name).replace(
         "{consultation}", response.consultation.title
     )
-
-
-def _local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(LONDON)
-
-
-@blueprint.app_template_filter("ago")
-def ago(moment: datetime | None) -> str:
-    """ "3 minutes ago", "yesterday", "4 Mar 2026": how long ago, in words."""
-    if moment is None:
-        return ""
-    seconds = int((utcnow() - moment).total_seconds())
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        minutes = seconds // 60
-        return f"{minutes} minute{'' if minutes == 1 else 's'} ago"
-    if seconds < 86400:
-        hours = seconds // 3600
-        return f"{hours} hour{'' if hours == 1 else 's'} ago"
-    days = seconds // 86400
-    if days == 1:
-        return "yesterday"
-    if days < 7:
-        return f"{days} days ago"
-    return _local(moment).strftime("%-d %b %Y")
-
-
-@blueprint.app_template_filter("when")
-def when(moment: datetime | None) -> str:
-    """A full date and time in UK time: "26 Nov 2026, 11:55"."""
-    if moment is None:
-        return ""
-    return _local(moment).strftime("%-d %b %Y, %H:%M")
-
-
-@blueprint.app_template_filter("isotime")
-def isotime(moment: datetime | None) -> str:
-    return moment.replace(microsecond=0).isoformat() + "Z" if moment else ""
-
-
-@blueprint.app_template_filter("markdown")
-def markdown_filter(text: str | None, anchor_prefix: str | None = None) -> Markup:
-    """The one renderer (sanitised by nh3), marked safe for the template."""
-    return Markup(render_markdown(text or "", anchor_prefix=anchor_prefix))  # noqa: S704
-
-
-@blueprint.app_template_global("organisation_responses")
-def organisation_responses(organisation: Organisation) -> list[Response]:
-    """The organisation page's "Responses" card lists these (most recently changed first)."""
-    return services.responses_of(organisation)
 
 
 def status_badge(status: str) -> Markup:

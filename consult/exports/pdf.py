@@ -38,13 +38,14 @@ import segno
 from flask import current_app, has_app_context
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from consult import assets
 from consult.exports import pdf_worker
 from consult.exports.document import Document, Footnote, Part
 from consult.exports.pdf_layout import PAGE, finish, lay_out_annex
 from consult.exports.pdf_worker import ANNEX_TITLE, STATIC_BASE, STATIC_DIR
 
 RENDERER_VERSION = "pdf-1"
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = assets.TEMPLATES
 BODY_TIMEOUT = 600  # seconds: a body that takes longer is stuck
 COVER_ORGANISATIONS = 12  # more co-signing organisations are listed in the annex only
 CACHE_FILES = 200  # cached bodies kept per cache directory (least recently used go first)

@@ -15,14 +15,14 @@ import hashlib
 import io
 import unicodedata
 from functools import cache, lru_cache
-from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from consult import assets
 from consult.exports.pdf_objects import ObjectWriter
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+FONT_DIR = assets.STATIC / "fonts"
 ELLIPSIS = "\u2026"
 
 # Each weight: the files tried in order for every character (the first holding it draws it).

@@ -18,7 +18,11 @@ from pathlib import Path
 from posixpath import normpath
 from urllib.parse import unquote, urlsplit
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# The app's static folder, found as consult/assets.py finds it (this module imports nothing from
+# the app): top-level static/ in a checkout, inside the package in a built wheel.
+_PACKAGE = Path(__file__).resolve().parent.parent
+_BESIDE = _PACKAGE.parent / "static"
+STATIC_DIR = _BESIDE if _BESIDE.is_dir() else _PACKAGE / "static"
 # The print HTML's base URL: a name under the reserved .invalid domain that the fetcher maps
 # to the app's static folder. Nothing is ever fetched from the network.
 STATIC_BASE = "https://consult.invalid/static/"

@@ -19,16 +19,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from consult import assets
 from consult.accounts.models import User
 from consult.audit.services import record
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES, SubmissionProfile
 from consult.drafting.models import Response
+from consult.errors import DomainError
 from consult.exports.document import Document, ProfileWarning
 from consult.exports.files import file_name
 from consult.exports.models import EXPORT_FORMATS, ExportFile, ExportJob
@@ -70,7 +71,7 @@ NEVER_STARTED_MESSAGE = (
 _PDFIUM_LOCK = threading.Lock()
 
 
-class ExportError(ValueError):
+class ExportError(DomainError):
     """A request that cannot be exported; the message is safe to show to the person."""
 
 
@@ -114,23 +115,23 @@ RENDERERS: dict[str, Callable[[Document, Progress], bytes]] = {
 # The source of everything that shapes an export's bytes (and, to keep the list short, the rest
 # of the export code): a deployment that changes any of it makes new cache keys, so nobody
 # downloads a file made by an older renderer.
-_PACKAGE = Path(__file__).resolve().parent.parent
 _RENDERER_SOURCES = (
-    "exports/*.py",
-    "drafting/markdown.py",
-    "templates/exports/print/**/*",
-    "static/css/print*.css",
-    "consultations/profiles.py",
+    (assets.PACKAGE, "exports/*.py"),
+    (assets.PACKAGE, "drafting/markdown*.py"),
+    (assets.PACKAGE, "consultations/profiles.py"),
+    (assets.TEMPLATES, "exports/print/**/*"),
+    (assets.STATIC, "css/print*.css"),
+    (assets.STATIC, "css/fonts.css"),
 )
 
 
 @lru_cache(maxsize=1)
 def renderer_version() -> str:
     digest = hashlib.sha256()
-    for pattern in _RENDERER_SOURCES:
-        for path in sorted(_PACKAGE.glob(pattern)):
+    for folder, pattern in _RENDERER_SOURCES:
+        for path in sorted(folder.glob(pattern)):
             if path.is_file():
-                digest.update(str(path.relative_to(_PACKAGE)).encode())
+                digest.update(f"{folder.name}/{path.relative_to(folder)}".encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

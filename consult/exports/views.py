@@ -28,19 +28,11 @@ from consult.drafting.models import Response
 from consult.exports import jobs, services
 from consult.exports.files import attachment
 from consult.exports.forms import DRAFT, ExportForm, TextForm
-from consult.exports.permissions import can_export, load_job, load_response
+from consult.exports.permissions import load_job, load_response
 from consult.extensions import db
 from consult.signing.models import Version
 
 blueprint = Blueprint("exports", __name__)
-
-
-@blueprint.record_once
-def _template_globals(state) -> None:
-    """The response pages link to the export page for those who may use it."""
-    state.app.jinja_env.globals.update(
-        can_export=can_export, export_format_labels=services.FORMAT_LABELS
-    )
 
 
 def _version_choices(versions: list[Version]) -> list:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from consult.accounts.models import User
 from consult.accounts.services import normalise_email
 from consult.audit.services import record
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.links import public_url
 from consult.mail import send_email
@@ -23,12 +24,14 @@ from consult.tokens import hash_token, new_token
 INVITATION_LIFETIME = timedelta(days=7)
 
 
-class OrganisationError(ValueError):
+class OrganisationError(DomainError):
     """A rule was broken; the message is safe to show to the person."""
 
 
 class NotAllowed(OrganisationError):
     """The actor's role does not allow this."""
+
+    forbidden = True
 
 
 def slugify(name: str) -> str:

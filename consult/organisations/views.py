@@ -20,6 +20,7 @@ from consult.organisations.permissions import (
     can,
     can_manage,
 )
+from consult.web import commit
 
 blueprint = Blueprint("organisations", __name__)
 
@@ -57,15 +58,16 @@ def _invitation_in(membership: Membership, invitation_id: int) -> Invitation:
 @blueprint.route("/organisations/new", methods=["GET", "POST"])
 def create():
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            organisation = services.create_organisation(current_user, form.name.data)
-        except services.OrganisationError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"{organisation.name} is ready. Invite your colleagues next.", "success")
-            return redirect(url_for("organisations.members", slug=organisation.slug))
+    if form.validate_on_submit() and (
+        created := commit(
+            lambda: services.create_organisation(current_user, form.name.data),
+            success=lambda organisation: (
+                f"{organisation.name} is ready. Invite your colleagues next."
+            ),
+            error_to=form.name,
+        )
+    ):
+        return redirect(url_for("organisations.members", slug=created.value.slug))
     return render_template("organisations/new.html", form=form), 422 if form.errors else 200
 
 
@@ -110,19 +112,15 @@ def members(slug: str):
 def invite(slug: str):
     membership = load_membership(slug, "invite")
     form = InvitationForm().limit_roles(assignable_roles(membership))
-    if form.validate_on_submit():
-        try:
-            invitation, _token = services.invite(membership, form.email.data, form.role.data)
-        except services.OrganisationError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                f"Invitation sent to {invitation.email} as {ROLE_LABELS[invitation.role].lower()}."
-                " The link works for 7 days.",
-                "success",
-            )
-            return redirect(url_for("organisations.members", slug=slug))
+    if form.validate_on_submit() and commit(
+        lambda: services.invite(membership, form.email.data, form.role.data),
+        success=lambda sent: (
+            f"Invitation sent to {sent[0].email} as "
+            f"{ROLE_LABELS[sent[0].role].lower()}. The link works for 7 days."
+        ),
+        error_to=form.email,
+    ):
+        return redirect(url_for("organisations.members", slug=slug))
     return _members_page(membership, invitation_form=form), 422
 
 
@@ -132,13 +130,10 @@ def resend_invitation(slug: str, invitation_id: int):
     membership = load_membership(slug, "invite")
     invitation = _invitation_in(membership, invitation_id)
     if ActionForm().validate_on_submit():
-        try:
-            services.resend_invitation(membership, invitation)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"A new link has been sent to {invitation.email}.", "success")
+        commit(
+            lambda: services.resend_invitation(membership, invitation),
+            success=f"A new link has been sent to {invitation.email}.",
+        )
     return redirect(url_for("organisations.members", slug=slug))
 
 
@@ -147,13 +142,10 @@ def revoke_invitation(slug: str, invitation_id: int):
     membership = load_membership(slug, "invite")
     invitation = _invitation_in(membership, invitation_id)
     if ActionForm().validate_on_submit():
-        try:
-            services.revoke_invitation(membership, invitation)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"The invitation to {invitation.email} was withdrawn.", "success")
+        commit(
+            lambda: services.revoke_invitation(membership, invitation),
+            success=f"The invitation to {invitation.email} was withdrawn.",
+        )
     return redirect(url_for("organisations.members", slug=slug))
 
 
@@ -163,15 +155,11 @@ def change_role(slug: str, membership_id: int):
     target = _member_in(membership, membership_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            services.change_role(membership, target, form.role.data)
-        except services.NotAllowed:
-            abort(403)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"{target.user.name} is now {ROLE_LABELS[target.role].lower()}.", "success")
+        commit(
+            lambda: services.change_role(membership, target, form.role.data),
+            success=lambda _: f"{target.user.name} is now {ROLE_LABELS[target.role].lower()}.",
+            forbidden_is_403=True,
+        )
     else:
         flash("Choose one of the listed roles.", "error")
     return redirect(url_for("organisations.members", slug=slug))
@@ -184,16 +172,11 @@ def remove_member(slug: str, membership_id: int):
     if target.id == membership.id:
         return redirect(url_for("organisations.members", slug=slug))
     if ActionForm().validate_on_submit():
-        name = target.user.name
-        try:
-            services.remove_member(membership, target)
-        except services.NotAllowed:
-            abort(403)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"{name} was removed from {membership.organisation.name}.", "success")
+        commit(
+            lambda: services.remove_member(membership, target),
+            success=f"{target.user.name} was removed from {membership.organisation.name}.",
+            forbidden_is_403=True,
+        )
     return redirect(url_for("organisations.members", slug=slug))
 
 
@@ -201,14 +184,10 @@ def remove_member(slug: str, membership_id: int):
 def leave(slug: str):
     membership = load_membership(slug)
     name = membership.organisation.name
-    if ActionForm().validate_on_submit():
-        try:
-            services.remove_member(membership, membership)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-            return redirect(url_for("organisations.members", slug=slug))
-        db.session.commit()
-        flash(f"You have left {name}.", "success")
+    if ActionForm().validate_on_submit() and not commit(
+        lambda: services.remove_member(membership, membership), success=f"You have left {name}."
+    ):
+        return redirect(url_for("organisations.members", slug=slug))
     return redirect(url_for("main.index"))
 
 
@@ -216,8 +195,7 @@ def leave(slug: str):
 def switch(slug: str):
     membership = load_membership(slug)
     if ActionForm().validate_on_submit():
-        services.switch_organisation(current_user, membership.organisation)
-        db.session.commit()
+        commit(lambda: services.switch_organisation(current_user, membership.organisation))
     return redirect(url_for("organisations.show", slug=slug))
 
 
@@ -225,15 +203,12 @@ def switch(slug: str):
 def settings(slug: str):
     membership = load_membership(slug, "rename")
     form = OrganisationForm(obj=membership.organisation)
-    if form.validate_on_submit():
-        try:
-            services.rename_organisation(membership, form.name.data)
-        except services.OrganisationError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("The organisation's name has been saved.", "success")
-            return redirect(url_for("organisations.show", slug=slug))
+    if form.validate_on_submit() and commit(
+        lambda: services.rename_organisation(membership, form.name.data),
+        success="The organisation's name has been saved.",
+        error_to=form.name,
+    ):
+        return redirect(url_for("organisations.show", slug=slug))
     return render_template(
         "organisations/settings.html",
         form=form,
@@ -280,31 +255,28 @@ def invitation(token: str):
 @blueprint.post("/invitations/<token>/accept")
 def accept_invitation(token: str):
     invitation = _load_invitation(token)
-    if ActionForm().validate_on_submit():
-        try:
-            services.accept_invitation(current_user, invitation)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-            return redirect(url_for("organisations.invitation", token=token))
-        db.session.commit()
-        flash(f"Welcome to {invitation.organisation.name}.", "success")
+    if ActionForm().validate_on_submit() and _accepted(invitation):
         return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
     return redirect(url_for("organisations.invitation", token=token))
+
+
+def _accepted(invitation: Invitation):
+    return commit(
+        lambda: services.accept_invitation(current_user, invitation),
+        success=f"Welcome to {invitation.organisation.name}.",
+    )
 
 
 @blueprint.post("/invitations/<token>/decline")
 def decline_invitation(token: str):
     invitation = _load_invitation(token)
     if ActionForm().validate_on_submit():
-        try:
-            services.decline_invitation(
+        commit(
+            lambda: services.decline_invitation(
                 invitation, current_user if current_user.is_authenticated else None
-            )
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("You have declined the invitation. Nothing else will be sent.", "success")
+            ),
+            success="You have declined the invitation. Nothing else will be sent.",
+        )
         return redirect(url_for("main.index"))
     return redirect(url_for("organisations.invitation", token=token))
 
@@ -320,14 +292,7 @@ def _invitation_for_me(invitation_id: int) -> Invitation:
 @blueprint.post("/invitations/mine/<int:invitation_id>/accept")
 def accept_my_invitation(invitation_id: int):
     invitation = _invitation_for_me(invitation_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.accept_invitation(current_user, invitation)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-            return redirect(url_for("main.index"))
-        db.session.commit()
-        flash(f"Welcome to {invitation.organisation.name}.", "success")
+    if ActionForm().validate_on_submit() and _accepted(invitation):
         return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
     return redirect(url_for("main.index"))
 
@@ -336,11 +301,8 @@ def accept_my_invitation(invitation_id: int):
 def decline_my_invitation(invitation_id: int):
     invitation = _invitation_for_me(invitation_id)
     if ActionForm().validate_on_submit():
-        try:
-            services.decline_invitation(invitation, current_user)
-        except services.OrganisationError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"You declined the invitation to {invitation.organisation.name}.", "success")
+        commit(
+            lambda: services.decline_invitation(invitation, current_user),
+            success=f"You declined the invitation to {invitation.organisation.name}.",
+        )
     return redirect(url_for("main.index"))

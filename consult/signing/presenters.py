@@ -11,6 +11,29 @@ from consult.drafting.markdown import render as render_markdown
 from consult.drafting.views import readable_ops
 from consult.signing import services
 from consult.signing.models import Version
+from consult.signing.services import is_open
+
+STATE_LABELS = {
+    "not_open": "Not open for signing",
+    "members": "Open to members",
+    "public": "Open to the public",
+    "closed": "Signing closed",
+}
+KIND_LABELS = {"member": "Member", "organisation": "Organisation", "public": "Public"}
+STATUS_LABELS = {
+    "confirmed": "Confirmed",
+    "pending": "Waiting for confirmation",
+    "withdrawn": "Withdrawn",
+}
+
+
+def signing_state(version: Version) -> str:
+    if version.signing_opened_at is None and not version.signing_open:
+        return "not_open"
+    if is_open(version):
+        return "public" if version.signing_public else "members"
+    return "closed"
+
 
 SUMMARY_KINDS = ("summary",)
 

@@ -13,8 +13,7 @@ import io
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -28,6 +27,7 @@ from consult.audit.services import record
 from consult.consultations.models import Consultation
 from consult.drafting.models import Response
 from consult.drafting.services import live_sections
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.links import public_url
 from consult.mail import send_email, send_emails, shorten
@@ -36,17 +36,16 @@ from consult.organisations.permissions import can
 from consult.organisations.services import NotAllowed, membership_of
 from consult.signing import consent
 from consult.signing.models import ConsentRecord, ResignInvitation, Signature, Version
-from consult.timeutil import isoformat, utcnow
+from consult.timeutil import isoformat, uk_time, utcnow
 from consult.tokens import hash_token, new_token
 
 UNCONFIRMED_LIFETIME = timedelta(days=7)
 # The coordinator's chart counts signatures by UK day, not UTC day (an evening signature in
 # British Summer Time belongs to that evening's date).
-LONDON = ZoneInfo("Europe/London")
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class SigningError(ValueError):
+class SigningError(DomainError):
     """A rule was broken; the message is safe to show to the person."""
 
 
@@ -1028,7 +1027,7 @@ def find_published(sha256: str) -> Version | None:
 
 def london_date(moment: datetime) -> date:
     """The UK calendar day of a naive UTC time (GMT in winter, BST in summer)."""
-    return moment.replace(tzinfo=UTC).astimezone(LONDON).date()
+    return uk_time(moment).date()
 
 
 def daily_counts(version: Version) -> list[tuple[str, int]]:

@@ -55,8 +55,8 @@ from consult.signing.forms import (
 )
 from consult.signing.models import Signature, Version
 from consult.signing.presenters import chart, compare, rendered
-from consult.signing.services import LONDON, SigningError, is_open
-from consult.timeutil import utcnow
+from consult.signing.services import SigningError, is_open
+from consult.timeutil import LONDON, utcnow
 
 blueprint = Blueprint("signing", __name__)
 
@@ -65,19 +65,6 @@ PUBLIC_IP_LIMIT = "30 per minute;300 per hour"
 PUBLIC_EMAIL_LIMIT = "5 per hour"
 SIGNATURES_PAGE_SIZE = 50
 PUBLIC_NAMES_SHOWN = 200  # the signing page lists this many published names, then "and N more"
-STATE_LABELS = {
-    "not_open": "Not open for signing",
-    "members": "Open to members",
-    "public": "Open to the public",
-    "closed": "Signing closed",
-}
-KIND_LABELS = {"member": "Member", "organisation": "Organisation", "public": "Public"}
-STATUS_LABELS = {
-    "confirmed": "Confirmed",
-    "pending": "Waiting for confirmation",
-    "withdrawn": "Withdrawn",
-}
-
 
 # --- loading --------------------------------------------------------------------------------
 
@@ -147,25 +134,6 @@ def load_signable(version_id: int) -> tuple[Version, Membership | None]:
     if membership is None:
         abort(404)
     return version, membership
-
-
-def signing_state(version: Version) -> str:
-    if version.signing_opened_at is None and not version.signing_open:
-        return "not_open"
-    if is_open(version):
-        return "public" if version.signing_public else "members"
-    return "closed"
-
-
-@blueprint.record_once
-def _template_globals(state) -> None:
-    """Globals rather than a context processor, so imported macros see them too."""
-    state.app.jinja_env.globals.update(
-        signing_state=signing_state,
-        signing_state_labels=STATE_LABELS,
-        signature_kind_labels=KIND_LABELS,
-        signature_status_labels=STATUS_LABELS,
-    )
 
 
 def _to_utc(moment: datetime | None) -> datetime | None:

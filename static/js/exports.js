@@ -86,7 +86,14 @@
         }
       };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(done, manual);
+        // A clipboard that neither answers nor refuses (a browser still asking
+        // for permission, a busy machine) must not leave the person guessing.
+        var settled = false;
+        var once = function (next) {
+          return function () { if (!settled) { settled = true; next(); } };
+        };
+        navigator.clipboard.writeText(field.value).then(once(done), once(manual));
+        window.setTimeout(once(manual), 1500);
       } else {
         manual();
       }

@@ -1,0 +1,83 @@
+"""What every page view shares: the write path and a safe place to go next.
+
+The write path (the house rule: a view loads, checks, validates, calls one service, commits once
+and redirects) is `commit()`: it runs the service call, commits when it succeeded, and when a
+domain rule refused (DomainError) rolls back and tells the person why, on the form field that
+caused it or in a flash message. The view then redirects, or shows the form again.
+
+    form = RenameSectionForm()
+    if form.validate_on_submit() and commit(
+        lambda: services.rename_section(current_user, section, form.title.data),
+        success="Section renamed.",
+        error_to=form.title,
+    ):
+        return redirect(...)
+    return render_template(..., form=form), 422
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, flash
+from wtforms import Field
+
+from consult.errors import DomainError
+from consult.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a write came to: true when it was committed (`value` is what the service returned),
+    false when a rule refused it (`error` is the message the person was shown)."""
+
+    value: T | None = None
+    error: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+def commit(
+    work: Callable[[], T],
+    *,
+    success: str | Callable[[T], str] | None = None,
+    error_to: Field | None = None,
+    forbidden_is_403: bool = False,
+) -> Outcome[T]:
+    """Run `work` (one service call), then commit and flash `success` (a message, or a function
+    of what the service returned), or, if a domain rule refused, roll back and show the refusal
+    on `error_to` (a form field) or as a flash message. With `forbidden_is_403`, a refusal for
+    the person's role (DomainError.forbidden) answers 403 instead: the page never offered it."""
+    try:
+        value = work()
+    except DomainError as error:
+        db.session.rollback()
+        if forbidden_is_403 and error.forbidden:
+            abort(403)
+        if error_to is not None:
+            error_to.errors = [*error_to.errors, str(error)]
+        else:
+            flash(str(error), "error")
+        return Outcome(error=str(error))
+    db.session.commit()
+    if success is not None:
+        flash(success(value) if callable(success) else success, "success")
+    return Outcome(value)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths may be redirected to after logging in (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None  # backslashes and control characters are read as "//" by some browsers
+    return target
