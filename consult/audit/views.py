@@ -18,7 +18,7 @@ from consult.audit.presenters import describe, load_context, shown_details
 from consult.extensions import db
 from consult.forms import page_number
 from consult.organisations.models import Membership, Organisation
-from consult.organisations.views import load_membership
+from consult.organisations.permissions import load_membership
 
 blueprint = Blueprint("audit", __name__)
 

@@ -23,9 +23,8 @@ from consult.consultations.forms import (
 from consult.consultations.models import Consultation
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES, SubmissionProfile
 from consult.extensions import db
-from consult.organisations.permissions import can
+from consult.organisations.permissions import can, load_membership
 from consult.organisations.services import NotAllowed
-from consult.organisations.views import load_membership
 from consult.timeutil import utcnow
 
 blueprint = Blueprint("consultations", __name__)

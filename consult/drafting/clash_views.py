@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from consult.drafting import clashes, services
+from consult.drafting.diff import readable_ops
 from consult.drafting.errors import ClashSettled
 from consult.drafting.forms import ConflictForm
 from consult.drafting.models import ClashSettlement, Response, Revision, Section, Suggestion
@@ -32,7 +33,6 @@ from consult.drafting.views import (
     _without_control_characters,
     blueprint,
     load_section,
-    readable_ops,
 )
 from consult.extensions import db
 from consult.organisations.models import Membership

@@ -63,3 +63,38 @@ def unified(old: str, new: str, old_label: str, new_label: str) -> str:
         tofile=new_label,
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def readable_ops(old: str, new: str) -> list[dict[str, str]]:
+    """diff.word_ops, regrouped for reading: a change that differs word by word ("with" ->
+    "and", "real" -> "an") reads better as one removed passage and one added passage, so the
+    spaces and short words between neighbouring changes join them."""
+    ops = word_ops(old, new)
+    out: list[dict[str, str]] = []
+    removed = added = ""
+
+    def flush() -> None:
+        nonlocal removed, added
+        if removed:
+            out.append({"op": "delete", "text": removed})
+        if added:
+            out.append({"op": "insert", "text": added})
+        removed = added = ""
+
+    for index, op in enumerate(ops):
+        if op["op"] == "delete":
+            removed += op["text"]
+        elif op["op"] == "insert":
+            added += op["text"]
+        else:
+            text = op["text"]
+            between = (removed or added) and index + 1 < len(ops)
+            small = not text.strip() or (len(text.split()) == 1 and len(text.strip()) <= 3)
+            if between and small and "\n\n" not in text:
+                removed += text
+                added += text
+            else:
+                flush()
+                out.append(op)
+    flush()
+    return out

@@ -35,7 +35,7 @@ from consult.consultations.models import Consultation
 from consult.consultations.profiles import PROFILES
 from consult.consultations.services import visible_consultations
 from consult.drafting import clashes, services
-from consult.drafting.diff import word_ops
+from consult.drafting.diff import readable_ops
 from consult.drafting.forms import (
     MAX_ID,
     AddSectionForm,
@@ -71,7 +71,7 @@ from consult.drafting.permissions import (
 from consult.extensions import db
 from consult.forms import ActionForm
 from consult.organisations.models import Membership
-from consult.organisations.views import load_membership
+from consult.organisations.permissions import load_membership
 from consult.timeutil import ago, isotime, utcnow, when
 
 blueprint = Blueprint("drafting", __name__)
@@ -194,41 +194,6 @@ def _suggestion_in(section: Section, suggestion_id: int) -> Suggestion:
     if suggestion is None or suggestion.section_id != section.id:
         abort(404)
     return suggestion
-
-
-def readable_ops(old: str, new: str) -> list[dict[str, str]]:
-    """diff.word_ops, regrouped for reading: a change that differs word by word ("with" ->
-    "and", "real" -> "an") reads better as one removed passage and one added passage, so the
-    spaces and short words between neighbouring changes join them."""
-    ops = word_ops(old, new)
-    out: list[dict[str, str]] = []
-    removed = added = ""
-
-    def flush() -> None:
-        nonlocal removed, added
-        if removed:
-            out.append({"op": "delete", "text": removed})
-        if added:
-            out.append({"op": "insert", "text": added})
-        removed = added = ""
-
-    for index, op in enumerate(ops):
-        if op["op"] == "delete":
-            removed += op["text"]
-        elif op["op"] == "insert":
-            added += op["text"]
-        else:
-            text = op["text"]
-            between = (removed or added) and index + 1 < len(ops)
-            small = not text.strip() or (len(text.split()) == 1 and len(text.strip()) <= 3)
-            if between and small and "\n\n" not in text:
-                removed += text
-                added += text
-            else:
-                flush()
-                out.append(op)
-    flush()
-    return out
 
 
 # --- small presentation helpers -------------------------------------------------------------

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.extensions import db
-from consult.organisations.permissions import ROLES
 from consult.timeutil import utcnow
+
+# Most to least powerful (what each may do: permissions.py).
+ROLES: tuple[str, ...] = ("owner", "coordinator", "editor", "member")
 
 _ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
 

@@ -1,4 +1,5 @@
-"""Who may do what in an organisation: the permission table, as data, and pure predicates.
+"""Who may do what in an organisation: the permission table, as data, pure predicates, and
+the one loader every domain uses to find the current person's membership (pages and API).
 
 The README renders PERMISSIONS as its permission table, so the documentation cannot drift
 from what the code enforces.
@@ -8,11 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from consult.organisations.models import Membership
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
 
-# Most to least powerful.
-ROLES: tuple[str, ...] = ("owner", "coordinator", "editor", "member")
+from consult.extensions import db
+from consult.organisations.models import ROLES, Membership, Organisation
+
+if TYPE_CHECKING:
+    from consult.accounts.models import User
+
 ROLE_LABELS = {
     "owner": "Owner",
     "coordinator": "Coordinator",
@@ -92,3 +98,30 @@ def permission_table_markdown() -> str:
         marks = " | ".join("yes" if role in allowed else "-" for role in ROLES)
         lines.append(f"| {description} | {marks} |")
     return "\n".join(lines)
+
+
+def membership_of(user: User | None, organisation: Organisation) -> Membership | None:
+    """`user`'s membership of `organisation`, or None (also for anonymous visitors)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id, Membership.user_id == user.id
+        )
+    )
+
+
+def load_membership(slug: str, action: str = "view") -> Membership:
+    """The current user's membership of the organisation at `slug`.
+
+    404 when the organisation does not exist or the user is not a member (a foreign
+    organisation's existence is not revealed); 403 when their role does not allow `action`."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        abort(404)
+    membership = membership_of(current_user, organisation)
+    if membership is None:
+        abort(404)
+    if not can(membership, action):
+        abort(403)
+    return membership

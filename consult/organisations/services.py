@@ -17,7 +17,13 @@ from consult.extensions import db
 from consult.links import public_url
 from consult.mail import send_email
 from consult.organisations.models import Invitation, Membership, Organisation
-from consult.organisations.permissions import ROLES, assignable_roles, can, can_manage
+from consult.organisations.permissions import (
+    ROLES,
+    assignable_roles,
+    can,
+    can_manage,
+    membership_of,
+)
 from consult.timeutil import utcnow
 from consult.tokens import hash_token, new_token
 
@@ -86,16 +92,6 @@ def rename_organisation(actor: Membership, name: str) -> None:
         subject=actor.organisation,
         old=old,
         new=name,
-    )
-
-
-def membership_of(user: User | None, organisation: Organisation) -> Membership | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.organisation_id == organisation.id, Membership.user_id == user.id
-        )
     )
 
 

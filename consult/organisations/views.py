@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from consult.extensions import db, limiter
 from consult.forms import ActionForm
 from consult.organisations import services
 from consult.organisations.forms import InvitationForm, OrganisationForm, RoleForm
-from consult.organisations.models import Invitation, Membership, Organisation
+from consult.organisations.models import Invitation, Membership
 from consult.organisations.permissions import (
     PERMISSIONS,
     ROLE_DESCRIPTIONS,
@@ -19,26 +18,11 @@ from consult.organisations.permissions import (
     assignable_roles,
     can,
     can_manage,
+    load_membership,
 )
 from consult.web import commit
 
 blueprint = Blueprint("organisations", __name__)
-
-
-def load_membership(slug: str, action: str = "view") -> Membership:
-    """The current user's membership of the organisation at `slug`.
-
-    404 when the organisation does not exist or the user is not a member (a foreign
-    organisation's existence is not revealed); 403 when their role does not allow `action`."""
-    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if organisation is None:
-        abort(404)
-    membership = services.membership_of(current_user, organisation)
-    if membership is None:
-        abort(404)
-    if not can(membership, action):
-        abort(403)
-    return membership
 
 
 def _member_in(membership: Membership, membership_id: int) -> Membership:

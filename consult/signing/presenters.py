@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date, timedelta
 
+from consult.drafting.diff import readable_ops
 from consult.drafting.markdown import RESPONSE_UNITS, Budget, word_count
 from consult.drafting.markdown import render as render_markdown
-from consult.drafting.views import readable_ops
 from consult.signing import services
 from consult.signing.models import Version
 from consult.signing.services import is_open
