@@ -1,0 +1,1 @@
+"""Bills before Parliament: prints (clauses, pages, lines), import, amendments in House style."""
