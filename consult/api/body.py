@@ -15,7 +15,14 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from consult import jsoninput
-from consult.api.fields import ERROR_TYPE, MISSING, NOT_VALID, REQUIRED, Check
+from consult.api.fields import (
+    ERROR_TYPE,
+    MISSING,
+    NOT_VALID,
+    REQUIRED,
+    SEND_TRUE_OR_FALSE,
+    Check,
+)
 from consult.drafting.services import MAX_BODY_LENGTH
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -145,6 +152,14 @@ def body(model: type[Model], *, optional: bool = False) -> Model:
     if optional and not request.get_data(cache=True):
         return validated(model, {})
     return validated(model, json_body())
+
+
+def required_bool(value: bool | None, name: str) -> bool:
+    """A true-or-false field that this request needs although its model lets it be left out
+    (`public` to open signing, `consent_public` unless signing for an organisation)."""
+    if value is None:
+        raise InvalidBody(422, MISSING, {name: SEND_TRUE_OR_FALSE})
+    return value
 
 
 def query(model: type[Model]) -> Model:

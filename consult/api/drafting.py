@@ -12,6 +12,7 @@ from consult.api import loaders
 from consult.api.auth import api_caller_key, current_caller
 from consult.api.body import SECTION, InvalidBody, body, query
 from consult.api.fields import MAX_ID, NOT_VALID
+from consult.api.loaders import NOT_MEMBER, NOT_VISIBLE
 from consult.api.models.base import Error, ErrorDetail
 from consult.api.models.drafting import (
     Consultation,
@@ -37,7 +38,7 @@ from consult.api.models.drafting import (
 )
 from consult.api.openapi import CONSULTATIONS, DRAFTING
 from consult.api.registry import Reply, operation, reply
-from consult.api.views import NOT_MEMBER, blueprint
+from consult.api.views import blueprint
 from consult.consultations import services as consultations
 from consult.consultations.profiles import DEFAULT_PROFILE
 from consult.drafting import diff, markdown
@@ -54,10 +55,6 @@ from consult.organisations.models import Membership
 # for text made to be slow, markdown.SECTION_UNITS): at most this often per caller, which the
 # editor's live preview (one after each pause in typing) never needs.
 RENDER_LIMIT = "60 per minute"
-NOT_VISIBLE = (
-    "No such response (section, revision), or it belongs to an organisation the caller is not "
-    "a member of"
-)
 NOT_EDITOR = "The caller's role cannot draft (members read and comment)"
 RENDER_LIMITED = "More than 60 renders a minute by this caller; see Retry-After"
 EDIT_CONFLICT = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from consult.api.auth import current_caller
 from consult.api.body import InvalidBody, body
 from consult.api.fields import NOT_VALID
+from consult.api.loaders import NOT_VISIBLE
 from consult.api.models.exports import DRAFT, FILE_TYPES, ExportRequest, ExportStatus
 from consult.api.openapi import EXPORTS
 from consult.api.registry import Reply, operation, reply
@@ -21,10 +22,6 @@ from consult.extensions import db
 from consult.organisations.services import NotAllowed
 
 NOT_EXPORTER = "Only owners and coordinators export"
-NOT_VISIBLE = (
-    "No such response (section, revision), or it belongs to an organisation the caller is not "
-    "a member of"
-)
 NOT_VISIBLE_EXPORT = (
     "No such export, or it belongs to an organisation the caller is not a member of"
 )

@@ -28,6 +28,7 @@ MISSING = "Some fields are missing."
 WRONG_TYPE = "Some fields have the wrong type."
 NOT_VALID = "Some fields are not valid."
 REQUIRED = "This field is required."
+SEND_TRUE_OR_FALSE = "Send true or false."
 ERROR_TYPE = "consult"  # the pydantic error type of every refusal made here
 
 

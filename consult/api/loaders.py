@@ -24,6 +24,21 @@ from consult.organisations.permissions import can
 from consult.signing import services as signing
 from consult.signing.models import Signature, Version
 
+# What the loaders' refusals mean, as the OpenAPI document tells it.
+NOT_MEMBER = "No such organisation, or the caller is not a member"
+NOT_VISIBLE = (
+    "No such response (section, revision), or it belongs to an organisation the caller is not "
+    "a member of"
+)
+NOT_MEMBER_VERSION = (
+    "No such version, or the caller is not a member of its organisation (and it is not open "
+    "to the public)"
+)
+ANONYMOUS_VERSION = (
+    "No or invalid token, and the version is not open to the public (or does not exist)"
+)
+# Anyone may read these of a version open to the public (auth.PUBLIC_VERSION_ENDPOINTS).
+VISIBLE_VERSION = {401: ANONYMOUS_VERSION, 404: NOT_MEMBER_VERSION}
 # What a slug can look like (organisations.services.slugify makes them); anything else, such as a
 # NUL byte that PostgreSQL would refuse, cannot name an organisation and is a 404 at once.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")

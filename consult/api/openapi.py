@@ -98,12 +98,23 @@ OTHER_OPERATIONS = {
 _CACHE = "consult.api.openapi"
 
 
-def openapi_document() -> dict[str, Any]:
-    """The document for the running app (made once per app; a copy each time)."""
+def _cached() -> tuple[dict[str, Any], str]:
+    """The running app's document, and as JSON text: made once per app."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if _CACHE not in app.extensions:
-        app.extensions[_CACHE] = _document(app)
-    return copy.deepcopy(app.extensions[_CACHE])
+        document = _document(app)
+        app.extensions[_CACHE] = (document, app.json.dumps(document) + "\n")
+    return app.extensions[_CACHE]
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document for the running app (a copy: the caller may change it)."""
+    return copy.deepcopy(_cached()[0])
+
+
+def openapi_json() -> str:
+    """The document as JSON text, as served."""
+    return _cached()[1]
 
 
 def operations(app: Flask) -> list[tuple[Rule, str, str, Operation]]:

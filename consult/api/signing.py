@@ -1,4 +1,6 @@
-"""API v1 endpoints for versions and signing (../shared/API.md, "Versions and signing").
+"""API v1 endpoints for signatures (../shared/API.md, "Versions and signing"): signing a
+version, confirming and withdrawing, who signed, and verifying a fingerprint. The versions
+themselves, and opening and closing signing, are in consult/api/versions.py.
 
 Who sees what. A version, its canonical content, its consent statement and its list of
 signatories are visible to the lead organisation's members, and to anyone once the version has
@@ -12,38 +14,37 @@ body (400/422) -> one service call -> commit once."""
 
 from __future__ import annotations
 
-import base64
-
 from flask import abort, current_app, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
 from consult.accounts.services import normalise_email
 from consult.api import loaders
 from consult.api.auth import api_user, current_caller
-from consult.api.body import InvalidBody, body, json_body, json_object_or_empty, query, validated
-from consult.api.fields import MISSING, NOT_VALID
+from consult.api.body import (
+    InvalidBody,
+    body,
+    json_body,
+    json_object_or_empty,
+    query,
+    required_bool,
+    validated,
+)
+from consult.api.fields import NOT_VALID
+from consult.api.loaders import ANONYMOUS_VERSION, VISIBLE_VERSION
 from consult.api.models.signing import (
     EXPLICIT_CONSENT,
-    SEND_TRUE_OR_FALSE,
     SHOW_CONSENT,
     SIGNATORIES_PER_PAGE,
     ConfirmedSignature,
-    ConsentStatement,
     LinkToken,
     MemberSignature,
     MemberSignatureRequest,
-    NewVersion,
     PendingSignature,
     PublicSignatureRequest,
     Signatures,
     SignaturesQuery,
-    SigningChange,
     Verification,
-    Version,
-    VersionContent,
-    VersionDetail,
     WithdrawnSignature,
 )
 from consult.api.openapi import SIGNING
@@ -52,7 +53,6 @@ from consult.api.views import blueprint
 from consult.errors import json_error
 from consult.extensions import db, limiter
 from consult.net import client_ip
-from consult.signing import consent
 from consult.signing import services as signing
 
 # Public signing, per client address (behind TRUSTED_PROXY_COUNT proxies) and per e-mail
@@ -61,21 +61,6 @@ from consult.signing import services as signing
 # which must not be usable to flood someone's inbox. App config can override both.
 SIGN_LIMIT_PER_IP = "20 per minute;300 per hour"
 SIGN_LIMIT_PER_EMAIL = "3 per hour;10 per day"
-
-NOT_VISIBLE = (
-    "No such response (section, revision), or it belongs to an organisation the caller is not "
-    "a member of"
-)
-NOT_MEMBER_VERSION = (
-    "No such version, or the caller is not a member of its organisation (and it is not open "
-    "to the public)"
-)
-ANONYMOUS_VERSION = (
-    "No or invalid token, and the version is not open to the public (or does not exist)"
-)
-NOT_COORDINATOR = "Only owners and coordinators freeze versions and open or close signing"
-# Anyone may read these of a version open to the public (auth.PUBLIC_VERSION_ENDPOINTS).
-VISIBLE_VERSION = {401: ANONYMOUS_VERSION, 404: NOT_MEMBER_VERSION}
 
 
 # --- rate limits for public signing ---------------------------------------------------------
@@ -107,144 +92,6 @@ def _ip_key() -> str:
 
 def _email_key() -> str:
     return "sign-email:" + normalise_email(json_object_or_empty().get("email", ""))[:254]
-
-
-def _required_bool(value: bool | None, name: str) -> bool:
-    """A true-or-false field that this request needs although the model lets it be left out."""
-    if value is None:
-        raise InvalidBody(422, MISSING, {name: SEND_TRUE_OR_FALSE})
-    return value
-
-
-# --- versions -------------------------------------------------------------------------------
-
-
-@blueprint.post("/responses/<int:response_id>/versions")
-@operation(
-    "Freeze the response as it is now into a new numbered version with a SHA-256 fingerprint "
-    "(owner or coordinator). Drafting goes on; a later version needs new signatures",
-    SIGNING,
-    body=NewVersion,
-    body_required=False,  # no body at all is fine
-    responses={
-        201: (Version, "Frozen (Location: the version)"),
-        403: NOT_COORDINATOR,
-        404: NOT_VISIBLE,
-        409: "Someone froze the same response at the same moment (code freeze_conflict): try again",
-    },
-)
-def freeze_version(response_id: int):
-    response, membership = loaders.response(response_id, "freeze")
-    note = body(NewVersion, optional=True).note or ""
-    try:
-        version = signing.freeze(membership, response, note)
-        db.session.commit()
-    except IntegrityError:
-        # Frozen by someone else at the same moment (SQLite, which has no row locks).
-        db.session.rollback()
-        return json_error(
-            409, "Someone froze this response at the same moment. Try again.", "freeze_conflict"
-        )
-    answer, status = reply(Version.of(version, membership), 201)
-    answer.headers["Location"] = url_for("api.get_version", version_id=version.id)
-    return answer, status
-
-
-@blueprint.get("/responses/<int:response_id>/versions")
-@operation(
-    "The response's versions, newest first (any member of its organisation)",
-    SIGNING,
-    responses={200: ([Version], "OK"), 404: NOT_VISIBLE},
-)
-def list_versions(response_id: int):
-    response, membership = loaders.response(response_id, "view")
-    return reply([Version.of(version, membership) for version in signing.versions_of(response)])
-
-
-@blueprint.get("/versions/<int:version_id>")
-@operation(
-    "A version, its signing state and its signature count (members; anyone once it is open "
-    "for public signing)",
-    SIGNING,
-    responses={200: (VersionDetail, "OK"), **VISIBLE_VERSION},
-)
-def get_version(version_id: int):
-    version, membership = loaders.version(version_id, public=True)
-    return reply(VersionDetail.of(version, membership))
-
-
-@blueprint.get("/versions/<int:version_id>/content")
-@operation(
-    "The canonical content, byte for byte as fingerprinted: its SHA-256 is the version's "
-    "sha256 (also sent as ETag and as a Repr-Digest header). Members; anyone once the version "
-    "is open for public signing",
-    SIGNING,
-    responses={200: (VersionContent, "The canonical bytes"), **VISIBLE_VERSION},
-)
-def version_content(version_id: int):
-    """Exactly the stored canonical bytes, never re-serialised: their SHA-256 is the
-    version's fingerprint, so a reader can check what was signed."""
-    version, _membership = loaders.version(version_id, public=True)
-    data = version.content.encode("utf-8")
-    answer = current_app.response_class(data, mimetype="application/json")
-    answer.headers["ETag"] = f'"{version.sha256}"'
-    digest = base64.b64encode(bytes.fromhex(version.sha256)).decode("ascii")
-    answer.headers["Repr-Digest"] = f"sha-256=:{digest}:"  # RFC 9530
-    return answer
-
-
-@blueprint.get("/versions/<int:version_id>/consent")
-@operation(
-    "The consent statement to show a signer, naming the lead organisation, and its version "
-    "(send it back as consent_statement)",
-    SIGNING,
-    responses={200: (ConsentStatement, "OK"), **VISIBLE_VERSION},
-)
-def consent_statement(version_id: int):
-    version, _membership = loaders.version(version_id, public=True)
-    response = version.response
-    return reply(
-        ConsentStatement(
-            version=consent.CURRENT_VERSION,
-            text=consent.statement(response.organisation.name, response.consultation.title),
-            organisation=response.organisation.name,
-        )
-    )
-
-
-# --- opening and closing signing ------------------------------------------------------------
-
-
-@blueprint.post("/versions/<int:version_id>/signing")
-@operation(
-    "Open signing (public or members only, with an optional closing time), change it, or "
-    'close it with {"open": false} (owner or coordinator). Opening a version for the first '
-    "time makes its fingerprint verifiable and e-mails the signers of earlier versions an "
-    "invitation to sign again",
-    SIGNING,
-    body=SigningChange,
-    responses={
-        200: (Version, "The version with its signing state"),
-        403: NOT_COORDINATOR,
-        404: NOT_MEMBER_VERSION,
-        422: "Invalid fields: `public` missing when opening, or closes_at not an ISO 8601 time "
-        "in the future",
-    },
-)
-def set_signing(version_id: int):
-    version, membership = loaders.coordinated_version(version_id)
-    change = body(SigningChange)
-    if not change.open:
-        signing.close_signing(membership, version)
-    else:
-        public = _required_bool(change.public, "public")
-        try:
-            signing.open_signing(membership, version, public, change.closes_at)
-        except signing.SigningError as error:
-            db.session.rollback()
-            raise InvalidBody(422, str(error), {"closes_at": str(error)}) from None
-    db.session.commit()
-    return reply(Version.of(version, membership))
 
 
 # --- signing --------------------------------------------------------------------------------
@@ -329,7 +176,7 @@ def _sign_as_member(version_id: int, data: dict, user: User):
             )
         consent_public = True  # an organisation's co-signature is public
     else:
-        consent_public = _required_bool(signer.consent_public, "consent_public")
+        consent_public = required_bool(signer.consent_public, "consent_public")
         # Members of the lead organisation sign as members of a body with political aims;
         # anyone else signs on their explicit consent, like the public.
         if signer.consent_statement is None and membership is None:

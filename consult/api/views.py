@@ -4,7 +4,7 @@ the caller, organisations and invitations."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, current_app
 
 from consult.api import loaders
 from consult.api.auth import api_caller_key, authenticate, current_caller, deny_by_default
@@ -20,7 +20,7 @@ from consult.api.models.accounts import (
     OrganisationMembership,
     OrganisationRef,
 )
-from consult.api.openapi import ACCOUNTS, HEALTH, openapi_document
+from consult.api.openapi import ACCOUNTS, HEALTH, openapi_json
 from consult.api.registry import Reply, operation, reply
 from consult.errors import json_error
 from consult.extensions import csrf, db, limiter
@@ -31,8 +31,6 @@ csrf.exempt(blueprint)  # api.auth.authenticate applies CSRF to cookie-session r
 limiter.limit("300 per minute", key_func=api_caller_key)(blueprint)
 # A ceiling per client address as well, so that made-up tokens cannot dodge the limit.
 limiter.limit("1200 per minute")(blueprint)
-
-NOT_MEMBER = "No such organisation, or the caller is not a member"
 
 
 @blueprint.before_request
@@ -62,7 +60,7 @@ def _invalid_body(error: InvalidBody):
     },
 )
 def openapi():
-    return jsonify(openapi_document())
+    return current_app.response_class(openapi_json(), mimetype="application/json")
 
 
 @blueprint.get("/me")
@@ -112,7 +110,7 @@ def create_organisation():
 @operation(
     "An organisation the caller belongs to, with its members",
     ACCOUNTS,
-    responses={200: (OrganisationDetail, "OK"), 404: NOT_MEMBER},
+    responses={200: (OrganisationDetail, "OK"), 404: loaders.NOT_MEMBER},
 )
 def get_organisation(slug: str):
     membership = loaders.organisation_membership(slug)
@@ -135,7 +133,7 @@ def get_organisation(slug: str):
         201: (Invitation, "Invited"),
         403: "The caller's role cannot invite, or cannot give that role (only owners invite "
         "owners)",
-        404: NOT_MEMBER,
+        404: loaders.NOT_MEMBER,
         409: "The address already belongs to a member (code already_member)",
         429: "Too many invitations (60 an hour); see Retry-After",
     },

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from consult.api.fields import (
     MAX_ID,
+    SEND_TRUE_OR_FALSE,
     Bool,
     Check,
     Email,
@@ -27,7 +28,6 @@ from consult.signing import models as signed
 from consult.signing import services as signing
 
 NAME_LENGTH = 200
-SEND_TRUE_OR_FALSE = "Send true or false."
 # The published signatories come a page at a time: a public campaign has thousands.
 SIGNATORIES_PER_PAGE = 100
 SIGNATORIES_MAX_PER_PAGE = 500
