@@ -4,6 +4,7 @@ the submission profiles, and adding the organisation's own consultation."""
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from wtforms import Field
 
 from consult.consultations import blueprint, services
 from consult.consultations.builtin import SCALE_OPTIONS
@@ -86,7 +87,7 @@ def create(slug: str):
     ), 422 if form.errors else 200
 
 
-def _questions_field(form: ConsultationForm):
+def _questions_field(form: ConsultationForm) -> Field:
     """Where the questions came from (known once the form is validated): the file or the box."""
     return form.questions_file if form.questions_from == "file" else form.questions_text
 
