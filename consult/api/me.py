@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import jsonify, session
 from flask_login import logout_user
 
-from consult.accounts import personal_data
 from consult.accounts.services import AccountError, WrongPassword
 from consult.api.auth import api_caller_key
 from consult.api.schemas import json_body, text_field
@@ -16,6 +15,7 @@ from consult.api.views import blueprint, current_caller
 from consult.audit.services import record
 from consult.errors import json_error
 from consult.extensions import db, limiter
+from consult.privacy import personal_data
 
 
 @blueprint.get("/me/data")

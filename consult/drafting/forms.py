@@ -21,27 +21,12 @@ from wtforms.widgets import HiddenInput
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.models import SECTION_STATUSES, STATUS_LABELS
 from consult.drafting.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, has_control_characters
-from consult.forms import no_control_characters
+from consult.forms import MAX_ID, choices, no_control_characters
 
-try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - WTForms < 3.3
-    SelectChoice = None
-
-# Ids are 32-bit integers in the database: a larger number cannot name anything (and would make
-# PostgreSQL raise), so the forms refuse it as they refuse any other bad number.
-MAX_ID = 2**31 - 1
 MAX_COMMENT_LENGTH = 10_000
 MAX_QUOTE_LENGTH = 5_000
 MAX_NOTE_LENGTH = 2_000
 PROFILE_MESSAGE = "Choose one of the listed submission profiles."
-
-
-def choices(pairs: list[tuple[str, str]]) -> list:
-    """Select options from (value, label) pairs, in the form this WTForms prefers."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _strip(value: str | None) -> str | None:
