@@ -10,29 +10,20 @@ from __future__ import annotations
 
 import io
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.forms import choices
 from consult.drafting.models import Response
-from consult.exports import jobs, services
+from consult.exports import blueprint, jobs, services
 from consult.exports.files import attachment
 from consult.exports.forms import DRAFT, ExportForm, TextForm
 from consult.exports.permissions import load_job, load_response
-from consult.extensions import db
 from consult.signing.models import Version
+from consult.web import commit
 
-blueprint = Blueprint("exports", __name__)
+__all__ = ["blueprint"]  # the app factory registers it from here
 
 
 def _version_choices(versions: list[Version]) -> list:
@@ -82,18 +73,21 @@ def export(response_id: int):
                     "Tick this box to export despite the problems, or fix them first."
                 ]
                 status = 422
-            else:
-                job = services.request_export(
+            elif requested := commit(
+                lambda: services.request_export(
                     membership,
                     response,
                     format=form.format.data,
                     profile=form.profile.data,
                     version=version,
                     warnings_overridden=bool(warnings),
-                )
-                db.session.commit()
-                jobs.dispatch(job)
-                return redirect(url_for("exports.job", export_id=job.id))
+                ),
+                forbidden_is_403=True,
+            ):
+                jobs.dispatch(requested.value)  # after the commit: the runner reads the job
+                return redirect(url_for("exports.job", export_id=requested.value.id))
+            else:
+                status = 422
     elif request.method == "POST":
         status = 422
     profile = PROFILES.get(form.profile.data) or PROFILES[_default_profile(response)]
@@ -118,9 +112,7 @@ def export(response_id: int):
 @blueprint.get("/exports/<int:export_id>")
 def job(export_id: int):
     job, _membership = load_job(current_user, export_id)
-    if services.expire_if_stuck(job):
-        db.session.commit()
-    else:
+    if not commit(lambda: services.expire_if_stuck(job)).value:
         jobs.resume_if_orphaned(job)
     return render_template(
         "exports/job.html",
@@ -136,12 +128,10 @@ def job(export_id: int):
 @blueprint.get("/exports/<int:export_id>/download")
 def download(export_id: int):
     job, _membership = load_job(current_user, export_id)
-    try:
-        file = services.download(current_user, job)
-    except services.ExportError as error:
-        flash(str(error), "error")
+    downloaded = commit(lambda: services.download(current_user, job))  # audited
+    if not downloaded:  # not ready, or no longer kept: the job's page says so
         return redirect(url_for("exports.job", export_id=job.id))
-    db.session.commit()
+    file = downloaded.value
     return attachment(file.content, file.content_type, file.file_name)
 
 
@@ -192,6 +182,11 @@ def text(response_id: int):
 def text_download(response_id: int, kind: str):
     response, membership = load_response(current_user, response_id)
     _form, version, profile = _text_choices(response)
-    file_name, content = services.text_file(membership, response, version, profile, kind)
-    db.session.commit()
+    made = commit(
+        lambda: services.text_file(membership, response, version, profile, kind),
+        forbidden_is_403=True,
+    )
+    if not made:
+        return redirect(url_for("exports.text", response_id=response.id))
+    file_name, content = made.value
     return attachment(content.encode("utf-8"), services.CONTENT_TYPES[kind], file_name)
