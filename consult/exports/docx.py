@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
@@ -619,7 +620,9 @@ def _cell(text: str, style: str) -> str:
     )
 
 
-def _table_xml(caption: str, headers: tuple[str, ...], rows, widths: tuple[int, ...]) -> bytes:
+def _table_xml(
+    caption: str, headers: tuple[str, ...], rows: Iterable[tuple[str, ...]], widths: tuple[int, ...]
+) -> bytes:
     """A signatories table as WordprocessingML text (cell-by-cell python-docx calls take
     minutes for 50,000 rows; this takes a fraction of a second). The header row repeats on
     every page; every cell text is made XML-safe and escaped."""

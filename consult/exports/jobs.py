@@ -22,6 +22,7 @@ import io
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import update
@@ -35,6 +36,9 @@ from consult.extensions import db
 from consult.signing import services as signing
 from consult.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from rq import Queue
+
 PREVIEW_WIDTH = 220  # pixels: a thumbnail, not a page to read
 FAILED_MESSAGE = (
     "Something went wrong while making the file. Please try again; if it fails again, tell "
@@ -46,7 +50,7 @@ _PDFIUM_LOCK = threading.Lock()
 # --- making the file: the job's own unit of work ------------------------------------------------
 
 
-def _set(job_id: int, *, only_if: tuple[str, ...], **values) -> bool:
+def _set(job_id: int, *, only_if: tuple[str, ...], **values: object) -> bool:
     """Change the job's row in its own short transaction, so that pollers see it at once
     whatever the job's session is doing. True if the row was in one of the `only_if` states."""
     with db.engine.begin() as connection:
@@ -213,7 +217,7 @@ def _submit(app: Flask, job_id: int) -> Future | None:
     return _pool(app).submit(_run_in_thread, app, job_id)
 
 
-def queue(app: Flask):
+def queue(app: Flask) -> Queue:
     """The RQ queue export jobs go to."""
     from redis import Redis
     from rq import Queue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
@@ -50,7 +51,7 @@ def _default_profile(response: Response) -> str:
 
 
 @blueprint.route("/responses/<int:response_id>/export", methods=["GET", "POST"])
-def export(response_id: int):
+def export(response_id: int) -> ResponseReturnValue:
     response, membership = load_response(current_user, response_id)
     versions = services.versions_for_export(response)
     form = ExportForm()
@@ -110,7 +111,7 @@ def export(response_id: int):
 
 
 @blueprint.get("/exports/<int:export_id>")
-def job(export_id: int):
+def job(export_id: int) -> ResponseReturnValue:
     job, _membership = load_job(current_user, export_id)
     if not commit(lambda: services.expire_if_stuck(job)).value:
         jobs.resume_if_orphaned(job)
@@ -126,7 +127,7 @@ def job(export_id: int):
 
 
 @blueprint.get("/exports/<int:export_id>/download")
-def download(export_id: int):
+def download(export_id: int) -> ResponseReturnValue:
     job, _membership = load_job(current_user, export_id)
     downloaded = commit(lambda: services.download(current_user, job))  # audited
     if not downloaded:  # not ready, or no longer kept: the job's page says so
@@ -136,7 +137,7 @@ def download(export_id: int):
 
 
 @blueprint.get("/exports/<int:export_id>/pages/<int:page>.png")
-def preview(export_id: int, page: int):
+def preview(export_id: int, page: int) -> ResponseReturnValue:
     job, _membership = load_job(current_user, export_id)
     image = services.preview_image(job, page)
     if image is None:
@@ -161,7 +162,7 @@ def _text_choices(response: Response) -> tuple[TextForm, Version | None, str]:
 
 
 @blueprint.get("/responses/<int:response_id>/export/text")
-def text(response_id: int):
+def text(response_id: int) -> ResponseReturnValue:
     from consult.exports.text import part_text
 
     response, _membership = load_response(current_user, response_id)
@@ -179,7 +180,7 @@ def text(response_id: int):
 
 
 @blueprint.get("/responses/<int:response_id>/export/response.<any(md, txt):kind>")
-def text_download(response_id: int, kind: str):
+def text_download(response_id: int, kind: str) -> ResponseReturnValue:
     response, membership = load_response(current_user, response_id)
     _form, version, profile = _text_choices(response)
     made = commit(
