@@ -229,6 +229,7 @@ class Problem:
 
     @property
     def message(self) -> str | None:
+        """What to show, or None when nothing was refused."""
         return " ".join(self.errors) or None
 
 

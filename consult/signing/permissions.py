@@ -22,7 +22,7 @@ from typing import Literal
 from flask import abort, current_app
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.models import User
@@ -57,7 +57,7 @@ def publicly_visible(version: Version) -> bool:
     return version.signing_public and version.signing_opened_at is not None
 
 
-def publicly_visible_clause():
+def publicly_visible_clause() -> ColumnElement[bool]:
     """The condition of publicly_visible() in SQL, for lists of versions."""
     return and_(Version.signing_public.is_(True), Version.signing_opened_at.is_not(None))
 

@@ -60,6 +60,7 @@ _RENDERED_LIMIT = 64
 
 
 def section_label(section: dict) -> str:
+    """How a frozen section is named to readers: "Question 3", or its title."""
     if section.get("kind") == "question" and section.get("number") is not None:
         return f"Question {section['number']}"
     return section.get("title") or "Section"
