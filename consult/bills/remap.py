@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 
 from consult.bills.amendments import (
     LOCATED,
@@ -212,28 +213,45 @@ def _rewrite(
     )
 
 
-def _agreement(a: PrintText, start: int, length: int, b: PrintText, at: int, reach: int) -> int:
-    """How many words agree around a match: counting outwards from the target, before it and
-    after it, up to `reach` each way, stopping at the first difference on each side."""
-    score = 0
+def _agreement(
+    a: PrintText, start: int, length: int, b: PrintText, at: int, reach: int
+) -> tuple[int, int]:
+    """How many words agree before and after a match, counting outwards from it up to `reach`
+    each way and stopping at the first difference. The start or end of the print counts as one
+    word agreeing when both matches are there."""
     a_keys, b_keys = a.keys, b.keys
+    before = 0
     for step in range(1, reach + 1):
         i, j = start - step, at - step
-        if i < 0 or j < 0 or a_keys[i] != b_keys[j]:
+        if i < 0 or j < 0:
+            before += i < 0 and j < 0
             break
-        score += 1
+        if a_keys[i] != b_keys[j]:
+            break
+        before += 1
+    after = 0
     a_end, b_end = start + length, at + length
     for step in range(reach):
         i, j = a_end + step, b_end + step
-        if i >= len(a_keys) or j >= len(b_keys) or a_keys[i] != b_keys[j]:
+        if i >= len(a_keys) or j >= len(b_keys):
+            after += i >= len(a_keys) and j >= len(b_keys)
             break
-        score += 1
-    return score
+        if a_keys[i] != b_keys[j]:
+            break
+        after += 1
+    return before, after
 
 
 def follow(span: Span, old: PrintText, new: PrintText) -> tuple[int | None, str]:
     """Where the words of `span` (in `old`) are in `new`: (the start position, "") or (None,
-    the reason in plain words)."""
+    the reason in plain words).
+
+    A place is taken only if (1) the words either side of it agree with the old print on both
+    sides (so an insertion or change right beside the words, or words that now stand somewhere
+    else, are left to a person), (2) more words around it agree than around any other place
+    holding the words (ties are looked at again with a longer reach, then reported), and (3) no
+    other place in the old print holding the same words agrees with it as well (so it is this
+    amendment's words that went there, not a copy's)."""
     sequence = tuple(old.keys[span.start : span.end])
     words = quote(old.printed(span.start, span.end))
     length = len(sequence)
@@ -245,14 +263,18 @@ def follow(span: Span, old: PrintText, new: PrintText) -> tuple[int | None, str]
         )
     for reach in (CONTEXT, LONG_CONTEXT):
         scored = sorted(
-            ((_agreement(old, span.start, length, new, c, reach), c) for c in candidates),
-            key=lambda pair: (-pair[0], pair[1]),
+            (
+                (sum(sides), min(sides), c)
+                for c in candidates
+                for sides in [_agreement(old, span.start, length, new, c, reach)]
+            ),
+            key=lambda item: (-item[0], item[2]),
         )
-        best, position = scored[0]
+        best, weakest_side, position = scored[0]
         tied = len(scored) > 1 and scored[1][0] == best
         if not tied:
             break
-    if best < MIN_AGREEMENT:
+    if weakest_side < 1 or best < MIN_AGREEMENT:
         return None, (
             f"{words} is in the new print, but the words around it have changed, so it cannot "
             "be told for certain that it is the same place: check it."
@@ -263,7 +285,7 @@ def follow(span: Span, old: PrintText, new: PrintText) -> tuple[int | None, str]
             "it: say which one the amendment means."
         )
     rivals = (o for o in old.find(sequence) if o != span.start)
-    if any(_agreement(old, o, length, new, position, reach) >= best for o in rivals):
+    if any(sum(_agreement(old, o, length, new, position, reach)) >= best for o in rivals):
         return None, (
             f"{words} is in more than one place in the old print, and the new print does not "
             "tell which one this amendment's words became: check it."
@@ -309,23 +331,38 @@ class ProvisionMap:
         return self._by_lines(number, schedule)
 
     def _by_lines(self, number: str, schedule: bool) -> str | None:
-        """The new provision holding most of the old one's lines (more than half of them), if
-        only one does."""
-        lines = self._lines(self.old, number)
+        """The new provision holding more than half of the old one's lines, counting only lines
+        printed once in each print (a line that recurs, "(a) the Secretary of State;", says
+        nothing about where a provision went), if one new provision does."""
+        old_counts, new_counts = self._old_lines, self._new_lines
+        lines = [line for line, owner in old_counts.items() if owner == (number, 1)]
         if not lines:
             return None
         shares: dict[str, int] = {}
-        for line in self.new.lines:
-            owner = line.provision
-            same_sort = bool(owner) and owner.startswith("Schedule") == schedule
-            if same_sort and fold(line.text).strip() in lines:
+        for line in lines:
+            owner, count = new_counts.get(line, (None, 0))
+            if owner is not None and count == 1 and owner.startswith("Schedule") == schedule:
                 shares[owner] = shares.get(owner, 0) + 1
-        good = [n for n, count in shares.items() if count * 2 > len(lines)]
+        total = sum(1 for owner, _ in old_counts.values() if owner == number)
+        good = [n for n, count in shares.items() if count * 2 > total]
         return good[0] if len(good) == 1 else None
 
+    @cached_property
+    def _old_lines(self) -> dict[str, tuple[str | None, int]]:
+        return self._line_counts(self.old)
+
+    @cached_property
+    def _new_lines(self) -> dict[str, tuple[str | None, int]]:
+        return self._line_counts(self.new)
+
     @staticmethod
-    def _lines(text: PrintText, number: str) -> set[str]:
-        return {fold(line.text).strip() for line in text.lines if line.provision == number}
+    def _line_counts(text: PrintText) -> dict[str, tuple[str | None, int]]:
+        """Each line's text -> (the provision it is in, how many times it is printed)."""
+        counts: dict[str, tuple[str | None, int]] = {}
+        for line in text.lines:
+            key = fold(line.text).strip()
+            counts[key] = (line.provision, counts.get(key, (None, 0))[1] + 1)
+        return counts
 
 
 def _heading_key(heading: str) -> str:
