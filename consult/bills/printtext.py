@@ -103,13 +103,13 @@ class PrintText:
         self.carried: list[bool] = []
         carry = False
         for index, line_tokens in enumerate(self.line_tokens):
-            self.line_first.append(len(self.keys))
             self.carried.append(carry and bool(line_tokens))
-            own = line_tokens[1:] if self.carried[-1] else line_tokens
             if self.carried[-1]:  # the rest of a word broken at the end of the line before
                 self.keys.pop()  # the hyphen
                 self.token_line.pop()
                 self.keys[-1] += line_tokens[0].key
+            self.line_first.append(len(self.keys))
+            own = line_tokens[1:] if self.carried[-1] else line_tokens
             for token in own:
                 self.keys.append(token.key)
                 self.token_line.append(index)

@@ -143,7 +143,7 @@ def _apply(draft: Draft, operation: tuple) -> None:
     elif name == "reflow":
         draft.lines_per_page = max(3, args[0])
     elif name == "insert_clause":
-        uid = max(c.uid for c in clauses) + 1 if clauses else 0
+        uid = draft.fresh().ident  # never an old clause's, even one deleted
         lines = [[draft.fresh() for _ in range(4)] for _ in range(max(1, args[1]))]
         heading = [draft.fresh(), draft.fresh()]
         clauses.insert(args[0] % (len(clauses) + 1), Clause(uid, heading, lines))

@@ -1,52 +1,15 @@
 """Checking an amendment against its print, in the words campaign staff will read: exact about
-page and line, saying what to do, and every problem at once.
-
-The print is our own illustrative text in the shape of a real bill: a long title before the
-first clause, a clause running over a page break, a word hyphenated at the end of a line, a
-schedule."""
+page and line, saying what to do, and every problem at once (the print: tests/bills/sample.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from consult.bills.amendments import Amendment, Kind, blocking
-from consult.bills.structure import ParsedPrint, PrintedLine, Provision
 from consult.bills.validation import check_against_print, completed, locate
+from tests.bills.sample import PRINT
 
 STATEMENT = "This amendment would require a judge to authorise the use of the technology."
-
-LINES = [
-    # page, line, text, provision, subsection
-    (1, 1, "A BILL TO Make provision about the use of facial recognition.", None, None),
-    (1, 3, "1 Use of live facial recognition", "1", None),
-    (1, 4, "(1) An authorised officer may authorise the use of live facial", "1", "(1)"),
-    (1, 5, "recognition in a public place where the officer is satisfied that the", "1", "(1)"),
-    (1, 6, "use is necessary and proportionate.", "1", "(1)"),
-    (1, 7, "(2) In this section \u201cauthorised officer\u201d means a constable of at least",
-     "1", "(2)"),
-    (1, 8, "the rank of superintendent.", "1", "(2)"),
-    (1, 9, "2 Code of practice", "2", None),
-    (1, 10, "(1) The Secretary of State must issue a code of practice about the", "2", "(1)"),
-    (2, 1, "use of live facial recognition by police forces.", "2", "(1)"),
-    (2, 2, "(2) Before issuing the code the Secretary of State must consult the Bio-",
-     "2", "(2)"),
-    (2, 3, "metrics Commissioner and such other persons as the Secretary of State",
-     "2", "(2)"),
-    (2, 4, "considers appropriate.", "2", "(2)"),
-    (2, 5, "SCHEDULE 1", "Schedule 1", None),
-    (2, 6, "1 Images retained under section 1 must be deleted within 28 days.",
-     "Schedule 1", None),
-]  # fmt: skip
-
-PRINT = ParsedPrint(
-    "Police Reform Bill (illustrative)",
-    [PrintedLine(*line) for line in LINES],
-    [
-        Provision("1", "Use of live facial recognition", (1, 3), (1, 8)),
-        Provision("2", "Code of practice", (1, 9), (2, 4)),
-        Provision("Schedule 1", "Retention", (2, 5), (2, 6)),
-    ],
-)
 
 
 def problems(**fields) -> list[str]:
