@@ -13,8 +13,9 @@ every amendment, so a 300-page print with 100 amendments costs one pass, not 100
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
+from typing import NamedTuple
 
 from consult.bills.structure import ParsedPrint, PrintedLine
 
@@ -51,16 +52,9 @@ def fold(text: str) -> str:
     return unsoft(text).translate(_FOLD)
 
 
-def _key(token: str) -> str:
-    """What a token is compared by: hyphens inside a word do not count, so a word broken at the
-    end of a line ("authori-" + "sed") matches the word whole, and "law-enforcement" matches
-    however a print hyphenates it."""
-    return token.replace("-", "") if len(token) > 1 else token
-
-
-@dataclass(frozen=True)
-class Token:
-    """One word or mark of a line: its text as printed and where it is in the line."""
+class Token(NamedTuple):
+    """One word or mark of a line: its text as printed and where it is in the line. (A named
+    tuple: a 300-page print has some 100,000 of them, made in one go.)"""
 
     text: str
     key: str
@@ -70,13 +64,18 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """The words and marks of a piece of text, in order, with their places in the text (less
-    any soft hyphens)."""
+    any soft hyphens). A word's key leaves out hyphens inside it, so a word broken at the end of
+    a line ("authori-" + "sed") matches the word whole, and "law-enforcement" matches however a
+    print hyphenates it."""
     text = unsoft(text)
-    folded = fold(text)
-    return [
-        Token(text[m.start() : m.end()], _key(m.group()), m.start(), m.end())
-        for m in _TOKEN.finditer(folded)
-    ]
+    result = []
+    for match in _TOKEN.finditer(fold(text)):
+        start, end = match.span()
+        word = match.group()
+        result.append(
+            Token(text[start:end], word.replace("-", "") if end - start > 1 else word, start, end)
+        )
+    return result
 
 
 def keys(text: str) -> tuple[str, ...]:
@@ -178,16 +177,27 @@ class PrintText:
         end = position + len(sequence)
         return end <= len(self.keys) and tuple(self.keys[position:end]) == sequence
 
+    @cached_property
+    def pairs(self) -> dict[tuple[str, str], list[int]]:
+        """Every two keys side by side and where they start: a phrase's rarest pair narrows the
+        places to look at to a handful, even when each of its words is common."""
+        found: dict[tuple[str, str], list[int]] = {}
+        for position, pair in enumerate(pairwise(self.keys)):
+            found.setdefault(pair, []).append(position)
+        return found
+
     def find(self, sequence: tuple[str, ...]) -> list[int]:
-        """Every position (in order) where `sequence` starts in the whole print. Looks up the
-        rarest key of the sequence, so a phrase with one unusual word costs a few comparisons."""
-        if not sequence:
-            return []
-        lists = [(len(self.positions.get(key, ())), offset) for offset, key in enumerate(sequence)]
-        count, offset = min(lists)
+        """Every position (in order) where `sequence` starts in the whole print."""
+        if len(sequence) < 2:
+            return list(self.positions.get(sequence[0], ())) if sequence else []
+        count, offset = min(
+            (len(self.pairs.get(pair, ())), offset)
+            for offset, pair in enumerate(pairwise(sequence))
+        )
         if count == 0:
             return []
-        starts = (p - offset for p in self.positions[sequence[offset]] if p >= offset)
+        pair = (sequence[offset], sequence[offset + 1])
+        starts = (p - offset for p in self.pairs[pair] if p >= offset)
         return [p for p in starts if self.matches_at(p, sequence)]
 
     def find_on_line(self, index: int, sequence: tuple[str, ...]) -> list[int]:
@@ -230,10 +240,6 @@ class PrintText:
         line_tokens = self.line_tokens[line]
         first, last = line_tokens[offset], line_tokens[offset + end - start - 1]
         return unsoft(self.lines[line].text)[first.start : last.end]
-
-    def token_places(self, index: int) -> list[Token]:
-        """The tokens that start on line `index`, with their places in its text."""
-        return self.line_tokens[index][1:] if self.carried[index] else self.line_tokens[index]
 
     # Provisions ------------------------------------------------------------------------------
 

@@ -41,7 +41,6 @@ class Span:
     line: int
     to_line: int | None = None
     at_line_end: bool = False
-    anchor_length: int = 0  # how many tokens the quoted anchor words are (from the start)
 
 
 def _where(page: int, line: int) -> str:
@@ -219,7 +218,7 @@ def locate(
         words = amendment.anchor
         start = find_anchor(text, index, words, amendment.occurrence, field, problems)
         length = len(keys(words))
-        span = None if start is None else Span(start, start + length, index, anchor_length=length)
+        span = None if start is None else Span(start, start + length, index)
     return span, problems
 
 
@@ -235,7 +234,7 @@ def _end_of_line(text: PrintText, index: int, problems: list[AmendmentProblem]) 
         )
         return None
     start = max(first, end - END_OF_LINE_WORDS)
-    return Span(start, end, index, at_line_end=True, anchor_length=end - start)
+    return Span(start, end, index, at_line_end=True)
 
 
 def _passage(
@@ -275,7 +274,7 @@ def _passage(
                 )
             )
             return None
-        return Span(start, end, index, end_index, True, after_from - start)
+        return Span(start, end, index, end_index, at_line_end=True)
     return _passage_to_words(amendment, text, index, end_index, start, after_from, problems)
 
 
@@ -312,7 +311,7 @@ def _passage_to_words(
             )
         )
         return None
-    return Span(start, hits[0] + len(sequence), index, end_index, False, after_from - start)
+    return Span(start, hits[0] + len(sequence), index, end_index)
 
 
 def _subsection_problems(

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import copy
 import itertools
+import random
 from dataclasses import dataclass, field
 
+from consult.bills.amendments import Amendment, Kind
 from consult.bills.structure import ParsedPrint, PrintedLine, Provision
 
 # Words of a bill about cameras: enough of them to make most phrases of two or three words
@@ -177,3 +179,38 @@ def _apply_to_line(draft: Draft, clause: Clause, name: str, args: list[int]) -> 
             line[args[1] % len(line)] = draft.fresh()
     else:
         raise ValueError(name)
+
+
+def random_bill(clauses: int = 3, lines: int = 12) -> list[list[list[str]]]:
+    """Clauses of lines of eight words drawn at random (with a fixed seed) from the vocabulary."""
+    chosen = random.Random(14)
+    return [[chosen.choices(VOCABULARY, k=8) for _ in range(lines)] for _ in range(clauses)]
+
+
+def position_of(parsed, line_index: int, offset: int) -> int:
+    """The stream position of word `offset` of line `line_index` (the made-up prints have one
+    token a word)."""
+    return sum(len(line.text.split()) for line in parsed.lines[:line_index]) + offset
+
+
+def amendment_at(parsed, position: int, length: int) -> Amendment:
+    """An amendment leaving out `length` words from stream position `position`."""
+    words, index = [], 0
+    for index, line in enumerate(parsed.lines):  # noqa: B007
+        count = len(line.text.split())
+        if position < count:
+            words = line.text.split()[position : position + length]
+            break
+        position -= count
+    line = parsed.lines[index]
+    hits = [i for i in range(len(line.text.split())) if line.text.split()[i : i + length] == words]
+    occurrence = hits.index(position) + 1 if len(hits) > 1 else None
+    return Amendment(
+        Kind.LEAVE_OUT,
+        clause=line.provision,
+        page=line.page,
+        line=line.line,
+        leave_out=" ".join(words),
+        occurrence=occurrence,
+        explanatory_statement="This amendment would leave out the words.",
+    )

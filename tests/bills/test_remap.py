@@ -4,7 +4,6 @@ property is in test_remap_property.py; the speed on a 300-page print at the end.
 
 from __future__ import annotations
 
-import random
 import time
 from dataclasses import replace
 
@@ -12,7 +11,7 @@ from consult.bills.amendments import Amendment
 from consult.bills.house_style import render
 from consult.bills.remap import Reference, Status, remap
 from tests.bills.sample import HEADINGS, PRINT, make_print
-from tests.bills.synthetic import VOCABULARY, build, edited
+from tests.bills.synthetic import amendment_at, build, edited, position_of, random_bill
 
 # The same bill "as amended in committee": a new clause 1 (the others renumber), a word added
 # in clause 2, subsection (2) of the code clause re-wrapped (the hyphenated word is whole
@@ -152,21 +151,15 @@ def test_a_clause_left_out_of_the_new_print_needs_attention():
     assert result.reason.startswith("Clause 2 (\u201cCode of practice\u201d) cannot be found")
 
 
-def _long_bill(clauses: int = 3, lines: int = 12) -> list[list[list[str]]]:
-    """Clauses of lines of eight words drawn at random (with a fixed seed) from the vocabulary."""
-    chosen = random.Random(14)
-    return [[chosen.choices(VOCABULARY, k=8) for _ in range(lines)] for _ in range(clauses)]
-
-
 def test_words_printed_twice_in_the_new_print_are_not_guessed_at():
     """The new print holds the amendment's words, and everything for 64 words around them,
     twice (a clause printed again as another)."""
-    draft = build(_long_bill(clauses=2, lines=40))
+    draft = build(random_bill(clauses=2, lines=40))
     old, _ = draft.parsed()
     doubled = edited(draft, [])
     doubled.clauses = [*draft.clauses, replace(draft.clauses[0], uid=100)]
     new, _ = doubled.parsed()
-    [result] = remap([_amendment_at(old, 160, 2)], old, new)  # mid-way through clause 1
+    [result] = remap([amendment_at(old, 160, 2)], old, new)  # mid-way through clause 1
     assert result.status is Status.NEEDS_ATTENTION, result
     assert "more than one place in the new print" in result.reason
 
@@ -186,34 +179,10 @@ def test_of_two_identical_passages_one_gone_neither_is_guessed_at():
     assert "more than one place in the old print" in results[0].reason
 
 
-def _position(parsed, line_index: int, offset: int) -> int:
-    """The stream position of word `offset` of line `line_index` (the made-up prints have one
-    token a word)."""
-    return sum(len(line.text.split()) for line in parsed.lines[:line_index]) + offset
-
-
-def _amendment_at(parsed, position: int, length: int) -> Amendment:
-    """An amendment leaving out `length` words from stream position `position`."""
-    words, index = [], 0
-    for index, line in enumerate(parsed.lines):  # noqa: B007
-        count = len(line.text.split())
-        if position < count:
-            words = line.text.split()[position : position + length]
-            break
-        position -= count
-    line = parsed.lines[index]
-    hits = [i for i in range(len(line.text.split())) if line.text.split()[i : i + length] == words]
-    occurrence = hits.index(position) + 1 if len(hits) > 1 else None
-    return amendment(
-        kind="leave_out", clause=line.provision, page=line.page, line=line.line,
-        leave_out=" ".join(words), occurrence=occurrence,
-    )  # fmt: skip
-
-
 def test_a_300_page_print_with_100_amendments_remaps_quickly():
     """Issue 14: fast enough for a 300-page print and 100 amendments (bench/amendments.py
     prints the figures; the bound here is loose for a busy machine)."""
-    bill = _long_bill(clauses=120, lines=99)  # 12,000 lines with the headings, 95,000 words
+    bill = random_bill(clauses=120, lines=99)  # 12,000 lines with the headings, 95,000 words
     draft = build(bill, lines_per_page=40)
     old, _ = draft.parsed()
     assert old.pages == 300
@@ -223,7 +192,7 @@ def test_a_300_page_print_with_100_amendments_remaps_quickly():
          ("renumber", 1), ("reflow", 37)],
     ).parsed()  # fmt: skip
     step = len(old.lines) // 100
-    amendments = [_amendment_at(old, _position(old, i * step + 1, 2), 3) for i in range(100)]
+    amendments = [amendment_at(old, position_of(old, i * step + 1, 2), 3) for i in range(100)]
     started = time.perf_counter()
     results = remap(amendments, old, new)
     elapsed = time.perf_counter() - started
