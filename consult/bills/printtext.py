@@ -31,6 +31,7 @@ _FOLD = str.maketrans(
         "\u201e": '"',
         "\u2013": "-",  # en dash
         "\u2014": "-",  # em dash
+        "\u2010": "-",  # hyphen
         "\u2011": "-",  # non-breaking hyphen
         "\u00a0": " ",
     }

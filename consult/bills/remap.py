@@ -174,7 +174,11 @@ def _remap_located(amendment: Amendment, old: PrintText, new: PrintText) -> Rema
             "The passage now runs over a page break in the new print: split it or check it.",
         )
     check_span, problems = locate(rewritten, new)
-    if check_span is None or check_span.start != position or blocking(problems):
+    # "At end" is checked by where the line ends (the line may have more words than before).
+    placed = check_span is not None and (
+        check_span.end == end if amendment.at_end_of_line else check_span.start == position
+    )
+    if not placed or blocking(problems):
         return _attention(  # a safety net: never hand back a reference that does not check
             amendment, "It could not be placed in the new print with certainty: check it."
         )

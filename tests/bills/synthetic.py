@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from consult.bills.amendments import Amendment, Kind
 from consult.bills.structure import ParsedPrint, PrintedLine, Provision
@@ -131,7 +131,15 @@ def edited(draft: Draft, operations: list[tuple]) -> Draft:
     - ("renumber", k): every clause's number goes up by k;
     - ("reflow", lines_per_page): the pages broken elsewhere.
     """
-    result = copy.deepcopy(draft)
+    result = Draft(
+        [
+            replace(c, heading=list(c.heading), lines=[list(words) for words in c.lines])
+            for c in draft.clauses
+        ],
+        draft.lines_per_page,
+        draft.first_number,
+        copy.copy(draft._fresh),  # words are immutable: only the lists are copied
+    )
     for operation in operations:
         _apply(result, operation)
     return result

@@ -134,6 +134,15 @@ def test_changed_or_vanished_words_need_attention_with_the_reason():
     assert results[0].as_dict()["to"] is None
 
 
+def test_at_end_of_a_line_that_grew_follows_its_end():
+    """ "considers appropriate." became "State considers appropriate." (re-wrapped): an insertion
+    at its end still goes at its end."""
+    insert = amendment(kind="insert", clause="2", page=2, line=4, insert="( ) New words.")
+    [result] = remap([insert], PRINT, AMENDED)
+    assert result.status is Status.MOVED, result.reason
+    assert (result.new.clause, result.new.page, result.new.line) == ("3", 2, 6)
+
+
 def test_an_amendment_that_never_matched_the_old_print_needs_attention():
     [result] = remap(
         [amendment(kind="leave_out", page=1, line=4, leave_out="judge")], PRINT, AMENDED
