@@ -88,6 +88,13 @@ def test_renumbered_and_re_flowed_amendments_move_with_their_words():
             ),
             "Clause 2, page 1, line 6, leave out from \u201cmay\u201d to end of line 8",
         ),
+        "words over a line break, hyphenated in the old print": (
+            amendment(
+                kind="leave_out", clause="2", page=2, line=2,
+                leave_out="consult the Biometrics Commissioner",
+            ),
+            "Clause 3, page 2, line 4, leave out \u201cconsult the Biometrics Commissioner\u201d",
+        ),
         "a schedule": (
             amendment(kind="leave_out", clause="Schedule 1", page=2, line=6, leave_out="28 days"),
             "Schedule 1, page 2, line 8, leave out \u201c28 days\u201d",
