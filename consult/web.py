@@ -19,20 +19,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash
-from wtforms import Field
 
 from consult.errors import DomainError
 from consult.extensions import db
 
 T = TypeVar("T")
 
+
 # Where a refusal is shown: one form field, or a field per kind of refusal (the first kind the
 # refusal is an instance of wins; None there means a flash message), or None: a flash message.
-ErrorTo = Field | Mapping[type[DomainError], Field | None] | None
+class ShowsErrors(Protocol):
+    """Where a refusal is shown: a form field, or anything else with a list of errors (a
+    form-wide problem box)."""
+
+    errors: list[str]
+
+
+ErrorTo = ShowsErrors | Mapping[type[DomainError], ShowsErrors | None] | None
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ def commit(
     return Outcome(value)
 
 
-def _field_for(error: DomainError, error_to: ErrorTo) -> Field | None:
+def _field_for(error: DomainError, error_to: ErrorTo) -> ShowsErrors | None:
     if isinstance(error_to, Mapping):
         return next((field for kind, field in error_to.items() if isinstance(error, kind)), None)
     return error_to
