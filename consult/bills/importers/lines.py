@@ -124,3 +124,43 @@ def ends_hyphenated(text: str, following: str | None) -> bool:
         and bool(following)
         and following[0].islower()
     )
+
+
+def number_pages(
+    pages: list[list[SourceLine]],
+    problems: list[Problem],
+    *,
+    numbers: list[int | None] | None = None,
+) -> tuple[list[SourceLine], str | None]:
+    """Number the lines of a source that comes in pages but without positions (text with form
+    feeds, HTML or Word with page breaks): each page's running head (its first lines while
+    they read as furniture) and a bill-number foot are dropped, the page takes the number its
+    head prints (else the one after the last), and its lines are numbered by `number_page`.
+    `numbers`, when the source gives them, are the pages' own numbers (then no head is looked
+    for). Returns the lines and the short title the heads give."""
+    heads = numbers is None
+    title = short_title([rows[0].text for rows in pages if rows]) if heads else None
+    numbered: list[SourceLine] = []
+    printed = 0
+    for index, rows in enumerate(pages):
+        head: str | None = None
+        if numbers is not None and numbers[index] is not None:
+            head = str(numbers[index])
+        if heads:
+            skip = 0
+            while skip < min(2, len(rows)) and rows[skip].margin is None:
+                if not is_furniture(rows[skip].text, title):
+                    break
+                head = head or head_page_number(rows[skip].text)
+                skip += 1
+            rows = rows[skip:]
+            if rows and BILL_NUMBER.match(rows[-1].text):
+                rows = rows[:-1]
+        if head and ROMAN.match(head):
+            problems.append(
+                Problem(f"Page {head} (front matter, such as the contents) was left out.")
+            )
+            continue
+        printed = int(head) if head and head.isdigit() else printed + 1
+        numbered.extend(number_page(printed, rows, problems))
+    return numbered, title
