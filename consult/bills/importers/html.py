@@ -20,7 +20,13 @@ import re
 
 from consult.bills.importers.clauses import recognise
 from consult.bills.importers.limits import Budget, ImportRefused, Limits
-from consult.bills.importers.lines import SourceLine, clean, number_pages
+from consult.bills.importers.lines import (
+    SourceLine,
+    clean,
+    forget_styles,
+    number_pages,
+    styled,
+)
 from consult.bills.structure import ParsedPrint, Problem
 
 DROPPED = {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"}
@@ -41,9 +47,7 @@ PAGE_BREAK = re.compile(
 CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 
 
-def read_html(
-    data: bytes, limits: Limits, budget: Budget, title: str | None = None
-) -> ParsedPrint:
+def read_html(data: bytes, limits: Limits, budget: Budget, title: str | None = None) -> ParsedPrint:
     """The print in `data` (HTML), or ImportRefused when it is too big or not HTML at all."""
     import lxml.etree
     import lxml.html
@@ -70,12 +74,7 @@ def read_html(
     budget.pages(len(walker.pages))
     problems: list[Problem] = []
     lines, found_title = number_pages(walker.pages, problems, numbers=walker.numbers)
-    if not walker.styled_bold:
-        for line in lines:
-            line.bold = None
-    if not walker.styled_italic:
-        for line in lines:
-            line.italic = None
+    forget_styles(lines, bold_seen=walker.styled_bold, italic_seen=walker.styled_italic)
     problems[:0] = walker.rule_problems()
     page_title = _page_title(root)
     return recognise(title or page_title or found_title or "Untitled bill", lines, problems)
@@ -199,10 +198,7 @@ class _Walker:
     def _end_line(self) -> None:
         text = clean("".join(piece for piece, _, _ in self.pieces))
         if text:
-            letters = [(len(p.strip()), b, i) for p, b, i in self.pieces if p.strip()]
-            total = sum(size for size, _, _ in letters)
-            bold = sum(size for size, b, _ in letters if b) >= 0.9 * total
-            italic = sum(size for size, _, i in letters if i) >= 0.9 * total
+            bold, italic = styled(self.pieces)
             self.styled_bold |= bold
             self.styled_italic |= italic
             self.pages[-1].append(SourceLine(text, margin=self.margin, bold=bold, italic=italic))

@@ -164,3 +164,23 @@ def number_pages(
         printed = int(head) if head and head.isdigit() else printed + 1
         numbered.extend(number_page(printed, rows, problems))
     return numbered, title
+
+
+def styled(pieces: list[tuple[str, bool, bool]]) -> tuple[bool, bool]:
+    """Is a line bold, italic: nine tenths of its letters are (a heading may hold a plain
+    space or a plain number)."""
+    letters = [(len(text.strip()), bold, italic) for text, bold, italic in pieces if text.strip()]
+    total = sum(size for size, _, _ in letters)
+    bold = sum(size for size, is_bold, _ in letters if is_bold) >= 0.9 * total
+    italic = sum(size for size, _, is_italic in letters if is_italic) >= 0.9 * total
+    return bold and total > 0, italic and total > 0
+
+
+def forget_styles(lines: list[SourceLine], *, bold_seen: bool, italic_seen: bool) -> None:
+    """A source with no bold (or no italic) anywhere does not mark headings that way: say
+    "unknown" rather than "not bold", so the clause reader falls back on numbering."""
+    for line in lines:
+        if not bold_seen:
+            line.bold = None
+        if not italic_seen:
+            line.italic = None

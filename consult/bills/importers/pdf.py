@@ -23,6 +23,7 @@ from consult.bills.importers.lines import (
     ROMAN,
     SourceLine,
     clean,
+    forget_styles,
     head_page_number,
     is_furniture,
     number_page,
@@ -194,8 +195,6 @@ def _assemble(pages: list[list[_Row]], title: str | None) -> ParsedPrint:
     body_left, body_right = _column(pages)
     lines: list[SourceLine] = []
     printed = 0
-    styled_bold = any(row.bold for rows in pages for row in rows)
-    styled_italic = any(row.italic for rows in pages for row in rows)
     for index, rows in enumerate(pages):
         head, body, _ = _furniture(rows, found_title)
         number = next((n for row in head if (n := head_page_number(row.text))), None)
@@ -213,14 +212,14 @@ def _assemble(pages: list[list[_Row]], title: str | None) -> ParsedPrint:
         page_lines = []
         for row in body:
             source = _source_line(row, body_left, body_right, printed, problems)
-            if source is None:
-                continue
-            if not styled_bold:
-                source.bold = None
-            if not styled_italic:
-                source.italic = None
-            page_lines.append(source)
+            if source is not None:
+                page_lines.append(source)
         lines.extend(number_page(printed, page_lines, problems))
+    forget_styles(
+        lines,
+        bold_seen=any(row.bold for rows in pages for row in rows),
+        italic_seen=any(row.italic for rows in pages for row in rows),
+    )
     return recognise(title or found_title or "Untitled bill", lines, problems)
 
 

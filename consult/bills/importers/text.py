@@ -32,9 +32,7 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_plain(
-    text: str, limits: Limits, budget: Budget, title: str | None = None
-) -> ParsedPrint:
+def read_plain(text: str, limits: Limits, budget: Budget, title: str | None = None) -> ParsedPrint:
     """The print in `text`: pages at form feeds, margin numbers kept where they were copied."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_pages = text.split("\f")
@@ -76,23 +74,23 @@ def _rows(raw_lines: list[str]) -> list[SourceLine]:
     for raw_line in raw_lines:
         if not raw_line.strip():
             continue
-        margin = None
         if (bare := BARE_NUMBER.match(raw_line)) and int(bare.group(1)) % 5 == 0:
             pending = int(bare.group(1))
             continue
-        expected = len(rows) + 1
-        left = LEFT_MARGIN.match(raw_line)
-        right = RIGHT_MARGIN.match(raw_line)
-        if left and _is_margin(int(left.group(1)), expected):
-            margin, raw_line = int(left.group(1)), left.group(2)
-        elif right and _is_margin(int(right.group(2)), expected):
-            margin, raw_line = int(right.group(2)), right.group(1)
-        rows.append(SourceLine(text=clean(raw_line), margin=margin if margin else pending))
+        margin, text = split_margin(raw_line, len(rows) + 1)
+        rows.append(SourceLine(text=clean(text), margin=margin or pending))
         pending = None
     return rows
 
 
-def _is_margin(number: int, expected: int) -> bool:
-    """A margin number is every fifth line's, or the line's own number when every line is
-    numbered; one far from the count is text (a year, a quantity)."""
-    return abs(number - expected) <= 3 and (number % 5 == 0 or number == expected)
+def split_margin(raw_line: str, expected: int) -> tuple[int | None, str]:
+    """A line's margin number (left or right, set apart by a tab or two spaces) and its text.
+    A margin number is every fifth line's, or the line's own number when every line is
+    numbered; a number far from the count is text (a year, a quantity)."""
+    for pattern, number_group, text_group in ((LEFT_MARGIN, 1, 2), (RIGHT_MARGIN, 2, 1)):
+        match = pattern.match(raw_line)
+        if match:
+            number = int(match.group(number_group))
+            if abs(number - expected) <= 3 and (number % 5 == 0 or number == expected):
+                return number, match.group(text_group)
+    return None, raw_line
