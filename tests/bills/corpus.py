@@ -85,6 +85,7 @@ class Line:
     space_before: float = 0.0  # extra space above, in lines (never counted as a line)
     hyphenated: bool = False  # ends in a word broken at the line end
     cells: tuple[str, ...] = ()  # a table row's cells
+    first: bool = True  # the first line of its paragraph (False for the lines it wraps to)
     page: int = 0
     line: int = 0
 
@@ -173,6 +174,7 @@ class _Writer:
                     subsection,
                     indent=indent,
                     hanging=bool(marker) and number > 0,
+                    first=number == 0,
                     hyphenated=hyphen,
                     space_before=space if number == 0 else 0.0,
                 )
@@ -206,6 +208,8 @@ class _Writer:
                             )
             else:
                 self.block(marker, self.sentence(14, 48), provision, label)
+        last = self.lines[-1]  # a clause ends with a full stop, whatever its last paragraph
+        last.text = last.text.rstrip(",;—") + ("" if last.text.endswith(".") else ".")
 
     def schedule(self, number: int, section: int, with_table: bool) -> None:
         provision = f"Schedule {number}"
@@ -276,13 +280,18 @@ def running_head(bill: Print, page: int) -> str:
 # ---- PDF -------------------------------------------------------------------------------
 
 
-def to_pdf(bill: Print) -> bytes:
+def to_pdf(bill: Print, *, plain: bool = False) -> bytes:
     """The print as published: running heads, margin numbers every fifth line, bold clause
-    headings, italic cross-headings, hanging indents, a table in columns."""
+    headings, italic cross-headings, hanging indents, a table in columns. `plain` sets every
+    line in one face (as a PDF whose fonts say nothing of weight or slope reads)."""
     from reportlab.pdfgen.canvas import Canvas
 
+    class Plain(Canvas):
+        def setFont(self, name, size, leading=None):  # noqa: N802 (reportlab's name)
+            super().setFont("Times-Roman" if plain else name, size, leading)
+
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    canvas = Plain(out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
     canvas.setTitle(bill.title)
     for page in range(1, bill.pages + 1):
         canvas.setFont("Times-Roman", FONT_SIZE)
@@ -365,6 +374,51 @@ def to_html(bill: Print, *, hostile: bool = True) -> bytes:
         parts.append("</div>")
     parts.append("</body></html>")
     return "".join(parts).encode()
+
+
+def to_flowing_html(bill: Print) -> bytes:
+    """The bill as a website might show it without the print's layout: one element a
+    paragraph, hyphenated words made whole, no pages and no line numbers."""
+    from html import escape
+
+    parts = [f"<html><head><title>{escape(bill.title)}</title></head><body>"]
+    for paragraph in paragraphs(bill):
+        first = paragraph[0]
+        text = escape(" ".join(_unbroken(paragraph)))
+        if first.style == "heading":
+            parts.append(f"<h3>{text}</h3>")
+        elif first.style == "italic":
+            parts.append(f"<p><em>{text}</em></p>")
+        else:
+            parts.append(f"<p>{text}</p>")
+    parts.append("</body></html>")
+    return "".join(parts).encode()
+
+
+def paragraphs(bill: Print) -> list[list[Line]]:
+    """The bill's lines grouped into the paragraphs they were wrapped from."""
+    grouped: list[list[Line]] = []
+    for line in bill.lines:
+        if line.first or not grouped:
+            grouped.append([line])
+        else:
+            grouped[-1].append(line)
+    return grouped
+
+
+def _unbroken(lines: list[Line]) -> list[str]:
+    """The paragraph's lines with hyphenated words joined again."""
+    texts: list[str] = []
+    carry = ""
+    for line in lines:
+        text = carry + line.text
+        carry = ""
+        if line.hyphenated:
+            head, _, broken = text.rpartition(" ")
+            carry, text = broken[:-1], head
+        if text:
+            texts.append(text)
+    return texts
 
 
 def to_docx(bill: Print) -> bytes:
