@@ -287,7 +287,7 @@ def to_pdf(bill: Print, *, plain: bool = False) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
     class Plain(Canvas):
-        def setFont(self, name, size, leading=None):  # noqa: N802 (reportlab's name)
+        def setFont(self, name, size, leading=None):  # reportlab's name
             super().setFont("Times-Roman" if plain else name, size, leading)
 
     out = io.BytesIO()

@@ -74,7 +74,9 @@ def test_every_source_reads_the_print_as_printed(kind, capsys):
         parsed = read_print(SOURCES[kind](bill))
         figures = measure(bill, parsed)
         assert len(parsed.lines) == len(bill.lines), "a line was invented or lost"
-        totals = Figures(*(a + b for a, b in zip(vars(totals).values(), vars(figures).values())))
+        totals = Figures(
+            *(a + b for a, b in zip(vars(totals).values(), vars(figures).values(), strict=True))
+        )
     report(capsys, f"{kind} ({len(SEEDS)} prints)", totals)
     assert totals.accuracy >= BAR
     assert totals.unaccounted == 0
