@@ -16,6 +16,7 @@ from consult.bills.structure import ParsedPrint
 __all__ = ["DEFAULT_LIMITS", "ImportRefused", "Limits", "kind_of", "read_print", "read_text"]
 
 KINDS = ("pdf", "docx", "html", "text")
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, or an encrypted .docx
 
 
 def kind_of(data: bytes) -> str:
@@ -25,6 +26,11 @@ def kind_of(data: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
+    if head.startswith(OLE):
+        raise ImportRefused(
+            "This is an old Word (.doc) file, or a Word file protected by a password. Please "
+            "save it from Word as .docx without a password, or upload the PDF."
+        )
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if sample.startswith((b"<!doctype html", b"<html", b"<?xml", b"<body", b"<div", b"<p")):
         return "html"
@@ -50,18 +56,18 @@ def read_print(
     if kind == "pdf":
         from consult.bills.importers.pdf import read_pdf
 
-        return read_pdf(data, limits, budget, title)
+        return _has_text(read_pdf(data, limits, budget, title))
     if kind == "docx":
         from consult.bills.importers.docx import read_docx
 
-        return read_docx(data, limits, budget, title)
+        return _has_text(read_docx(data, limits, budget, title))
     if kind == "html":
         from consult.bills.importers.html import read_html
 
-        return read_html(data, limits, budget, title)
+        return _has_text(read_html(data, limits, budget, title))
     from consult.bills.importers.text import decode, read_plain
 
-    return read_plain(decode(data), limits, budget, title)
+    return _has_text(read_plain(decode(data), limits, budget, title))
 
 
 def read_text(
@@ -71,4 +77,10 @@ def read_text(
     from consult.bills.importers.text import read_plain
 
     check_size(text.encode("utf-8", "replace"), limits)
-    return read_plain(text, limits, Budget(limits), title)
+    return _has_text(read_plain(text, limits, Budget(limits), title))
+
+
+def _has_text(parsed: ParsedPrint) -> ParsedPrint:
+    if not parsed.lines:
+        raise ImportRefused("The file has no text to read: it is empty, or holds no bill.")
+    return parsed

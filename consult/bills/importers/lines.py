@@ -79,7 +79,8 @@ def short_title(first_rows: list[str]) -> str | None:
     if not heads:
         return None
     title, seen = heads.most_common(1)[0]
-    return title if seen >= max(1, len(first_rows) // 2) else None
+    # Two pages at least: on one page alone the first line may be the bill's own text.
+    return title if seen >= max(2, len(first_rows) // 2) else None
 
 
 def strip_page_number(text: str) -> str:

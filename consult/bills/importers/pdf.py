@@ -75,20 +75,32 @@ def read_pdf(data: bytes, limits: Limits, budget: Budget, title: str | None = No
             "The file is not a PDF that can be read: it may be damaged, or only partly "
             "uploaded. Please download the print again and upload that."
         ) from None
+    damaged: list[Problem] = []
     try:
         budget.pages(len(document))
         pages: list[list[_Row]] = []
         for index in range(len(document)):
-            pages.append(_page_rows(document, index, limits))
+            try:
+                pages.append(_page_rows(document, index, limits))
+            except pdfium.PdfiumError:
+                pages.append([])
+                damaged.append(
+                    Problem(
+                        f"Page {index + 1} of the file (counting from the first) is damaged "
+                        "and could not be read: its lines are missing from this import.",
+                    )
+                )
             budget.tick(len(pages[-1]))
     finally:
         document.close()
     if not any(pages):
         raise ImportRefused(
-            "The PDF has no text to read: it may be a scan (pictures of pages). Please "
-            "upload the print as published, or paste its text."
+            "The PDF has no text to read: it may be a scan (pictures of pages), or damaged. "
+            "Please upload the print as published, or paste its text."
         )
-    return _assemble(pages, title)
+    parsed = _assemble(pages, title)
+    parsed.problems[:0] = damaged
+    return parsed
 
 
 def _page_rows(document, index: int, limits: Limits) -> list[_Row]:
