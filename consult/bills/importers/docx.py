@@ -104,6 +104,11 @@ def read_docx(data: bytes, limits: Limits, budget: Budget, title: str | None = N
     return recognise(chosen or "Untitled bill", lines, problems)
 
 
+def _on(element) -> bool:
+    """A Word on/off property: present and not switched off."""
+    return element is not None and element.get(f"{W}val") not in ("0", "false", "off")
+
+
 class _Reader:
     """The document body in order: paragraphs, and table rows as one line each."""
 
@@ -113,7 +118,7 @@ class _Reader:
         self.pages: list[list[SourceLine]] = [[]]
         self.styled_bold = False
         self.styled_italic = False
-        self.style_cache: dict[str, tuple[bool, bool]] = {}
+        self.style_cache: dict[str | None, tuple[bool, bool]] = {}
 
     def header_title(self) -> str | None:
         """The running head in the first section's header: the bill's short title."""
@@ -145,9 +150,11 @@ class _Reader:
             self.pages.append([])
 
     def _paragraph(self, paragraph) -> None:
-        if paragraph.paragraph_format.page_break_before:
+        properties = paragraph._p.pPr
+        if properties is not None and _on(properties.find(f"{W}pageBreakBefore")):
             self._new_page()
-        style_bold, style_italic = self._style(paragraph.style)
+        style_id = properties.style if properties is not None else None
+        style_bold, style_italic = self._style(style_id)
         pieces: list[tuple[str, bool, bool]] = []
         for run in paragraph.runs:
             bold = run.bold if run.bold is not None else style_bold
@@ -169,12 +176,14 @@ class _Reader:
                     self._new_page()
         self._line(pieces)
 
-    def _style(self, style) -> tuple[bool, bool]:
-        """Bold and italic as a paragraph style (or the styles it is based on) sets them."""
-        if style is None:
-            return False, False
-        if style.name in self.style_cache:
-            return self.style_cache[style.name]
+    def _style(self, style_id: str | None) -> tuple[bool, bool]:
+        """Bold and italic as a paragraph style (or the styles it is based on) sets them;
+        looked up once a style (python-docx's own look-up scans every style each time)."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if style_id in self.style_cache:
+            return self.style_cache[style_id]
+        style = self.document.styles.get_by_id(style_id, WD_STYLE_TYPE.PARAGRAPH)
         bold = italic = None
         current, depth = style, 0
         while current is not None and depth < 10 and (bold is None or italic is None):
@@ -182,7 +191,7 @@ class _Reader:
             italic = current.font.italic if italic is None else italic
             current, depth = current.base_style, depth + 1
         found = (bool(bold), bool(italic))
-        self.style_cache[style.name] = found
+        self.style_cache[style_id] = found
         return found
 
     def _line(self, pieces: list[tuple[str, bool, bool]]) -> None:
