@@ -54,6 +54,10 @@ LONG_WORDS = (
     "notification",
     "circumstances",
 )
+LONG_HEADING = (
+    "Duty to publish an annual report on the use of live facial recognition by police forces "
+    "in England and Wales"
+)
 HEADINGS = (
     "Use of live facial recognition",
     "Authorisation by a chief officer",
@@ -186,12 +190,21 @@ class _Writer:
     def clause(self, number: int) -> None:
         provision = str(number)
         heading = HEADINGS[(number - 1) % len(HEADINGS)]
-        self.add(f"{number} {heading}", provision, None, "heading", space=0.6)
+        if number % 7 == 0:  # a heading too long for one line runs on to a second
+            heading = LONG_HEADING
+        wrapped = _wrap(f"{number} {heading}".split(), COLUMN - 40, COLUMN - 40)
+        for index, (text, _) in enumerate(wrapped):
+            self.lines.append(
+                Line(text, provision, None, "heading", space_before=0.6 * (index == 0))
+            )
+            self.lines[-1].first = index == 0
         subsections = self.rng.choice((1, 2, 2, 3, 3, 4))
         for sub in range(1, subsections + 1):
             marker = f"({sub})" if subsections > 1 else None
             label = marker
-            if self.rng.random() < 0.35:
+            if number % 5 == 0 and sub == 2:
+                self.amending(provision, label)
+            elif self.rng.random() < 0.35:
                 self.block(marker, self.sentence(6, 14, "—"), provision, label)
                 for letter in "abc"[: self.rng.randint(2, 3)]:
                     para = f"({letter})"
@@ -211,11 +224,24 @@ class _Writer:
         last = self.lines[-1]  # a clause ends with a full stop, whatever its last paragraph
         last.text = last.text.rstrip(",;—") + ("" if last.text.endswith(".") else ".")
 
+    def amending(self, provision: str, label: str | None) -> None:
+        """A subsection inserting text into another Act: the quoted subsections and
+        paragraphs are the other Act's numbering, not this clause's."""
+        words = ["In", "section", "39A", "of", "the", "Police", "Act", "1996,", "after"]
+        self.block(label, [*words, "subsection", "(4)", "insert—"], provision, label)
+        self.block("\u201c(4A)", self.sentence(8, 20, "—"), provision, label, indent=1)
+        for letter in "ab":
+            self.block(f"({letter})", self.sentence(5, 12, ";"), provision, label, indent=2)
+        self.block("(4B)", self.sentence(8, 20, ".\u201d"), provision, label, indent=1)
+
     def schedule(self, number: int, section: int, with_table: bool) -> None:
         provision = f"Schedule {number}"
         self.add(f"SCHEDULE {number}", provision, None, "centre", space=1.0)
         self.add(f"Section {section}", provision, None, "right")
         self.add("SUPPLEMENTARY PROVISION", provision, None, "centre")
+        if not with_table:
+            self.add("PART 1", provision, None, "centre", space=0.5)
+            self.add("GENERAL AMENDMENTS", provision, None, "centre")
         self.add("Amendments", provision, None, "italic", space=0.5)
         for paragraph in range(1, self.rng.randint(4, 7)):
             if self.rng.random() < 0.5:
@@ -228,9 +254,9 @@ class _Writer:
             self.add("Table", provision, None, "italic", space=0.5)
             rows = (
                 ("Enactment", "Extent of repeal", "Commencement"),
-                ("Police Act 1996", "Section 39A(5)", "On Royal Assent"),
-                ("Protection of Freedoms Act 2012", "Sections 20 to 22", "Two months after"),
-                ("Data Protection Act 2018", "Section 35(8)", "By regulations"),
+                ("Police Act 1996", "Section 39A(5)", "Royal Assent"),
+                ("Protection of Freedoms Act 2012", "Sections 20 to 22", "Two months"),
+                ("Data Protection Act 2018", "Section 35(8)", "Regulations"),
             )
             for row in rows:
                 self.lines.append(Line(" ".join(row), provision, None, style="table", cells=row))
@@ -280,10 +306,11 @@ def running_head(bill: Print, page: int) -> str:
 # ---- PDF -------------------------------------------------------------------------------
 
 
-def to_pdf(bill: Print, *, plain: bool = False) -> bytes:
-    """The print as published: running heads, margin numbers every fifth line, bold clause
-    headings, italic cross-headings, hanging indents, a table in columns. `plain` sets every
-    line in one face (as a PDF whose fonts say nothing of weight or slope reads)."""
+def to_pdf(bill: Print, *, plain: bool = False, contents: bool = True) -> bytes:
+    """The print as published: a contents page numbered "i" first, then the bill's pages with
+    running heads, margin numbers every fifth line, bold clause headings (some on two lines),
+    italic cross-headings, justified lines with hanging indents, a table in columns. `plain`
+    sets every line in one face (as a PDF whose fonts say nothing of weight or slope reads)."""
     from reportlab.pdfgen.canvas import Canvas
 
     class Plain(Canvas):
@@ -293,6 +320,8 @@ def to_pdf(bill: Print, *, plain: bool = False) -> bytes:
     out = io.BytesIO()
     canvas = Plain(out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
     canvas.setTitle(bill.title)
+    if contents:
+        _contents_page(canvas, bill)
     for page in range(1, bill.pages + 1):
         canvas.setFont("Times-Roman", FONT_SIZE)
         if page == 1:
@@ -307,9 +336,11 @@ def to_pdf(bill: Print, *, plain: bool = False) -> bytes:
             canvas.setFont("Times-Italic", FONT_SIZE)
             canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 64, running_head(bill, page))
         y = TOP
-        for line in bill.on_page(page):
+        lines = bill.on_page(page)
+        for index, line in enumerate(lines):
             y -= line.space_before * LEADING
-            _draw_line(canvas, line, y)
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            _draw_line(canvas, line, y, justified=following is not None and not following.first)
             if line.line % 5 == 0:
                 canvas.setFont("Times-Roman", 8)
                 canvas.drawRightString(MARGIN_X, y, str(line.line))
@@ -319,16 +350,30 @@ def to_pdf(bill: Print, *, plain: bool = False) -> bytes:
     return out.getvalue()
 
 
-def _draw_line(canvas, line: Line, y: float) -> None:
+def _contents_page(canvas, bill: Print) -> None:
+    """Front matter: the arrangement of clauses, numbered in roman, not part of the text."""
+    canvas.setFont("Times-Roman", FONT_SIZE)
+    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 50, "i")
+    canvas.drawCentredString(PAGE_WIDTH / 2, TOP, "CONTENTS")
+    headings = [line.text for line in bill.lines if line.style == "heading" and line.first]
+    for index, heading in enumerate(headings[:30]):
+        canvas.drawString(TEXT_X, TOP - (index + 2) * LEADING, heading)
+    canvas.showPage()
+
+
+def _draw_line(canvas, line: Line, y: float, justified: bool) -> None:
     x = TEXT_X + line.indent * INDENT + (INDENT if line.hanging else 0)
-    if line.style == "heading":
+    if line.style == "heading" and not line.first:  # a heading's second line
+        canvas.setFont("Times-Bold", FONT_SIZE)
+        canvas.drawString(TEXT_X + 20, y, line.text)
+    elif line.style == "heading":
         number, heading = line.text.split(" ", 1)
         canvas.setFont("Times-Bold", FONT_SIZE)
         canvas.drawString(TEXT_X, y, number)
         canvas.drawString(TEXT_X + 20, y, heading)
     elif line.style == "table":
         canvas.setFont("Times-Roman", FONT_SIZE)
-        for cell, cell_x in zip(line.cells, (TEXT_X, TEXT_X + 150, TEXT_X + 240), strict=False):
+        for cell, cell_x in zip(line.cells, (TEXT_X, TEXT_X + 165, TEXT_X + 255), strict=False):
             canvas.drawString(cell_x, y, cell)
     elif line.style in ("centre", "italic"):
         canvas.setFont("Times-Italic" if line.style == "italic" else "Times-Roman", FONT_SIZE)
@@ -338,7 +383,13 @@ def _draw_line(canvas, line: Line, y: float) -> None:
         canvas.drawRightString(TEXT_X + COLUMN, y, line.text)
     else:
         canvas.setFont("Times-Roman", FONT_SIZE)
-        canvas.drawString(x, y, line.text)
+        text = canvas.beginText(x, y)
+        if justified:  # spread the words to fill the column, as a typeset print does
+            spaces = line.text.count(" ")
+            room = TEXT_X + COLUMN - x - _width(line.text)
+            text.setWordSpace(room / spaces if spaces and room > 0 else 0)
+        text.textOut(line.text)
+        canvas.drawText(text)
 
 
 # ---- HTML, Word, text ------------------------------------------------------------------
@@ -360,9 +411,11 @@ def to_html(bill: Print, *, hostile: bool = True) -> bytes:
         for line in bill.on_page(page):
             number = f'<span class="line-number">{line.line}</span>' if line.line % 5 == 0 else ""
             text = escape(line.text)
-            if line.style == "heading":
+            if line.style == "heading" and line.first:
                 num, heading = text.split(" ", 1)
                 text = f"<strong>{num}</strong> <strong>{heading}</strong>"
+            elif line.style == "heading":
+                text = f"<strong>{text}</strong>"
             elif line.style == "italic":
                 text = f"<em>{text}</em>"
             elif line.style == "table":
@@ -456,7 +509,8 @@ def to_docx(bill: Print) -> bytes:
 def to_text(bill: Print) -> str:
     """The print as text copied out of the PDF: a form feed between pages, the running head at
     the top of each, margin numbers before every fifth line."""
-    pages = []
+    headings = [line.text for line in bill.lines if line.style == "heading" and line.first]
+    pages = ["\n".join(["i", "CONTENTS", *headings[:30]])]  # front matter, as in the PDF
     for page in range(1, bill.pages + 1):
         rows = [f"{page}    {bill.title}" if page > 1 else bill.title]
         for line in bill.on_page(page):

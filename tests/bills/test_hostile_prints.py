@@ -58,8 +58,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(pdf):
 
 
 def test_a_pdf_with_too_many_pages_is_refused(pdf, bill):
-    error = refused(pdf, limits=Limits(max_pages=bill.pages - 1))
-    assert error.too_large and f"{bill.pages} pages" in str(error)
+    error = refused(pdf, limits=Limits(max_pages=bill.pages))  # it has a contents page too
+    assert error.too_large and f"{bill.pages + 1} pages" in str(error)
 
 
 def test_text_with_too_many_pages_is_refused():

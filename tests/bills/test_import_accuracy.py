@@ -95,13 +95,18 @@ def test_the_corpus_has_the_awkward_cases():
     assert {"Schedule 1", "Schedule 2"} <= set(by_clause)
     assert any(line.text.startswith("PART 3") for line in bill.lines)
     assert any(line.subsection and line.subsection.endswith("(ii)") for line in bill.lines)
+    assert sum(line.style == "heading" and not line.first for line in bill.lines) >= 3
+    assert any(line.text.startswith("\u201c(4A)") for line in bill.lines)  # quoted text
 
 
 def test_pdf_structure_headings_parts_and_schedules():
     bill = corpus.make_print(seed=SEEDS[0], clauses=24)
     parsed = read_print(corpus.to_pdf(bill))
     assert parsed.title == corpus.TITLE
-    assert parsed.problems == []
+    assert [problem.message for problem in parsed.problems] == [
+        "Page i (front matter, such as the contents) was left out: it is not part of the text "
+        "an amendment cites."
+    ]
     numbers = [provision.number for provision in parsed.provisions]
     assert numbers == [str(n) for n in range(1, 25)] + ["Schedule 1", "Schedule 2"]
     first = parsed.provision("1")
@@ -109,6 +114,7 @@ def test_pdf_structure_headings_parts_and_schedules():
     assert first.part == "Part 1: Facial recognition"
     assert parsed.provision("24").part == "Part 3: General"
     assert parsed.provision("Schedule 1").heading == "Supplementary provision"
+    assert parsed.provision("7").heading == corpus.LONG_HEADING  # printed on two lines
     assert parsed.pages == bill.pages
     for provision in parsed.provisions:  # each provision's extent holds exactly its lines
         inside = [

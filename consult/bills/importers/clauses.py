@@ -36,7 +36,7 @@ def _sentence_case(text: str) -> str:
 def _heading_shaped(text: str) -> bool:
     """Could this be a heading: short, starting with a capital, not ending a sentence."""
     return (
-        0 < len(text) <= 100 and text[0].isupper() and not text.endswith((".", ",", ";", ":", "—"))
+        0 < len(text) <= 160 and text[0].isupper() and not text.endswith((".", ",", ";", ":", "—"))
     )
 
 
@@ -91,6 +91,7 @@ class _Reader:
         self.last_clause: tuple[int, str] | None = None
         self.labels = _Labels()
         self.previous_kind = "start"
+        self.quote_depth = 0  # inside text quoted into another Act (“...”) when above 0
 
     # -- deciding what a line is ------------------------------------------------------------
 
@@ -104,6 +105,10 @@ class _Reader:
         if number == last and suffix:
             return suffix > last_suffix
         return False
+
+    def _in_sequence(self, text: str) -> bool:
+        match = CLAUSE.match(text)
+        return bool(match) and self._expected(int(match.group(1)), match.group(2))
 
     def _is_clause_heading(self, index: int) -> bool:
         row = self.source[index]
@@ -184,13 +189,19 @@ class _Reader:
             self.part_pending = None
             return "part"
         if match := SCHEDULE.match(text):
+            self.quote_depth = 0
             self._start_schedule(match.group(1), row)
             return "heading"
         if self.schedule_title_pending:
             return self._schedule_title(row)
-        if self._is_clause_heading(index):
+        quoted = self.quote_depth > 0 or text.startswith(OPENING_QUOTE)
+        self.quote_depth = max(0, self.quote_depth + text.count("\u201c") - text.count("\u201d"))
+        if self._is_clause_heading(index) and not (quoted and not self._in_sequence(text)):
+            self.quote_depth = 0  # a stray quote mark must not hide the clauses after it
             self._start_clause(index, row)
             return "heading"
+        if quoted:
+            return "text"  # words quoted into another Act: not this clause's numbering
         heading_runs_on = self.previous_kind == "heading" and row.bold and not self.in_schedules
         if heading_runs_on and not SUBSECTION.match(text):  # a heading on two lines
             self.provisions[self.provision]["heading"] += " " + text
@@ -200,8 +211,6 @@ class _Reader:
                 self.provision = None
             self.labels.reset()
             return "cross"
-        if text.startswith(OPENING_QUOTE):
-            return "text"  # words quoted into another Act: not this clause's numbering
         if self.in_schedules and (match := SCHEDULE_PARAGRAPH.match(text)):
             number = int(match.group(1))
             if number == self.schedule_paragraph + 1 and not match.group(2):
