@@ -228,13 +228,10 @@ class _Reader:
         number, suffix, heading = int(match.group(1)), match.group(2), match.group(3)
         if not self._expected(number, suffix):
             after = f"clause {self.provision}" if self.last_clause else "the start"
-            self.problems.append(
-                Problem(
-                    f"Clause {number}{suffix} follows {after}: check that no clause heading "
-                    "was missed or misread.",
-                    page=row.page,
-                    line=row.line,
-                )
+            self._report(
+                f"Clause {number}{suffix} follows {after}: check that no clause heading was "
+                "missed or misread.",
+                row,
             )
         self.last_clause = (number, suffix)
         self.provision = f"{number}{suffix}"
@@ -259,13 +256,9 @@ class _Reader:
 
     def _open(self, number: str, heading: str, row: SourceLine) -> None:
         if number in self.provisions:
-            self.problems.append(
-                Problem(
-                    f"{'Clause ' if number[0].isdigit() else ''}{number} appears twice: the "
-                    "second is read as part of the first.",
-                    page=row.page,
-                    line=row.line,
-                )
+            kind = "Clause " if number[0].isdigit() else ""
+            self._report(
+                f"{kind}{number} appears twice: the second is read as part of the first.", row
             )
             return
         self.provisions[number] = {
@@ -274,6 +267,9 @@ class _Reader:
             "end": (row.page, row.line),
             "part": None if number.startswith("Schedule") else self.part,
         }
+
+    def _report(self, message: str, row: SourceLine) -> None:
+        self.problems.append(Problem(message, page=row.page, line=row.line))
 
     def _extend(self, row: SourceLine) -> None:
         self.provisions[self.provision]["end"] = (row.page, row.line)
