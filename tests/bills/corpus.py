@@ -306,11 +306,14 @@ def running_head(bill: Print, page: int) -> str:
 # ---- PDF -------------------------------------------------------------------------------
 
 
-def to_pdf(bill: Print, *, plain: bool = False, contents: bool = True) -> bytes:
+def to_pdf(
+    bill: Print, *, plain: bool = False, contents: bool = True, margin: str = "left"
+) -> bytes:
     """The print as published: a contents page numbered "i" first, then the bill's pages with
     running heads, margin numbers every fifth line, bold clause headings (some on two lines),
     italic cross-headings, justified lines with hanging indents, a table in columns. `plain`
-    sets every line in one face (as a PDF whose fonts say nothing of weight or slope reads)."""
+    sets every line in one face (as a PDF whose fonts say nothing of weight or slope reads);
+    `margin` puts the line numbers in the left or the right margin."""
     from reportlab.pdfgen.canvas import Canvas
 
     class Plain(Canvas):
@@ -343,7 +346,10 @@ def to_pdf(bill: Print, *, plain: bool = False, contents: bool = True) -> bytes:
             _draw_line(canvas, line, y, justified=following is not None and not following.first)
             if line.line % 5 == 0:
                 canvas.setFont("Times-Roman", 8)
-                canvas.drawRightString(MARGIN_X, y, str(line.line))
+                if margin == "left":
+                    canvas.drawRightString(MARGIN_X, y, str(line.line))
+                else:
+                    canvas.drawString(TEXT_X + COLUMN + 16, y, str(line.line))
             y -= LEADING
         canvas.showPage()
     canvas.save()
@@ -372,8 +378,8 @@ def _draw_line(canvas, line: Line, y: float, justified: bool) -> None:
         canvas.drawString(TEXT_X, y, number)
         canvas.drawString(TEXT_X + 20, y, heading)
     elif line.style == "table":
-        canvas.setFont("Times-Roman", FONT_SIZE)
-        for cell, cell_x in zip(line.cells, (TEXT_X, TEXT_X + 165, TEXT_X + 255), strict=False):
+        canvas.setFont("Times-Roman", FONT_SIZE - 2)  # tables are set smaller, as in prints
+        for cell, cell_x in zip(line.cells, (TEXT_X, TEXT_X + 150, TEXT_X + 235), strict=False):
             canvas.drawString(cell_x, y, cell)
     elif line.style in ("centre", "italic"):
         canvas.setFont("Times-Italic" if line.style == "italic" else "Times-Roman", FONT_SIZE)
@@ -384,10 +390,11 @@ def _draw_line(canvas, line: Line, y: float, justified: bool) -> None:
     else:
         canvas.setFont("Times-Roman", FONT_SIZE)
         text = canvas.beginText(x, y)
-        if justified:  # spread the words to fill the column, as a typeset print does
-            spaces = line.text.count(" ")
-            room = TEXT_X + COLUMN - x - _width(line.text)
-            text.setWordSpace(room / spaces if spaces and room > 0 else 0)
+        spaces = line.text.count(" ")
+        room = TEXT_X + COLUMN - x - _width(line.text)
+        # Spread the words to fill the column, as a typeset print does (word spacing is text
+        # state that outlives the text object, so a ragged line sets it back to 0).
+        text.setWordSpace(room / spaces if justified and spaces and room > 0 else 0)
         text.textOut(line.text)
         canvas.drawText(text)
 

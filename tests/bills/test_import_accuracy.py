@@ -142,6 +142,13 @@ def test_hyphenated_words_keep_the_printed_text_and_the_whole_word():
     )
 
 
+def test_line_numbers_in_the_right_margin(capsys):
+    bill = corpus.make_print(seed=SEEDS[2], clauses=24)
+    figures = measure(bill, read_print(corpus.to_pdf(bill, margin="right")))
+    report(capsys, "pdf with right-hand margin numbers", figures)
+    assert figures.accuracy >= BAR and figures.unaccounted == 0
+
+
 def test_a_print_set_in_one_weight_falls_back_on_the_numbering(capsys):
     """A PDF whose fonts say nothing of bold or italic (every line in one face): clause
     headings are told by their numbering and shape, as in pasted text."""

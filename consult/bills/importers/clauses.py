@@ -227,7 +227,7 @@ class _Reader:
         assert match
         number, suffix, heading = int(match.group(1)), match.group(2), match.group(3)
         if not self._expected(number, suffix):
-            after = f"clause {self.provision}" if self.last_clause else "the start"
+            after = "clause {}{}".format(*self.last_clause) if self.last_clause else "the start"
             self._report(
                 f"Clause {number}{suffix} follows {after}: check that no clause heading was "
                 "missed or misread.",

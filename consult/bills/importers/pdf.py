@@ -167,7 +167,10 @@ def _segments(chars: list[tuple[float, float, float, str, int, bool]]) -> list[_
     previous = chars[0]
     for char in chars:
         gap = char[0] - previous[1]
-        if char is not start and gap > SEGMENT_GAP * size:
+        # A number after a wider gap than a space starts a segment too: it may be a margin
+        # number set close to the column's end (a segment inside the column is rejoined).
+        to_number = char[3].isdigit() and not previous[3].isdigit() and gap > 0.5 * size
+        if char is not start and (gap > SEGMENT_GAP * size or to_number):
             segments.append(_Segment("".join(parts), start[0], previous[1], start[4], previous[4]))
             parts, start = [], char
         elif char is not start and (gap > SPACE_GAP * size or (char[5] and gap > 0)):
@@ -179,10 +182,14 @@ def _segments(chars: list[tuple[float, float, float, str, int, bool]]) -> list[_
 
 
 def _style(raw, handle, row: _Row) -> None:
-    """Bold and italic for the row's text (its first and last characters agree)."""
-    body = row.segments[-1] if len(row.segments) > 1 else row.segments[0]
-    first = row.segments[1] if len(row.segments) > 1 and row.segments[0].text.isdigit() else body
-    looks = [_font(raw, handle, first.first), _font(raw, handle, body.last)]
+    """Bold and italic for the row's text: its first and last characters agree, margin
+    numbers (a number alone at either end) left out."""
+    segments = row.segments
+    if len(segments) > 1 and segments[-1].text.isdigit():
+        segments = segments[:-1]
+    if len(segments) > 1 and segments[0].text.isdigit():
+        segments = segments[1:]
+    looks = [_font(raw, handle, segments[0].first), _font(raw, handle, segments[-1].last)]
     row.bold = all(bold for bold, _ in looks)
     row.italic = all(italic for _, italic in looks)
 
@@ -246,7 +253,8 @@ def _column(pages: list[list[_Row]]) -> tuple[float, float]:
             first = row.segments[0]
             if not first.text.isdigit():
                 starts[round(first.x0)] += 1
-            ends.append(row.segments[-1].x1)
+            if not row.segments[-1].text.isdigit():
+                ends.append(row.segments[-1].x1)
     ends.sort()
     right = ends[int(len(ends) * 0.98)] if ends else 0.0
     enough = max(1, sum(starts.values()) // 20)
