@@ -214,7 +214,7 @@ def _assemble(pages: list[list[_Row]], title: str | None) -> ParsedPrint:
     body_left, body_right = _column(pages)
     lines: list[SourceLine] = []
     printed = 0
-    for index, rows in enumerate(pages):
+    for rows in pages:
         head, body, _ = _furniture(rows, found_title)
         number = next((n for row in head if (n := head_page_number(row.text))), None)
         if number and ROMAN.match(number):
@@ -226,8 +226,6 @@ def _assemble(pages: list[list[_Row]], title: str | None) -> ParsedPrint:
             )
             continue
         printed = int(number) if number and number.isdigit() else printed + 1
-        if index == 0 and not number:
-            printed = 1
         page_lines = []
         for row in body:
             source = _source_line(row, body_left, body_right, printed, problems)
