@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
+from consult.drafting import blueprint
 from consult.drafting.presenters import responses_of_person
-from consult.drafting.views import blueprint
 from consult.forms import page_number
 
 
