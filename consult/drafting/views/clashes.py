@@ -13,14 +13,15 @@ carried, with a button that saves it as an ordinary edit (merged, like any other
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.drafting import blueprint, clashes, presenters, services
 from consult.drafting.forms import ConflictForm, id_arg, strip_control_characters
 from consult.drafting.models import ClashSettlement, Response, Revision, Section, Suggestion
 from consult.drafting.permissions import load_clash, suggestion_to_settle
-from consult.drafting.views.editor import after_save
+from consult.drafting.views.editor import after_save, to_clash, to_editor
 from consult.organisations.models import Membership
 from consult.web import commit
 
@@ -32,7 +33,7 @@ def _conflict(
     yours: Revision,
     status: int = 200,
     **shown,
-):
+) -> ResponseReturnValue:
     page = presenters.conflict_page(response, section, membership, current_user, yours, **shown)
     return render_template("drafting/conflict.html", **page), status
 
@@ -45,7 +46,7 @@ def _settled(
     settlement: ClashSettlement,
     sent: ConflictForm | None = None,
     status: int = 200,
-):
+) -> ResponseReturnValue:
     page = presenters.settled_page(
         response, section, membership, current_user, clash, settlement, sent
     )
@@ -59,19 +60,12 @@ def _posted_to_settled(
     clash: Revision,
     settlement: ClashSettlement,
     form: ConflictForm,
-):
+) -> ResponseReturnValue:
     """A form posted for a clash settled already: nothing is saved in its name. "Keep
     theirs" had nothing to do; any other button gets its text back, to save as an edit."""
     if (form.resolution.data or "edited") == "theirs":
         flash("This clash was already settled, so nothing changed.", "info")
-        return redirect(
-            url_for(
-                "drafting.conflict",
-                response_id=response.id,
-                section_id=section.id,
-                revision_id=clash.id,
-            )
-        )
+        return to_clash(response, section, clash)
     return _settled(response, section, membership, clash, settlement, sent=form, status=409)
 
 
@@ -81,12 +75,12 @@ def _after_settling(
     clash: Revision,
     outcome: services.SaveOutcome | None,
     suggestion: Suggestion | None,
-):
+) -> ResponseReturnValue:
     """Back to the editor with what happened: the current text kept, or the save's outcome
     (which may be a newer clash)."""
     if outcome is None:
         flash(presenters.kept_theirs_message(clash, suggestion, current_user), "success")
-        return redirect(url_for("drafting.editor", response_id=response.id, section_id=section.id))
+        return to_editor(response, section)
     saved = "Saved. The clash is resolved."
     if suggestion is not None and outcome.conflict is None:
         saved += " The suggestion is accepted."
@@ -97,7 +91,7 @@ def _after_settling(
     "/responses/<int:response_id>/sections/<int:section_id>/conflict/<int:revision_id>",
     methods=["GET", "POST"],
 )
-def conflict(response_id: int, section_id: int, revision_id: int):
+def conflict(response_id: int, section_id: int, revision_id: int) -> ResponseReturnValue:
     response, section, membership, yours = load_clash(response_id, section_id, revision_id)
     settlement = clashes.settlement_of(yours)
     if settlement is not None:

@@ -3,27 +3,19 @@ and resolving or reopening a thread."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.drafting import blueprint, services
 from consult.drafting.forms import CommentForm, ReplyForm, ResolveForm, strip_control_characters
-from consult.drafting.models import Response, Section
 from consult.drafting.permissions import load_comment, load_section
-from consult.drafting.views.editor import render_editor
+from consult.drafting.views.editor import render_editor, to_editor
 from consult.web import commit
 
 
-def _to_comments(response: Response, section: Section):
-    return redirect(
-        url_for(
-            "drafting.editor", response_id=response.id, section_id=section.id, _anchor="comments"
-        )
-    )
-
-
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/comments")
-def add_comment(response_id: int, section_id: int):
+def add_comment(response_id: int, section_id: int) -> ResponseReturnValue:
     response, section, membership = load_section(response_id, section_id, "comment")
     form = CommentForm()
     if form.validate_on_submit() and commit(
@@ -33,7 +25,7 @@ def add_comment(response_id: int, section_id: int):
         success="Comment added.",
         error_to=form.comment,
     ):
-        return _to_comments(response, section)
+        return to_editor(response, section, "comments")
     strip_control_characters(form)
     return render_editor(response, section, membership, 422, comment_form=form)
 
@@ -41,7 +33,7 @@ def add_comment(response_id: int, section_id: int):
 @blueprint.post(
     "/responses/<int:response_id>/sections/<int:section_id>/comments/<int:comment_id>/replies"
 )
-def reply_to_comment(response_id: int, section_id: int, comment_id: int):
+def reply_to_comment(response_id: int, section_id: int, comment_id: int) -> ResponseReturnValue:
     response, section, membership, comment = load_comment(response_id, section_id, comment_id)
     form = ReplyForm()
     if form.validate_on_submit() and commit(
@@ -49,7 +41,7 @@ def reply_to_comment(response_id: int, section_id: int, comment_id: int):
         success="Reply added.",
         error_to=form.reply,
     ):
-        return _to_comments(response, section)
+        return to_editor(response, section, "comments")
     strip_control_characters(form)
     return render_editor(response, section, membership, 422, reply=(comment.id, form))
 
@@ -57,7 +49,7 @@ def reply_to_comment(response_id: int, section_id: int, comment_id: int):
 @blueprint.post(
     "/responses/<int:response_id>/sections/<int:section_id>/comments/<int:comment_id>/resolve"
 )
-def resolve_comment(response_id: int, section_id: int, comment_id: int):
+def resolve_comment(response_id: int, section_id: int, comment_id: int) -> ResponseReturnValue:
     response, section, _membership, comment = load_comment(response_id, section_id, comment_id)
     form = ResolveForm()
     if form.validate_on_submit():
@@ -68,4 +60,4 @@ def resolve_comment(response_id: int, section_id: int, comment_id: int):
         )
     else:
         flash("Resolve or reopen a comment with its button.", "error")
-    return _to_comments(response, section)
+    return to_editor(response, section, "comments")

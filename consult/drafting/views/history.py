@@ -4,17 +4,19 @@ and restoring an earlier one (as a new revision: nothing is deleted)."""
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.drafting import blueprint, presenters, services
 from consult.drafting.forms import id_arg
 from consult.drafting.permissions import load_revision, load_section
+from consult.drafting.views.editor import to_editor
 from consult.forms import ActionForm
 from consult.web import commit
 
 
 @blueprint.get("/responses/<int:response_id>/sections/<int:section_id>/history")
-def history(response_id: int, section_id: int):
+def history(response_id: int, section_id: int) -> ResponseReturnValue:
     """One page of revisions and the diff between `from` and `to` (by default the head and
     the revision it was made from); 400 when those two cannot be compared."""
     response, section, membership = load_section(response_id, section_id)
@@ -25,7 +27,7 @@ def history(response_id: int, section_id: int):
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/restore/<int:revision_id>")
-def restore(response_id: int, section_id: int, revision_id: int):
+def restore(response_id: int, section_id: int, revision_id: int) -> ResponseReturnValue:
     response, section, _membership, revision = load_revision(
         response_id, section_id, revision_id, "draft"
     )
@@ -36,5 +38,5 @@ def restore(response_id: int, section_id: int, revision_id: int):
             f"(saved as revision {restored.number}; nothing was deleted)."
         ),
     ):
-        return redirect(url_for("drafting.editor", response_id=response.id, section_id=section.id))
+        return to_editor(response, section)
     return redirect(url_for("drafting.history", response_id=response.id, section_id=section.id))

@@ -4,6 +4,7 @@ its settings and adding a section) and the preview of the whole text."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.consultations.services import visible_consultations
@@ -20,7 +21,7 @@ from consult.web import commit
 
 
 @blueprint.get("/o/<slug>/responses")
-def responses(slug: str):
+def responses(slug: str) -> ResponseReturnValue:
     membership = load_organisation_membership(slug, "view")
     return render_template(
         "drafting/list.html",
@@ -32,7 +33,7 @@ def responses(slug: str):
 
 
 @blueprint.route("/o/<slug>/responses/new", methods=["GET", "POST"])
-def new_response(slug: str):
+def new_response(slug: str) -> ResponseReturnValue:
     membership = load_organisation_membership(slug, "draft")
     consultations = visible_consultations(membership.organisation)
     form = NewResponseForm()
@@ -60,19 +61,21 @@ def new_response(slug: str):
     ), 422 if form.errors else 200
 
 
-def _dashboard(response: Response, membership: Membership, status: int = 200, **forms):
+def _dashboard(
+    response: Response, membership: Membership, status: int = 200, **forms
+) -> ResponseReturnValue:
     page = presenters.dashboard_page(response, membership, current_user, **forms)
     return render_template("drafting/dashboard.html", **page), status
 
 
 @blueprint.get("/responses/<int:response_id>")
-def dashboard(response_id: int):
+def dashboard(response_id: int) -> ResponseReturnValue:
     response, membership = load_response(response_id)
     return _dashboard(response, membership)
 
 
 @blueprint.post("/responses/<int:response_id>/settings")
-def update_settings(response_id: int):
+def update_settings(response_id: int) -> ResponseReturnValue:
     response, membership = load_response(response_id, "draft")
     form = ResponseSettingsForm()
     if form.validate_on_submit() and commit(
@@ -87,7 +90,7 @@ def update_settings(response_id: int):
 
 
 @blueprint.post("/responses/<int:response_id>/sections")
-def add_section(response_id: int):
+def add_section(response_id: int) -> ResponseReturnValue:
     response, membership = load_response(response_id, "draft")
     form = AddSectionForm()
     if form.validate_on_submit() and (
@@ -104,7 +107,7 @@ def add_section(response_id: int):
 
 
 @blueprint.get("/responses/<int:response_id>/preview")
-def preview(response_id: int):
+def preview(response_id: int) -> ResponseReturnValue:
     """The whole response as the recipient reads it."""
     response, membership = load_response(response_id)
     return render_template("drafting/preview.html", **presenters.preview_page(response, membership))

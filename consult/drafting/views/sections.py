@@ -4,21 +4,32 @@ moving it, removing it and reinstating it."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.drafting import blueprint, presenters, services
 from consult.drafting.forms import MoveSectionForm, RenameSectionForm, SectionDetailsForm
 from consult.drafting.models import STATUS_LABELS, Response, Section
 from consult.drafting.permissions import load_section
+from consult.drafting.views.editor import to_editor
 from consult.forms import ActionForm
+from consult.organisations.models import Membership
 from consult.web import commit
 
 
-def _back_to(response: Response, section: Section):
+def _manage(
+    response: Response, section: Section, membership: Membership, status: int = 200, **forms
+) -> ResponseReturnValue:
+    """The Manage page, with any form that failed (`details_form`, `rename_form`)."""
+    page = presenters.manage_page(response, section, membership, **forms)
+    return render_template("drafting/manage.html", **page), status
+
+
+def _back_to(response: Response, section: Section) -> ResponseReturnValue:
     """After a change to a section go back where it was made: the editor (`?back=editor`)
     or the section's Manage page."""
     if request.args.get("back") == "editor":
-        return redirect(url_for("drafting.editor", response_id=response.id, section_id=section.id))
+        return to_editor(response, section)
     return redirect(
         url_for("drafting.manage_section", response_id=response.id, section_id=section.id)
     )
@@ -27,13 +38,12 @@ def _back_to(response: Response, section: Section):
 @blueprint.route(
     "/responses/<int:response_id>/sections/<int:section_id>/manage", methods=["GET", "POST"]
 )
-def manage_section(response_id: int, section_id: int):
+def manage_section(response_id: int, section_id: int) -> ResponseReturnValue:
     """GET: the Manage page. POST: its main form, the section's status and assignee (also
     sent from the editor page, with `?back=editor`)."""
     response, section, membership = load_section(response_id, section_id, "draft")
     if request.method == "GET":
-        page = presenters.manage_page(response, section, membership)
-        return render_template("drafting/manage.html", **page)
+        return _manage(response, section, membership)
     members = services.assignable_members(response)
     form = SectionDetailsForm().limit_to(members)
     if form.validate_on_submit():
@@ -55,12 +65,11 @@ def manage_section(response_id: int, section_id: int):
             error_to=form.assignee,
         ):
             return _back_to(response, section)
-    page = presenters.manage_page(response, section, membership, details_form=form)
-    return render_template("drafting/manage.html", **page), 422
+    return _manage(response, section, membership, 422, details_form=form)
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/rename")
-def rename_section(response_id: int, section_id: int):
+def rename_section(response_id: int, section_id: int) -> ResponseReturnValue:
     response, section, membership = load_section(response_id, section_id, "draft")
     form = RenameSectionForm()
     if form.validate_on_submit() and commit(
@@ -69,12 +78,11 @@ def rename_section(response_id: int, section_id: int):
         error_to=form.title,
     ):
         return _back_to(response, section)
-    page = presenters.manage_page(response, section, membership, rename_form=form)
-    return render_template("drafting/manage.html", **page), 422
+    return _manage(response, section, membership, 422, rename_form=form)
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/move")
-def move_section(response_id: int, section_id: int):
+def move_section(response_id: int, section_id: int) -> ResponseReturnValue:
     """One form with two buttons, "Move up" and "Move down" (the button sends `direction`)."""
     response, section, _membership = load_section(response_id, section_id, "draft")
     form = MoveSectionForm()
@@ -89,7 +97,7 @@ def move_section(response_id: int, section_id: int):
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/remove")
-def remove_section(response_id: int, section_id: int):
+def remove_section(response_id: int, section_id: int) -> ResponseReturnValue:
     response, section, _membership = load_section(response_id, section_id, "draft")
     if ActionForm().validate_on_submit() and not commit(
         lambda: services.remove_section(current_user, section),
@@ -103,7 +111,7 @@ def remove_section(response_id: int, section_id: int):
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/reinstate")
-def reinstate_section(response_id: int, section_id: int):
+def reinstate_section(response_id: int, section_id: int) -> ResponseReturnValue:
     response, section, _membership = load_section(response_id, section_id, "draft")
     if ActionForm().validate_on_submit() and section.removed_at is not None:
         commit(

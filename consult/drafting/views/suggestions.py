@@ -3,14 +3,14 @@ or a coordinator accepts it (through the same merge as any save) or rejects it."
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.drafting import blueprint, services
 from consult.drafting.forms import SuggestionForm, strip_control_characters
-from consult.drafting.models import Response, Section
 from consult.drafting.permissions import load_section, load_suggestion
-from consult.drafting.views.editor import render_editor
+from consult.drafting.views.editor import render_editor, to_clash, to_editor
 from consult.forms import ActionForm
 from consult.web import commit
 
@@ -21,16 +21,8 @@ SUGGESTION_CLASHED = (
 )
 
 
-def _to_suggestions(response: Response, section: Section):
-    return redirect(
-        url_for(
-            "drafting.editor", response_id=response.id, section_id=section.id, _anchor="suggestions"
-        )
-    )
-
-
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/suggestions")
-def suggest(response_id: int, section_id: int):
+def suggest(response_id: int, section_id: int) -> ResponseReturnValue:
     response, section, membership = load_section(response_id, section_id, "suggest")
     form = SuggestionForm()
     if form.validate_on_submit() and commit(
@@ -46,7 +38,7 @@ def suggest(response_id: int, section_id: int):
         ),
         error_to=form.suggestion,
     ):
-        return _to_suggestions(response, section)
+        return to_editor(response, section, "suggestions")
     strip_control_characters(form)
     return render_editor(response, section, membership, 422, suggestion_form=form)
 
@@ -54,7 +46,7 @@ def suggest(response_id: int, section_id: int):
 @blueprint.post(
     "/responses/<int:response_id>/sections/<int:section_id>/suggestions/<int:suggestion_id>/accept"
 )
-def accept_suggestion(response_id: int, section_id: int, suggestion_id: int):
+def accept_suggestion(response_id: int, section_id: int, suggestion_id: int) -> ResponseReturnValue:
     response, section, _membership, suggestion = load_suggestion(
         response_id, section_id, suggestion_id
     )
@@ -64,15 +56,7 @@ def accept_suggestion(response_id: int, section_id: int, suggestion_id: int):
         outcome = accepted.value
         if outcome.conflict is not None:
             flash(SUGGESTION_CLASHED, "warning")
-            return redirect(
-                url_for(
-                    "drafting.conflict",
-                    response_id=response.id,
-                    section_id=section.id,
-                    revision_id=outcome.revision.id,
-                    suggestion=suggestion.id,
-                )
-            )
+            return to_clash(response, section, outcome.conflict.yours, suggestion)
         if outcome.merged:
             flash(
                 "Suggestion accepted and merged with the edits made since it was written.",
@@ -80,13 +64,13 @@ def accept_suggestion(response_id: int, section_id: int, suggestion_id: int):
             )
         else:
             flash("Suggestion accepted: it is now the section's text.", "success")
-    return _to_suggestions(response, section)
+    return to_editor(response, section, "suggestions")
 
 
 @blueprint.post(
     "/responses/<int:response_id>/sections/<int:section_id>/suggestions/<int:suggestion_id>/reject"
 )
-def reject_suggestion(response_id: int, section_id: int, suggestion_id: int):
+def reject_suggestion(response_id: int, section_id: int, suggestion_id: int) -> ResponseReturnValue:
     response, section, _membership, suggestion = load_suggestion(
         response_id, section_id, suggestion_id
     )
@@ -95,4 +79,4 @@ def reject_suggestion(response_id: int, section_id: int, suggestion_id: int):
             lambda: services.reject_suggestion(current_user, suggestion),
             success="Suggestion rejected. It stays on record.",
         )
-    return _to_suggestions(response, section)
+    return to_editor(response, section, "suggestions")
