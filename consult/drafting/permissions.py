@@ -76,8 +76,16 @@ def can_open_clash(membership: Membership | None, clash: Revision) -> bool:
     return clash.author_id == membership.user_id or can_settle_any_clash(membership)
 
 
-# The actions a loader checks on a response or section, by name.
+# The drafting actions a loader checks on a response or section, by name; any other action
+# is an organisation permission (freeze, export ...: organisations.permissions.PERMISSIONS).
 ACTIONS = {"view": can_view, "draft": can_edit, "comment": can_comment, "suggest": can_suggest}
+
+
+def allows(membership: Membership | None, action: str) -> bool:
+    """Whether the membership's role allows `action` on a response: one of ACTIONS, or any
+    organisation permission (so signing and exports can load a response with this too)."""
+    check = ACTIONS.get(action)
+    return check(membership) if check is not None else can(membership, action)
 
 
 # --- the loaders --------------------------------------------------------------------------------
@@ -155,10 +163,10 @@ def _visible_response(response_id: int, user: User | None) -> tuple[Response, Me
 def load_response(
     response_id: int, action: str = "view", *, user: User | None = None
 ) -> tuple[Response, Membership]:
-    """A response the person may see (404 otherwise), if their role allows `action` (one of
-    ACTIONS: view, draft, comment, suggest; 403 otherwise)."""
+    """A response the person may see (404 otherwise), if their role allows `action` (403
+    otherwise; see `allows`)."""
     response, membership = _visible_response(response_id, user)
-    _require(ACTIONS[action](membership))
+    _require(allows(membership, action))
     return response, membership
 
 
@@ -171,7 +179,7 @@ def load_section(
     section = db.session.scalar(_SECTION, {"section_id": valid_id(section_id)})
     if section is None or section.response_id != response.id:
         abort(404)
-    _require(ACTIONS[action](membership))
+    _require(allows(membership, action))
     return response, section, membership
 
 
