@@ -29,6 +29,7 @@ from consult.drafting.services import (
     MAX_TITLE_LENGTH,
     has_control_characters,
 )
+from consult.drafting.services.saving import Keep
 from consult.forms import no_control_characters
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
@@ -181,7 +182,7 @@ class SectionForm(FlaskForm):
     choice = StringField("Answer", filters=[_strip], validators=[Optional(), Length(max=60)])
     base_revision = revision_id_field()
 
-    def choice_to_save(self):
+    def choice_to_save(self) -> str | Keep | None:
         """The closed answer to save: the one chosen, None for none, or KEEP_CHOICE when the
         form did not send the field at all (the answer then stays as it was)."""
         if not self.choice.raw_data:
