@@ -45,7 +45,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.api import blueprint as api
     from consult.audit.views import blueprint as audit
     from consult.consultations.views import blueprint as consultations
-    from consult.drafting import clash_views  # noqa: F401  (its routes join the drafting blueprint)
     from consult.drafting.views import blueprint as drafting
     from consult.exports import cli as exports_cli
     from consult.exports.views import blueprint as exports

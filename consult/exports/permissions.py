@@ -11,11 +11,9 @@ from consult.drafting.models import Response
 from consult.exports import services
 from consult.exports.models import ExportJob
 from consult.extensions import db
+from consult.forms import MAX_ID
 from consult.organisations.models import Membership
-from consult.organisations.permissions import can
-from consult.organisations.services import membership_of
-
-MAX_ID = 2**31 - 1
+from consult.organisations.permissions import can, membership_of
 
 
 def can_export(membership: Membership | None, response: Response) -> bool:

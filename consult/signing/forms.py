@@ -24,8 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
 
-from consult.drafting.forms import MAX_ID, choices
-from consult.forms import no_control_characters
+from consult.forms import MAX_ID, choices, no_control_characters
 from consult.organisations.models import Membership, Organisation
 from consult.signing import consent as statements
 from consult.signing.models import Version

@@ -26,9 +26,9 @@ from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.models import User
-from consult.drafting.forms import MAX_ID
 from consult.drafting.models import Response
 from consult.extensions import db
+from consult.forms import MAX_ID
 from consult.organisations.models import Membership, Organisation
 from consult.organisations.permissions import can, membership_of
 from consult.organisations.services import memberships_of
