@@ -9,7 +9,6 @@ caller)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from flask import abort
@@ -21,15 +20,10 @@ from consult.drafting.models import Comment, Response, Revision, Section, Sugges
 from consult.extensions import db
 from consult.forms import MAX_ID
 from consult.organisations.models import Membership
-from consult.organisations.permissions import can, load_membership
+from consult.organisations.permissions import can
 
 if TYPE_CHECKING:
     from consult.accounts.models import User
-
-# What an organisation slug can look like; anything else (a NUL byte, say, which PostgreSQL
-# would refuse) names nothing and is a 404 before any query.
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
-
 
 # --- the rules: pure predicates on a membership -----------------------------------------------
 
@@ -134,14 +128,6 @@ def _require(allowed: bool) -> None:
 def _user_id(user: User | None) -> int | None:
     person = current_user if user is None else user
     return person.id if getattr(person, "is_authenticated", False) else None
-
-
-def load_organisation_membership(slug: str, action: str = "view") -> Membership:
-    """The current person's membership of the organisation at `slug` (404 for a slug that
-    cannot be one, or an organisation they are not in; 403 if the role does not allow)."""
-    if not _SLUG.fullmatch(slug):
-        abort(404)
-    return load_membership(slug, action)
 
 
 def _visible_response(response_id: int, user: User | None) -> tuple[Response, Membership]:

@@ -14,7 +14,7 @@ from consult.timeutil import utcnow
 
 # What an organisation's (or a consultation's) slug can look like; anything else (a NUL byte,
 # say, which PostgreSQL would refuse) names nothing and is a 404 before any query.
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # the column holds 80
 
 # Most to least powerful (what each may do: permissions.py).
 ROLES: tuple[str, ...] = ("owner", "coordinator", "editor", "member")

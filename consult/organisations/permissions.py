@@ -126,7 +126,14 @@ def load_membership(slug: str, action: str = "view", user: User | None = None) -
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         abort(404)
-    membership = membership_of(current_user if user is None else user, organisation)
+    return require_membership(current_user if user is None else user, organisation, action)
+
+
+def require_membership(user: User | None, organisation: Organisation, action: str) -> Membership:
+    """`user`'s membership of `organisation` if their role allows `action`: 404 when they are
+    not a member (the object they reached it through is not revealed), 403 for the role. Every
+    loader of an organisation's objects ends here."""
+    membership = membership_of(user, organisation)
     if membership is None:
         abort(404)
     if not can(membership, action):

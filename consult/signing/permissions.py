@@ -14,7 +14,6 @@ organisations reach a version and co-sign it."""
 from __future__ import annotations
 
 import hmac
-import re
 from datetime import datetime
 from enum import Enum
 from typing import Literal
@@ -29,8 +28,8 @@ from consult.accounts.models import User
 from consult.drafting.models import Response
 from consult.extensions import db
 from consult.forms import MAX_ID
-from consult.organisations.models import Membership, Organisation
-from consult.organisations.permissions import can, membership_of
+from consult.organisations.models import SLUG, Membership, Organisation
+from consult.organisations.permissions import can, membership_of, require_membership
 from consult.organisations.services import memberships_of
 from consult.signing.models import Signature, Version
 from consult.timeutil import utcnow
@@ -137,9 +136,6 @@ class _Caller(Enum):
 CURRENT_USER = _Caller.CURRENT_USER
 Caller = User | None | Literal[_Caller.CURRENT_USER]
 
-# What a slug can look like (organisations.services.slugify makes them): anything else, such as
-# a NUL byte that PostgreSQL would refuse, names no organisation.
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 # The version with what every signing page and endpoint reads (the lead organisation, and the
 # consultation for the consent statement) in one query, built once: public signing is a hot
@@ -169,15 +165,6 @@ def _signed_in(user: Caller) -> User:
     return who
 
 
-def _membership(user: User, organisation: Organisation, action: str) -> Membership:
-    membership = membership_of(user, organisation)
-    if membership is None:
-        abort(404)
-    if not can(membership, action):
-        abort(403)
-    return membership
-
-
 def find_version(version_id: int) -> Version | None:
     """The version with its lead organisation and consultation (None for an id that cannot
     be one): the lookup under every loader below."""
@@ -195,7 +182,7 @@ def load_response(
     response = db.session.get(Response, response_id) if 0 < response_id <= MAX_ID else None
     if response is None:
         abort(404)
-    return response, _membership(who, response.organisation, action)
+    return response, require_membership(who, response.organisation, action)
 
 
 def load_version(
@@ -207,7 +194,7 @@ def load_version(
     version = find_version(version_id)
     if version is None:
         abort(404)
-    return version, _membership(who, version.response.organisation, action)
+    return version, require_membership(who, version.response.organisation, action)
 
 
 def load_visible_version(
@@ -290,7 +277,7 @@ def load_partner_organisation(slug: str, *, user: Caller = CURRENT_USER) -> Orga
     coordinator, also for an unknown slug (whether an organisation exists is not revealed)."""
     who = _signed_in(user)
     organisation = None
-    if _SLUG.fullmatch(slug):
+    if SLUG.fullmatch(slug):
         organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None or not can_sign_for(membership_of(who, organisation)):
         abort(403, "Only an owner or coordinator of that organisation can sign on its behalf.")

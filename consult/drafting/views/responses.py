@@ -13,16 +13,16 @@ from consult.drafting.forms import AddSectionForm, NewResponseForm, ResponseSett
 from consult.drafting.models import Response
 from consult.drafting.permissions import (
     can_edit,
-    load_organisation_membership,
     load_response,
 )
 from consult.organisations.models import Membership
+from consult.organisations.permissions import load_membership
 from consult.web import commit
 
 
 @blueprint.get("/o/<slug>/responses")
 def responses(slug: str) -> ResponseReturnValue:
-    membership = load_organisation_membership(slug, "view")
+    membership = load_membership(slug, "view")
     return render_template(
         "drafting/list.html",
         membership=membership,
@@ -34,7 +34,7 @@ def responses(slug: str) -> ResponseReturnValue:
 
 @blueprint.route("/o/<slug>/responses/new", methods=["GET", "POST"])
 def new_response(slug: str) -> ResponseReturnValue:
-    membership = load_organisation_membership(slug, "draft")
+    membership = load_membership(slug, "draft")
     consultations = visible_consultations(membership.organisation)
     form = NewResponseForm()
     form.consultation.choices = choices([(c.slug, c.title) for c in consultations])
