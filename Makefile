@@ -69,13 +69,17 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Benchmarks (see bench/): drafting (save latency, merge time, page latency under 20 clients)
-# and signing (public signatures per second and p95 under 50 clients, zero lost or doubled).
+# and signing (public signatures per second and p95 under 50 clients, zero lost or doubled),
+# exports, bill imports (a 300-page print from PDF under 10 s; HTML, Word and text beside it)
+# and amendments (checking and re-mapping 100 amendments on a 300-page print).
 # Both measure PostgreSQL too when DATABASE_URL points at one (a scratch database beside it).
 .PHONY: bench
 bench: install-dev
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/signing.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/bills.py
+	$(BIN)/python bench/amendments.py
 
 # The README's pictures: the main screens in headless Chromium, from a throwaway demo instance.
 .PHONY: screenshots

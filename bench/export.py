@@ -1,7 +1,7 @@
 """Export benchmark: `make bench` (or `.venv/bin/python bench/export.py`) prints the seconds and
-peak memory of a PDF (and DOCX) export of a 30-question, ~12,000-word response with 10
-footnotes and N signatories, for N = 0, 1,000, 10,000 and 50,000, then of a re-export of the
-10,000 and 50,000 ones after 100 new signatures.
+peak memory of a PDF and DOCX export (ODT with --formats) of a 30-question, ~12,000-word
+response with 10 footnotes and N signatories, for N = 0, 1,000, 10,000 and 50,000, then of a
+re-export of the 10,000 and 50,000 ones after 100 new signatures.
 
 Each export runs in a fresh child process, as an export job would; its peak memory is the
 largest sum of the resident memory of that process and all its children (the PDF body is laid
@@ -17,7 +17,7 @@ Targets on a 2-core machine: N = 10,000 PDF under 8 s and 400 MB; N = 50,000 und
 1 GB; re-export after 100 new signatures under 3 s. The machine may be shared: compare figures
 from the same run.
 
-Options: --sizes 0,1000,... --formats pdf,docx --no-reexport --output DIR (keep the files)."""
+Options: --sizes 0,1000,... --formats pdf,docx,odt --no-reexport --output DIR (keep the files)."""
 
 from __future__ import annotations
 
@@ -191,6 +191,8 @@ def _export(request: dict) -> None:
 
         def export(document: Document) -> bytes:
             return render_pdf(document, cache_dir=Path(request["cache"]))
+    elif request["format"] == "odt":
+        from consult.exports.odt import render_odt as export
     else:
         from consult.exports.docx import render_docx as export
     started = time.perf_counter()

@@ -40,15 +40,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from consult import cli, pages
+    from consult.accounts.presenters import add_account_panel
     from consult.accounts.views import blueprint as accounts
     from consult.api import blueprint as api
     from consult.audit.views import blueprint as audit
     from consult.consultations.views import blueprint as consultations
-    from consult.drafting import clash_views  # noqa: F401  (its routes join the drafting blueprint)
     from consult.drafting.views import blueprint as drafting
     from consult.exports import cli as exports_cli
     from consult.exports.views import blueprint as exports
     from consult.organisations.views import blueprint as organisations
+    from consult.privacy import views as privacy  # noqa: F401  (its pages join main and accounts)
+    from consult.signing.services import signatures_of_user
     from consult.signing.views import blueprint as signing
 
     app.register_blueprint(pages.blueprint)
@@ -60,6 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports)
     app.register_blueprint(audit)
     app.register_blueprint(api)
+    # The account page lists the person's signatures; accounts, below signing, does not import it.
+    add_account_panel(app, lambda user: {"signatures": signatures_of_user(user)})
 
     logging.init_app(app)  # first, so every request has its id
     security.init_app(app)

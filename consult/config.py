@@ -202,8 +202,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # many seconds after the form was drawn may be a robot's: nothing is recorded, and
         # the form comes back asking the person to confirm once more.
         "SIGNING_MIN_FILL_SECONDS": float(env.get("SIGNING_MIN_FILL_SECONDS", "3") or 3),
-        # Retention (consult/retention.py, `flask --app wsgi retention run`): days each kind of
-        # personal data is kept. Signers: after both the version's signing and the
+        # Retention (consult/privacy/retention.py, `flask --app wsgi retention run`): days
+        # each kind of personal data is kept. Signers: after both the version's signing and the
         # consultation closed; invitations: after the link expired; the others: after made.
         "SIGNER_RETENTION_DAYS": _days(env, "SIGNER_RETENTION_DAYS", 365),
         "INVITATION_RETENTION_DAYS": _days(env, "INVITATION_RETENTION_DAYS", 30),

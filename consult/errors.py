@@ -21,6 +21,12 @@ class DomainError(ValueError):
     # True when it is the person's role that does not allow this (organisations' NotAllowed):
     # a page that never offered the action answers 403 instead of showing the message.
     forbidden = False
+    # True when the refusal is itself on the record (a wrong password or code is audited, so
+    # owners see guessing): the write path commits that record instead of rolling back.
+    kept = False
+    # How the message is flashed when no form field shows it: a step still to take ("confirm
+    # your address first") is a warning, not an error.
+    category = "error"
 
 
 MESSAGES = {

@@ -10,6 +10,15 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms import ValidationError
 
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    SelectChoice = None
+
+# Ids are 32-bit integers in the database: a larger number cannot name anything (and would make
+# PostgreSQL raise), so forms and loaders refuse it as they refuse any other bad number.
+MAX_ID = 2**31 - 1
+
 # Bidirectional overrides and isolates let a name display as something else ("spoofing").
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -27,6 +36,13 @@ def page_number() -> int:
     """The `?page=` of a paged list: a whole number from 1, anything else the first page."""
     value = request.args.get("page", "1")
     return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def choices(pairs: list[tuple[str, str]]) -> list:
+    """Select options from (value, label) pairs, in the form this WTForms prefers."""
+    if SelectChoice is None:
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ActionForm(FlaskForm):

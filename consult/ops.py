@@ -22,13 +22,13 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from consult import retention
 from consult.config import (
     PLACEHOLDER_CONTROLLER,
     PLACEHOLDER_PRIVACY_EMAIL,
     production_problems,
 )
 from consult.extensions import db
+from consult.privacy import retention
 
 # --- backup and restore ---------------------------------------------------------------------
 
@@ -275,7 +275,7 @@ retention_cli = AppGroup("retention", help="Remove personal data past its retent
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
 def retention_run(dry_run: bool) -> None:
-    """Purge everything past its period (see consult/retention.py); prints counts per kind."""
+    """Purge everything past its period (consult/privacy/retention.py); prints the counts."""
     counts = retention.run(dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     for kind in retention.kinds():

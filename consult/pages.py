@@ -1,5 +1,6 @@
-"""Pages that belong to no single domain: the home page or dashboard, the privacy notice,
-the health check and, in development only, the e-mail outbox."""
+"""Pages that belong to no single domain: the home page or dashboard, the health check and,
+in development only, the e-mail outbox. (The privacy notice joins this "main" blueprint from
+consult/privacy/views.py, keeping its endpoint, main.privacy.)"""
 
 from __future__ import annotations
 
@@ -37,11 +38,6 @@ def index():
         memberships=organisations.memberships_of(current_user),
         invitations=organisations.invitations_for(current_user),
     )
-
-
-@blueprint.get("/privacy")
-def privacy():
-    return render_template("main/privacy.html")
 
 
 @blueprint.get("/healthz")

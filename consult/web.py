@@ -17,13 +17,12 @@ caused it or in a flash message. The view then redirects, or shows the form agai
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash
-from wtforms import Field
 
 from consult.errors import DomainError
 from consult.extensions import db
@@ -31,44 +30,74 @@ from consult.extensions import db
 T = TypeVar("T")
 
 
+# Where a refusal is shown: one form field, or a field per kind of refusal (the first kind the
+# refusal is an instance of wins; None there means a flash message), or None: a flash message.
+class ShowsErrors(Protocol):
+    """Where a refusal is shown: a form field, or anything else with a list of errors (a
+    form-wide problem box)."""
+
+    errors: list[str]
+
+
+ErrorTo = ShowsErrors | Mapping[type[DomainError], ShowsErrors | None] | None
+
+
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
     """What a write came to: true when it was committed (`value` is what the service returned),
-    false when a rule refused it (`error` is the message the person was shown)."""
+    false when a rule refused it (`refusal` says which, for a view whose next page depends on
+    it; `error` is the message the person was shown)."""
 
     value: T | None = None
-    error: str | None = None
+    refusal: DomainError | None = None
+
+    @property
+    def error(self) -> str | None:
+        return None if self.refusal is None else str(self.refusal)
 
     def __bool__(self) -> bool:
-        return self.error is None
+        return self.refusal is None
 
 
 def commit(
     work: Callable[[], T],
     *,
-    success: str | Callable[[T], str] | None = None,
-    error_to: Field | None = None,
+    success: str | Callable[[T], str | None] | None = None,
+    error_to: ErrorTo = None,
     forbidden_is_403: bool = False,
 ) -> Outcome[T]:
     """Run `work` (one service call), then commit and flash `success` (a message, or a function
-    of what the service returned), or, if a domain rule refused, roll back and show the refusal
-    on `error_to` (a form field) or as a flash message. With `forbidden_is_403`, a refusal for
-    the person's role (DomainError.forbidden) answers 403 instead: the page never offered it."""
+    of what the service returned; nothing is flashed when it gives none), or, if a domain rule
+    refused, roll back (or commit, when the refusal is itself on the record: DomainError.kept)
+    and show the refusal on `error_to` or as a flash message. With `forbidden_is_403`, a refusal
+    for the person's role (DomainError.forbidden) answers 403 instead: the page never offered
+    it."""
     try:
         value = work()
     except DomainError as error:
-        db.session.rollback()
+        if error.kept:
+            db.session.commit()
+        else:
+            db.session.rollback()
         if forbidden_is_403 and error.forbidden:
             abort(403)
-        if error_to is not None:
-            error_to.errors = [*error_to.errors, str(error)]
+        field = _field_for(error, error_to)
+        if field is not None:
+            field.errors = [*field.errors, str(error)]
         else:
-            flash(str(error), "error")
-        return Outcome(error=str(error))
+            flash(str(error), error.category)
+        return Outcome(refusal=error)
     db.session.commit()
-    if success is not None:
-        flash(success(value) if callable(success) else success, "success")
+    message = success(value) if callable(success) else success
+    if message:
+        flash(message, "success")
     return Outcome(value)
+
+
+def _field_for(error: DomainError, error_to: ErrorTo) -> ShowsErrors | None:
+    if isinstance(error_to, Mapping):
+        return next((field for kind, field in error_to.items() if isinstance(error, kind)), None)
+    return error_to
 
 
 def safe_next(target: str | None) -> str | None:

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from consult import retention
 from consult.accounts.models import EmailLink, UserSession
 from consult.accounts.services import start_session
 from consult.audit.models import AuditEvent
@@ -20,6 +19,7 @@ from consult.extensions import db
 from consult.mail import OutboxMessage, send_email
 from consult.organisations import services as organisations
 from consult.organisations.models import Invitation
+from consult.privacy import retention
 from consult.signing import consent
 from consult.signing import services as signing
 from consult.signing.models import ConsentRecord, Signature

@@ -104,7 +104,8 @@ class ProfileForm(FlaskForm):
     name = StringField("Your name", validators=_name, filters=[_strip], id="profile-name")
 
 
-def _current_password(id_: str) -> PasswordField:
+def current_password_field(id_: str) -> PasswordField:
+    """The current password, asked again before a change that needs it (privacy's erasure too)."""
     return PasswordField(
         "Current password",
         validators=[InputRequired("Enter your current password."), Limit(max=PASSWORD_MAX_LENGTH)],
@@ -113,13 +114,13 @@ def _current_password(id_: str) -> PasswordField:
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = _current_password("password-current")
+    current_password = current_password_field("password-current")
     password = PasswordField("New password", validators=_new_password, id="password-new")
 
 
 class ChangeEmailForm(FlaskForm):
     email = EmailField("New e-mail address", validators=_email, filters=[_strip], id="email-new")
-    current_password = _current_password("email-current-password")
+    current_password = current_password_field("email-current-password")
 
 
 class ApiTokenForm(FlaskForm):
@@ -135,7 +136,7 @@ class ApiTokenForm(FlaskForm):
     )
 
 
-# --- two-factor authentication and erasure ----------------------------------------------------
+# --- two-factor authentication -------------------------------------------------------------
 
 _code = [
     InputRequired("Enter the code."),
@@ -161,14 +162,10 @@ class SecondStepForm(FlaskForm):
 
 
 class DisableTwoFactorForm(FlaskForm):
-    current_password = _current_password("disable-2fa-password")
+    current_password = current_password_field("disable-2fa-password")
     code = StringField(
         "Code from your app, or a recovery code",
         validators=_code,
         filters=[_strip],
         id="disable-2fa-code",
     )
-
-
-class DeleteAccountForm(FlaskForm):
-    current_password = _current_password("delete-account-password")

@@ -33,7 +33,7 @@ class User(UserMixin, db.Model):
     two_factor_enabled_at: Mapped[datetime | None]
     # The last TOTP time step accepted: a code is never accepted twice (no replay).
     totp_last_step: Mapped[int | None]
-    # Set when the person erased their account (consult/accounts/personal_data.py).
+    # Set when the person erased their account (consult/privacy/personal_data.py).
     erased_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821

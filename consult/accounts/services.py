@@ -264,21 +264,27 @@ def create_confirmed_user(email: str, name: str, password: str) -> User:
 
 
 class LoginError(AccountError):
-    pass
+    """Wrong credentials: the failed attempt is audited, and the audit event kept."""
+
+    kept = True
 
 
 class UnconfirmedEmail(LoginError):
-    pass
+    """The right password for an address not yet confirmed: a new link is on its way (kept)."""
+
+    category = "warning"
 
 
 def authenticate(email: str, password: str) -> User:
-    """The user for these credentials, or a LoginError with a message that reveals nothing."""
+    """The user for these credentials, or a LoginError with a message that reveals nothing.
+    An unconfirmed account is sent a new confirmation link, as the message says."""
     user = find_user(email)
     if not verify_password(user, password):
         record("account.login_failed", actor=user)
         raise LoginError("That e-mail and password do not match an account.")
     assert user is not None
     if not user.is_confirmed:
+        send_confirmation(user)
         raise UnconfirmedEmail(
             "Please confirm your e-mail address first. We have sent you a new link."
         )
@@ -310,14 +316,24 @@ _SESSION_BY_TOKEN = (
 )
 
 
-def load_session(user_id: int, session_token: str | None) -> User | None:
+@dataclass(frozen=True)
+class SessionCheck:
+    """The user behind a session cookie (None: no live session), and whether checking it
+    changed anything (an ended session deleted, activity noted) that the caller commits."""
+
+    user: User | None
+    changed: bool = False
+
+
+def load_session(user_id: int, session_token: str | None) -> SessionCheck:
     """The user behind a session cookie, if that session is still alive (not ended, not idle
-    too long, not too old). Updates last_seen at most once a minute to spare the database."""
+    too long, not too old). Notes activity at most once a minute to spare the database: the
+    caller (the log-in manager's user loader) commits only when something changed."""
     if not session_token:
-        return None
+        return SessionCheck(None)
     user_session = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": hash_token(session_token)})
     if user_session is None or user_session.user_id != user_id:
-        return None
+        return SessionCheck(None)
     now = utcnow()
     config = current_app.config
     idle_limit = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
@@ -326,13 +342,14 @@ def load_session(user_id: int, session_token: str | None) -> User | None:
         or now - user_session.created_at > config["PERMANENT_SESSION_LIFETIME"]
     ):
         db.session.delete(user_session)
-        db.session.commit()
-        return None
+        db.session.flush()
+        return SessionCheck(None, changed=True)
     if now - user_session.last_seen_at > timedelta(minutes=1):
         user_session.last_seen_at = now
         user_session.ip_hash = hashed_client_ip()
-        db.session.commit()
-    return user_session.user
+        db.session.flush()
+        return SessionCheck(user_session.user, changed=True)
+    return SessionCheck(user_session.user)
 
 
 def end_session(session_token: str | None) -> None:

@@ -13,7 +13,10 @@ hashes (consult/extensions.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, request
+from flask_login import current_user
 from limits import parse
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -45,6 +48,21 @@ def form_email() -> str:
     except RequestEntityTooLarge:
         email = ""
     return email.strip().lower()[:254]
+
+
+def email_key(purpose: str) -> Callable[[], str]:
+    """A rate-limit key for the address in the form, so one inbox can be protected without
+    limiting everyone who shares the client's IP address."""
+
+    def key() -> str:
+        return f"{purpose}:" + form_email()
+
+    return key
+
+
+def user_key() -> str:
+    """Changes made while logged in are limited per person, not per shared office address."""
+    return f"user:{current_user.get_id()}"
 
 
 def _account_key(email: str) -> str:

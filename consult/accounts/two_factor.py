@@ -26,11 +26,11 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from consult.accounts import pending_logins
 from consult.accounts.models import RecoveryCode, User
 from consult.accounts.services import AccountError, WrongPassword, verify_password
 from consult.audit.services import record
 from consult.extensions import db
-from consult.organisations.models import Membership
 from consult.timeutil import utcnow
 from consult.tokens import hash_token
 
@@ -44,6 +44,18 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 
 class TwoFactorError(AccountError):
     """A code was wrong, used already, or two-factor is not in the state the action needs."""
+
+
+class WrongCode(TwoFactorError):
+    """A wrong or spent code: audited, and the audit event kept (owners see guessing)."""
+
+    kept = True
+
+
+class PendingLoginUsed(TwoFactorError):
+    """Another request finished this log-in first (the same cookie, racing): start again."""
+
+    category = "warning"
 
 
 def _fernet() -> Fernet:
@@ -143,7 +155,7 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
         raise TwoFactorError("Two-factor authentication is not on.")
     if not _accept_totp(user, code):
         _failed(user)
-        raise TwoFactorError("That code is not right. Type the 6 digits your app shows now.")
+        raise WrongCode("That code is not right. Type the 6 digits your app shows now.")
     codes = _replace_recovery_codes(user)
     record("two_factor.recovery_codes_replaced", actor=user, subject=user)
     return codes
@@ -233,7 +245,7 @@ def _accept_recovery_code(user: User, code: str) -> bool:
 
 def check_second_factor(user: User, code: str) -> str:
     """Check a code from the app or a recovery code; returns which ("app" or "recovery").
-    A wrong code is audited (the caller commits even when it fails)."""
+    A wrong code is audited, and kept (WrongCode): the write path commits it all the same."""
     code = (code or "")[:64]
     if _accept_totp(user, code):
         return "app"
@@ -246,7 +258,17 @@ def check_second_factor(user: User, code: str) -> str:
         )
         return "recovery"
     _failed(user)
-    raise TwoFactorError("That code is not right, or it has been used already.")
+    raise WrongCode("That code is not right, or it has been used already.")
+
+
+def complete_login(user: User, pending_token: str, code: str) -> str:
+    """The log-in's second step: check the code (or recovery code: returns which, as
+    check_second_factor does), then use the pending log-in up, so that of two requests racing
+    with the same cookie only one logs in."""
+    used = check_second_factor(user, code)
+    if not pending_logins.spend(pending_token):
+        raise PendingLoginUsed("Please log in again.")
+    return used
 
 
 def _failed(user: User) -> None:
@@ -261,11 +283,6 @@ def must_set_up(user: User) -> bool:
     (REQUIRE_TWO_FACTOR_FOR_OWNERS)?"""
     if not current_app.config.get("REQUIRE_TWO_FACTOR_FOR_OWNERS") or user.has_two_factor:
         return False
-    return (
-        db.session.scalar(
-            select(Membership.id)
-            .where(Membership.user_id == user.id, Membership.role == "owner")
-            .limit(1)
-        )
-        is not None
-    )
+    # Through the User.memberships relationship, so accounts imports nothing of organisations.
+    owner = select(User.id).where(User.id == user.id, User.memberships.any(role="owner"))
+    return db.session.scalar(owner) is not None

@@ -11,7 +11,7 @@ from flask import abort, url_for
 from consult.api import loaders
 from consult.api.auth import api_caller_key, current_caller
 from consult.api.body import SECTION, InvalidBody, body, query
-from consult.api.fields import MAX_ID, NOT_VALID
+from consult.api.fields import NOT_VALID
 from consult.api.loaders import NOT_MEMBER, NOT_VISIBLE
 from consult.api.models.base import Error, ErrorDetail
 from consult.api.models.drafting import (
@@ -48,6 +48,7 @@ from consult.drafting.errors import ClashSettled
 from consult.drafting.permissions import can_edit, can_open_clash
 from consult.errors import json_error
 from consult.extensions import db, limiter
+from consult.forms import MAX_ID
 from consult.organisations import services as organisations
 from consult.organisations.models import Membership
 
@@ -61,11 +62,6 @@ EDIT_CONFLICT = (
     "Someone else changed the same part of this section since you started. Your text is saved "
     "as a separate revision; compare both and save the text you want to keep."
 )
-
-
-def _choice_of(section: drafted.Section, revision_id: int | None) -> str | None:
-    revision = db.session.get(drafted.Revision, revision_id) if revision_id is not None else None
-    return revision.choice if revision is not None and revision.section_id == section.id else None
 
 
 def _clash_of(
@@ -220,11 +216,9 @@ def response_html(response_id: int):
 def save_section(response_id: int, section_id: int):
     section, membership = loaders.section(response_id, section_id, write=True)
     save = body(SaveSection)
-    # Left out, the closed answer is not being changed: it stays as it was in the text the
-    # caller started from (null clears it).
-    choice = save.choice
-    if "choice" not in save.model_fields_set:
-        choice = _choice_of(section, save.base_revision)
+    # Left out, the closed answer is not being changed: the service keeps the one of the text
+    # the caller started from (null clears it).
+    choice = save.choice if "choice" in save.model_fields_set else drafting.KEEP_CHOICE
     if save.base_revision is None and section.head_revision_id is not None:
         raise InvalidBody(
             422,

@@ -17,12 +17,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError, core_schema
 
-from consult.forms import has_control_characters
+from consult.forms import MAX_ID, has_control_characters
 from consult.timeutil import isoformat, parse_utc, utcnow
-
-# Every id is a PostgreSQL INTEGER; a larger number cannot name anything (and SQLite would
-# overflow converting it), so it is refused before it reaches the database.
-MAX_ID = 2**31 - 1
 
 MISSING = "Some fields are missing."
 WRONG_TYPE = "Some fields have the wrong type."

@@ -6,20 +6,18 @@ Each is one call in its view, so that moving them to the domains' own loaders
 
 from __future__ import annotations
 
-import re
-
 from flask import abort
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.models import User
 from consult.api.auth import api_user, current_caller
-from consult.api.fields import MAX_ID
 from consult.drafting.models import Response, Revision, Section
 from consult.drafting.permissions import can_edit, can_view
 from consult.extensions import db
+from consult.forms import MAX_ID
 from consult.organisations import services as organisations
-from consult.organisations.models import Membership, Organisation
+from consult.organisations.models import SLUG, Membership, Organisation
 from consult.organisations.permissions import can
 from consult.signing import services as signing
 from consult.signing.models import Signature, Version
@@ -39,9 +37,6 @@ ANONYMOUS_VERSION = (
 )
 # Anyone may read these of a version open to the public (auth.PUBLIC_VERSION_ENDPOINTS).
 VISIBLE_VERSION = {401: ANONYMOUS_VERSION, 404: NOT_MEMBER_VERSION}
-# What a slug can look like (organisations.services.slugify makes them); anything else, such as a
-# NUL byte that PostgreSQL would refuse, cannot name an organisation and is a 404 at once.
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 # --- organisations --------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import session
 from flask_login import logout_user
 
-from consult.accounts import personal_data
 from consult.accounts.services import AccountError, WrongPassword
 from consult.api.auth import api_caller_key, current_caller
 from consult.api.body import body
@@ -19,6 +18,7 @@ from consult.api.views import blueprint
 from consult.audit.services import record
 from consult.errors import json_error
 from consult.extensions import db, limiter
+from consult.privacy import personal_data
 
 
 @blueprint.get("/me/data")

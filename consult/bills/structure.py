@@ -22,8 +22,12 @@ class PrintedLine:
     # "4" for clause 4, "Schedule 1" for a schedule; None before the first clause (the long
     # title, an arrangement of clauses) or in a cross-heading that belongs to no clause yet.
     provision: str | None = None
-    # The subsection ("(2)") or paragraph ("(2)(a)") the line is in, when it can be told.
+    # The subsection ("(2)") or paragraph ("(2)(a)") the line is in, when it can be told; in a
+    # schedule, its paragraph and sub-paragraph ("3", "3(2)", "3(2)(a)").
     subsection: str | None = None
+    # The line ends in a word broken by hyphenation ("authori-" / "sed"): `text` stays as
+    # printed, `ParsedPrint.whole_words` gives the line with the word made whole.
+    hyphenated: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,17 +65,55 @@ class ParsedPrint:
     lines: list[PrintedLine] = field(default_factory=list)
     provisions: list[Provision] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (page, line) -> position in `lines`, built on first use and again whenever `lines` has
+    # changed length or a hit turns out stale (a line replaced in place).
+    _index: dict[tuple[int, int], int] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
 
     @property
     def pages(self) -> int:
         return max((line.page for line in self.lines), default=0)
 
+    def _position(self, page: int, line: int) -> int | None:
+        position = self._index.get((page, line)) if self._indexed == len(self.lines) else None
+        if position is not None and self._is_at(position, page, line):
+            return position
+        if self._indexed == len(self.lines) and position is None:
+            return None
+        self._index = {}
+        for index, candidate in enumerate(self.lines):
+            self._index.setdefault((candidate.page, candidate.line), index)
+        self._indexed = len(self.lines)
+        return self._index.get((page, line))
+
+    def _is_at(self, position: int, page: int, line: int) -> bool:
+        found = self.lines[position]
+        return found.page == page and found.line == line
+
     def line_at(self, page: int, line: int) -> PrintedLine | None:
-        """The printed line at page/line, or None when the print has no such line."""
-        for candidate in self.lines:
-            if candidate.page == page and candidate.line == line:
-                return candidate
-        return None
+        """The printed line at page/line, or None when the print has no such line (a dict
+        look-up: amendments are checked against long prints line by line)."""
+        position = self._position(page, line)
+        return None if position is None else self.lines[position]
+
+    def whole_words(self, page: int, line: int) -> str | None:
+        """The line's text with a word hyphenated across its ends made whole ("the authori-" ->
+        "the authorised", "sed officer" -> "authorised officer"), so words can be found on the
+        line they start or end on. None when the print has no such line."""
+        position = self._position(page, line)
+        if position is None:
+            return None
+        current = self.lines[position]
+        text = current.text
+        if current.hyphenated and position + 1 < len(self.lines):
+            following = self.lines[position + 1].text
+            text = text[:-1] + following.split(" ", 1)[0]
+        if position > 0 and self.lines[position - 1].hyphenated:
+            head = self.lines[position - 1].text.rsplit(" ", 1)[-1][:-1]
+            text = head + text
+        return text
 
     def provision(self, number: str) -> Provision | None:
         """A clause by its number ("4") or a schedule by its name ("Schedule 1")."""

@@ -36,6 +36,10 @@ class QuestionsError(DomainError):
     """The questions could not be read; the message says where and why."""
 
 
+class DetailsError(QuestionsError):
+    """The consultation's title or publisher is not right (the page shows it on the title)."""
+
+
 @dataclass(frozen=True)
 class QuestionDraft:
     number: int
@@ -317,9 +321,9 @@ def create_consultation(
     title = " ".join(title.split())
     publisher = " ".join(publisher.split())
     if not title:
-        raise QuestionsError("Give the consultation a title.")
+        raise DetailsError("Give the consultation a title.")
     if len(title) > MAX_TITLE_LENGTH or len(publisher) > MAX_PUBLISHER_LENGTH:
-        raise QuestionsError(
+        raise DetailsError(
             f"Use at most {MAX_TITLE_LENGTH} characters for the title and "
             f"{MAX_PUBLISHER_LENGTH} for the publisher."
         )

@@ -3,14 +3,10 @@ the submission profiles, and adding the organisation's own consultation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from urllib.parse import quote, urlencode
+from flask import redirect, render_template, url_for
+from wtforms import Field
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from werkzeug.routing import BuildError
-
-from consult.consultations import services
+from consult.consultations import blueprint, services
 from consult.consultations.builtin import SCALE_OPTIONS
 from consult.consultations.forms import (
     CSV_EXAMPLE,
@@ -21,107 +17,12 @@ from consult.consultations.forms import (
     as_numbered_list,
 )
 from consult.consultations.models import Consultation
-from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES, SubmissionProfile
-from consult.extensions import db
+from consult.consultations.permissions import load_consultation
+from consult.consultations.presenters import closing_of, new_response_url, summarise_profile
+from consult.consultations.profiles import PROFILES
 from consult.organisations.permissions import can, load_membership
-from consult.organisations.services import NotAllowed
 from consult.timeutil import utcnow
-
-blueprint = Blueprint("consultations", __name__)
-
-# How the submission profiles' data reads to a person.
-FORMAT_LABELS = {
-    "pdf": "PDF",
-    "docx": "Word (.docx)",
-    "odt": "OpenDocument (.odt)",
-    "md": "Plain text",
-}
-PART_LABELS = {
-    "summary": "Summary",
-    "about": "About us",
-    "recommendations": "Recommendations",
-}
-
-
-@dataclass(frozen=True)
-class ProfileSummary:
-    """A submission profile in the words a coordinator chooses by."""
-
-    profile: SubmissionProfile
-    formats: str
-    required_parts: str
-    layout: str
-    is_default: bool
-
-
-def summarise_profile(profile: SubmissionProfile) -> ProfileSummary:
-    formats = [FORMAT_LABELS.get(name, name.upper()) for name in profile.formats]
-    if formats:
-        formats[0] += " (preferred)"
-    layout = "Question by question" if profile.question_by_question else "Numbered paragraphs"
-    if profile.summary_first:
-        layout += ", summary first"
-    return ProfileSummary(
-        profile=profile,
-        formats=", ".join(formats),
-        required_parts=", ".join(
-            PART_LABELS.get(part, part.replace("_", " ").capitalize())
-            for part in profile.required_parts
-        )
-        or "Nothing in particular",
-        layout=layout,
-        is_default=profile.slug == DEFAULT_PROFILE,
-    )
-
-
-@dataclass(frozen=True)
-class Closing:
-    """Where a consultation stands against its closing date, in words."""
-
-    is_open: bool
-    closes_at: datetime | None
-    days_left: int | None = None
-
-    @property
-    def label(self) -> str:
-        if self.closes_at is None:
-            return "No closing date"
-        if not self.is_open:
-            return "Closed"
-        if self.days_left == 0:
-            return "Closes today"
-        return f"{self.days_left} day{'' if self.days_left == 1 else 's'} left"
-
-
-def closing_of(consultation: Consultation, now: datetime) -> Closing:
-    closes_at = consultation.closes_at
-    if closes_at is None:
-        return Closing(is_open=True, closes_at=None)
-    if closes_at < now:
-        return Closing(is_open=False, closes_at=closes_at)
-    return Closing(
-        is_open=True, closes_at=closes_at, days_left=(closes_at.date() - now.date()).days
-    )
-
-
-def new_response_url(organisation_slug: str, consultation_slug: str) -> str:
-    """The drafting blueprint's "start a response" page for this consultation. Built by its
-    endpoint when it is registered; until then by its documented path."""
-    try:
-        return url_for(
-            "drafting.new_response", slug=organisation_slug, consultation=consultation_slug
-        )
-    except BuildError:
-        query = urlencode({"consultation": consultation_slug})
-        return f"{request.script_root}/o/{quote(organisation_slug)}/responses/new?{query}"
-
-
-def _load_consultation(membership, consultation_slug: str) -> Consultation:
-    """A consultation this organisation can answer; 404 for another organisation's own."""
-    consultation = services.find_visible(consultation_slug, membership.organisation)
-    if consultation is None:
-        abort(404)
-    return consultation
+from consult.web import commit
 
 
 @blueprint.get("/o/<slug>/consultations")
@@ -144,36 +45,28 @@ def index(slug: str):
 def create(slug: str):
     membership = load_membership(slug, "freeze")
     form = ConsultationForm()
-    if form.validate_on_submit():
-        try:
-            consultation = services.create_consultation(
+    if form.validate_on_submit() and (
+        added := commit(
+            lambda: services.create_consultation(
                 membership,
                 title=form.title.data,
                 publisher=form.publisher.data,
                 closes_at=form.closes_at,
                 questions=form.drafts,
                 description=form.description.data or "",
-            )
-        except NotAllowed:
-            abort(403)
-        except services.QuestionsError as error:
+            ),
+            success=_added,
             # The form checks what the service checks; this only catches a rule added there.
-            db.session.rollback()
-            message = str(error)
-            field = form.title if "title" in message or "publisher" in message else None
-            field = field or (form.questions_file if form.questions_from == "file" else None)
-            (field or form.questions_text).errors.append(message)
-        else:
-            db.session.commit()
-            count = len(consultation.questions)
-            flash(
-                f"“{consultation.title}” is added with {count} "
-                f"question{'' if count == 1 else 's'}. Check them below, then start a response.",
-                "success",
-            )
-            return redirect(
-                url_for("consultations.show", slug=slug, consultation_slug=consultation.slug)
-            )
+            error_to={
+                services.DetailsError: form.title,
+                services.QuestionsError: _questions_field(form),
+            },
+            forbidden_is_403=True,
+        )
+    ):
+        return redirect(
+            url_for("consultations.show", slug=slug, consultation_slug=added.value.slug)
+        )
     kept_upload = False
     if form.questions_from == "file" and form.drafts:
         # The file was read but another field needs fixing: browsers do not send a file twice,
@@ -194,10 +87,23 @@ def create(slug: str):
     ), 422 if form.errors else 200
 
 
+def _questions_field(form: ConsultationForm) -> Field:
+    """Where the questions came from (known once the form is validated): the file or the box."""
+    return form.questions_file if form.questions_from == "file" else form.questions_text
+
+
+def _added(consultation: Consultation) -> str:
+    count = len(consultation.questions)
+    return (
+        f"“{consultation.title}” is added with {count} "
+        f"question{'' if count == 1 else 's'}. Check them below, then start a response."
+    )
+
+
 @blueprint.get("/o/<slug>/consultations/<consultation_slug>")
 def show(slug: str, consultation_slug: str):
     membership = load_membership(slug)
-    consultation = _load_consultation(membership, consultation_slug)
+    consultation = load_consultation(membership, consultation_slug)
     questions = consultation.questions
     return render_template(
         "consultations/show.html",

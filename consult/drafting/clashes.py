@@ -106,7 +106,7 @@ def settlement_of(clash: Revision) -> ClashSettlement | None:
 
 def check_open(section: Section, clash: Revision) -> None:
     """Refuse to settle a clash of another section, a revision that is no clash, or one
-    settled already. Called with the section's row lock held (services._lock), so a
+    settled already. Called with the section's row lock held (saving.lock_section), so a
     settlement made by a request that held it before is seen here."""
     if clash.section_id != section.id or clash.kind != "conflict":
         raise ClashSettled("That is not a clash in this section.")

@@ -1,5 +1,5 @@
 """The drafting rules' refusals, in a module of their own so that every drafting module can
-raise them (services.py re-exports DraftingError, the name callers know)."""
+raise them (the services package re-exports them, under the names callers know)."""
 
 from __future__ import annotations
 

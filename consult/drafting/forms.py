@@ -6,6 +6,7 @@ suggestion), so every input keeps a unique id without form prefixes."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -20,28 +21,20 @@ from wtforms.widgets import HiddenInput
 
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.models import SECTION_STATUSES, STATUS_LABELS
-from consult.drafting.services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, has_control_characters
-from consult.forms import no_control_characters
+from consult.drafting.services import (
+    CONTROL_CHARACTERS,
+    KEEP_CHOICE,
+    MAX_BODY_LENGTH,
+    MAX_TITLE_LENGTH,
+    has_control_characters,
+)
+from consult.drafting.services.saving import Keep
+from consult.forms import MAX_ID, choices, no_control_characters
 
-try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - WTForms < 3.3
-    SelectChoice = None
-
-# Ids are 32-bit integers in the database: a larger number cannot name anything (and would make
-# PostgreSQL raise), so the forms refuse it as they refuse any other bad number.
-MAX_ID = 2**31 - 1
 MAX_COMMENT_LENGTH = 10_000
 MAX_QUOTE_LENGTH = 5_000
 MAX_NOTE_LENGTH = 2_000
 PROFILE_MESSAGE = "Choose one of the listed submission profiles."
-
-
-def choices(pairs: list[tuple[str, str]]) -> list:
-    """Select options from (value, label) pairs, in the form this WTForms prefers."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _strip(value: str | None) -> str | None:
@@ -56,7 +49,7 @@ def _newlines(value: str | None) -> str | None:
 def no_nul(_form, field) -> None:
     """NUL cannot be stored (PostgreSQL refuses it) and is never typed on purpose; nor are
     the other control characters, which no export (XML, in a DOCX) can hold. The page gives
-    the text back without them (views._without_control_characters)."""
+    the text back without them (strip_control_characters)."""
     if "\x00" in (field.data or ""):
         raise ValidationError(
             "The text contained an invisible NUL character, which cannot be saved. "
@@ -67,6 +60,25 @@ def no_nul(_form, field) -> None:
             "The text contained invisible control characters, which cannot be saved. "
             "They have been taken out: check the text and save again."
         )
+
+
+def strip_control_characters(form: FlaskForm) -> None:
+    """The text comes back to the page without the NUL or other control characters that
+    stopped the save (the message says they were taken out)."""
+    for field in form:
+        if isinstance(field.data, str) and has_control_characters(field.data):
+            field.data = CONTROL_CHARACTERS.sub("", field.data)
+
+
+def id_arg(name: str) -> int | bool | None:
+    """A whole-number query argument (`?page=2`, `?from=15`): the number, None when absent,
+    False when it is not a usable id."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return False
+    return int(raw)
 
 
 def revision_id_field(label: str = "Base revision") -> IntegerField:
@@ -153,6 +165,24 @@ class SectionForm(FlaskForm):
     body = body_field("Text")
     choice = StringField("Answer", filters=[_strip], validators=[Optional(), Length(max=60)])
     base_revision = revision_id_field()
+
+    def choice_to_save(self) -> str | Keep | None:
+        """The closed answer to save: the one chosen, None for none, or KEEP_CHOICE when the
+        form did not send the field at all (the answer then stays as it was)."""
+        if not self.choice.raw_data:
+            return KEEP_CHOICE
+        return self.choice.data or None
+
+    def place_refusal(self) -> None:
+        """consult.web.commit puts a refused save's message on the text; one about the
+        answer choice belongs on the choice."""
+        if self.body.errors and _about_choice(self.body.errors[-1]):
+            self.choice.errors = [*self.choice.errors, self.body.errors[-1]]
+            self.body.errors = list(self.body.errors[:-1])
+
+
+def _about_choice(message: str) -> bool:
+    return "choice" in message.lower() or "Choose one" in message
 
 
 class ConflictForm(SectionForm):

@@ -57,7 +57,7 @@ def export_command(
         raise click.ClickException(str(error)) from None
     db.session.commit()
     document = services.build(response, version, job.profile, verify=job.verify_url)
-    services.run_job(job.id)
+    jobs.run_job(job.id)
     db.session.expire_all()
     job = services.load_job(job.id)
     if job.status != "done":

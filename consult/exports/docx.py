@@ -5,12 +5,16 @@ body, the numbering, the footnotes part (python-docx has no footnote API) and th
 written as WordprocessingML directly, so headings are real heading styles, numbered paragraphs
 and lists use Word's own numbering, footnotes are real footnotes and a 50,000-row signatories
 table is built in one pass instead of cell by cell. All text goes through lxml (which escapes
-it) after `xml_safe`, so hostile names or Markdown can only ever be text."""
+it) after `xml_safe`, so hostile names or Markdown can only ever be text.
+
+What goes where, and in what order, is decided by the walk the ODT renderer shares
+(consult.exports.office.write_document); this module says how Word writes each piece."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
@@ -24,38 +28,16 @@ from docx.opc.part import XmlPart
 from docx.shared import Mm
 from lxml import etree
 
-from consult.exports.document import (
-    Block,
-    CodeBlock,
-    Document,
-    Footnote,
-    Heading,
-    ListBlock,
-    Paragraph,
-    Part,
-    Quote,
-    Rule,
-    Signatories,
-    Span,
-)
+from consult.exports.document import Document, Span
 from consult.exports.office import (
     BODY_FONT,
     CODE_FONT,
-    DRAFT_MARK,
-    ParagraphNumbering,
+    OfficeWriter,
+    Role,
     deterministic_zip,
-    display_title,
-    footnotes_number_themselves,
-    heading_outline,
     property_title,
-    referenced_footnotes,
-    signatories_intro,
     splice,
-    status_line,
-    supporters_line,
-    table_runs,
-    unnamed_line,
-    verification_lines,
+    write_document,
     xml_safe,
 )
 
@@ -266,7 +248,6 @@ class _Numbering:
         self._level(paragraphs, 0, "decimal", "%1.", 567, 567)
         self.abstract.append(paragraphs)
         self._paragraph_instance: int | None = None
-        self.paragraphs = ParagraphNumbering()
 
     @staticmethod
     def _level(
@@ -306,14 +287,10 @@ class _Numbering:
     def ordered(self, level: int, start: int) -> int:
         return self._instance(_ORDERED_LIST, level, start)
 
-    def paragraph(self, number: str) -> int | None:
-        """The numId that makes Word show `number` on the next numbered paragraph (None: a
-        number Word cannot count, typed instead)."""
-        placed = self.paragraphs.place(number)
-        if placed is None:
-            return None
-        value, new = placed
-        if new:
+    def paragraph(self, value: int, restart: bool) -> int:
+        """The numId that makes Word show `value` on the next numbered paragraph: the running
+        instance, or a new one starting at `value` where the count restarts."""
+        if restart or self._paragraph_instance is None:
             self._paragraph_instance = self._instance(_PARAGRAPH_NUMBERS, 0, value)
         return self._paragraph_instance
 
@@ -324,18 +301,40 @@ class _Numbering:
 
 # --- the writer -------------------------------------------------------------------------------
 
+_STYLES: dict[Role, str] = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "status": "DocumentStatus",
+    "body": "Normal",
+    "numbered": "NumberedParagraph",
+    "list": "ListParagraph",
+    "quote": "Quote",
+    "code": "CodeBlock",
+    "rule": "HorizontalRule",
+    "note": "FootnoteText",
+    "lead-in": "LeadIn",
+    "table-note": "TableNote",
+    "table-join": "TableJoin",
+}
+_TABLE_WIDTHS = {"Organisations": (9000,), "Individuals": (4200, 4800)}  # twips
+
 
 @dataclass
-class _Target:
-    """Where runs are being written: the package part that owns hyperlink relationships, and
-    the footnotes a reference may point at (None inside a footnote, which cannot nest one)."""
+class _Place:
+    """Where paragraphs go (the body or a footnote) and which package part owns the hyperlink
+    relationships of their runs."""
 
+    parent: etree._Element
     part: PackagePart
-    notes: dict[str, Footnote] | None
-    outline: dict[int, int] | None = None  # heading level -> Word heading (None in a note)
+    paragraph: etree._Element | None = None  # the one taking runs
+    note_label: str | None = None  # a footnote's mark, written into its first paragraph
+    automatic: bool = True
 
 
-class _Writer:
+class _Writer(OfficeWriter):
+    """Word's side of the walk: flat paragraphs (a list item is a paragraph with Word's
+    numbering), footnotes in their own part, tables spliced in while packaging."""
+
     def __init__(self, document: Document) -> None:
         self.document = document
         self.word = docx.Document()
@@ -343,7 +342,6 @@ class _Writer:
         self.body = self.word.element.body
         self.sect_pr = self.body.sectPr
         self.numbering = _Numbering()
-        self.automatic_notes = footnotes_number_themselves(document)
         self.notes_root = etree.Element(_w("footnotes"), nsmap={"w": W_NS, "r": R_NS})
         for note_id, kind in (("-1", "separator"), ("0", "continuationSeparator")):
             note = _el(self.notes_root, "footnote", type=kind, id=note_id)
@@ -355,8 +353,10 @@ class _Writer:
             self.word.part.package,
         )
         self.note_count = 0
-        self.used_notes: set[str] = set()
         self.tables: list[bytes] = []  # spliced in at the markers while packaging
+        self.place = _Place(self.body, self.word.part)
+        self.outer: list[_Place] = []  # where to go back to when a footnote ends
+        self.lists: list[tuple[int, int]] = []  # (numId, level) of the open lists
 
     def _prune_template(self) -> None:
         """Drop what python-docx's template carries that would misdescribe our file: a
@@ -407,68 +407,74 @@ class _Writer:
         self._text(run, text)
         return run
 
-    def _link_id(self, url: str, target: _Target) -> str | None:
-        safe = xml_safe(url).strip()
-        if not safe.lower().startswith(("http://", "https://", "mailto:")):
-            return None
-        return target.part.relate_to(safe, RT.HYPERLINK, is_external=True)
+    @property
+    def _current(self) -> etree._Element:
+        paragraph = self.place.paragraph
+        if paragraph is None:
+            raise RuntimeError("text written before any paragraph")
+        return paragraph
 
-    def _spans(self, paragraph: etree._Element, spans: tuple[Span, ...], target: _Target) -> None:
-        for span in spans:
-            if span.footnote is not None:
-                self._footnote_reference(paragraph, span, target)
-                continue
-            container = paragraph
-            link_id = self._link_id(span.link, target) if span.link else None
-            if link_id is not None:
-                container = _el(paragraph, "hyperlink", history="1")
-                container.set(f"{{{R_NS}}}id", link_id)
-            style = "Hyperlink" if link_id else ("InlineCode" if span.code else None)
-            self._run(
-                container,
-                span.text,
-                style=style,
-                bold=span.bold,
-                italic=span.italic,
-                code_font=span.code and link_id is not None,
-            )
+    def text(self, span: Span, link: str | None) -> None:
+        container = self._current
+        link_id = None
+        if link is not None:
+            link_id = self.place.part.relate_to(link, RT.HYPERLINK, is_external=True)
+            container = _el(container, "hyperlink", history="1")
+            container.set(f"{{{R_NS}}}id", link_id)
+        style = "Hyperlink" if link_id else ("InlineCode" if span.code else None)
+        self._run(
+            container,
+            span.text,
+            style=style,
+            bold=span.bold,
+            italic=span.italic,
+            code_font=span.code and link_id is not None,
+        )
+
+    def strong(self, text: str) -> None:
+        self._run(self._current, text, bold=True)
+
+    def draft_mark(self, text: str) -> None:
+        self._run(self._current, text, style="DraftMark")
 
     # --- footnotes ---
 
-    def _footnote_reference(self, paragraph: etree._Element, span: Span, target: _Target) -> None:
-        note = target.notes.get(span.footnote) if target.notes else None
-        if note is None or note.id in self.used_notes:  # Word cannot point at one note twice
-            self._run(paragraph, span.text, style="FootnoteReference")
-            return
-        self.used_notes.add(note.id)
-        self.note_count += 1
-        note_id = str(self.note_count)
-        run = self._run(paragraph, "", style="FootnoteReference")
-        reference = _el(run, "footnoteReference", id=note_id)
-        if not self.automatic_notes:
-            reference.set(_w("customMarkFollows"), "1")
-            self._text(run, note.label)
-        self._footnote_body(note, note_id)
+    def note_mark(self, text: str) -> None:
+        self._run(self._current, text, style="FootnoteReference")
 
-    def _footnote_body(self, note: Footnote, note_id: str) -> None:
+    def start_note(self, number: int, label: str, automatic: bool) -> None:
+        self.note_count = number
+        note_id = str(number)
+        run = self._run(self._current, "", style="FootnoteReference")
+        reference = _el(run, "footnoteReference", id=note_id)
+        if not automatic:
+            reference.set(_w("customMarkFollows"), "1")
+            self._text(run, label)
         container = _el(self.notes_root, "footnote", id=note_id)
-        self._blocks(container, note.blocks, _Target(self.notes_part, None), "FootnoteText")
-        first = container.find(_w("p"))
+        self.outer.append(self.place)
+        self.place = _Place(container, self.notes_part, note_label=label, automatic=automatic)
+
+    def end_note(self) -> None:
+        """Word shows a note's number where its text says so: a mark at the start of the
+        note's first paragraph (made if the note has none)."""
+        note = self.place
+        first = note.parent.find(_w("p"))
         if first is None:
-            first = self._paragraph(container, "FootnoteText")
+            first = self._paragraph(note.parent, "FootnoteText")
         mark = etree.Element(_w("r"))
         _el(_el(mark, "rPr"), "rStyle", val="FootnoteReference")
-        if self.automatic_notes:
+        if note.automatic:
             _el(mark, "footnoteRef")
         else:
-            self._text(mark, note.label)
+            self._text(mark, note.note_label or "")
         space = etree.Element(_w("r"))
         self._text(space, " ")
         position = 1 if first.find(_w("pPr")) is not None else 0
         first.insert(position, mark)
         first.insert(position + 1, space)
+        self.place = self.outer.pop()
 
-    # --- blocks ---
+    # --- paragraphs ---
 
     def _paragraph(
         self,
@@ -488,155 +494,65 @@ class _Writer:
             _el(num_pr, "numId", val=str(num_id))
         if indent is not None:
             _el(ppr, "ind", left=str(indent))
+        self.place.paragraph = paragraph
         return paragraph
 
-    def _blocks(
-        self,
-        parent: etree._Element,
-        blocks: tuple[Block, ...],
-        target: _Target,
-        style: str = "Normal",
-        *,
-        depth: int = 0,
-        indent: int | None = None,
+    def paragraph(self, role: Role, indent: int | None = None) -> None:
+        left = _list_indent(indent) if indent is not None else None
+        self._paragraph(self.place.parent, _STYLES[role], indent=left)
+
+    def heading(self, level: int) -> None:
+        self._paragraph(self.place.parent, f"Heading{level}")
+
+    def numbered_paragraph(self, value: int, *, restart: bool, follows: bool) -> None:
+        num_id = self.numbering.paragraph(value, restart)
+        self._paragraph(self.place.parent, "NumberedParagraph", num_id=num_id)
+
+    # --- lists ---
+
+    def start_list(self, ordered: bool, start: int, level: int) -> None:
+        num_id = self.numbering.ordered(level, start) if ordered else self.numbering.bullets
+        self.lists.append((num_id, level))
+
+    def start_item(self, start: int | None) -> None:
+        num_id, level = self.lists[-1]
+        self._paragraph(self.place.parent, "ListParagraph", num_id=num_id, level=level)
+
+    def end_item(self) -> None:
+        """Nothing to close: Word's list items are paragraphs."""
+
+    def end_list(self) -> None:
+        self.lists.pop()
+
+    # --- the signatories ---
+
+    def table(
+        self, name: str, index: int, headers: tuple[str, ...], rows: list[tuple[str, ...]]
     ) -> None:
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                self._body_paragraph(parent, block, target, style, indent)
-            elif isinstance(block, Heading):
-                heading_style = (
-                    f"Heading{target.outline.get(block.level, 4)}" if target.outline else style
-                )
-                self._spans(self._paragraph(parent, heading_style), block.spans, target)
-            elif isinstance(block, ListBlock):
-                self._list(parent, block, target, depth)
-            elif isinstance(block, Quote):
-                self._blocks(parent, block.blocks, target, "Quote", depth=depth)
-            elif isinstance(block, CodeBlock):
-                run = self._run(self._paragraph(parent, "CodeBlock", indent=indent), "")
-                self._text(run, block.text.rstrip("\n"))
-            elif isinstance(block, Rule):
-                self._paragraph(parent, "HorizontalRule")
-
-    def _body_paragraph(
-        self,
-        parent: etree._Element,
-        block: Paragraph,
-        target: _Target,
-        style: str,
-        indent: int | None,
-    ) -> None:
-        num_id = self.numbering.paragraph(block.number) if block.number else None
-        if num_id is not None:
-            paragraph = self._paragraph(parent, "NumberedParagraph", num_id=num_id)
-        elif block.number:  # a number no counter can produce: typed, with the same indent
-            paragraph = self._paragraph(parent, "NumberedParagraph")
-            self._run(paragraph, f"{block.number}\t")
-        else:
-            paragraph = self._paragraph(parent, style, indent=indent)
-        self._spans(paragraph, block.spans, target)
-
-    def _list(self, parent: etree._Element, block: ListBlock, target: _Target, depth: int) -> None:
-        level = min(depth, _LEVELS - 1)
-        num_id = (
-            self.numbering.ordered(level, block.start) if block.ordered else self.numbering.bullets
-        )
-        for item in block.items:
-            rest: tuple[Block, ...] = item
-            paragraph = self._paragraph(parent, "ListParagraph", num_id=num_id, level=level)
-            if item and isinstance(item[0], Paragraph):
-                self._spans(paragraph, item[0].spans, target)
-                rest = item[1:]
-            self._blocks(
-                parent, rest, target, "ListParagraph", depth=depth + 1, indent=_list_indent(level)
-            )
-
-    # --- the document ---
-
-    def _front_matter(self) -> None:
-        document = self.document
-        title = self._paragraph(self.body, "Title")
-        if document.draft:
-            self._run(title, "DRAFT: ", style="DraftMark")
-            self._run(title, document.heading)
-        else:
-            self._run(title, display_title(document))
-        if document.subtitle:
-            self._run(self._paragraph(self.body, "Subtitle"), document.subtitle)
-        supporters = supporters_line(document)
-        if supporters:
-            self._run(self._paragraph(self.body, "Subtitle"), supporters)
-        self._run(self._paragraph(self.body, "DocumentStatus"), status_line(document))
-
-    def _part(self, part: Part) -> None:
-        self._run(self._paragraph(self.body, "Heading1"), part.heading)
-        answer = self.document.answer_of(part)
-        if answer is not None:
-            paragraph = self._paragraph(self.body, "Normal")
-            self._run(paragraph, "Answer: ", bold=True)
-            self._run(paragraph, answer)
-        notes = {note.id: note for note in referenced_footnotes(part)}
-        self._blocks(self.body, part.blocks, _Target(self.word.part, notes, heading_outline(part)))
-
-    def _signatories(self, signatories: Signatories) -> None:
-        self._run(self._paragraph(self.body, "Heading1"), "Signatories")
-        self._run(self._paragraph(self.body, "LeadIn"), signatories_intro(signatories))
-        if signatories.organisations:
-            self._run(self._paragraph(self.body, "Heading2"), "Organisations")
-            rows = ((name,) for name in signatories.organisations)
-            self._table("Organisations", ("Organisation",), rows, (9000,))
-        if signatories.people:
-            self._run(self._paragraph(self.body, "Heading2"), "Individuals")
-            self._table("Individuals", ("Name", "Affiliation"), signatories.people, (4200, 4800))
-        unnamed = unnamed_line(signatories)
-        if unnamed:
-            self._run(self._paragraph(self.body, "TableNote"), unnamed)
-
-    def _table(self, caption: str, headers: tuple[str, ...], rows, widths: tuple[int, ...]) -> None:
-        """Leave markers where the tables go (one per run of rows, joined by a hairline
-        paragraph: Word would merge touching tables); `render` splices each table's XML in
-        while packaging. Inserting tens of thousands of rows into the lxml tree costs seconds,
-        the splice costs a copy. A marker is a comment: no escaped text can contain one."""
-        for index, run in enumerate(table_runs(rows)):
-            if index:
-                self._paragraph(self.body, "TableJoin")
-            self.body.append(etree.Comment(f"signatories-table-{len(self.tables)}"))
-            self.tables.append(_table_xml(caption, headers, run, widths))
+        """Leave a marker where the table goes; `render` splices its XML in while packaging.
+        Inserting tens of thousands of rows into the lxml tree costs seconds, the splice costs
+        a copy. A marker is a comment: no escaped text can contain one."""
+        self.body.append(etree.Comment(f"signatories-table-{len(self.tables)}"))
+        self.tables.append(_table_xml(name, headers, rows, _TABLE_WIDTHS[name]))
 
     def _splice_tables(self, name: str, content: bytes) -> bytes:
         if name != "word/document.xml":
             return content
         return splice(content, _TABLE_MARKER, self.tables)
 
-    def _verification(self) -> None:
-        lines = verification_lines(self.document)
-        if lines is None:
-            return
-        intro, link_intro = lines
-        self._run(self._paragraph(self.body, "Heading1"), "Verification")
-        self._run(self._paragraph(self.body, "LeadIn"), intro)
-        self._run(
-            self._paragraph(self.body, "LeadIn"),
-            self.document.fingerprint or "",
-            style="InlineCode",
-        )
-        if link_intro and self.document.verify_url:
-            paragraph = self._paragraph(self.body, "Normal")
-            self._run(paragraph, link_intro)
-            link = Span(self.document.verify_url, link=self.document.verify_url)
-            self._spans(paragraph, (link, Span(".")), _Target(self.word.part, None))
+    # --- the file ---
 
-    def _page(self) -> None:
+    def page(self, header: str | None, page_numbers: bool) -> None:
         section = self.word.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(25)
         section.top_margin = section.bottom_margin = Mm(25)
         section.header_distance = section.footer_distance = Mm(12)
-        if self.document.draft:
-            header = section.header.paragraphs[0]
-            header.style = self.word.styles["Header"]
-            header.add_run(DRAFT_MARK, style=self.word.styles["Draft mark"])
-        if self.document.page_numbers:
+        if header is not None:
+            paragraph = section.header.paragraphs[0]
+            paragraph.style = self.word.styles["Header"]
+            paragraph.add_run(header, style=self.word.styles["Draft mark"])
+        if page_numbers:
             footer = section.footer.paragraphs[0]
             footer.style = self.word.styles["Footer"]
             footer_p = footer._p
@@ -677,17 +593,11 @@ class _Writer:
                 _el(footnote_pr, "footnote", id=note_id)
             settings.find(_w("compat")).addprevious(footnote_pr)
 
-    def render(self) -> bytes:
-        self._front_matter()
-        for part in self.document.parts:
-            self._part(part)
-        if self.document.signatories is not None:
-            self._signatories(self.document.signatories)
-        self._verification()
+    def package(self) -> bytes:
+        """The .docx file of what was written, with the same bytes every time."""
         if self.body[-1].tag != _w("p"):  # Word wants a paragraph, not a table, to end on
             self._paragraph(self.body, "Normal")
         self.body.append(self.sect_pr)  # keep the section properties last
-        self._page()
         self.numbering.fill(self.word.part.numbering_part.element)
         if self.note_count:
             self.word.part.relate_to(self.notes_part, RT.FOOTNOTES)
@@ -710,7 +620,9 @@ def _cell(text: str, style: str) -> str:
     )
 
 
-def _table_xml(caption: str, headers: tuple[str, ...], rows, widths: tuple[int, ...]) -> bytes:
+def _table_xml(
+    caption: str, headers: tuple[str, ...], rows: Iterable[tuple[str, ...]], widths: tuple[int, ...]
+) -> bytes:
     """A signatories table as WordprocessingML text (cell-by-cell python-docx calls take
     minutes for 50,000 rows; this takes a fraction of a second). The header row repeats on
     every page; every cell text is made XML-safe and escaped."""
@@ -736,4 +648,6 @@ def _table_xml(caption: str, headers: tuple[str, ...], rows, widths: tuple[int, 
 
 def render_docx(document: Document) -> bytes:
     """The document as a Word file: the same document always gives the same bytes."""
-    return _Writer(document).render()
+    writer = _Writer(document)
+    write_document(document, writer)
+    return writer.package()

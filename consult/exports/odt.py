@@ -4,7 +4,10 @@ Word-type file and for people who use LibreOffice.
 odfpy writes the package; headings use the standard "Heading n" styles with outline levels,
 lists and numbered paragraphs are real ODF lists (text:list), footnotes are real notes
 (text:note), signatories are a table with a repeated header row. odfpy escapes every text and
-attribute value; `xml_safe` first removes characters XML cannot carry at all."""
+attribute value; `xml_safe` first removes characters XML cannot carry at all.
+
+What goes where, and in what order, is decided by the walk the Word renderer shares
+(consult.exports.office.write_document); this module says how ODF writes each piece."""
 
 from __future__ import annotations
 
@@ -22,38 +25,16 @@ from odf.element import Element
 from odf.namespaces import nsdict
 from odf.opendocument import OpenDocumentText
 
-from consult.exports.document import (
-    Block,
-    CodeBlock,
-    Document,
-    Footnote,
-    Heading,
-    ListBlock,
-    Paragraph,
-    Part,
-    Quote,
-    Rule,
-    Signatories,
-    Span,
-)
+from consult.exports.document import Document, Span
 from consult.exports.office import (
     BODY_FONT,
     CODE_FONT,
-    DRAFT_MARK,
-    ParagraphNumbering,
+    OfficeWriter,
+    Role,
     deterministic_zip,
-    display_title,
-    footnotes_number_themselves,
-    heading_outline,
     property_title,
-    referenced_footnotes,
-    signatories_intro,
     splice,
-    status_line,
-    supporters_line,
-    table_runs,
-    unnamed_line,
-    verification_lines,
+    write_document,
     xml_safe,
 )
 
@@ -276,19 +257,39 @@ def _common_styles() -> list[Element]:
 
 # --- the writer -------------------------------------------------------------------------------
 
+_STYLES: dict[Role, str] = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "status": "Document_20_status",
+    "body": "Text_20_body",
+    "numbered": "Numbered_20_paragraph",
+    "list": "List_20_Paragraph",
+    "quote": "Quotations",
+    "code": "Preformatted_20_Text",
+    "rule": "Horizontal_20_Line",
+    "note": "Footnote",
+    "lead-in": "Lead_2d_in",
+    "table-note": "Table_20_note",
+    "table-join": "Table_20_join",
+}
+_TABLE_WIDTHS = {"Organisations": ("16cm",), "Individuals": ("7.5cm", "8.5cm")}
 
-class _Writer:
+
+class _Writer(OfficeWriter):
+    """ODF's side of the walk: nested elements (a list holds its items, an item its blocks, a
+    footnote sits in its paragraph), table rows spliced in while packaging."""
+
     def __init__(self, document: Document) -> None:
         self.document = document
         self.odt = OpenDocumentText()
-        self.automatic_notes = footnotes_number_themselves(document)
-        self.numbering = ParagraphNumbering()
         self.span_styles: dict[tuple[bool, bool, bool], str] = {}
-        self.used_notes: set[str] = set()
-        self.note_count = 0
         self.tables: list[bytes] = []  # body rows, spliced in at the markers while packaging
         self._superscript_added = False
-        self.outline: dict[int, int] = {}  # the current part's heading levels -> outline levels
+        self.parents: list[Element] = [self.odt.text]  # the innermost takes new blocks
+        self.current: Element | None = None  # the paragraph taking text
+        self.outer: list[Element | None] = []  # the paragraphs that refer to open footnotes
+        self.numbered: Element | None = None  # the list of the last numbered paragraph
+        self.columns: list[st.Style] = []  # the column styles of the table being written
         for name, generic, pitch in (
             (BODY_FONT, "swiss", "variable"),
             (CODE_FONT, "modern", "fixed"),
@@ -322,6 +323,24 @@ class _Writer:
             )
             self.odt.automaticstyles.addElement(cell)
 
+    def _add(self, element: Element) -> Element:
+        self.parents[-1].addElement(element)
+        return element
+
+    def _start(self, element: Element) -> None:
+        """Add `element` and write what follows inside it."""
+        self._add(element)
+        self.parents.append(element)
+
+    def _end(self) -> None:
+        self.parents.pop()
+
+    @property
+    def _paragraph(self) -> Element:
+        if self.current is None:
+            raise RuntimeError("text written before any paragraph")
+        return self.current
+
     # --- inline ---
 
     def _span_style(self, span: Span) -> str | None:
@@ -343,45 +362,33 @@ class _Writer:
             self.span_styles[key] = name
         return self.span_styles[key]
 
-    def _spans(
-        self, paragraph: Element, spans: Iterable[Span], notes: dict[str, Footnote] | None
-    ) -> None:
-        for span in spans:
-            if span.footnote is not None:
-                self._note(paragraph, span, notes)
-                continue
-            container = paragraph
-            url = xml_safe(span.link or "").strip()
-            if url.lower().startswith(("http://", "https://", "mailto:")):
-                container = tx.A(href=url, type="simple", stylename="Internet_20_link")
-                paragraph.addElement(container)
-            style = self._span_style(span)
-            if style is not None:
-                inner = tx.Span(stylename=style)
-                container.addElement(inner)
-                container = inner
-            teletype.addTextToElement(container, xml_safe(span.text))
+    def text(self, span: Span, link: str | None) -> None:
+        container = self._paragraph
+        if link is not None:
+            container = tx.A(href=link, type="simple", stylename="Internet_20_link")
+            self._paragraph.addElement(container)
+        style = self._span_style(span)
+        if style is not None:
+            inner = tx.Span(stylename=style)
+            container.addElement(inner)
+            container = inner
+        teletype.addTextToElement(container, xml_safe(span.text))
 
-    def _note(self, paragraph: Element, span: Span, notes: dict[str, Footnote] | None) -> None:
-        note = notes.get(span.footnote) if notes else None
-        if note is None or note.id in self.used_notes:
-            marker = tx.Span(stylename=self._superscript())
-            teletype.addTextToElement(marker, xml_safe(span.text))
-            paragraph.addElement(marker)
-            return
-        self.used_notes.add(note.id)
-        self.note_count += 1
-        element = tx.Note(id=f"ftn{self.note_count}", noteclass="footnote")
-        citation = tx.NoteCitation(text=xml_safe(note.label))
-        if not self.automatic_notes:
-            citation.setAttribute("label", xml_safe(note.label))
-        element.addElement(citation)
-        body = tx.NoteBody()
-        self._blocks(body, note.blocks, None, "Footnote")
-        if not body.childNodes:
-            body.addElement(tx.P(stylename="Footnote"))
-        element.addElement(body)
-        paragraph.addElement(element)
+    def _styled(self, style: str, text: str) -> None:
+        span = tx.Span(stylename=style)
+        teletype.addTextToElement(span, xml_safe(text))
+        self._paragraph.addElement(span)
+
+    def strong(self, text: str) -> None:
+        self._styled("Strong_20_Emphasis", text)
+
+    def draft_mark(self, text: str) -> None:
+        self._styled("Draft_20_mark", text)
+
+    # --- footnotes ---
+
+    def note_mark(self, text: str) -> None:
+        self._styled(self._superscript(), text)
 
     def _superscript(self) -> str:
         if not self._superscript_added:
@@ -391,215 +398,112 @@ class _Writer:
             self._superscript_added = True
         return "Tsup"
 
-    # --- blocks ---
+    def start_note(self, number: int, label: str, automatic: bool) -> None:
+        note = tx.Note(id=f"ftn{number}", noteclass="footnote")
+        citation = tx.NoteCitation(text=xml_safe(label))
+        if not automatic:
+            citation.setAttribute("label", xml_safe(label))
+        note.addElement(citation)
+        self._paragraph.addElement(note)
+        body = tx.NoteBody()
+        note.addElement(body)
+        self.parents.append(body)
+        self.outer.append(self.current)
 
-    def _blocks(
-        self,
-        parent: Element,
-        blocks: tuple[Block, ...],
-        notes: dict[str, Footnote] | None,
-        style: str = "Text_20_body",
-    ) -> None:
-        numbered: Element | None = None  # the paragraph-number list being filled
-        for block in blocks:
-            if isinstance(block, Paragraph) and block.number:
-                numbered = self._numbered(parent, block, notes, numbered)
-                continue
-            numbered = None
-            if isinstance(block, Paragraph):
-                paragraph = tx.P(stylename=style)
-                self._spans(paragraph, block.spans, notes)
-                parent.addElement(paragraph)
-            elif isinstance(block, Heading):
-                level = self.outline.get(block.level, 4)
-                element = (
-                    tx.H(outlinelevel=str(level), stylename=f"Heading_20_{level}")
-                    if notes is not None
-                    else tx.P(stylename=style)  # a heading inside a footnote: plain text
-                )
-                self._spans(element, block.spans, notes)
-                parent.addElement(element)
-            elif isinstance(block, ListBlock):
-                parent.addElement(self._list(block, notes))
-            elif isinstance(block, Quote):
-                self._blocks(parent, block.blocks, notes, "Quotations")
-            elif isinstance(block, CodeBlock):
-                paragraph = tx.P(stylename="Preformatted_20_Text")
-                teletype.addTextToElement(paragraph, xml_safe(block.text.rstrip("\n")))
-                parent.addElement(paragraph)
-            elif isinstance(block, Rule):
-                parent.addElement(tx.P(stylename="Horizontal_20_Line"))
+    def end_note(self) -> None:
+        """A note body needs a paragraph, even an empty one."""
+        if not self.parents[-1].childNodes:
+            self._add(tx.P(stylename="Footnote"))
+        self._end()
+        self.current = self.outer.pop()
 
-    def _numbered(
-        self,
-        parent: Element,
-        block: Paragraph,
-        notes: dict[str, Footnote] | None,
-        numbered: Element | None,
-    ) -> Element | None:
-        """A numbered paragraph as an item of a paragraph-number list, added to `numbered` (the
-        list the previous block opened) or to a new list that starts at this paragraph's
-        number, so the numbers are exactly the builder's whatever comes between. Returns the
-        list the next numbered paragraph may continue."""
-        placed = self.numbering.place(block.number or "")
-        paragraph = tx.P(stylename="Numbered_20_paragraph")
-        if placed is None:  # a number no counter can produce: typed
-            teletype.addTextToElement(paragraph, f"{xml_safe(block.number or '')}\t")
-            self._spans(paragraph, block.spans, notes)
-            parent.addElement(paragraph)
-            return None
-        value, new = placed
+    # --- paragraphs ---
+
+    def _open(self, paragraph: Element) -> None:
+        self.current = paragraph
+        self._add(paragraph)
+
+    def paragraph(self, role: Role, indent: int | None = None) -> None:
+        self._open(tx.P(stylename=_STYLES[role]))
+
+    def heading(self, level: int) -> None:
+        self._open(tx.H(outlinelevel=str(level), stylename=f"Heading_20_{level}"))
+
+    def numbered_paragraph(self, value: int, *, restart: bool, follows: bool) -> None:
+        """An item of a paragraph-number list: the list the previous paragraph is in, or a
+        new one that starts at this paragraph's number, so the numbers are exactly the
+        builder's whatever comes between."""
         item = tx.ListItem()
-        if new or numbered is None:
-            numbered = tx.List(stylename="Paragraph_20_numbers")
+        numbered = self.numbered
+        same_list = follows and not restart and numbered is not None
+        if not same_list or numbered.parentNode is not self.parents[-1]:
+            numbered = self.numbered = tx.List(stylename="Paragraph_20_numbers")
             item.setAttribute("startvalue", str(value))
-            parent.addElement(numbered)
-        self._spans(paragraph, block.spans, notes)
-        item.addElement(paragraph)
+            self._add(numbered)
         numbered.addElement(item)
-        return numbered
+        self.current = tx.P(stylename="Numbered_20_paragraph")
+        item.addElement(self.current)
 
-    def _list(self, block: ListBlock, notes: dict[str, Footnote] | None) -> Element:
+    # --- lists ---
+
+    def start_list(self, ordered: bool, start: int, level: int) -> None:
         """A list; nested lists sit inside their item, so the list style's levels apply."""
-        element = tx.List(stylename="Ordered" if block.ordered else "Bullets")
-        for index, item in enumerate(block.items):
-            list_item = tx.ListItem()
-            if index == 0 and block.ordered and block.start != 1:
-                list_item.setAttribute("startvalue", str(block.start))
-            if not item or not isinstance(item[0], Paragraph):
-                list_item.addElement(tx.P(stylename="List_20_Paragraph"))
-            self._blocks(list_item, item, notes, "List_20_Paragraph")
-            element.addElement(list_item)
-        return element
+        self._start(tx.List(stylename="Ordered" if ordered else "Bullets"))
 
-    # --- the document ---
+    def start_item(self, start: int | None) -> None:
+        item = tx.ListItem()
+        if start is not None:
+            item.setAttribute("startvalue", str(start))
+        self._start(item)
+        self._open(tx.P(stylename="List_20_Paragraph"))
 
-    def _add(self, element: Element) -> Element:
-        self.odt.text.addElement(element)
-        return element
+    def end_item(self) -> None:
+        self._end()
 
-    def _line(self, style: str, text: str) -> Element:
-        paragraph = tx.P(stylename=style)
-        teletype.addTextToElement(paragraph, xml_safe(text))
-        return self._add(paragraph)
+    def end_list(self) -> None:
+        self._end()
 
-    def _front_matter(self) -> None:
-        document = self.document
-        title = tx.P(stylename="Title")
-        if document.draft:
-            mark = tx.Span(stylename="Draft_20_mark")
-            teletype.addTextToElement(mark, "DRAFT: ")
-            title.addElement(mark)
-            teletype.addTextToElement(title, xml_safe(document.heading))
-        else:
-            teletype.addTextToElement(title, xml_safe(display_title(document)))
-        self._add(title)
-        if document.subtitle:
-            self._line("Subtitle", document.subtitle)
-        supporters = supporters_line(document)
-        if supporters:
-            self._line("Subtitle", supporters)
-        self._line("Document_20_status", status_line(document))
+    # --- the signatories ---
 
-    def _heading(self, level: int, text: str) -> None:
-        heading = tx.H(outlinelevel=str(level), stylename=f"Heading_20_{level}")
-        teletype.addTextToElement(heading, xml_safe(text))
-        self._add(heading)
-
-    def _part(self, part: Part) -> None:
-        self._heading(1, part.heading)
-        answer = self.document.answer_of(part)
-        if answer is not None:
-            paragraph = tx.P(stylename="Text_20_body")
-            label = tx.Span(stylename="Strong_20_Emphasis")
-            teletype.addTextToElement(label, "Answer: ")
-            paragraph.addElement(label)
-            teletype.addTextToElement(paragraph, xml_safe(answer))
-            self._add(paragraph)
-        notes = {note.id: note for note in referenced_footnotes(part)}
-        self.outline = heading_outline(part)
-        self._blocks(self.odt.text, part.blocks, notes)
-
-    def _table(
-        self,
-        name: str,
-        headers: tuple[str, ...],
-        rows: Iterable[tuple[str, ...]],
-        widths: tuple[str, ...],
+    def table(
+        self, name: str, index: int, headers: tuple[str, ...], rows: list[tuple[str, ...]]
     ) -> None:
-        """Tables (one per run of rows, see `table_runs`, joined by a hairline paragraph) whose
-        header row repeats on every page. Body rows are written as text and spliced into
-        content.xml while packaging (odfpy builds and serialises each element in Python:
-        minutes for 50,000 rows); every cell is made XML-safe and escaped."""
-        columns = []
-        for index, width in enumerate(widths):
-            column_style = st.Style(name=f"{name}Column{index}", family="table-column")
-            column_style.addElement(st.TableColumnProperties(columnwidth=width))
-            self.odt.automaticstyles.addElement(column_style)
-            columns.append(column_style)
-        for index, run in enumerate(table_runs(rows)):
-            if index:
-                self._add(tx.P(stylename="Table_20_join"))
-            table = tb.Table(
-                name=f"{name} {index + 1}" if index else name, stylename="SignatoriesTable"
+        """A table whose header row repeats on every page. Body rows are written as text and
+        spliced into content.xml while packaging (odfpy builds and serialises each element in
+        Python: minutes for 50,000 rows); every cell is made XML-safe and escaped."""
+        if not index:
+            self.columns = []
+            for number, width in enumerate(_TABLE_WIDTHS[name]):
+                column_style = st.Style(name=f"{name}Column{number}", family="table-column")
+                column_style.addElement(st.TableColumnProperties(columnwidth=width))
+                self.odt.automaticstyles.addElement(column_style)
+                self.columns.append(column_style)
+        table = tb.Table(
+            name=f"{name} {index + 1}" if index else name, stylename="SignatoriesTable"
+        )
+        for column_style in self.columns:
+            # The default cell style also tells odfpy the (spliced) cells' style is used,
+            # so it writes that automatic style out.
+            table.addElement(
+                tb.TableColumn(stylename=column_style, defaultcellstylename="SignatoriesCell")
             )
-            for column_style in columns:
-                # The default cell style also tells odfpy the (spliced) cells' style is used,
-                # so it writes that automatic style out.
-                table.addElement(
-                    tb.TableColumn(stylename=column_style, defaultcellstylename="SignatoriesCell")
-                )
-            header_rows = tb.TableHeaderRows()
-            header = tb.TableRow()
-            for text in headers:
-                cell = tb.TableCell(valuetype="string", stylename="SignatoriesHeading")
-                paragraph = tx.P(stylename="Table_20_Heading")
-                teletype.addTextToElement(paragraph, text)
-                cell.addElement(paragraph)
-                header.addElement(cell)
-            header_rows.addElement(header)
-            table.addElement(header_rows)
-            table.addElement(tb.TableRow(stylename=f"SpliceRows{len(self.tables)}"))
-            self.tables.append(_rows_xml(run))
-            self._add(table)
+        header_rows = tb.TableHeaderRows()
+        header = tb.TableRow()
+        for text in headers:
+            cell = tb.TableCell(valuetype="string", stylename="SignatoriesHeading")
+            paragraph = tx.P(stylename="Table_20_Heading")
+            teletype.addTextToElement(paragraph, text)
+            cell.addElement(paragraph)
+            header.addElement(cell)
+        header_rows.addElement(header)
+        table.addElement(header_rows)
+        table.addElement(tb.TableRow(stylename=f"SpliceRows{len(self.tables)}"))
+        self.tables.append(_rows_xml(rows))
+        self._add(table)
 
-    def _signatories(self, signatories: Signatories) -> None:
-        self._heading(1, "Signatories")
-        self._line("Lead_2d_in", signatories_intro(signatories))
-        if signatories.organisations:
-            self._heading(2, "Organisations")
-            self._table(
-                "Organisations",
-                ("Organisation",),
-                ((name,) for name in signatories.organisations),
-                ("16cm",),
-            )
-        if signatories.people:
-            self._heading(2, "Individuals")
-            self._table(
-                "Individuals", ("Name", "Affiliation"), signatories.people, ("7.5cm", "8.5cm")
-            )
-        unnamed = unnamed_line(signatories)
-        if unnamed:
-            self._line("Table_20_note", unnamed)
+    # --- the file ---
 
-    def _verification(self) -> None:
-        lines = verification_lines(self.document)
-        if lines is None:
-            return
-        intro, link_intro = lines
-        self._heading(1, "Verification")
-        self._line("Lead_2d_in", intro)
-        fingerprint = tx.P(stylename="Lead_2d_in")
-        self._spans(fingerprint, (Span(self.document.fingerprint or "", code=True),), None)
-        self._add(fingerprint)
-        if link_intro and self.document.verify_url:
-            paragraph = tx.P(stylename="Text_20_body")
-            url = self.document.verify_url
-            self._spans(paragraph, (Span(link_intro), Span(url, link=url), Span(".")), None)
-            self._add(paragraph)
-
-    def _page(self) -> None:
+    def page(self, header: str | None, page_numbers: bool) -> None:
         layout = st.PageLayout(name="Page")
         layout.addElement(
             st.PageLayoutProperties(
@@ -618,15 +522,15 @@ class _Writer:
             layout.addElement(holder)
         self.odt.automaticstyles.addElement(layout)
         master = st.MasterPage(name="Standard", pagelayoutname=layout)
-        if self.document.draft:
-            header = st.Header()
+        if header is not None:
+            top = st.Header()
             paragraph = tx.P(stylename="Header")
             mark = tx.Span(stylename="Draft_20_mark")
-            teletype.addTextToElement(mark, DRAFT_MARK)
+            teletype.addTextToElement(mark, header)
             paragraph.addElement(mark)
-            header.addElement(paragraph)
-            master.addElement(header)
-        if self.document.page_numbers:
+            top.addElement(paragraph)
+            master.addElement(top)
+        if page_numbers:
             footer = st.Footer()
             paragraph = tx.P(stylename="Footer")
             teletype.addTextToElement(paragraph, "Page ")
@@ -662,14 +566,8 @@ class _Writer:
             return content
         return splice(content, _ROWS_MARKER, self.tables)
 
-    def render(self) -> bytes:
-        self._front_matter()
-        for part in self.document.parts:
-            self._part(part)
-        if self.document.signatories is not None:
-            self._signatories(self.document.signatories)
-        self._verification()
-        self._page()
+    def package(self) -> bytes:
+        """The .odt file of what was written, with the same bytes every time."""
         self._properties()
         out = io.BytesIO()
         self.odt.write(out)
@@ -706,4 +604,6 @@ def _rows_xml(rows: Iterable[tuple[str, ...]]) -> bytes:
 def render_odt(document: Document) -> bytes:
     """The document as an OpenDocument Text file: the same document always gives the same
     bytes."""
-    return _Writer(document).render()
+    writer = _Writer(document)
+    write_document(document, writer)
+    return writer.package()

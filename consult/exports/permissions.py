@@ -11,11 +11,9 @@ from consult.drafting.models import Response
 from consult.exports import services
 from consult.exports.models import ExportJob
 from consult.extensions import db
+from consult.forms import MAX_ID
 from consult.organisations.models import Membership
-from consult.organisations.permissions import can
-from consult.organisations.services import membership_of
-
-MAX_ID = 2**31 - 1
+from consult.organisations.permissions import can, require_membership
 
 
 def can_export(membership: Membership | None, response: Response) -> bool:
@@ -26,24 +24,15 @@ def can_export(membership: Membership | None, response: Response) -> bool:
     )
 
 
-def _membership(user: User, response: Response) -> Membership:
-    membership = membership_of(user, response.organisation)
-    if membership is None:
-        abort(404)
-    if not can_export(membership, response):
-        abort(403)
-    return membership
-
-
 def load_response(user: User, response_id: int) -> tuple[Response, Membership]:
     response = db.session.get(Response, response_id) if 0 < response_id <= MAX_ID else None
     if response is None:
         abort(404)
-    return response, _membership(user, response)
+    return response, require_membership(user, response.organisation, "export")
 
 
 def load_job(user: User, job_id: int) -> tuple[ExportJob, Membership]:
     job = services.load_job(job_id)
     if job is None:
         abort(404)
-    return job, _membership(user, job.response)
+    return job, require_membership(user, job.response.organisation, "export")

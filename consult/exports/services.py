@@ -1,28 +1,25 @@
-"""Export rules: asking for a file, running the job that makes it, caching, downloading,
-preview images and purging.
+"""Export rules: asking for a file, the renderers, caching, downloading, preview images and
+purging. The job that makes a file runs in consult/exports/jobs.py.
 
 A file is cached under a key made of everything that decides its bytes: the version's
 fingerprint (or a hash of the draft's content and the day), the published signature set, the
 profile, the format and the renderers' own source. Asking again for the same thing is a job
 that is done at once.
 
-Services flush but do not commit, as everywhere, except `run_job`: a job is not a request, so
-it commits its own progress (from a separate connection, so pollers see it as it goes)."""
+Services flush but never commit, as everywhere: the request (or the command line) commits once;
+the job runner (jobs.run_job) is its own unit of work."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, or_, select
 
 from consult import assets
 from consult.accounts.models import User
@@ -57,18 +54,10 @@ CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
 }
 PREVIEW_PAGES = 3
-PREVIEW_WIDTH = 220  # pixels: a thumbnail, not a page to read
-FAILED_MESSAGE = (
-    "Something went wrong while making the file. Please try again; if it fails again, tell "
-    "us the export number ({id})."
-)
 TOO_LONG_MESSAGE = "The export took too long and was stopped. Please try again in a few minutes."
 NEVER_STARTED_MESSAGE = (
     "The export never started (the server may have restarted). Please try again."
 )
-
-# PDFium, which draws the preview images, must not be used by two threads at once.
-_PDFIUM_LOCK = threading.Lock()
 
 
 class ExportError(DomainError):
@@ -111,6 +100,18 @@ RENDERERS: dict[str, Callable[[Document, Progress], bytes]] = {
     "odt": _odt,
     "md": _markdown,
 }
+
+
+def _ignore(_fraction: float) -> None:
+    """A progress callback for work whose progress nobody watches."""
+
+
+def preview_pdf(document: Document) -> bytes:
+    """What the preview images of a Word or ODT file are drawn from: the same document as
+    PDF without its signatories annex (which comes last and does not change the first pages),
+    to show how the pages are laid out."""
+    return _pdf(replace(document, signatories=None), _ignore)
+
 
 # The source of everything that shapes an export's bytes (and, to keep the list short, the rest
 # of the export code): a deployment that changes any of it makes new cache keys, so nobody
@@ -246,7 +247,7 @@ def cache_key(
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
-def _preview_key(key: str, page: int) -> str:
+def preview_key(key: str, page: int) -> str:
     return f"{key}:p{page}"
 
 
@@ -254,7 +255,7 @@ def cached_file(key: str) -> ExportFile | None:
     return db.session.scalar(select(ExportFile).where(ExportFile.cache_key == key))
 
 
-def _file_exists(key: str) -> bool:
+def file_exists(key: str) -> bool:
     return db.session.scalar(select(ExportFile.id).where(ExportFile.cache_key == key)) is not None
 
 
@@ -305,7 +306,7 @@ def _new_job(
         raise ExportError("That version belongs to another response.")
     now = utcnow()
     key = cache_key(response, version, chosen.slug, format, now.date())
-    cached = _file_exists(key)
+    cached = file_exists(key)
     job = ExportJob(
         response_id=response.id,
         version_id=version.id if version else None,
@@ -339,140 +340,6 @@ def _new_job(
         via="web or api" if actor else "command line",
     )
     return job
-
-
-# --- running a job -----------------------------------------------------------------------------
-
-
-def _set(job_id: int, *, only_if: tuple[str, ...], **values) -> bool:
-    """Change the job's row in its own short transaction, so that pollers see it at once
-    whatever the job's session is doing. True if the row was in one of the `only_if` states."""
-    with db.engine.begin() as connection:
-        result = connection.execute(
-            update(ExportJob)
-            .where(ExportJob.id == job_id, ExportJob.status.in_(only_if))
-            .values(**values)
-        )
-    return result.rowcount == 1
-
-
-def _progress_reporter(job_id: int, start: int, end: int) -> Progress:
-    """A callback taking 0.0-1.0 that stores start..end, writing only when the percentage
-    moves (a renderer may report thousands of steps)."""
-    last = [start]
-
-    def report(fraction: float) -> None:
-        value = start + round((end - start) * min(max(fraction, 0.0), 1.0))
-        if value > last[0]:
-            last[0] = value
-            _set(job_id, only_if=("running",), progress=value)
-
-    return report
-
-
-def _store(key: str, content: bytes, content_type: str, file_name: str) -> None:
-    """Keep a file under its key, committed at once (a job's own transaction; holding it
-    open would block the progress updates on SQLite). Another job that made the same file
-    first wins: the bytes are the same."""
-    if _file_exists(key):
-        return
-    db.session.add(
-        ExportFile(
-            cache_key=key,
-            content=content,
-            content_type=content_type,
-            file_name=file_name,
-            size=len(content),
-        )
-    )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-
-
-def preview_images(pdf: bytes, pages: int = PREVIEW_PAGES) -> list[bytes]:
-    """PNG thumbnails of the PDF's first pages, drawn with PDFium."""
-    import pypdfium2
-
-    images = []
-    with _PDFIUM_LOCK:
-        document = pypdfium2.PdfDocument(pdf)
-        try:
-            for index in range(min(pages, len(document))):
-                page = document[index]
-                bitmap = page.render(scale=PREVIEW_WIDTH / page.get_width())
-                buffer = io.BytesIO()
-                bitmap.to_pil().save(buffer, format="PNG", optimize=True)
-                images.append(buffer.getvalue())
-                page.close()
-        finally:
-            document.close()
-    return images
-
-
-def _store_previews(job: ExportJob, key: str, document: Document, content: bytes) -> None:
-    """Thumbnails of the first pages: of the PDF itself, or, for Word and ODT files, of the
-    same document rendered as PDF without its signatories annex (which comes last and does
-    not change the first pages), to show how the pages are laid out."""
-    pdf = content if job.format == "pdf" else _pdf(replace(document, signatories=None), _ignore)
-    for number, image in enumerate(preview_images(pdf), start=1):
-        _store(_preview_key(key, number), image, "image/png", f"page-{number}.png")
-
-
-def _ignore(_fraction: float) -> None:
-    """A progress callback for work whose progress nobody watches."""
-
-
-def run_job(job_id: int) -> None:
-    """Make the job's file: claim the job (only one runner gets it), build the document,
-    render it, keep the file and its preview images, mark the job done. Any failure is logged
-    and stored as a message a person can act on; the job never stays "running"."""
-    if not _set(job_id, only_if=("queued",), status="running", started_at=utcnow(), progress=5):
-        return  # already taken by another runner, or expired
-    db.session.expire_all()
-    job = db.session.get(ExportJob, job_id)
-    try:
-        _make_file(job)
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("Export %s failed", job_id)
-        message = FAILED_MESSAGE.format(id=job_id)
-        _set(job_id, only_if=("running",), status="failed", error=message, finished_at=utcnow())
-
-
-def _make_file(job: ExportJob) -> None:
-    response, version = job.response, job.version
-    day = job.created_at.date()
-    # Made again now: signatures may have come in since the request.
-    key = cache_key(response, version, job.profile, job.format, day)
-    document = build(response, version, job.profile, verify=job.verify_url, today=day)
-    _set(job.id, only_if=("running",), progress=15)
-    has_preview = job.format != "md"
-    if not _file_exists(key):
-        render = RENDERERS[job.format]
-        content = render(document, _progress_reporter(job.id, 15, 75 if has_preview else 95))
-        name = file_name(
-            response.title, version.number if version else None, job.profile, day, job.format
-        )
-        _store(key, content, CONTENT_TYPES[job.format], name)
-    if has_preview and not _file_exists(_preview_key(key, 1)):
-        _set(job.id, only_if=("running",), progress=80)
-        try:
-            _store_previews(job, key, document, cached_file(key).content)
-        except Exception:  # the file is fine; only its preview is missing
-            current_app.logger.exception("Preview of export %s failed", job.id)
-    if version is not None:
-        signing.mark_published(version)
-    db.session.commit()
-    _set(
-        job.id,
-        only_if=("running",),
-        status="done",
-        progress=100,
-        cache_key=key,
-        finished_at=utcnow(),
-    )
 
 
 # --- reading jobs ------------------------------------------------------------------------------
@@ -551,17 +418,17 @@ def previews_of(job: ExportJob) -> list[int]:
     """The page numbers that have a preview image."""
     if job.status != "done":
         return []
-    keys = [_preview_key(job.cache_key, n) for n in range(1, PREVIEW_PAGES + 1)]
+    keys = [preview_key(job.cache_key, n) for n in range(1, PREVIEW_PAGES + 1)]
     found = set(
         db.session.scalars(select(ExportFile.cache_key).where(ExportFile.cache_key.in_(keys)))
     )
-    return [n for n in range(1, PREVIEW_PAGES + 1) if _preview_key(job.cache_key, n) in found]
+    return [n for n in range(1, PREVIEW_PAGES + 1) if preview_key(job.cache_key, n) in found]
 
 
 def preview_image(job: ExportJob, page: int) -> ExportFile | None:
     if job.status != "done" or not 1 <= page <= PREVIEW_PAGES:
         return None
-    return cached_file(_preview_key(job.cache_key, page))
+    return cached_file(preview_key(job.cache_key, page))
 
 
 def download(user: User, job: ExportJob) -> ExportFile:

@@ -10,29 +10,21 @@ from __future__ import annotations
 
 import io
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.forms import choices
 from consult.drafting.models import Response
-from consult.exports import jobs, services
+from consult.exports import blueprint, jobs, services
 from consult.exports.files import attachment
 from consult.exports.forms import DRAFT, ExportForm, TextForm
 from consult.exports.permissions import load_job, load_response
-from consult.extensions import db
 from consult.signing.models import Version
+from consult.web import commit
 
-blueprint = Blueprint("exports", __name__)
+__all__ = ["blueprint"]  # the app factory registers it from here
 
 
 def _version_choices(versions: list[Version]) -> list:
@@ -59,7 +51,7 @@ def _default_profile(response: Response) -> str:
 
 
 @blueprint.route("/responses/<int:response_id>/export", methods=["GET", "POST"])
-def export(response_id: int):
+def export(response_id: int) -> ResponseReturnValue:
     response, membership = load_response(current_user, response_id)
     versions = services.versions_for_export(response)
     form = ExportForm()
@@ -82,18 +74,21 @@ def export(response_id: int):
                     "Tick this box to export despite the problems, or fix them first."
                 ]
                 status = 422
-            else:
-                job = services.request_export(
+            elif requested := commit(
+                lambda: services.request_export(
                     membership,
                     response,
                     format=form.format.data,
                     profile=form.profile.data,
                     version=version,
                     warnings_overridden=bool(warnings),
-                )
-                db.session.commit()
-                jobs.dispatch(job)
-                return redirect(url_for("exports.job", export_id=job.id))
+                ),
+                forbidden_is_403=True,
+            ):
+                jobs.dispatch(requested.value)  # after the commit: the runner reads the job
+                return redirect(url_for("exports.job", export_id=requested.value.id))
+            else:
+                status = 422
     elif request.method == "POST":
         status = 422
     profile = PROFILES.get(form.profile.data) or PROFILES[_default_profile(response)]
@@ -116,11 +111,9 @@ def export(response_id: int):
 
 
 @blueprint.get("/exports/<int:export_id>")
-def job(export_id: int):
+def job(export_id: int) -> ResponseReturnValue:
     job, _membership = load_job(current_user, export_id)
-    if services.expire_if_stuck(job):
-        db.session.commit()
-    else:
+    if not commit(lambda: services.expire_if_stuck(job)).value:
         jobs.resume_if_orphaned(job)
     return render_template(
         "exports/job.html",
@@ -134,19 +127,17 @@ def job(export_id: int):
 
 
 @blueprint.get("/exports/<int:export_id>/download")
-def download(export_id: int):
+def download(export_id: int) -> ResponseReturnValue:
     job, _membership = load_job(current_user, export_id)
-    try:
-        file = services.download(current_user, job)
-    except services.ExportError as error:
-        flash(str(error), "error")
+    downloaded = commit(lambda: services.download(current_user, job))  # audited
+    if not downloaded:  # not ready, or no longer kept: the job's page says so
         return redirect(url_for("exports.job", export_id=job.id))
-    db.session.commit()
+    file = downloaded.value
     return attachment(file.content, file.content_type, file.file_name)
 
 
 @blueprint.get("/exports/<int:export_id>/pages/<int:page>.png")
-def preview(export_id: int, page: int):
+def preview(export_id: int, page: int) -> ResponseReturnValue:
     job, _membership = load_job(current_user, export_id)
     image = services.preview_image(job, page)
     if image is None:
@@ -171,7 +162,7 @@ def _text_choices(response: Response) -> tuple[TextForm, Version | None, str]:
 
 
 @blueprint.get("/responses/<int:response_id>/export/text")
-def text(response_id: int):
+def text(response_id: int) -> ResponseReturnValue:
     from consult.exports.text import part_text
 
     response, _membership = load_response(current_user, response_id)
@@ -189,9 +180,14 @@ def text(response_id: int):
 
 
 @blueprint.get("/responses/<int:response_id>/export/response.<any(md, txt):kind>")
-def text_download(response_id: int, kind: str):
+def text_download(response_id: int, kind: str) -> ResponseReturnValue:
     response, membership = load_response(current_user, response_id)
     _form, version, profile = _text_choices(response)
-    file_name, content = services.text_file(membership, response, version, profile, kind)
-    db.session.commit()
+    made = commit(
+        lambda: services.text_file(membership, response, version, profile, kind),
+        forbidden_is_403=True,
+    )
+    if not made:
+        return redirect(url_for("exports.text", response_id=response.id))
+    file_name, content = made.value
     return attachment(content.encode("utf-8"), services.CONTENT_TYPES[kind], file_name)

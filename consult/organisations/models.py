@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.accounts.models import User
 from consult.extensions import db
 from consult.timeutil import utcnow
+
+# What an organisation's (or a consultation's) slug can look like; anything else (a NUL byte,
+# say, which PostgreSQL would refuse) names nothing and is a 404 before any query.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # the column holds 80
 
 # Most to least powerful (what each may do: permissions.py).
 ROLES: tuple[str, ...] = ("owner", "coordinator", "editor", "member")

@@ -1,5 +1,6 @@
-"""Who may do what in an organisation: the permission table, as data, pure predicates, and
-the one loader every domain uses to find the current person's membership (pages and API).
+"""Who may do what in an organisation: the permission table, as data, pure predicates, the
+one loader every domain uses to find the current person's membership (pages and API), and
+the loaders of the organisation's other objects (members, invitations).
 
 The README renders PERMISSIONS as its permission table, so the documentation cannot drift
 from what the code enforces.
@@ -14,7 +15,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.organisations.models import ROLES, Membership, Organisation
+from consult.forms import MAX_ID
+from consult.organisations.models import ROLES, SLUG, Invitation, Membership, Organisation
+from consult.tokens import hash_token
 
 if TYPE_CHECKING:
     from consult.accounts.models import User
@@ -111,17 +114,67 @@ def membership_of(user: User | None, organisation: Organisation) -> Membership |
     )
 
 
-def load_membership(slug: str, action: str = "view") -> Membership:
-    """The current user's membership of the organisation at `slug`.
+def load_membership(slug: str, action: str = "view", user: User | None = None) -> Membership:
+    """`user`'s membership (the logged-in person's unless given: the API passes its caller) of
+    the organisation at `slug`.
 
-    404 when the organisation does not exist or the user is not a member (a foreign
-    organisation's existence is not revealed); 403 when their role does not allow `action`."""
+    404 when the slug cannot be one, the organisation does not exist or the user is not a
+    member (a foreign organisation's existence is not revealed); 403 when their role does not
+    allow `action`."""
+    if not SLUG.fullmatch(slug):
+        abort(404)
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         abort(404)
-    membership = membership_of(current_user, organisation)
+    return require_membership(current_user if user is None else user, organisation, action)
+
+
+def require_membership(user: User | None, organisation: Organisation, action: str) -> Membership:
+    """`user`'s membership of `organisation` if their role allows `action`: 404 when they are
+    not a member (the object they reached it through is not revealed), 403 for the role. Every
+    loader of an organisation's objects ends here."""
+    membership = membership_of(user, organisation)
     if membership is None:
         abort(404)
     if not can(membership, action):
         abort(403)
     return membership
+
+
+def load_member(membership: Membership, membership_id: int) -> Membership:
+    """Another membership of the same organisation as `membership`; 404 for any other."""
+    target = db.session.get(Membership, membership_id) if 0 < membership_id <= MAX_ID else None
+    if target is None or target.organisation_id != membership.organisation_id:
+        abort(404)
+    return target
+
+
+def load_invitation_in(membership: Membership, invitation_id: int) -> Invitation:
+    """An invitation of `membership`'s organisation (to resend or revoke); 404 for any other."""
+    invitation = db.session.get(Invitation, invitation_id) if 0 < invitation_id <= MAX_ID else None
+    if invitation is None or invitation.organisation_id != membership.organisation_id:
+        abort(404)
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation whose link carries `token`, if any (only its hash is stored)."""
+    if len(token) > 200:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def load_invitation(token: str) -> Invitation:
+    """The invitation behind an e-mailed link, for anyone holding it; 404 for a wrong link."""
+    invitation = find_invitation(token)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def load_my_invitation(invitation_id: int) -> Invitation:
+    """An invitation addressed to the logged-in person's (confirmed) address; 404 for others."""
+    invitation = db.session.get(Invitation, invitation_id) if 0 < invitation_id <= MAX_ID else None
+    if invitation is None or invitation.email != current_user.email:
+        abort(404)
+    return invitation

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from consult.extensions import db, limiter
+from consult.extensions import limiter
 from consult.forms import ActionForm
-from consult.organisations import services
+from consult.organisations import blueprint, services
 from consult.organisations.forms import InvitationForm, OrganisationForm, RoleForm
 from consult.organisations.models import Invitation, Membership
 from consult.organisations.permissions import (
@@ -18,25 +18,13 @@ from consult.organisations.permissions import (
     assignable_roles,
     can,
     can_manage,
+    load_invitation,
+    load_invitation_in,
+    load_member,
     load_membership,
+    load_my_invitation,
 )
 from consult.web import commit
-
-blueprint = Blueprint("organisations", __name__)
-
-
-def _member_in(membership: Membership, membership_id: int) -> Membership:
-    target = db.session.get(Membership, membership_id)
-    if target is None or target.organisation_id != membership.organisation_id:
-        abort(404)
-    return target
-
-
-def _invitation_in(membership: Membership, invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.organisation_id != membership.organisation_id:
-        abort(404)
-    return invitation
 
 
 @blueprint.route("/organisations/new", methods=["GET", "POST"])
@@ -112,7 +100,7 @@ def invite(slug: str):
 @limiter.limit("60 per hour")
 def resend_invitation(slug: str, invitation_id: int):
     membership = load_membership(slug, "invite")
-    invitation = _invitation_in(membership, invitation_id)
+    invitation = load_invitation_in(membership, invitation_id)
     if ActionForm().validate_on_submit():
         commit(
             lambda: services.resend_invitation(membership, invitation),
@@ -124,7 +112,7 @@ def resend_invitation(slug: str, invitation_id: int):
 @blueprint.post("/o/<slug>/invitations/<int:invitation_id>/revoke")
 def revoke_invitation(slug: str, invitation_id: int):
     membership = load_membership(slug, "invite")
-    invitation = _invitation_in(membership, invitation_id)
+    invitation = load_invitation_in(membership, invitation_id)
     if ActionForm().validate_on_submit():
         commit(
             lambda: services.revoke_invitation(membership, invitation),
@@ -136,7 +124,7 @@ def revoke_invitation(slug: str, invitation_id: int):
 @blueprint.post("/o/<slug>/members/<int:membership_id>/role")
 def change_role(slug: str, membership_id: int):
     membership = load_membership(slug, "manage_members")
-    target = _member_in(membership, membership_id)
+    target = load_member(membership, membership_id)
     form = RoleForm()
     if form.validate_on_submit():
         commit(
@@ -152,7 +140,7 @@ def change_role(slug: str, membership_id: int):
 @blueprint.post("/o/<slug>/members/<int:membership_id>/remove")
 def remove_member(slug: str, membership_id: int):
     membership = load_membership(slug, "manage_members")
-    target = _member_in(membership, membership_id)
+    target = load_member(membership, membership_id)
     if target.id == membership.id:
         return redirect(url_for("organisations.members", slug=slug))
     if ActionForm().validate_on_submit():
@@ -215,16 +203,9 @@ def roles():
 # --- invitations, as the invitee sees them -------------------------------------------------
 
 
-def _load_invitation(token: str) -> Invitation:
-    invitation = services.find_invitation(token)
-    if invitation is None:
-        abort(404)
-    return invitation
-
-
 @blueprint.get("/invitations/<token>")
 def invitation(token: str):
-    invitation = _load_invitation(token)
+    invitation = load_invitation(token)
     return render_template(
         "organisations/invitation.html",
         invitation=invitation,
@@ -238,7 +219,7 @@ def invitation(token: str):
 
 @blueprint.post("/invitations/<token>/accept")
 def accept_invitation(token: str):
-    invitation = _load_invitation(token)
+    invitation = load_invitation(token)
     if ActionForm().validate_on_submit() and _accepted(invitation):
         return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
     return redirect(url_for("organisations.invitation", token=token))
@@ -253,7 +234,7 @@ def _accepted(invitation: Invitation):
 
 @blueprint.post("/invitations/<token>/decline")
 def decline_invitation(token: str):
-    invitation = _load_invitation(token)
+    invitation = load_invitation(token)
     if ActionForm().validate_on_submit():
         commit(
             lambda: services.decline_invitation(
@@ -265,17 +246,9 @@ def decline_invitation(token: str):
     return redirect(url_for("organisations.invitation", token=token))
 
 
-def _invitation_for_me(invitation_id: int) -> Invitation:
-    """An invitation addressed to the logged-in person's (confirmed) address, else 404."""
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.email != current_user.email:
-        abort(404)
-    return invitation
-
-
 @blueprint.post("/invitations/mine/<int:invitation_id>/accept")
 def accept_my_invitation(invitation_id: int):
-    invitation = _invitation_for_me(invitation_id)
+    invitation = load_my_invitation(invitation_id)
     if ActionForm().validate_on_submit() and _accepted(invitation):
         return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
     return redirect(url_for("main.index"))
@@ -283,7 +256,7 @@ def accept_my_invitation(invitation_id: int):
 
 @blueprint.post("/invitations/mine/<int:invitation_id>/decline")
 def decline_my_invitation(invitation_id: int):
-    invitation = _invitation_for_me(invitation_id)
+    invitation = load_my_invitation(invitation_id)
     if ActionForm().validate_on_submit():
         commit(
             lambda: services.decline_invitation(invitation, current_user),

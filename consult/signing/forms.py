@@ -6,6 +6,10 @@ is a second, optional checkbox, off by default (UK GDPR Art. 7 and 9, Art. 25 by
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Literal
+
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,9 +24,12 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
 
-from consult.drafting.forms import choices
-from consult.forms import no_control_characters
+from consult.forms import MAX_ID, choices, no_control_characters
+from consult.organisations.models import Membership, Organisation
 from consult.signing import consent as statements
+from consult.signing.models import Version
+from consult.signing.permissions import is_open
+from consult.timeutil import LONDON, uk_time
 
 CONSENT_MESSAGE = "Tick “I agree” to give your consent: without it we cannot record a signature."
 STALE_STATEMENT_MESSAGE = (
@@ -79,6 +86,24 @@ class OpenSigningForm(FlaskForm):
     def validate_audience(self, field) -> None:
         if self.operation.data == "open" and field.data not in ("members", "public"):
             raise ValidationError("Choose who can sign.")
+
+    @classmethod
+    def as_set_for(cls, version: Version) -> OpenSigningForm:
+        """The form as the version's signing stands: its audience, and while it is open its
+        closing time, in UK time as the coordinator typed it."""
+        closes_at = version.signing_closes_at if is_open(version) else None
+        return cls(
+            formdata=None,
+            audience="public" if version.signing_public else "members",
+            closes_at=uk_time(closes_at).replace(tzinfo=None) if closes_at else None,
+        )
+
+    def closes_at_utc(self) -> datetime | None:
+        """The closing time typed in UK time, as the naive UTC the database stores."""
+        moment = self.closes_at.data
+        if moment is None:
+            return None
+        return moment.replace(tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
 def consent_field() -> BooleanField:
@@ -172,6 +197,49 @@ class PartnerSignForm(FlaskForm):
 
     def validate_statement_version(self, field) -> None:
         _current_statement(self, field)
+
+    def offer(self, memberships: list[Membership]) -> PartnerSignForm:
+        """Offer the organisations of these memberships (those not signed yet)."""
+        self.organisation.choices = choices(
+            [(str(m.organisation_id), m.organisation.name) for m in memberships]
+        )
+        return self
+
+    def chosen(self, memberships: list[Membership]) -> Organisation:
+        """The organisation picked, once validated (so one of those offered)."""
+        return next(
+            m.organisation for m in memberships if str(m.organisation_id) == self.organisation.data
+        )
+
+
+def ask_consent_again(form: MemberSignForm | PublicSignForm | PartnerSignForm) -> None:
+    """After a stale statement the new one must be read and agreed afresh."""
+    form.statement_version.data = statements.CURRENT_VERSION
+    form.consent.data = False
+
+
+class Problem:
+    """A refusal shown in a signing form's summary ("There is a problem"), where the form's
+    own errors are, rather than as a flash message: consult.web.commit puts it here
+    (`error_to=problem`) as it would on a form field."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    @property
+    def message(self) -> str | None:
+        """What to show, or None when nothing was refused."""
+        return " ".join(self.errors) or None
+
+
+def id_arg(name: str) -> int | Literal[False] | None:
+    """An id from the query string: None when it is not there, False when it cannot be one."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return False
+    return int(raw)
 
 
 class VerifyForm(FlaskForm):

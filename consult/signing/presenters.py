@@ -1,17 +1,27 @@
-"""What the signing pages show, built from versions: the frozen text rendered once per
-version, the differences between two versions, and the coordinator's chart of signatures."""
+"""What the signing pages show, built from versions and signatures: each page's figures and
+lists, the frozen text rendered once per version, the differences between two versions, and
+the coordinator's chart of signatures. The views add their forms."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import date, timedelta
 
+from flask_login import current_user
+
+from consult.accounts.models import User
 from consult.drafting.diff import readable_ops
 from consult.drafting.markdown import RESPONSE_UNITS, Budget, word_count
 from consult.drafting.markdown import render as render_markdown
-from consult.signing import services
-from consult.signing.models import Version
-from consult.signing.services import is_open
+from consult.drafting.models import Response
+from consult.links import public_url
+from consult.organisations.models import Membership
+from consult.organisations.permissions import can
+from consult.signing import consent, robots, services
+from consult.signing.forms import SignatureFilterForm
+from consult.signing.models import Signature, Version
+from consult.signing.permissions import is_open, open_to_public, partner_token
+from consult.timeutil import utcnow
 
 STATE_LABELS = {
     "not_open": "Not open for signing",
@@ -27,7 +37,12 @@ STATUS_LABELS = {
 }
 
 
+PUBLIC_NAMES_SHOWN = 200  # the signing page lists this many published names, then "and N more"
+SIGNATURES_PAGE_SIZE = 50
+
+
 def signing_state(version: Version) -> str:
+    """Where the version's signing stands, one of STATE_LABELS."""
     if version.signing_opened_at is None and not version.signing_open:
         return "not_open"
     if is_open(version):
@@ -45,6 +60,7 @@ _RENDERED_LIMIT = 64
 
 
 def section_label(section: dict) -> str:
+    """How a frozen section is named to readers: "Question 3", or its title."""
     if section.get("kind") == "question" and section.get("number") is not None:
         return f"Question {section['number']}"
     return section.get("title") or "Section"
@@ -191,4 +207,220 @@ def chart(days: list[tuple[str, int]], today: date | None = None) -> dict | None
         "x_labels": labels,
         "series": series,
         "total": total,
+    }
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def about(version: Version) -> dict:
+    """What every page about a version names: the version, its response and organisation."""
+    return {
+        "version": version,
+        "response": version.response,
+        "organisation": version.response.organisation,
+    }
+
+
+def versions_page(response: Response, membership: Membership, check: tuple) -> dict:
+    """The response's versions with their counts, and for a coordinator what `check` found
+    (exports' check of the draft against the submission profile: (profile, problems))."""
+    versions = services.versions_of(response)
+    profile, problems = check
+    return {
+        "response": response,
+        "organisation": response.organisation,
+        "membership": membership,
+        "versions": versions,
+        "counts": {version.id: services.confirmed_count(version) for version in versions},
+        "can_freeze": can(membership, "freeze"),
+        "check_profile": profile,
+        "problems": problems,
+    }
+
+
+def version_page(version: Version, membership: Membership) -> dict:
+    """One version seen from inside its organisation: its text, count and links; the partner
+    link only for those who coordinate (it lets other organisations sign)."""
+    coordinating = can(membership, "freeze")
+    return {
+        **about(version),
+        "membership": membership,
+        "text": rendered(version),
+        "previous": services.previous_version(version),
+        "count": services.confirmed_count(version),
+        "coordinating": coordinating,
+        "sign_url": public_url("signing.sign", version_id=version.id),
+        "partner_url": public_url(
+            "signing.partner", version_id=version.id, token=partner_token(version)
+        )
+        if coordinating
+        else None,
+    }
+
+
+def diff_page(version: Version, other: Version | None, membership: Membership) -> dict:
+    """Two versions of a response side by side, the older first, with what changed."""
+    comparison = None
+    if other is not None and other.id != version.id:
+        older, newer = (other, version) if other.number < version.number else (version, other)
+        comparison = compare(older, newer)
+    return {
+        **about(version),
+        "other": other,
+        "membership": membership,
+        "versions": services.versions_of(version.response),
+        "comparison": comparison,
+    }
+
+
+def changes_page(version: Version, membership: Membership | None) -> dict:
+    """What changed since the previous version the viewer may read (signers asked to sign
+    again read this); the public compares only with versions opened to them."""
+    previous = services.previous_version(version, public_only=membership is None)
+    return {
+        **about(version),
+        "membership": membership,
+        "previous": previous,
+        "comparison": compare(previous, version) if previous else None,
+        "text": rendered(version),
+        "open_now": is_open(version),
+    }
+
+
+def my_signature(user: User, version: Version) -> Signature | None:
+    """The person's own confirmed signature of the version (not one for an organisation)."""
+    if not user.is_authenticated:
+        return None
+    return next(
+        (
+            signature
+            for signature in services.signatures_of_user(user)
+            if signature.version_id == version.id and signature.kind != "organisation"
+        ),
+        None,
+    )
+
+
+def sign_page(version: Version, membership: Membership | None) -> dict:
+    """The signing page: the text, who co-signs, whether this person may sign (or has), the
+    consent statement, and a later version if the viewer may see it."""
+    response = version.response
+    organisations_signed, people = services.public_lists(version)
+    open_now = is_open(version)
+    later = services.latest_version_after(version, public_only=membership is None)
+    return {
+        **about(version),
+        "consultation": response.consultation,
+        "membership": membership,
+        "text": rendered(version),
+        "count": services.confirmed_count(version),
+        "co_signing": organisations_signed,
+        "people": people[:PUBLIC_NAMES_SHOWN],
+        "more_people": max(0, len(people) - PUBLIC_NAMES_SHOWN),
+        "open_now": open_now,
+        "may_sign": open_now and (version.signing_public or membership is not None),
+        "my_signature": my_signature(current_user, version),
+        "statement": consent.statement(response.organisation.name, response.consultation.title),
+        "statement_version": consent.CURRENT_VERSION,
+        "later": later,
+        "later_visible": later is not None and (membership is not None or open_to_public(later)),
+    }
+
+
+def partner_page(
+    version: Version,
+    memberships: list[Membership],
+    unsigned: list[Membership],
+    signed: dict[int, Signature],
+) -> dict:
+    """The partner link's page: the text, and the organisations the person may sign for,
+    those that signed already and those that have not."""
+    lead = version.response.organisation
+    return {
+        **about(version),
+        "consultation": version.response.consultation,
+        "text": rendered(version),
+        "count": services.confirmed_count(version),
+        "open_now": is_open(version),
+        "memberships": memberships,
+        "unsigned": unsigned,
+        "signed": signed,
+        "statement": consent.statement(lead.name, version.response.consultation.title),
+        "statement_version": consent.CURRENT_VERSION,
+    }
+
+
+def sent_page(version: Version) -> dict:
+    """'Check your e-mail', with how long the confirmation link works."""
+    return {**about(version), "hours": int(services.UNCONFIRMED_LIFETIME.total_seconds() // 3600)}
+
+
+def confirmed_page(signature: Signature) -> dict:
+    """After confirming: the signature, the count it joined, a link back if public."""
+    version = signature.version
+    return {
+        **about(version),
+        "signature": signature,
+        "count": services.confirmed_count(version),
+        "public_page": open_to_public(version),
+    }
+
+
+def manage_page(signature: Signature, token: str) -> dict:
+    """The signer's page from the e-mailed link: their signature and its consent history."""
+    version = signature.version
+    return {
+        **about(version),
+        "signature": signature,
+        "records": services.consent_history(signature),
+        "erased": signature.signer_key.startswith("erased:"),
+        "public_page": open_to_public(version),
+        "token": token,
+    }
+
+
+def signatures_page(
+    version: Version,
+    membership: Membership,
+    filters: SignatureFilterForm,
+    valid: bool,
+    page: int,
+    args: dict[str, str],
+) -> dict:
+    """The coordinator's view: the chart, the counts by status and by the checks against
+    robots, and one page of the signatures, filtered (`valid`: the filters are usable)."""
+    listing = services.signature_page(
+        version,
+        kind=filters.kind.data if valid else None,
+        status=filters.status.data if valid else None,
+        name=filters.q.data if valid else None,
+        page=page,
+        per_page=SIGNATURES_PAGE_SIZE,
+    )
+    return {
+        **about(version),
+        "membership": membership,
+        "chart": chart(services.daily_counts(version), services.london_date(utcnow())),
+        "filters": filters,
+        "filtered": valid and any((filters.kind.data, filters.status.data, filters.q.data)),
+        "rows": listing.rows,
+        "total": listing.total,
+        "page": listing.page,
+        "pages": listing.pages,
+        "args": args,
+        "by_status": services.status_counts(version),
+        "robot_checks": robots.counts(version),
+    }
+
+
+def verify_page(fingerprint: str, found: Version | None) -> dict:
+    """What verifying a fingerprint shows: the version, its count, and its text when that
+    may be read by anyone (text_public)."""
+    return {
+        "version": found,
+        "searched": fingerprint[:64],
+        "content": services.content_of(found) if found else None,
+        "count": services.confirmed_count(found) if found else None,
+        "text": rendered(found) if found and services.text_public(found) else None,
     }

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from consult.audit.log import PAGE_SIZE
 from consult.audit.models import AuditEvent
 from consult.audit.services import record
-from consult.audit.views import PAGE_SIZE
 from consult.drafting import services as drafting
 from consult.organisations import services as organisations
 from consult.signing import services as signing

@@ -449,6 +449,27 @@ def test_a_choice_that_is_not_an_option_is_refused(browsers, draft):
     assert textarea(scale_question.get_data(as_text=True), "body") == "Text"
 
 
+def test_a_save_that_does_not_send_the_answer_keeps_it(browsers, team, draft):
+    # services.save_section's rule, as for the API's PUT without "choice": an editor form
+    # that did not send the answer at all is not changing it.
+    first = save_text(draft.sections[1], FIRST, team.coordinator, choice="Agree")
+
+    answer = _post_editor(browsers("editor"), draft, 1, paragraphs(FIRST, SECOND), first.id)
+
+    assert answer.status_code == 302
+    head = head_of(draft.sections[1])
+    assert (head.body, head.choice) == (paragraphs(FIRST, SECOND), "Agree")
+
+
+def test_a_save_that_sends_no_chosen_answer_clears_it(browsers, team, draft):
+    first = save_text(draft.sections[1], FIRST, team.coordinator, choice="Agree")
+
+    answer = _post_editor(browsers("editor"), draft, 1, FIRST, first.id, choice="")
+
+    assert answer.status_code == 302
+    assert head_of(draft.sections[1]).choice is None
+
+
 def test_saving_a_removed_section_is_refused_and_the_text_kept(browsers, team, draft):
     section = db.session.get(Section, draft.sections["summary"])
     services.remove_section(team.coordinator, section)

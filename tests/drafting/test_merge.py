@@ -281,6 +281,22 @@ def test_choice_merging_on_a_scale_question(response, save, team):
     assert question.head_revision_id == head
 
 
+def test_a_save_that_keeps_the_choice_keeps_its_bases_and_merges_with_a_later_one(
+    response, save, team
+):
+    question = section_of(response, "question", 1)
+    first = save(question, BASE, None, choice="Agree").revision
+    kept = save(question, BASE + "\n\nMore.", first.id, choice=services.KEEP_CHOICE)
+    assert question.choice == "Agree" and not kept.merged
+    # Someone changes the answer; a save from the older base that keeps its answer does not
+    # undo theirs.
+    save(question, question.body, kept.revision.id, choice="Disagree", user=team.owner)
+    outcome = save(
+        question, BASE + "\n\nMore, and more.", kept.revision.id, choice=services.KEEP_CHOICE
+    )
+    assert outcome.merged and question.choice == "Disagree"
+
+
 def test_a_choice_must_be_one_of_the_options(response, save):
     question = section_of(response, "question", 1)
     with pytest.raises(services.DraftingError):

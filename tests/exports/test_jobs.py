@@ -235,8 +235,8 @@ def test_a_job_already_taken_is_not_run_twice(coordinator, frozen_version, monke
     )
     job = _request(coordinator, frozen_version.response, frozen_version)
 
-    services.run_job(job.id)
-    services.run_job(job.id)
+    jobs.run_job(job.id)
+    jobs.run_job(job.id)
 
     assert calls == [1]
 

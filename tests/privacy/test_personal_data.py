@@ -1,6 +1,6 @@
 """Download my data (UK GDPR Art. 15 and 20) and erasure (Art. 17), checked against the
 database schema: every column that points at a person (a foreign key to users.id, or an e-mail
-address) must be in consult.accounts.personal_data.LINKS, must show in the download, and must
+address) must be in consult.privacy.personal_data.LINKS, must show in the download, and must
 be handled by the erasure so that nothing personal of the erased person survives anywhere."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 from sqlalchemy import JSON, String, Text, func, select
 
 from consult.accounts.models import User
-from consult.accounts.personal_data import FORMER_MEMBER, LINKS
 from consult.drafting.models import Revision
 from consult.extensions import db
+from consult.privacy.personal_data import FORMER_MEMBER, LINKS
 from consult.signing.models import Signature
 from tests.privacy.conftest import AFFILIATION, EMAIL, NAME, USER_AGENT, WRITTEN
 
@@ -43,7 +43,7 @@ def test_every_column_pointing_at_people_is_covered_by_the_download(person, clie
     )
     assert not missing, (
         f"columns pointing at people that /me/data and erasure do not know: {missing}. "
-        "Add them to LINKS in consult/accounts/personal_data.py."
+        "Add them to LINKS in consult/privacy/personal_data.py."
     )
     assert not covered - pointing, f"LINKS names columns that are gone: {covered - pointing}"
     # Each part of the download lists the rows of one table.

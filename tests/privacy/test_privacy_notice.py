@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from consult import retention
+from consult.privacy import retention
 from tests.organisations.support import text_of
 
 PERIODS = {

@@ -96,7 +96,7 @@ PARTNER_LINK = "partner-link"
 # (Access.signer: the identity who may); anyone else 404; anonymous -> /login (API: 401).
 SIGNER = "signer"
 API_SIGNER = "api-signer"
-# Deleting one's account (consult/accounts/personal_data.py). The page asks for the password:
+# Deleting one's account (consult/privacy/personal_data.py). The page asks for the password:
 # the matrix sends a wrong one (422, nothing erased). The API really erases, last of all: the
 # owner and the outsider are each the last owner of an organisation with other members
 # (409, nothing erased); everyone else is erased.
@@ -218,7 +218,7 @@ POLICY: dict[str, Access] = {
     "accounts.create_token": Access(LOGIN, body={"POST": {"name": "Matrix"}}),
     "accounts.revoke_token": Access(OWN, params={"token_id": "owner_spare_token_id"}),
     "accounts.logout": Access(LOGIN, phase=LOG_OUT),
-    # two-factor (consult/accounts/two_factor_views.py): nobody has it on until the set-up's
+    # two-factor (consult/accounts/views/two_factor.py): nobody has it on until the set-up's
     # POST (after its GET made the secret, in URL order) sends the code of the moment, so the
     # earlier POSTs only say it is off; the log-in's second step needs a pending password step
     "accounts.login_two_factor": Access(PUBLIC, body={"POST": {"code": "000000"}}),

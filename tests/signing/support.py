@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import func, select
 
+from consult.accounts.services import normalise_email
 from consult.consultations.models import Consultation
 from consult.extensions import db
 from consult.mail import OutboxMessage
@@ -70,7 +71,7 @@ def confirm_token(address: str) -> str:
 
 def sign_and_confirm(version: Version, email: str, name: str = "Sam Signer", **choices):
     result = sign(version, email, name, **choices)
-    signature = signing.confirm(confirm_token(signing.normalise_email(email)))
+    signature = signing.confirm(confirm_token(normalise_email(email)))
     db.session.commit()
     return result, signature
 

@@ -138,7 +138,7 @@ def test_an_email_that_cannot_be_stored_leaves_no_signature_behind(team, app, mo
     def broken_outbox(*args, **kwargs):
         raise RuntimeError("the outbox could not be written")
 
-    monkeypatch.setattr("consult.signing.services.send_email", broken_outbox)
+    monkeypatch.setattr("consult.signing.services.signatures.send_email", broken_outbox)
     reply = anonymous(app).post(
         f"/sign/{version.id}", data=public_form(app, version.id, "pat@example.org")
     )

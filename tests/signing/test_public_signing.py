@@ -319,7 +319,7 @@ def test_a_failure_after_the_insert_leaves_no_signature_behind(public_version, m
     def broken_mail(*_args, **_kwargs):
         raise RuntimeError("mail template broke")
 
-    monkeypatch.setattr(signing, "_mail_signer", broken_mail)
+    monkeypatch.setattr("consult.signing.services.signatures._mail_signer", broken_mail)
     with pytest.raises(RuntimeError):
         signing.sign_publicly(public_version, "Sam", "sam@example.org", None, False, "2026-11")
     db.session.rollback()

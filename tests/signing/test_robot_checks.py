@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from consult import retention
 from consult.extensions import db
+from consult.privacy import retention
 from consult.signing import robots
 from consult.signing.models import UsedFormStamp, Version
 from consult.timeutil import utcnow

@@ -8,7 +8,6 @@ from flask import url_for
 from pydantic import ConfigDict, Field
 
 from consult.api.fields import (
-    MAX_ID,
     SEND_TRUE_OR_FALSE,
     Bool,
     Check,
@@ -22,6 +21,7 @@ from consult.api.fields import (
 )
 from consult.api.models.base import NullableStr, ReplyModel, RequestModel
 from consult.drafting.models import SECTION_KINDS
+from consult.forms import MAX_ID
 from consult.organisations.models import Membership
 from consult.signing import consent
 from consult.signing import models as signed

@@ -101,6 +101,14 @@ def _condition(link: Link, user: User):
 # --- download my data -----------------------------------------------------------------------
 
 
+def download(user: User, via: str | None = None) -> dict[str, Any]:
+    """The person's data (personal_data), with the audit event that they downloaded it
+    (`via` "api" when asked through the API)."""
+    data = personal_data(user)
+    record("account.data_downloaded", actor=user, subject=user, **({"via": via} if via else {}))
+    return data
+
+
 def personal_data(user: User) -> dict[str, Any]:
     """Everything the platform holds about the person, as JSON-ready data: their account and,
     for each kind of row that points at them, the rows (secrets' hashes left out), with the

@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from consult.accounts import services, two_factor
+from consult.accounts import blueprint, services, two_factor
 from consult.accounts.forms import DisableTwoFactorForm, TwoFactorCodeForm
-from consult.accounts.views import _user_key, blueprint
+from consult.accounts.throttle import user_key
 from consult.errors import json_error
-from consult.extensions import db, limiter
+from consult.extensions import limiter
+from consult.web import commit
 
 # What an owner who must set two-factor up can still reach: the set-up itself, logging out,
 # their rights over their data (which no instance rule may take away), the privacy notice.
@@ -63,14 +64,20 @@ def _status_page(disable_form=None, codes_form=None, status: int = 200):
     ), status
 
 
+def _not_on():
+    flash("Two-factor authentication is not on.", "warning")
+    return redirect(url_for("accounts.two_factor"))
+
+
 @blueprint.get("/account/two-factor", endpoint="two_factor")
 def two_factor_status():
     return _status_page()
 
 
 def _setup_page(form, status: int = 200):
-    secret = two_factor.begin_setup(current_user)
-    db.session.commit()
+    """The QR code and secret to scan. The secret being set up is stored (and committed) when
+    the page is first shown, so reloading it does not invalidate a code just scanned."""
+    secret = commit(lambda: two_factor.begin_setup(current_user)).value or ""
     uri = two_factor.provisioning_uri(current_user, secret)
     return render_template(
         "accounts/two_factor_setup.html",
@@ -81,7 +88,7 @@ def _setup_page(form, status: int = 200):
 
 
 @blueprint.route("/account/two-factor/setup", methods=["GET", "POST"])
-@limiter.limit("20 per hour", key_func=_user_key, methods=["POST"])
+@limiter.limit("20 per hour", key_func=user_key, methods=["POST"])
 def two_factor_setup():
     if current_user.has_two_factor:
         flash("Two-factor authentication is already on.", "success")
@@ -89,51 +96,43 @@ def two_factor_setup():
     form = TwoFactorCodeForm()
     if not form.validate_on_submit():
         return _setup_page(form, 422 if form.errors else 200)
-    try:
-        codes = two_factor.enable(current_user, form.code.data)
-    except two_factor.TwoFactorError as error:
-        form.code.errors.append(str(error))
+    enabled = commit(lambda: two_factor.enable(current_user, form.code.data), error_to=form.code)
+    if not enabled:
         return _setup_page(form, 422)
-    db.session.commit()
-    return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
+    return render_template("accounts/recovery_codes.html", codes=enabled.value, first_time=True)
 
 
 @blueprint.post("/account/two-factor/recovery-codes")
-@limiter.limit("10 per hour", key_func=_user_key)
+@limiter.limit("10 per hour", key_func=user_key)
 def replace_recovery_codes():
     if not current_user.has_two_factor:
-        flash("Two-factor authentication is not on.", "warning")
-        return redirect(url_for("accounts.two_factor"))
+        return _not_on()
     form = TwoFactorCodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
-        except two_factor.TwoFactorError as error:
-            db.session.commit()  # keep the audit event of the failed attempt
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            return render_template("accounts/recovery_codes.html", codes=codes, first_time=False)
+    if form.validate_on_submit() and (
+        replaced := commit(
+            lambda: two_factor.regenerate_recovery_codes(current_user, form.code.data),
+            error_to=form.code,
+        )
+    ):
+        return render_template(
+            "accounts/recovery_codes.html", codes=replaced.value, first_time=False
+        )
     return _status_page(codes_form=form, status=422)
 
 
 @blueprint.post("/account/two-factor/disable")
-@limiter.limit("10 per hour", key_func=_user_key)
+@limiter.limit("10 per hour", key_func=user_key)
 def disable_two_factor():
     if not current_user.has_two_factor:
-        flash("Two-factor authentication is not on.", "warning")
-        return redirect(url_for("accounts.two_factor"))
+        return _not_on()
     form = DisableTwoFactorForm()
-    if form.validate_on_submit():
-        try:
-            two_factor.disable(current_user, form.current_password.data, form.code.data)
-        except services.WrongPassword as error:
-            form.current_password.errors.append(str(error))
-        except two_factor.TwoFactorError as error:
-            db.session.commit()  # keep the audit event of the failed attempt
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Two-factor authentication is off.", "success")
-            return redirect(url_for("accounts.two_factor"))
+    if form.validate_on_submit() and commit(
+        lambda: two_factor.disable(current_user, form.current_password.data, form.code.data),
+        success="Two-factor authentication is off.",
+        error_to={
+            services.WrongPassword: form.current_password,
+            two_factor.TwoFactorError: form.code,
+        },
+    ):
+        return redirect(url_for("accounts.two_factor"))
     return _status_page(disable_form=form, status=422)

@@ -142,7 +142,8 @@ def kinds() -> list[Kind]:
 
 def run(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Purge everything past its period; returns {kind: count}. A dry run rolls back; a real
-    run records one audit event and commits."""
+    run records one audit event and commits: the run is a job of its own (from the CLI), not
+    part of a request, so it is its own unit of work."""
     now = now or utcnow()
     counts = {kind.name: kind.purge(now) for kind in kinds()}
     if dry_run:

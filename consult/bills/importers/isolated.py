@@ -1,0 +1,100 @@
+"""Reading a print in a child process that is killed when it overruns.
+
+Why: the importers check their time budget between pages and every few hundred lines, which
+stops a long or endless file; but one call into PDFium or libxml2 on a crafted file cannot be
+interrupted from Python. Run in a child, any import ends in time: the child is given the
+import's time limit (plus its start-up), a cap on its memory, and is terminated if it is still
+running, and the person is told plainly. The web upload and the CLI use this; tests and the
+benchmark call `read_print` directly.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+from dataclasses import asdict
+
+from consult.bills.importers import read_print
+from consult.bills.importers.limits import DEFAULT_LIMITS, ImportRefused, Limits
+from consult.bills.structure import ParsedPrint, PrintedLine, Problem, Provision
+
+STARTUP_SECONDS = 15.0  # a spawned interpreter importing the readers, on a busy machine
+MEMORY_BYTES = 2 * 1024**3  # address space for the child: a 300-page print needs far less
+
+
+def read_print_isolated(
+    data: bytes,
+    *,
+    title: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    timeout: float | None = None,
+) -> ParsedPrint:
+    """`read_print` in a child process: the same result or ImportRefused, and never longer
+    than `timeout` seconds (by default the limits' time and the child's start-up)."""
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, data, title, limits), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        wait = timeout if timeout is not None else limits.max_seconds + STARTUP_SECONDS
+        if not receiver.poll(wait):
+            raise ImportRefused(
+                f"Reading the file took longer than {wait:.0f} seconds, so it was stopped. "
+                "The file may be damaged or built oddly: try the PDF as published, or paste "
+                "the text."
+            )
+        try:
+            outcome, payload = receiver.recv()
+        except EOFError:
+            raise ImportRefused(
+                "Reading the file used more memory than an import may, so it was stopped. "
+                "The file may be damaged or built to overload readers."
+            ) from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if outcome == "refused":
+        raise ImportRefused(payload["message"], too_large=payload["too_large"])
+    return _rebuild(payload)
+
+
+def _child(sender, data: bytes, title: str | None, limits: Limits) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    try:
+        parsed = read_print(data, title=title, limits=limits)
+    except ImportRefused as refused:
+        sender.send(("refused", {"message": str(refused), "too_large": refused.too_large}))
+    except MemoryError:
+        pass  # the parent reads end of file and says so
+    else:
+        sender.send(("read", _flatten(parsed)))
+    finally:
+        sender.close()
+
+
+def _flatten(parsed: ParsedPrint) -> dict:
+    """Plain data for the pipe (tuples and dicts pickle faster than dataclasses)."""
+    return {
+        "title": parsed.title,
+        "lines": [tuple(asdict(line).values()) for line in parsed.lines],
+        "provisions": [asdict(provision) for provision in parsed.provisions],
+        "problems": [asdict(problem) for problem in parsed.problems],
+    }
+
+
+def _rebuild(payload: dict) -> ParsedPrint:
+    return ParsedPrint(
+        title=payload["title"],
+        lines=[PrintedLine(*values) for values in payload["lines"]],
+        provisions=[
+            Provision(**{**found, "start": tuple(found["start"]), "end": tuple(found["end"])})
+            for found in payload["provisions"]
+        ],
+        problems=[Problem(**problem) for problem in payload["problems"]],
+    )

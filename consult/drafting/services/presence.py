@@ -1,0 +1,62 @@
+"""Who else has a section open (and whether they are editing it): a heartbeat from each
+person's editor, forgotten after PRESENCE_WINDOW without one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
+
+from consult.accounts.models import User
+from consult.drafting.models import Presence, Section
+from consult.extensions import db
+from consult.timeutil import utcnow
+
+PRESENCE_WINDOW = timedelta(seconds=45)
+
+
+def heartbeat(user: User, section: Section, editing: bool) -> list[Presence]:
+    """Note that the person has the section open; return the others who do."""
+    now = utcnow()
+    # One statement (an upsert), so two tabs of the same person beating at once cannot both
+    # insert and trip the unique constraint.
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Presence)
+        .values(section_id=section.id, user_id=user.id, seen_at=now, editing=editing)
+        .on_conflict_do_update(
+            index_elements=["section_id", "user_id"],
+            set_={"seen_at": now, "editing": editing},
+        )
+    )
+    return others_present(section, user)
+
+
+_OTHERS_PRESENT = (
+    select(Presence)
+    .where(
+        Presence.section_id == bindparam("section_id"),
+        Presence.user_id != bindparam("user_id"),
+        Presence.seen_at > bindparam("since"),
+    )
+    .options(joinedload(Presence.user))
+)
+
+
+def others_present(section: Section, user: User) -> list[Presence]:
+    return list(
+        db.session.scalars(
+            _OTHERS_PRESENT,
+            {"section_id": section.id, "user_id": user.id, "since": utcnow() - PRESENCE_WINDOW},
+        )
+    )
+
+
+def leave_section(user: User, section: Section) -> None:
+    db.session.execute(
+        db.delete(Presence).where(Presence.section_id == section.id, Presence.user_id == user.id)
+    )

@@ -1,0 +1,130 @@
+"""Signing rules, by what they serve: versions.py (freezing, opening and closing signing,
+publication), signatures.py (signing, consent records, confirming, withdrawing, erasing),
+partners.py (partner organisations' link and co-signatures), reports.py (counts, lists, the
+chart's figures, CSV) and retention.py (how long signers' details are kept). Who may see what
+is in ../permissions.py.
+
+Services take models and plain values, enforce the rules, write the audit events and flush;
+the request commits once (consult.web.commit for pages). Callers may import the functions
+from here (`from consult.signing import services as signing`) or from their module."""
+
+from consult.organisations.services import NotAllowed
+from consult.signing.permissions import (
+    is_open,
+    partner_token,
+    partner_token_valid,
+    publicly_visible,
+    text_public,
+)
+from consult.signing.services.errors import (
+    LinkExpired,
+    LinkNotValid,
+    SigningClosed,
+    SigningError,
+)
+from consult.signing.services.partners import organisation_signatures, replace_partner_link
+from consult.signing.services.reports import (
+    CSV_FORMULA_PREFIXES,
+    SignaturePage,
+    confirmed_count,
+    csv_safe,
+    daily_counts,
+    download_signatories_csv,
+    london_date,
+    public_lists,
+    published_signatories,
+    signatories_csv,
+    signature_page,
+    status_counts,
+)
+from consult.signing.services.retention import (
+    ANONYMISED_NAME,
+    anonymise_ended_signatures,
+    purge_unconfirmed,
+)
+from consult.signing.services.signatures import (
+    ERASED_NAME,
+    UNCONFIRMED_LIFETIME,
+    PublicSignResult,
+    confirm,
+    consent_history,
+    erase_public_signer,
+    set_name_published,
+    sign_as_member,
+    sign_publicly,
+    sign_with_form,
+    signature_for_manage_token,
+    signatures_of_user,
+    withdraw,
+)
+from consult.signing.services.versions import (
+    SUBJECT_TITLE_LENGTH,
+    canonical_bytes,
+    canonical_content,
+    close_signing,
+    content_of,
+    find_published,
+    freeze,
+    latest_version_after,
+    mark_published,
+    open_signing,
+    previous_version,
+    subject_title,
+    versions_of,
+)
+
+__all__ = [
+    "ANONYMISED_NAME",
+    "CSV_FORMULA_PREFIXES",
+    "ERASED_NAME",
+    "SUBJECT_TITLE_LENGTH",
+    "UNCONFIRMED_LIFETIME",
+    "LinkExpired",
+    "LinkNotValid",
+    "NotAllowed",
+    "PublicSignResult",
+    "SignaturePage",
+    "SigningClosed",
+    "SigningError",
+    "anonymise_ended_signatures",
+    "canonical_bytes",
+    "canonical_content",
+    "close_signing",
+    "confirm",
+    "confirmed_count",
+    "consent_history",
+    "content_of",
+    "csv_safe",
+    "daily_counts",
+    "download_signatories_csv",
+    "erase_public_signer",
+    "find_published",
+    "freeze",
+    "is_open",
+    "latest_version_after",
+    "london_date",
+    "mark_published",
+    "open_signing",
+    "organisation_signatures",
+    "partner_token",
+    "partner_token_valid",
+    "previous_version",
+    "public_lists",
+    "publicly_visible",
+    "published_signatories",
+    "purge_unconfirmed",
+    "replace_partner_link",
+    "set_name_published",
+    "sign_as_member",
+    "sign_publicly",
+    "sign_with_form",
+    "signatories_csv",
+    "signature_for_manage_token",
+    "signature_page",
+    "signatures_of_user",
+    "status_counts",
+    "subject_title",
+    "text_public",
+    "versions_of",
+    "withdraw",
+]
