@@ -139,7 +139,7 @@ def _closed():
 
 
 def _sign_publicly(version_id: int, data: dict):
-    version, _membership = loaders.version(version_id, public=True)
+    version, _membership = loaders.version(version_id)
     signer = validated(PublicSignatureRequest, data)
     if not (signing.is_open(version) and version.signing_public):
         return _closed()
@@ -162,7 +162,7 @@ def _sign_publicly(version_id: int, data: dict):
 
 
 def _sign_as_member(version_id: int, data: dict, user: User):
-    version, membership = loaders.version(version_id, public=True)
+    version, membership = loaders.version(version_id)
     signer = validated(MemberSignatureRequest, data)
     partner = None
     if signer.on_behalf_of is not None:
@@ -300,7 +300,7 @@ def withdraw_by_token():
 def list_signatures(version_id: int):
     """The count, and one page of the published signatories (?page, ?per_page): the
     organisations first, then the people, by name; `next` links to the following page."""
-    version, _membership = loaders.version(version_id, public=True)
+    version, _membership = loaders.version(version_id)
     asked = query(SignaturesQuery)
     page, per_page = asked.page or 1, asked.per_page or SIGNATORIES_PER_PAGE
     organisation_names, people, more = signing.published_signatories(version, page, per_page)

@@ -87,7 +87,7 @@ def list_versions(response_id: int):
     responses={200: (VersionDetail, "OK"), **VISIBLE_VERSION},
 )
 def get_version(version_id: int):
-    version, membership = loaders.version(version_id, public=True)
+    version, membership = loaders.version(version_id)
     return reply(VersionDetail.of(version, membership))
 
 
@@ -102,7 +102,7 @@ def get_version(version_id: int):
 def version_content(version_id: int):
     """Exactly the stored canonical bytes, never re-serialised: their SHA-256 is the
     version's fingerprint, so a reader can check what was signed."""
-    version, _membership = loaders.version(version_id, public=True)
+    version, _membership = loaders.version(version_id)
     data = version.content.encode("utf-8")
     answer = current_app.response_class(data, mimetype="application/json")
     answer.headers["ETag"] = f'"{version.sha256}"'
@@ -119,7 +119,7 @@ def version_content(version_id: int):
     responses={200: (ConsentStatement, "OK"), **VISIBLE_VERSION},
 )
 def consent_statement(version_id: int):
-    version, _membership = loaders.version(version_id, public=True)
+    version, _membership = loaders.version(version_id)
     response = version.response
     return reply(
         ConsentStatement(
