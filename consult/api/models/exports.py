@@ -54,10 +54,11 @@ class ExportStatus(ReplyModel):
     status: Literal[JOB_STATUSES]
     progress: int = Field(ge=0, le=100)
     error: str | None = Field(None, description="Why it failed, for a person")
-    format: Literal[EXPORT_FORMATS]
-    profile: Literal[tuple(PROFILES)]
-    version: int | None = Field(description="The version's number; null for the draft")
-    draft: bool
+    # Always sent, but not required by the contract (API.md names id, status and progress).
+    format: Literal[EXPORT_FORMATS] = None  # type: ignore[assignment]
+    profile: Literal[tuple(PROFILES)] = None  # type: ignore[assignment]
+    version: int | None = Field(None, description="The version's number; null for the draft")
+    draft: bool = None  # type: ignore[assignment]
 
     @classmethod
     def of(cls, job: ExportJob) -> ExportStatus:
