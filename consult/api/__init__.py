@@ -1,6 +1,8 @@
-"""JSON API v1 (see ../shared/API.md). Thin: authenticates, validates, calls domain services."""
+"""JSON API v1 (see ../shared/API.md). Thin: authenticates (deny by default), loads the object
+(loaders.py), checks the body with its model (models/), calls one domain service and answers
+with a reply model; the OpenAPI document is generated from the same models (openapi.py)."""
 
-from consult.api import drafting, exports, me, signing  # noqa: F401  (register their routes on the blueprint)
+from consult.api import drafting, exports, me, signing, versions  # noqa: F401  (register their routes on the blueprint)
 from consult.api.views import blueprint
 
 __all__ = ["blueprint"]

@@ -1,8 +1,11 @@
-"""API authentication: a bearer token, or the browser session with a CSRF token."""
+"""API authentication: a bearer token, or the browser session with a CSRF token; and deny by
+default: before any API view runs, a request without a caller is refused (401) unless its
+endpoint is named below or in consult.security.PUBLIC_ENDPOINTS, the one allow-list of the
+pages and the API alike."""
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -11,9 +14,24 @@ from consult.accounts.services import user_for_api_token
 from consult.errors import json_error
 from consult.extensions import csrf, db
 from consult.net import client_ip
+from consult.security import PUBLIC_ENDPOINTS
 from consult.tokens import hash_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# Endpoints that anyone may call for a version its organisation opened to the public (the
+# signing page of a campaign site): the view lets the public see only such a version, and
+# answers 401 for any other (consult/api/loaders.version). The OpenAPI document marks their
+# token as optional.
+PUBLIC_VERSION_ENDPOINTS: frozenset[str] = frozenset(
+    {
+        "api.get_version",
+        "api.version_content",
+        "api.consent_statement",
+        "api.list_signatures",
+        "api.sign_version",
+    }
+)
 
 
 def _unauthorised(message: str):
@@ -53,6 +71,30 @@ def authenticate():
     return None
 
 
+def is_public(endpoint: str) -> bool:
+    """Whether a request to `endpoint` needs no caller at all (the public allow-list)."""
+    return endpoint in PUBLIC_ENDPOINTS
+
+
+def needs_caller(endpoint: str) -> bool:
+    """Whether a request to `endpoint` is refused without a caller before its view runs."""
+    return not is_public(endpoint) and endpoint not in PUBLIC_VERSION_ENDPOINTS
+
+
+def deny_by_default() -> None:
+    """Before any API view, after `authenticate`: 401 without a caller, unless the endpoint is
+    in an allow-list above. A view never has to remember to ask for the caller to be safe.
+    Unknown paths and methods fall through to their 404 and 405; so does the OPTIONS answer
+    Flask makes itself (no view runs for it)."""
+    endpoint = request.endpoint
+    if endpoint is None or g.get("api_user") is not None or not needs_caller(endpoint):
+        return
+    rule = request.url_rule
+    if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+        return
+    abort(401)
+
+
 def api_caller_key() -> str:
     """Rate-limit key for the API: the token or the logged-in person, so that colleagues
     autosaving behind one office address do not share one allowance."""
@@ -65,4 +107,13 @@ def api_caller_key() -> str:
 
 
 def api_user() -> User | None:
+    """The caller, or None for the public (only on the allow-listed endpoints)."""
     return g.get("api_user")
+
+
+def current_caller() -> User:
+    """The authenticated caller (deny_by_default has made sure there is one)."""
+    user = api_user()
+    if user is None:  # an allow-listed endpoint asking for a caller it may not have
+        abort(401)
+    return user

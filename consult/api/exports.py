@@ -6,53 +6,64 @@ responses and exports alike."""
 
 from __future__ import annotations
 
-from flask import jsonify
-
-from consult.api.schemas import InvalidBody, choice_field, json_body
-from consult.api.views import blueprint, current_caller
-from consult.consultations.profiles import PROFILES
+from consult.api.auth import current_caller
+from consult.api.body import InvalidBody, body
+from consult.api.fields import NOT_VALID
+from consult.api.loaders import NOT_VISIBLE
+from consult.api.models.exports import DRAFT, FILE_TYPES, ExportRequest, ExportStatus
+from consult.api.openapi import EXPORTS
+from consult.api.registry import Reply, operation, reply
+from consult.api.views import blueprint
 from consult.errors import json_error
 from consult.exports import jobs, services
 from consult.exports.files import attachment
-from consult.exports.models import EXPORT_FORMATS
 from consult.exports.permissions import load_job, load_response
 from consult.extensions import db
 from consult.organisations.services import NotAllowed
 
-DRAFT = "draft"
+NOT_EXPORTER = "Only owners and coordinators export"
+NOT_VISIBLE_EXPORT = (
+    "No such export, or it belongs to an organisation the caller is not a member of"
+)
 
 
-def _version_field(data: dict, response):
-    """`version`: a version's id (or its number), "draft" for the current draft; left out or
-    null, the latest frozen version (the draft if none was frozen yet)."""
-    value = data.get("version")
-    if value is None:
+def _version_of(response, asked: int | str | None):
+    """The version asked for: its id (or its number); "draft" for the current draft (None);
+    left out or null, the latest frozen version (the draft if none was frozen yet)."""
+    if asked is None:
         versions = services.versions_for_export(response)
         return versions[0] if versions else None
-    if value == DRAFT:
+    if asked == DRAFT:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidBody(
-            422, "Some fields are not valid.", {"version": 'A version id, or "draft".'}
-        )
-    version = services.find_version(response, value)
+    version = services.find_version(response, asked)
     if version is None:
-        raise InvalidBody(
-            422, "Some fields are not valid.", {"version": "This response has no such version."}
-        )
+        raise InvalidBody(422, NOT_VALID, {"version": "This response has no such version."})
     return version
 
 
 @blueprint.post("/responses/<int:response_id>/exports")
+@operation(
+    "Ask for a file of a version (or the draft) for a submission profile; poll the returned "
+    "export until it is done (at once when the same file is cached)",
+    EXPORTS,
+    body=ExportRequest,
+    responses={
+        202: (ExportStatus, "Accepted: the export job"),
+        403: NOT_EXPORTER,
+        404: NOT_VISIBLE,
+    },
+)
 def create_export(response_id: int):
     response, membership = load_response(current_caller(), response_id)
-    data = json_body()
-    format = choice_field(data, "format", EXPORT_FORMATS)
-    profile = choice_field(data, "profile", tuple(PROFILES), default=response.profile)
-    version = _version_field(data, response)
+    asked = body(ExportRequest)
+    version = _version_of(response, asked.version)
     try:
         job = services.request_export(
-            membership, response, format=format, profile=profile, version=version
+            membership,
+            response,
+            format=asked.format,
+            profile=asked.profile or response.profile,
+            version=version,
         )
     except NotAllowed as error:
         return json_error(403, str(error))
@@ -61,20 +72,36 @@ def create_export(response_id: int):
     db.session.commit()
     jobs.dispatch(job)
     db.session.refresh(job)
-    return jsonify(services.job_json(job)), 202
+    return reply(ExportStatus.of(job), 202)
 
 
 @blueprint.get("/exports/<int:export_id>")
+@operation(
+    "An export's status and progress (a job past its time limit is failed)",
+    EXPORTS,
+    responses={200: (ExportStatus, "OK"), 403: NOT_EXPORTER, 404: NOT_VISIBLE_EXPORT},
+)
 def get_export(export_id: int):
     job, _membership = load_job(current_caller(), export_id)
     if services.expire_if_stuck(job):
         db.session.commit()
     else:
         jobs.resume_if_orphaned(job)
-    return jsonify(services.job_json(job))
+    return reply(ExportStatus.of(job))
 
 
 @blueprint.get("/exports/<int:export_id>/file")
+@operation(
+    "The finished file, with its content type and a file name (Content-Disposition: attachment)",
+    EXPORTS,
+    responses={
+        200: Reply(None, "The file", FILE_TYPES, {"type": "string", "format": "binary"}),
+        403: NOT_EXPORTER,
+        404: NOT_VISIBLE_EXPORT + "; or the file is no longer kept (code file_expired): "
+        "export again",
+        409: "Not done yet (code not_ready), or failed",
+    },
+)
 def export_file(export_id: int):
     user = current_caller()
     job, _membership = load_job(user, export_id)

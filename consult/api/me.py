@@ -5,13 +5,16 @@ the account, confirmed by typing its e-mail address (and the password, when one 
 
 from __future__ import annotations
 
-from flask import jsonify, session
+from flask import session
 from flask_login import logout_user
 
 from consult.accounts.services import AccountError, WrongPassword
-from consult.api.auth import api_caller_key
-from consult.api.schemas import json_body, text_field
-from consult.api.views import blueprint, current_caller
+from consult.api.auth import api_caller_key, current_caller
+from consult.api.body import body
+from consult.api.models.accounts import EraseAccount, Erased, PersonalData
+from consult.api.openapi import ACCOUNTS
+from consult.api.registry import operation, reply
+from consult.api.views import blueprint
 from consult.audit.services import record
 from consult.errors import json_error
 from consult.extensions import db, limiter
@@ -20,23 +23,40 @@ from consult.privacy import personal_data
 
 @blueprint.get("/me/data")
 @limiter.limit("30 per hour", key_func=api_caller_key)
+@operation(
+    "Download everything held about the caller (the account page's 'Download my data')",
+    ACCOUNTS,
+    responses={200: (PersonalData, "OK")},
+)
 def my_data():
     user = current_caller()
     data = personal_data.personal_data(user)
     record("account.data_downloaded", actor=user, subject=user, via="api")
     db.session.commit()
-    return jsonify(data)
+    return reply(PersonalData.model_validate(data))
 
 
 @blueprint.delete("/me")
 @limiter.limit("10 per hour", key_func=api_caller_key)
+@operation(
+    "Erase the caller's account: personal fields blanked, signatures withdrawn, sessions and "
+    "tokens ended; authored text stays, attributed to 'Former member'",
+    ACCOUNTS,
+    body=EraseAccount,
+    responses={
+        200: (Erased, "Erased"),
+        409: "The caller is the last owner of an organisation with other members: make "
+        "another member an owner first (code last_owner)",
+        422: "confirm is not the account's e-mail address, or the password is wrong",
+    },
+)
 def delete_me():
     user = current_caller()
-    data = json_body()
-    confirm = text_field(data, "confirm", max_length=254)
-    password = text_field(data, "password", max_length=256, required=False)
+    erase = body(EraseAccount)
     try:
-        user_id = personal_data.erase_account(user, password=password, confirm_email=confirm)
+        user_id = personal_data.erase_account(
+            user, password=erase.password, confirm_email=erase.confirm
+        )
     except personal_data.ErasureRefused as error:
         db.session.rollback()
         return json_error(409, str(error), code="last_owner")
@@ -49,4 +69,4 @@ def delete_me():
     db.session.commit()
     logout_user()
     session.clear()
-    return jsonify({"id": user_id, "status": "erased"})
+    return reply(Erased(id=user_id, status="erased"))
