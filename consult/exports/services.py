@@ -381,18 +381,6 @@ def expire_stuck_jobs(now: datetime | None = None) -> int:
     return sum(expire_if_stuck(job, now) for job in stuck)
 
 
-def job_json(job: ExportJob) -> dict:
-    """The API's status object."""
-    body = {"id": job.id, "status": job.status, "progress": job.progress}
-    if job.error:
-        body["error"] = job.error
-    body["format"] = job.format
-    body["profile"] = job.profile
-    body["version"] = job.version.number if job.version else None
-    body["draft"] = job.version_id is None
-    return body
-
-
 def recent_jobs(response: Response, limit: int = 5) -> list[ExportJob]:
     return list(
         db.session.scalars(
