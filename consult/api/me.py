@@ -15,7 +15,6 @@ from consult.api.models.accounts import EraseAccount, Erased, PersonalData
 from consult.api.openapi import ACCOUNTS
 from consult.api.registry import operation, reply
 from consult.api.views import blueprint
-from consult.audit.services import record
 from consult.errors import json_error
 from consult.extensions import db, limiter
 from consult.privacy import personal_data
@@ -30,8 +29,7 @@ from consult.privacy import personal_data
 )
 def my_data():
     user = current_caller()
-    data = personal_data.personal_data(user)
-    record("account.data_downloaded", actor=user, subject=user, via="api")
+    data = personal_data.download(user, via="api")
     db.session.commit()
     return reply(PersonalData.model_validate(data))
 

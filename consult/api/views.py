@@ -4,7 +4,7 @@ the caller, organisations and invitations."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, current_app
 
 from consult.api import loaders
 from consult.api.auth import api_caller_key, authenticate, current_caller, deny_by_default
@@ -25,6 +25,7 @@ from consult.api.registry import Reply, operation, reply
 from consult.errors import json_error
 from consult.extensions import csrf, db, limiter
 from consult.organisations import services as organisations
+from consult.organisations.permissions import load_invitation
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)  # api.auth.authenticate applies CSRF to cookie-session requests itself
@@ -172,9 +173,7 @@ def create_invitation(slug: str):
 )
 def accept_invitation(token: str):
     user = current_caller()
-    invitation = organisations.find_invitation(token)
-    if invitation is None:
-        abort(404)
+    invitation = load_invitation(token)
     try:
         membership = organisations.accept_invitation(user, invitation)
     except organisations.NotAllowed as error:

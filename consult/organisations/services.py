@@ -22,7 +22,6 @@ from consult.organisations.permissions import (
     assignable_roles,
     can,
     can_manage,
-    find_invitation,  # noqa: F401  (the API's name for it, until it uses load_invitation)
     membership_of,
 )
 from consult.timeutil import utcnow
