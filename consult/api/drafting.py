@@ -170,7 +170,7 @@ def list_responses(slug: str):
     responses={200: (Response, "OK"), 404: NOT_VISIBLE},
 )
 def get_response(response_id: int):
-    response, _membership = loaders.draft(response_id)
+    response, _membership = loaders.response(response_id)
     return reply(Response.of(response))
 
 
@@ -184,7 +184,7 @@ def get_response(response_id: int):
     responses={200: (Html, "OK"), 404: NOT_VISIBLE, 429: RENDER_LIMITED},
 )
 def response_html(response_id: int):
-    response, _membership = loaders.draft(response_id)
+    response, _membership = loaders.response(response_id)
     html = markdown.render_response(response, drafting.live_sections(response))
     return reply(Html(html=html))
 

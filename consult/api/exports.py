@@ -6,6 +6,7 @@ responses and exports alike."""
 
 from __future__ import annotations
 
+from consult.api import loaders
 from consult.api.auth import current_caller
 from consult.api.body import InvalidBody, body
 from consult.api.fields import NOT_VALID
@@ -17,7 +18,7 @@ from consult.api.views import blueprint
 from consult.errors import json_error
 from consult.exports import jobs, services
 from consult.exports.files import attachment
-from consult.exports.permissions import load_job, load_response
+from consult.exports.permissions import load_job
 from consult.extensions import db
 from consult.organisations.services import NotAllowed
 
@@ -54,7 +55,7 @@ def _version_of(response, asked: int | str | None):
     },
 )
 def create_export(response_id: int):
-    response, membership = load_response(current_caller(), response_id)
+    response, membership = loaders.response(response_id, "export")
     asked = body(ExportRequest)
     version = _version_of(response, asked.version)
     try:

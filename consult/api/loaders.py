@@ -50,9 +50,10 @@ def partner_organisation(user: User, slug: str) -> Organisation:
 # --- drafting -------------------------------------------------------------------------------
 
 
-def draft(response_id: int, *, write: bool = False) -> tuple[Response, Membership]:
-    """A response, to read (any member) or to draft in (`write`: editor and above)."""
-    return drafting.load_response(response_id, _drafting(write), user=current_caller())
+def response(response_id: int, action: str = "view") -> tuple[Response, Membership]:
+    """A response of the caller's organisation whose role allows `action` ("view", "draft",
+    "freeze", "export")."""
+    return drafting.load_response(response_id, action, user=current_caller())
 
 
 def section(
@@ -75,11 +76,6 @@ def _drafting(write: bool) -> str:
 
 
 # --- versions and signing -------------------------------------------------------------------
-
-
-def response(response_id: int, action: str) -> tuple[Response, Membership]:
-    """A response of the caller's organisation whose role allows `action` ("view", "freeze")."""
-    return signing.load_response(response_id, action, user=current_caller())
 
 
 def version(version_id: int) -> tuple[Version, Membership | None]:

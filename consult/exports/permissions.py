@@ -10,8 +10,6 @@ from consult.accounts.models import User
 from consult.drafting.models import Response
 from consult.exports import services
 from consult.exports.models import ExportJob
-from consult.extensions import db
-from consult.forms import MAX_ID
 from consult.organisations.models import Membership
 from consult.organisations.permissions import can, require_membership
 
@@ -22,13 +20,6 @@ def can_export(membership: Membership | None, response: Response) -> bool:
         and membership.organisation_id == response.organisation_id
         and can(membership, "export")
     )
-
-
-def load_response(user: User, response_id: int) -> tuple[Response, Membership]:
-    response = db.session.get(Response, response_id) if 0 < response_id <= MAX_ID else None
-    if response is None:
-        abort(404)
-    return response, require_membership(user, response.organisation, "export")
 
 
 def load_job(user: User, job_id: int) -> tuple[ExportJob, Membership]:

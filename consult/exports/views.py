@@ -17,10 +17,11 @@ from flask_login import current_user
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.forms import choices
 from consult.drafting.models import Response
+from consult.drafting.permissions import load_response
 from consult.exports import blueprint, jobs, services
 from consult.exports.files import attachment
 from consult.exports.forms import DRAFT, ExportForm, TextForm
-from consult.exports.permissions import load_job, load_response
+from consult.exports.permissions import load_job
 from consult.signing.models import Version
 from consult.web import commit
 
@@ -52,7 +53,7 @@ def _default_profile(response: Response) -> str:
 
 @blueprint.route("/responses/<int:response_id>/export", methods=["GET", "POST"])
 def export(response_id: int) -> ResponseReturnValue:
-    response, membership = load_response(current_user, response_id)
+    response, membership = load_response(response_id, "export")
     versions = services.versions_for_export(response)
     form = ExportForm()
     form.version.choices = _version_choices(versions)
@@ -165,7 +166,7 @@ def _text_choices(response: Response) -> tuple[TextForm, Version | None, str]:
 def text(response_id: int) -> ResponseReturnValue:
     from consult.exports.text import part_text
 
-    response, _membership = load_response(current_user, response_id)
+    response, _membership = load_response(response_id, "export")
     form, version, profile = _text_choices(response)
     document = services.build(response, version, profile)
     return render_template(
@@ -181,7 +182,7 @@ def text(response_id: int) -> ResponseReturnValue:
 
 @blueprint.get("/responses/<int:response_id>/export/response.<any(md, txt):kind>")
 def text_download(response_id: int, kind: str) -> ResponseReturnValue:
-    response, membership = load_response(current_user, response_id)
+    response, membership = load_response(response_id, "export")
     _form, version, profile = _text_choices(response)
     made = commit(
         lambda: services.text_file(membership, response, version, profile, kind),

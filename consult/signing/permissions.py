@@ -173,18 +173,6 @@ def find_version(version_id: int) -> Version | None:
     return db.session.scalar(_VERSION_WITH_LEAD, {"version_id": version_id})
 
 
-def load_response(
-    response_id: int, action: str = "view", *, user: Caller = CURRENT_USER
-) -> tuple[Response, Membership]:
-    """A response with the caller's membership of its organisation: 401 without a caller,
-    404 for anyone outside the organisation, 403 when their role does not allow `action`."""
-    who = _signed_in(user)
-    response = db.session.get(Response, response_id) if 0 < response_id <= MAX_ID else None
-    if response is None:
-        abort(404)
-    return response, require_membership(who, response.organisation, action)
-
-
 def load_version(
     version_id: int, action: str = "view", *, user: Caller = CURRENT_USER
 ) -> tuple[Version, Membership]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, url_for
 
 from consult.drafting.models import Response
+from consult.drafting.permissions import load_response
 from consult.exports import services as export_services
 from consult.forms import ActionForm
 from consult.organisations.models import Membership
@@ -13,12 +14,7 @@ from consult.organisations.permissions import can
 from consult.signing import blueprint, presenters, services
 from consult.signing.forms import FreezeForm, OpenSigningForm, id_arg
 from consult.signing.models import Version
-from consult.signing.permissions import (
-    load_other_version,
-    load_response,
-    load_signable,
-    load_version,
-)
+from consult.signing.permissions import load_other_version, load_signable, load_version
 from consult.web import commit
 
 
