@@ -34,6 +34,7 @@ from consult.drafting import services as drafting
 from consult.drafting.models import Revision
 from consult.extensions import db
 from consult.organisations.services import membership_of
+from consult.signing import consent
 from consult.signing import services as signing
 from consult.signing.models import Signature
 from tests import factories
@@ -220,7 +221,7 @@ def test_two_instances_lose_and_double_nothing(instances, world, team):
                 "name": f"Signer {signer} {number}",
                 "email": f"{signer}-{number}-{run}@example.org",
                 "consent_public": False,
-                "consent_statement": signing.consent.CURRENT_VERSION,
+                "consent_statement": consent.CURRENT_VERSION,
             }
             status, text = browser.send(
                 "POST", f"{base}/api/v1/versions/{world['version']}/signatures", body
