@@ -92,7 +92,6 @@ class PrintText:
     def __init__(self, parsed: ParsedPrint) -> None:
         self.print = parsed
         self.lines: list[PrintedLine] = parsed.lines
-        self._by_ref = {(line.page, line.line): i for i, line in enumerate(self.lines)}
         self.keys: list[str] = []
         self.token_line: list[int] = []
         # line_first[i]: the index of the first token that starts on line i; line_first[-1] is
@@ -113,12 +112,15 @@ class PrintText:
             for token in own:
                 self.keys.append(token.key)
                 self.token_line.append(index)
-            carry = bool(
-                own
-                and len(own) > 1
-                and _BROKEN_WORD.search(unsoft(self.lines[index].text).rstrip())
-                and index + 1 < len(self.lines)
-                and self._starts_lower(index + 1)
+            # The importer knows a broken word from the layout (`hyphenated`); a print made
+            # some other way is read for one: a final hyphen, then a small letter.
+            carry = bool(own and index + 1 < len(self.lines)) and (
+                self.lines[index].hyphenated
+                or bool(
+                    len(own) > 1
+                    and _BROKEN_WORD.search(unsoft(self.lines[index].text).rstrip())
+                    and self._starts_lower(index + 1)
+                )
             )
         self.line_first.append(len(self.keys))
 
@@ -131,7 +133,7 @@ class PrintText:
 
     def index_of(self, page: int, line: int) -> int | None:
         """The index in `lines` of the line printed at page/line, or None."""
-        return self._by_ref.get((page, line))
+        return self.print.position(page, line)
 
     @cached_property
     def page_lines(self) -> dict[int, tuple[int, int]]:

@@ -76,7 +76,9 @@ class ParsedPrint:
     def pages(self) -> int:
         return max((line.page for line in self.lines), default=0)
 
-    def _position(self, page: int, line: int) -> int | None:
+    def position(self, page: int, line: int) -> int | None:
+        """The index in `lines` of the line printed at page/line, or None (a dict look-up,
+        rebuilt when the lines changed)."""
         position = self._index.get((page, line)) if self._indexed == len(self.lines) else None
         if position is not None and self._is_at(position, page, line):
             return position
@@ -95,14 +97,14 @@ class ParsedPrint:
     def line_at(self, page: int, line: int) -> PrintedLine | None:
         """The printed line at page/line, or None when the print has no such line (a dict
         look-up: amendments are checked against long prints line by line)."""
-        position = self._position(page, line)
+        position = self.position(page, line)
         return None if position is None else self.lines[position]
 
     def whole_words(self, page: int, line: int) -> str | None:
         """The line's text with a word hyphenated across its ends made whole ("the authori-" ->
         "the authorised", "sed officer" -> "authorised officer"), so words can be found on the
         line they start or end on. None when the print has no such line."""
-        position = self._position(page, line)
+        position = self.position(page, line)
         if position is None:
             return None
         current = self.lines[position]

@@ -10,6 +10,7 @@ import pytest
 
 from consult.bills.importers import ImportRefused, kind_of, read_print, read_text
 from consult.bills.importers.lines import clean
+from consult.bills.printtext import PrintText, keys
 from consult.bills.structure import ParsedPrint, PrintedLine
 
 PASTED = """Police Reform Bill
@@ -181,3 +182,18 @@ def test_refusals_are_domain_errors_that_say_whether_too_large():
     error = ImportRefused("Too big.", too_large=True)
     assert isinstance(error, DomainError) and error.too_large
     assert not ImportRefused("Unreadable.").too_large
+
+
+def test_a_word_the_importer_saw_broken_is_found_whole_even_where_the_text_alone_would_not_say():
+    # "Sub-" / "Section" could be a compound or a broken word; the PDF layout told the importer.
+    lines = [
+        PrintedLine(1, 1, "in this Sub-", "1", hyphenated=True),
+        PrintedLine(1, 2, "Section the officer", "1"),
+    ]
+    text = PrintText(ParsedPrint("Bill", lines=lines))
+    assert text.find(keys("this SubSection the")) == [1]
+    unflagged = PrintText(
+        ParsedPrint("Bill", lines=[PrintedLine(1, 1, "in this Sub-", "1"), lines[1]])
+    )
+    assert unflagged.find(keys("this SubSection the")) == []
+    assert text.index_of(1, 2) == 1 and text.index_of(2, 1) is None
