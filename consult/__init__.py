@@ -80,6 +80,7 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     import consult.accounts.models
     import consult.audit.models
+    import consult.bills.models
     import consult.consultations.models
     import consult.drafting.models
     import consult.exports.models

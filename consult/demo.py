@@ -353,7 +353,7 @@ def seed_signatories(count: int) -> tuple[Version, int]:
             Signature.email.like(f"%@{SIGNATORY_DOMAIN}"),
         )
     )
-    statement = consent.statement(response.organisation.name, response.consultation.title)
+    statement = consent.statement(response.organisation.name, response.subject.title)
     now = utcnow()
     added = 0
     # The rows added now are those above the highest id so far (all in this transaction).

@@ -124,7 +124,7 @@ def consent_statement(version_id: int):
     return reply(
         ConsentStatement(
             version=consent.CURRENT_VERSION,
-            text=consent.statement(response.organisation.name, response.consultation.title),
+            text=consent.statement(response.organisation.name, response.subject.title),
             organisation=response.organisation.name,
         )
     )

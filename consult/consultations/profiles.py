@@ -104,3 +104,5 @@ PROFILES: dict[str, SubmissionProfile] = {
 }
 
 DEFAULT_PROFILE = "home-office"
+# What a response to a bill is made for first: written evidence to the Public Bill Committee.
+BILL_PROFILE = "public-bill-committee"

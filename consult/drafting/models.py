@@ -16,12 +16,30 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
+from consult.bills.models import Bill
 from consult.consultations.models import Consultation, Question
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.timeutil import utcnow
 
-SECTION_KINDS = ("summary", "about", "question", "recommendations", "custom")
+SECTION_KINDS = (
+    "summary",
+    "about",
+    "question",
+    "recommendations",
+    "custom",
+    "clause",  # a response to a bill: what we say about one clause, part or schedule
+    "amendment",  # an amendment to a bill, its fields held in the body (bills/amendment_text.py)
+)
+# Where a response stands on a clause (a clause section's `choice`): the API's "position".
+CLAUSE_POSITIONS = ("support", "oppose", "amend", "concerns", "no_view")
+POSITION_LABELS = {
+    "support": "Support",
+    "oppose": "Oppose",
+    "amend": "Amend",
+    "concerns": "Concerns",
+    "no_view": "No view",
+}
 SECTION_STATUSES = ("not_started", "drafting", "ready_for_review", "agreed")
 STATUS_LABELS = {
     "not_started": "Not started",
@@ -42,13 +60,25 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 class Response(db.Model):
+    """One organisation's answer to a consultation or to a bill (exactly one of the two)."""
+
     __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint(
+            "(consultation_id IS NULL AND bill_id IS NOT NULL)"
+            " OR (consultation_id IS NOT NULL AND bill_id IS NULL)",
+            name="answers_one",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"), index=True)
+    bill_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bills.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     profile: Mapped[str] = mapped_column(String(40), default="home-office")
     status: Mapped[str] = mapped_column(String(20), default="drafting")
@@ -57,12 +87,19 @@ class Response(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
-    consultation: Mapped[Consultation] = relationship()
+    consultation: Mapped[Consultation | None] = relationship()
+    bill: Mapped[Bill | None] = relationship()
     sections: Mapped[list[Section]] = relationship(
         back_populates="response",
         cascade="all, delete-orphan",
         order_by="Section.position",
     )
+
+    @property
+    def subject(self) -> Consultation | Bill:
+        """What the response answers, as pages, e-mails and consent statements name it (both
+        have a `slug`, `title`, `publisher` and `closes_at`)."""
+        return self.consultation if self.consultation is not None else self.bill
 
 
 class Section(db.Model):
@@ -77,6 +114,8 @@ class Section(db.Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"))
+    # A clause section's provision as the bill numbers it: "4", "Schedule 1", "Part 2".
+    clause: Mapped[str | None] = mapped_column(String(30))
     number: Mapped[int | None]
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int]

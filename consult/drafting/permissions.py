@@ -95,7 +95,11 @@ _RESPONSE_AND_MEMBERSHIP = (
         & (Membership.user_id == bindparam("user_id")),
     )
     .where(Response.id == bindparam("response_id"))
-    .options(joinedload(Response.organisation), joinedload(Response.consultation))
+    .options(
+        joinedload(Response.organisation),
+        joinedload(Response.consultation),
+        joinedload(Response.bill),
+    )
 )
 _SECTION = (
     select(Section)

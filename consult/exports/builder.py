@@ -384,7 +384,7 @@ def build_document(
     draft. The profile check's warnings are in `Document.warnings`. Same inputs, equal
     documents. `verify_url_for(fingerprint)` gives the public verification page's URL."""
     profile = profile_of(profile_slug)
-    questions = _Questions(response.consultation.questions)
+    questions = _Questions(response.consultation.questions if response.consultation else [])
     if version is not None:
         content, sections = _sections_of_version(version)
         organisation = content["organisation"]["name"]
@@ -395,8 +395,8 @@ def build_document(
     else:
         sections = _sections_of_draft(response)
         organisation = response.organisation.name
-        consultation_title = response.consultation.title
-        publisher = response.consultation.publisher
+        consultation_title = response.subject.title
+        publisher = response.subject.publisher
         title = response.title
         when = today or utcnow().date()
 

@@ -311,7 +311,7 @@ def sign_page(version: Version, membership: Membership | None) -> dict:
     later = services.latest_version_after(version, public_only=membership is None)
     return {
         **about(version),
-        "consultation": response.consultation,
+        "consultation": response.subject,
         "membership": membership,
         "text": rendered(version),
         "count": services.confirmed_count(version),
@@ -321,7 +321,7 @@ def sign_page(version: Version, membership: Membership | None) -> dict:
         "open_now": open_now,
         "may_sign": open_now and (version.signing_public or membership is not None),
         "my_signature": my_signature(current_user, version),
-        "statement": consent.statement(response.organisation.name, response.consultation.title),
+        "statement": consent.statement(response.organisation.name, response.subject.title),
         "statement_version": consent.CURRENT_VERSION,
         "later": later,
         "later_visible": later is not None and (membership is not None or open_to_public(later)),
@@ -339,14 +339,14 @@ def partner_page(
     lead = version.response.organisation
     return {
         **about(version),
-        "consultation": version.response.consultation,
+        "consultation": version.response.subject,
         "text": rendered(version),
         "count": services.confirmed_count(version),
         "open_now": is_open(version),
         "memberships": memberships,
         "unsigned": unsigned,
         "signed": signed,
-        "statement": consent.statement(lead.name, version.response.consultation.title),
+        "statement": consent.statement(lead.name, version.response.subject.title),
         "statement_version": consent.CURRENT_VERSION,
     }
 

@@ -233,7 +233,7 @@ class Response(ReplyModel):
             id=response.id,
             title=response.title,
             organisation=response.organisation.slug,
-            consultation=response.consultation.slug,
+            consultation=response.subject.slug,
             status=response.status,
             profile=response.profile,
             word_limit=drafting.word_limit(response),
@@ -259,7 +259,7 @@ class ResponseSummary(ReplyModel):
         return cls(
             id=response.id,
             title=response.title,
-            consultation=response.consultation.slug,
+            consultation=response.subject.slug,
             status=response.status,
             profile=response.profile,
             word_count=word_count,

@@ -405,7 +405,7 @@ class Verification(ReplyModel):
             response=_VerifiedResponse(id=response.id, title=version.title),
             organisation=_Named(slug=response.organisation.slug, name=response.organisation.name),
             consultation=_VerifiedConsultation(
-                slug=response.consultation.slug, title=response.consultation.title
+                slug=response.subject.slug, title=response.subject.title
             ),
             version=version.number,
             created_at=version.created_at,

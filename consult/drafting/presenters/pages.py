@@ -71,7 +71,7 @@ def _profile_heading(response: Response) -> str:
     profile = PROFILES.get(response.profile)
     heading = profile.heading if profile else "Response from {organisation}"
     return heading.replace("{organisation}", response.organisation.name).replace(
-        "{consultation}", response.consultation.title
+        "{consultation}", response.subject.title
     )
 
 
@@ -141,7 +141,7 @@ def dashboard_page(
     )
     return {
         **_page(response, membership),
-        "consultation": response.consultation,
+        "consultation": response.subject,
         "sections": sections,
         "links": SectionLinks(response),
         "clash_markers": {
@@ -164,7 +164,7 @@ def dashboard_page(
         "total_words": services.total_words(sections),
         "word_limit": services.word_limit(response),
         "profile": PROFILES.get(response.profile),
-        "closing": _closing(response.consultation),
+        "closing": _closing(response.subject),
         "can_edit": editing,
         # The signing pages are built separately: link to them once they exist.
         "signing": "signing.versions" in current_app.view_functions,
@@ -178,7 +178,7 @@ def preview_page(response: Response, membership: Membership) -> dict:
     """The current text through the one response renderer (markdown.render_response), as the
     API's /html and the exports show it, with the draft's gaps pointed out."""
     sections = services.live_sections(response)
-    consultation = response.consultation
+    consultation = response.subject
     subtitle = f"Response to: {consultation.title}"
     if consultation.publisher:
         subtitle += f" ({consultation.publisher})"

@@ -35,6 +35,7 @@ from consult.drafting.services.presence import (
 from consult.drafting.services.responses import (
     Activity,
     SectionOverview,
+    create_bill_response,
     create_response,
     live_sections,
     recent_activity,
@@ -96,6 +97,7 @@ __all__ = [
     "assignable_members",
     "check_plain_text",
     "comment_threads",
+    "create_bill_response",
     "create_response",
     "dismiss_clash",
     "find_revision",

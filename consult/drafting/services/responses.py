@@ -12,8 +12,9 @@ from sqlalchemy.orm import aliased, joinedload
 
 from consult.accounts.models import User
 from consult.audit.services import record
+from consult.bills.models import Bill
 from consult.consultations.models import Consultation, Question
-from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
+from consult.consultations.profiles import BILL_PROFILE, DEFAULT_PROFILE, PROFILES
 from consult.drafting.errors import DraftingError
 from consult.drafting.models import Response, Revision, Section
 from consult.drafting.services.text import MAX_TITLE_LENGTH
@@ -30,35 +31,92 @@ def create_response(
     profile: str | None = None,
 ) -> Response:
     """A response with a section for the summary, about us, each question and recommendations."""
-    title = title.strip() or default_response_title(consultation)
-    profile = profile or DEFAULT_PROFILE
-    if profile not in PROFILES:
-        raise DraftingError("Choose one of the listed submission profiles.")
     if consultation.organisation_id not in (None, membership.organisation_id):
         # Another organisation's own consultation: callers look it up with find_visible, and
         # this keeps the rule in one place should one forget.
         raise DraftingError("That consultation is not open to this organisation.")
-    response = Response(
-        organisation_id=membership.organisation_id,
-        consultation=consultation,
-        title=title[:200],
-        profile=profile,
-        created_by_id=membership.user_id,
-    )
-    plan: list[tuple[str, int | None, str, object]] = [
-        ("summary", None, "Summary", None),
-        ("about", None, f"About {membership.organisation.name}", None),
+    plan: list[tuple[str, int | None, str, dict]] = [
+        ("question", q.number, q.text, {"question": q}) for q in consultation.questions
     ]
-    plan += [("question", q.number, q.text, q) for q in consultation.questions]
-    plan.append(("recommendations", None, "Recommendations", None))
-    for position, (kind, number, section_title, question) in enumerate(plan):
+    return _start(
+        membership,
+        Response(consultation=consultation),
+        title.strip() or default_response_title(consultation),
+        profile or DEFAULT_PROFILE,
+        plan,
+        consultation=consultation.slug,
+    )
+
+
+def create_bill_response(
+    membership: Membership,
+    bill: Bill,
+    title: str,
+    profile: str | None = None,
+    clauses: list[str] | None = None,
+) -> Response:
+    """A response to a bill: the summary, about us, a section per clause and schedule of its
+    current print (or only those in `clauses`), and recommendations. Amendments are added as
+    they are drafted (bills.services.add_amendment)."""
+    if bill.organisation_id != membership.organisation_id:
+        raise DraftingError("That bill is not this organisation's.")
+    current = bill.current_print
+    if current is None:
+        raise DraftingError("The bill has no print yet: import its text first.")
+    wanted = None if clauses is None else set(clauses)
+    plan: list[tuple[str, int | None, str, dict]] = []
+    for provision in current.provisions:
+        if wanted is not None and provision.number not in wanted:
+            continue
+        name = (
+            provision.number
+            if provision.number.startswith("Schedule")
+            else (f"Clause {provision.number}")
+        )
+        heading = f"{name}: {provision.heading}" if provision.heading else name
+        plan.append(("clause", None, heading, {"clause": provision.number}))
+    if wanted is not None and not plan:
+        raise DraftingError("Choose at least one clause or schedule of the bill.")
+    return _start(
+        membership,
+        Response(bill=bill),
+        title.strip() or f"Response to the {bill.title}",
+        profile or BILL_PROFILE,
+        plan,
+        bill=bill.slug,
+    )
+
+
+def _start(
+    membership: Membership,
+    response: Response,
+    title: str,
+    profile: str,
+    plan: list[tuple[str, int | None, str, dict]],
+    **audit: str,
+) -> Response:
+    """The response with its sections: summary, about us, what `plan` lists (kind, number,
+    title, other columns), recommendations."""
+    if profile not in PROFILES:
+        raise DraftingError("Choose one of the listed submission profiles.")
+    response.organisation_id = membership.organisation_id
+    response.title = title[:200]
+    response.profile = profile
+    response.created_by_id = membership.user_id
+    plan = [
+        ("summary", None, "Summary", {}),
+        ("about", None, f"About {membership.organisation.name}", {}),
+        *plan,
+        ("recommendations", None, "Recommendations", {}),
+    ]
+    for position, (kind, number, section_title, columns) in enumerate(plan):
         response.sections.append(
             Section(
                 kind=kind,
                 number=number,
                 title=section_title[:MAX_TITLE_LENGTH],
-                question=question,
                 position=position,
+                **columns,
             )
         )
     db.session.add(response)
@@ -68,7 +126,7 @@ def create_response(
         actor=membership.user,
         organisation=membership.organisation,
         subject=response,
-        consultation=consultation.slug,
+        **audit,
     )
     return response
 
@@ -78,7 +136,7 @@ def responses_of(organisation: Organisation) -> list[Response]:
         db.session.scalars(
             select(Response)
             .where(Response.organisation_id == organisation.id)
-            .options(joinedload(Response.consultation))
+            .options(joinedload(Response.consultation), joinedload(Response.bill))
             .order_by(Response.updated_at.desc())
         )
     )

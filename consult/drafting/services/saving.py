@@ -17,11 +17,12 @@ from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.models import User
 from consult.audit.services import record
+from consult.bills import amendment_text
 from consult.drafting import clashes
 from consult.drafting.errors import DraftingError
 from consult.drafting.markdown import word_count
 from consult.drafting.merge import merge, normalise_newlines
-from consult.drafting.models import Revision, Section
+from consult.drafting.models import CLAUSE_POSITIONS, POSITION_LABELS, Revision, Section
 from consult.drafting.services.sections import refuse_if_removed
 from consult.drafting.services.text import MAX_BODY_LENGTH, check_plain_text
 from consult.extensions import db
@@ -60,9 +61,19 @@ def check_text(section: Section, body: str, choice: str | None) -> str | None:
     if len(body) > MAX_BODY_LENGTH:
         raise DraftingError(f"A section can hold at most {MAX_BODY_LENGTH:,} characters.")
     check_plain_text(body)
+    if section.kind == "amendment":
+        amendment_text.load(body)  # refuses, saying which line, text that is no amendment
     question = section.question
     if choice in ("", None):
         return None
+    if section.kind == "clause":
+        if choice not in CLAUSE_POSITIONS:
+            raise DraftingError(
+                "Choose a position on the clause: "
+                + ", ".join(POSITION_LABELS[position] for position in CLAUSE_POSITIONS)
+                + "."
+            )
+        return choice
     if question is None or question.kind != "scale":
         raise DraftingError("Only questions with a closed answer take a choice.")
     if choice not in question.options:

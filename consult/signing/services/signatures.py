@@ -58,7 +58,7 @@ def _consent(
         version = statement_version or consent.CURRENT_VERSION
         shown = (
             version,
-            consent.statement(response.organisation.name, response.consultation.title, version),
+            consent.statement(response.organisation.name, response.subject.title, version),
         )
     db.session.execute(
         _INSERT_CONSENT_RECORD,

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.accounts.services import normalise_email
 from consult.audit.services import record
-from consult.drafting.models import Response
+from consult.drafting.models import Response, Section
 from consult.drafting.services import live_sections
 from consult.extensions import db
 from consult.links import public_url
@@ -45,24 +45,52 @@ def canonical_content(response: Response, number: int, frozen_at: datetime) -> d
             "slug": response.organisation.slug,
             "name": response.organisation.name,
         },
-        "consultation": {
-            "slug": response.consultation.slug,
-            "title": response.consultation.title,
-            "publisher": response.consultation.publisher,
-        },
+        **_answered(response),
         "version": number,
         "frozen_at": isoformat(frozen_at),
-        "sections": [
-            {
-                "kind": section.kind,
-                "number": section.number,
-                "title": section.title,
-                "choice": section.choice,
-                "body": section.body,
-            }
-            for section in live_sections(response)
-        ],
+        "sections": [_frozen_section(section) for section in live_sections(response)],
     }
+
+
+def _answered(response: Response) -> dict:
+    """What the response answers: {"consultation": ...}, or for a bill {"bill": ...} with the
+    print its clauses and amendments cite (their page and line numbers are that print's)."""
+    if response.bill is None:
+        consultation = response.consultation
+        return {
+            "consultation": {
+                "slug": consultation.slug,
+                "title": consultation.title,
+                "publisher": consultation.publisher,
+            }
+        }
+    bill = response.bill
+    current = bill.current_print
+    return {
+        "bill": {
+            "slug": bill.slug,
+            "title": bill.title,
+            "session": bill.session,
+            "house": bill.house,
+            "publisher": bill.publisher,
+            "illustrative": bill.illustrative,
+            "print": {"label": current.label, "number": current.number} if current else None,
+        }
+    }
+
+
+def _frozen_section(section: Section) -> dict:
+    """A section as a version holds it; a clause section also names its clause."""
+    frozen = {
+        "kind": section.kind,
+        "number": section.number,
+        "title": section.title,
+        "choice": section.choice,
+        "body": section.body,
+    }
+    if section.kind == "clause":
+        frozen["clause"] = section.clause
+    return frozen
 
 
 def canonical_bytes(content: dict) -> bytes:
