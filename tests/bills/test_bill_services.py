@@ -35,7 +35,7 @@ def test_a_stored_print_reads_back_line_for_line(bill):
     again = services.parsed_print(stored)
     assert again.lines == PRINT.lines
     assert again.provisions == PRINT.provisions
-    assert [line.text for line in services.lines_on_page(stored, 2)][0].startswith("use of live")
+    assert services.lines_on_page(stored, 2)[0].text.startswith("use of live")
 
 
 def test_a_response_to_a_bill_has_a_section_per_clause_and_schedule(bill_response):
@@ -63,7 +63,7 @@ def test_a_clause_section_takes_a_position_and_nothing_else(team, bill_response)
 def test_an_amendment_is_checked_against_the_print_and_completed_with_its_clause(
     team, bill_response
 ):
-    section, outcome = services.add_amendment(
+    section, _outcome = services.add_amendment(
         team.editor, bill_response, Amendment.from_dict(LEAVE_OUT)
     )
     saved = services.amendment_of(section)
@@ -71,7 +71,8 @@ def test_an_amendment_is_checked_against_the_print_and_completed_with_its_clause
     assert section.number == 1 and section.title == "Amendment 1"
     rendered = services.house_style(bill_response, saved).reference
     assert rendered == (
-        "Clause 1, page 1, line 4, leave out \u201cauthorised officer\u201d and insert \u201cjudge\u201d"
+        "Clause 1, page 1, line 4, leave out \u201cauthorised officer\u201d"
+        " and insert \u201cjudge\u201d"
     )
     wrong_line = Amendment.from_dict({**LEAVE_OUT, "line": 5})
     with pytest.raises(AmendmentRefused) as refused:
