@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.audit.models import AuditEvent
+from consult.bills.models import Bill
+from consult.bills.stages import STAGES
 from consult.consultations.profiles import PROFILES
 from consult.drafting.models import STATUS_LABELS, Response, Section
 from consult.exports.models import ExportJob
@@ -72,6 +74,10 @@ DESCRIPTIONS = {
     "signature.withdrawn": "withdrew a signature",
     "signature.erased": "erased a signer's details",
     "signatures.csv_downloaded": "downloaded the signatories (CSV)",
+    "bill.created": "imported a bill",
+    "bill.print_added": "imported a new print of a bill",
+    "bill.stage_changed": "changed a bill's stage",
+    "amendment.created": "drafted an amendment",
     "export.requested": "asked for an export",
     "export.downloaded": "downloaded an export",
 }
@@ -121,6 +127,17 @@ _HOW = _words(
     }
 )
 _VIA = _words({"api": "the API", "cli": "the command line"})
+_STAGE = lambda value: STAGES[value].name if value in STAGES else str(value)  # noqa: E731
+_AMENDMENT_KIND = _words(
+    {
+        "leave_out": "leave out words",
+        "leave_out_insert": "leave out words and insert others",
+        "insert": "insert words",
+        "stand_part": "leave out a clause",
+        "new_clause": "new clause",
+        "new_schedule": "new schedule",
+    }
+)
 _REASON = _words({"replaced": "a new invitation to the same address replaced it"})
 _OUTCOME = _words(
     {
@@ -151,7 +168,9 @@ DETAILS = {
     "email": Detail("address"),
     "number": Detail("version"),
     "version": Detail("version", _VERSION),
-    "kind": Detail("signed as", _SIGNED_AS),
+    "kind": Detail(
+        "signed as", _SIGNED_AS, for_actions={"amendment.created": ("kind", _AMENDMENT_KIND)}
+    ),
     "method": Detail("how", _HOW),
     "public": Detail("open to", _WHO_MAY_SIGN),
     "invited": Detail("people invited"),
@@ -162,6 +181,10 @@ DETAILS = {
     "remaining": Detail("recovery codes left"),
     "via": Detail("via", _VIA),
     "outcome": Detail("outcome", _OUTCOME),
+    "print": Detail("print"),
+    "stage": Detail("stage", _STAGE),
+    "moved": Detail("amendments moved"),
+    "needs_attention": Detail("amendments needing attention"),
 }
 
 # Details that name a person by account id: shown by name (an erased one as "a former member").
@@ -181,7 +204,11 @@ SECTION_TITLE_LENGTH = 80
 
 def section_label(kind: str, number: int | None, title: str) -> str:
     """ "Question 3: Should it also cover ..." or the section's own title, kept short."""
-    label = f"Question {number}: {title}" if kind == "question" and number else title
+    label = title
+    if kind == "question" and number:
+        label = f"Question {number}: {title}"
+    elif kind == "amendment" and number and not title.startswith("Amendment"):
+        label = f"Amendment {number}: {title}"
     if len(label) > SECTION_TITLE_LENGTH:
         label = label[: SECTION_TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "\u2026"
     return label
@@ -235,6 +262,11 @@ def _export_jobs(ids: set[int]) -> dict[int, list[tuple[str, str]]]:
     return {job_id: [("response", title)] for job_id, title in rows}
 
 
+def _bills(ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    rows = db.session.execute(select(Bill.id, Bill.title).where(Bill.id.in_(ids)))
+    return {bill_id: [("bill", title)] for bill_id, title in rows}
+
+
 # Subject type (the model's class name, as audit.services.record stores it) -> its loader.
 _SUBJECT_LOADERS = {
     "Section": _sections,
@@ -242,6 +274,7 @@ _SUBJECT_LOADERS = {
     "Version": _versions,
     "Signature": _signatures,
     "ExportJob": _export_jobs,
+    "Bill": _bills,
 }
 
 

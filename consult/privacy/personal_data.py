@@ -68,6 +68,8 @@ LINKS: tuple[Link, ...] = (
     Link("suggestions", "decided_by_id", "suggestions_decided", "keep"),
     Link("clash_settlements", "settled_by_id", "clashes_settled", "keep"),
     Link("export_jobs", "requested_by_id", "exports_requested", "keep"),
+    Link("bills", "created_by_id", "bills_imported", "keep"),
+    Link("bill_prints", "imported_by_id", "bill_prints_imported", "keep"),
 )
 
 # Never part of a download: secrets (only their hashes are stored, useless to anyone) and

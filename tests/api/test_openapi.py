@@ -160,8 +160,10 @@ def test_the_drafting_contract_field_names_are_in_the_schemas(client):
     assert required("Section") >= {
         "id", "kind", "number", "title", "body", "choice", "head_revision", "word_count"
     }  # fmt: skip
+    # A response to a bill has clause sections and amendments (API.md, "Bills, prints and
+    # amendments") besides the kinds a consultation response has.
     assert set(schemas["Section"]["properties"]["kind"]["enum"]) == {
-        "summary", "about", "question", "recommendations", "custom"
+        "summary", "about", "question", "recommendations", "custom", "clause", "amendment"
     }  # fmt: skip
     assert required("ResponseSummary") >= {"id", "title", "consultation", "status", "word_count"}
     assert required_all("SavedSection") >= {"head_revision", "merged", "body"}

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from consult.accounts import pending_logins, two_factor
 from consult.accounts import services as accounts
 from consult.accounts.models import User
+from consult.bills import services as bills
 from consult.consultations.models import Consultation
 from consult.consultations.services import create_consultation, parse_numbered_list
 from consult.drafting import services as drafting
@@ -21,6 +22,7 @@ from consult.organisations import services as organisations
 from consult.signing import consent
 from consult.signing import services as signing
 from tests import factories
+from tests.bills.sample import PRINT
 from tests.organisations.support import membership
 
 NAME = "Zephyrine Quillfeather"
@@ -73,6 +75,7 @@ def person(app, team, make_client) -> Person:
         ).revision
         drafting.dismiss_clash(user, section, clash)  # settled by the person
         drafting.heartbeat(user, section, True)
+        bills.create_bill(lead, PRINT, title="Privacy bill", source_kind="text")
 
         members_version = signing.freeze(lead, response, "for members")
         signing.open_signing(lead, members_version, public=False, closes_at=None)
