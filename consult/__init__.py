@@ -44,6 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.accounts.views import blueprint as accounts
     from consult.api import blueprint as api
     from consult.audit.views import blueprint as audit
+    from consult.bills import cli as bills_cli
+    from consult.bills.views import blueprint as bills
     from consult.consultations.views import blueprint as consultations
     from consult.drafting.views import blueprint as drafting
     from consult.exports import cli as exports_cli
@@ -58,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(organisations)
     app.register_blueprint(drafting)
     app.register_blueprint(consultations)
+    app.register_blueprint(bills)
     app.register_blueprint(signing)
     app.register_blueprint(exports)
     app.register_blueprint(audit)
@@ -72,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     deferred.init_app(app)
     cli.init_app(app)
     exports_cli.init_app(app)
+    bills_cli.init_app(app)
     pages.init_app(app)
     return app
 

@@ -188,6 +188,10 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "480")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        # A bill's print may be larger: the import pages alone accept this much
+        # (consult/bills/views/imports.py), and what they read waits here to be checked.
+        "BILL_UPLOAD_MAX_BYTES": int(env.get("BILL_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024))),
+        "BILL_IMPORT_DIR": env.get("BILL_IMPORT_DIR") or str(instance / "bill-imports"),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),

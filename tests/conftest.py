@@ -108,6 +108,7 @@ def app():
             "SERVER_NAME": "consult.test",
             "PUBLIC_URL": "http://consult.test",
             "EXPORT_PDF_CACHE_DIR": f"{tmp_dir}/pdf-cache",  # not the checkout's instance/
+            "BILL_IMPORT_DIR": f"{tmp_dir}/bill-imports",
         }
     )
     app.test_client_class = IsolatedClient
