@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import text
 
+from consult.bills.presenters import dashboard_bills
 from consult.config import LOOPBACK_HOSTS
 from consult.extensions import db
 from consult.mail import outbox
@@ -37,6 +38,7 @@ def index():
         "main/dashboard.html",
         memberships=organisations.memberships_of(current_user),
         invitations=organisations.invitations_for(current_user),
+        bills=dashboard_bills(current_user),
     )
 
 
