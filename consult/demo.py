@@ -1,5 +1,6 @@
-"""Demo data for `make run` and screenshots: an organisation with a person in each role, and a
-half-drafted response to the built-in facial-recognition consultation. Idempotent, so
+"""Demo data for `make run` and screenshots: an organisation with a person in each role, a
+half-drafted response to the built-in facial-recognition consultation, and an illustrative
+bill (our own text, consult/demo_bill.py) with a response and two amendments. Idempotent, so
 `make run` can call it every time."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from consult.accounts import services as accounts
 from consult.accounts.models import User
 from consult.consultations.models import Consultation
 from consult.consultations.services import find_visible, install_builtin_consultations
+from consult.demo_bill import seed_demo_bill
 from consult.drafting import services as drafting
 from consult.drafting.models import Response, Section
 from consult.extensions import db
@@ -183,6 +185,7 @@ def seed_demo() -> bool:
         people[role] = user
     db.session.flush()
     created = _seed_response(organisation, people) or created
+    created = seed_demo_bill(organisation, people) or created
     return created
 
 

@@ -410,3 +410,36 @@ def test_the_bills_list_shows_stage_deadline_prints_and_responses(
     assert "Second reading (House of Commons)" in html
     assert re.search(r"(9|10) days left", html)
     assert "Import a bill" not in html  # a member may not import
+
+
+def test_the_dashboard_lists_bills_soonest_deadline_first_with_what_to_send(
+    team, bill, bill_response, login_as, make_client
+):
+    from tests.conftest import login
+
+    from tests.bills.sample import PRINT
+
+    later = bill_services.create_bill(
+        membership_of(team.coordinator, team.organisation),
+        PRINT,
+        title="Another Bill (illustrative)",
+        source_kind="text",
+    )
+    later.evidence_deadline = datetime.combine(
+        date.today() + timedelta(days=40), datetime.min.time()
+    )
+    bill.stage = "committee"
+    bill.evidence_deadline = datetime.combine(date.today() + timedelta(days=3), datetime.min.time())
+    db.session.commit()
+    client = login_as(team.coordinator)
+    html = client.get("/").get_data(as_text=True)
+    assert "Bills: stages and deadlines" in html
+    assert html.index(bill.title) < html.index("Another Bill (illustrative)")
+    assert "3 days left" in html
+    assert "Written evidence, with suggested amendments, to the Public Bill Committee" in html
+    assert f"/responses/{bill_response.id}/export" in html  # a coordinator may export
+    member_client = make_client()
+    login(member_client, team.member)
+    member = member_client.get("/").get_data(as_text=True)
+    assert f"/responses/{bill_response.id}/export" not in member
+    assert bill.title in member

@@ -192,12 +192,19 @@ def _store(
 
 def parsed_print(bill_print: BillPrint) -> ParsedPrint:
     """The print as the importer read it, for validation and re-mapping. A print never changes
-    once stored, so it is read from the database once per process (by id)."""
-    return _parsed(bill_print.id, db.engine.url.render_as_string())
+    once stored, so it is read from the database once per process: by id, and by when it was
+    imported and how many lines it has, so that an id used again (an emptied test database, a
+    restored backup) never finds another print's lines."""
+    return _parsed(
+        bill_print.id,
+        bill_print.imported_at.isoformat(),
+        bill_print.line_count,
+        db.engine.url.render_as_string(),
+    )
 
 
 @lru_cache(maxsize=8)
-def _parsed(print_id: int, _database: str) -> ParsedPrint:
+def _parsed(print_id: int, _imported_at: str, _line_count: int, _database: str) -> ParsedPrint:
     bill_print = db.session.get(BillPrint, print_id)
     lines = db.session.execute(
         select(
