@@ -415,9 +415,8 @@ def test_the_bills_list_shows_stage_deadline_prints_and_responses(
 def test_the_dashboard_lists_bills_soonest_deadline_first_with_what_to_send(
     team, bill, bill_response, login_as, make_client
 ):
-    from tests.conftest import login
-
     from tests.bills.sample import PRINT
+    from tests.conftest import login
 
     later = bill_services.create_bill(
         membership_of(team.coordinator, team.organisation),
