@@ -40,6 +40,8 @@ from sqlalchemy import select, text
 
 from consult.accounts import two_factor
 from consult.accounts.services import create_api_token
+from consult.bills import pending
+from consult.bills import services as bill_services
 from consult.consultations.models import Consultation
 from consult.consultations.services import create_consultation, parse_numbered_list
 from consult.drafting import services as drafting
@@ -52,6 +54,7 @@ from consult.signing import consent, robots
 from consult.signing import services as signing
 from consult.tokens import new_token
 from tests import factories
+from tests.bills.sample import PRINT as SAMPLE_PRINT
 from tests.organisations.support import (
     audit_events,
     location_path,
@@ -144,6 +147,9 @@ FROZEN_VERSION = {"version_id": "frozen_version_id"}  # see build_signing
 MEMBERS_VERSION = {"version_id": "members_version_id"}
 PUBLIC_VERSION = {"version_id": "public_version_id"}
 EXPORT = {"export_id": "export_id"}  # see build_exports
+BILL = {"bill_id": "bill_id"}  # see build_bills
+PRINT = {"print_id": "print_id"}
+MATRIX_PRINT_TEXT = "1 Matrix clause\n(1) A constable may do a matrix thing.\n"
 
 
 def head(key: str = "section_id") -> Callable[[World], str]:
@@ -405,6 +411,39 @@ POLICY: dict[str, Access] = {
         assignee="member",  # an assignee who may not draft does not
         changes={"POST": "suggestions"},
     ),
+    # bill pages (consult/bills/views/): members read bills and prints; those who may draft
+    # import (the preview's token is the visitor's own: build_bills), set the stage and start
+    # a response.
+    "bills.index": Access(ORG, "view"),
+    "bills.show": Access(ORG, "view", params=BILL),
+    "bills.set_stage": Access(
+        ORG, "draft", params=BILL, body={"POST": {"stage": "committee"}}, changes={"POST": "bills"}
+    ),
+    "bills.start_response": Access(
+        ORG,
+        "draft",
+        params=BILL,
+        body={"POST": {"title": "Matrix bill response"}},
+        changes={"POST": "responses"},
+    ),
+    "bills.import_bill": Access(
+        ORG, "draft", body={"POST": {"text": MATRIX_PRINT_TEXT, "house": "commons"}}
+    ),
+    "bills.preview_bill": Access(
+        ORG, "draft", params={"token": "bill_import_token"}, changes={"POST": "bills"}
+    ),
+    "bills.import_print": Access(
+        ORG, "draft", params=BILL, body={"POST": {"text": MATRIX_PRINT_TEXT, "label": "Matrix"}}
+    ),
+    "bills.preview_print": Access(
+        ORG,
+        "draft",
+        params={**BILL, "token": "print_import_token"},
+        changes={"POST": "bill_prints"},
+    ),
+    "bills.show_print": Access(ORG, "view", params=PRINT),
+    "bills.clause": Access(ORG, "view", params={**PRINT, "number": "clause_number"}),
+    "bills.page": Access(ORG, "view", params={**PRINT, "page": "print_page"}),
     # signing pages: versions of the response (build_signing). Lead members read a version;
     # owners and coordinators freeze, open and close signing, replace the partner link and see
     # who signed.
@@ -759,10 +798,12 @@ def build_world(app, team, identity: str) -> World:
     drafts, draft_secrets = build_drafts(team, owner, user)
     signing_values, published = build_signing(app, team, drafts["response_id"])
     export_values = build_exports(drafts["response_id"], signing_values["frozen_version_id"])
+    bill_values, bill_secrets = build_bills(app, team, owner, user)
     secrets = (
         [organisation.name]
         + [person.name for person in (*[team.user(r) for r in ROLES], role_victim, removal_victim)]
         + draft_secrets
+        + bill_secrets
     )
     return World(
         identity=identity,
@@ -781,6 +822,7 @@ def build_world(app, team, identity: str) -> World:
             **drafts,
             **signing_values,
             **export_values,
+            **bill_values,
         },
         secrets=secrets,
         published=published,
@@ -863,6 +905,38 @@ def build_drafts(team, owner, user) -> tuple[dict[str, Any], list[str]]:
         "Matrix recommendations",
     ]
     return values, secrets
+
+
+def build_bills(app, team, owner, user) -> tuple[dict[str, Any], list[str]]:
+    """A bill of the organisation (the sample print), and an import of a bill and of its next
+    print waiting for the visitor to save them (their own tokens: only the uploader may)."""
+    bill = bill_services.create_bill(
+        owner, SAMPLE_PRINT, title="Matrix Bill Title", source_kind="text"
+    )
+    db.session.commit()
+    values: dict[str, Any] = {
+        "bill_id": bill.id,
+        "print_id": bill.current_print.id,
+        "clause_number": "1",
+        "print_page": 1,
+        "bill_import_token": "x" * 32,
+        "print_import_token": "x" * 32,
+    }
+    if user is not None:
+        for key, bill_id in (("bill_import_token", None), ("print_import_token", bill.id)):
+            values[key] = pending.keep(
+                pending.PendingImport(
+                    token="",
+                    user_id=user.id,
+                    organisation_id=team.organisation.id,
+                    bill_id=bill_id,
+                    source_kind="text",
+                    source_name="matrix.txt",
+                    title="Matrix Imported Bill",
+                ),
+                SAMPLE_PRINT,
+            )
+    return values, ["Matrix Bill Title", "Matrix Imported Bill"]
 
 
 def build_signing(app, team, response_id: int) -> tuple[dict[str, Any], list[str]]:
@@ -1019,6 +1093,8 @@ SNAPSHOT_QUERIES = {
     "consent_records": "SELECT id, signature_id, action, method FROM consent_records",
     "recovery_codes": "SELECT id, user_id, used_at FROM recovery_codes",
     "export_jobs": "SELECT id, response_id, version_id, profile, format, status FROM export_jobs",
+    "bills": "SELECT id, organisation_id, slug, title, stage, evidence_deadline FROM bills",
+    "bill_prints": "SELECT id, bill_id, number, label FROM bill_prints",
 }
 
 
