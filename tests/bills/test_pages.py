@@ -442,3 +442,13 @@ def test_the_dashboard_lists_bills_soonest_deadline_first_with_what_to_send(
     member = member_client.get("/").get_data(as_text=True)
     assert f"/responses/{bill_response.id}/export" not in member
     assert bill.title in member
+
+
+def test_with_csrf_on_a_too_large_upload_is_still_a_413_page(app, team, login_as, monkeypatch):
+    """The limit is raised (and enforced) before the CSRF check reads the body."""
+    monkeypatch.setitem(app.config, "BILL_UPLOAD_MAX_BYTES", 100_000)
+    client = login_as(team.editor)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # after logging in
+    response = import_file(client, team.organisation.slug, b"x" * 400_000, "huge.txt")
+    assert response.status_code == 413
+    assert "the most a bill print may be" in response.get_data(as_text=True)
