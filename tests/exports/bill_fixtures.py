@@ -18,7 +18,7 @@ from consult.signing import services as signing
 from consult.signing.models import Version
 from tests import factories
 from tests.bills.sample import PRINT
-from tests.exports.conftest import membership
+from tests.exports.export_support import membership
 
 SUMMARY = """\
 - Live facial recognition should need a judge's authorisation, not a police officer's.
