@@ -411,3 +411,13 @@ def test_house_style_follows_the_house_the_bill_is_in(bill_export):
 
     facts = bill_facts(bill_export.response, {})
     assert facts.house is House.COMMONS and facts.paper_stage == "committee"
+
+
+def test_the_text_page_of_a_bill_response_shows_the_notice_and_positions(
+    client, login_as, team, bill_export
+):
+    login_as(team.coordinator)
+    page = client.get(f"/responses/{bill_export.response.id}/export/text").get_data(as_text=True)
+
+    assert "Consult&#39;s own illustrative text" in page
+    assert "Our position:</span> <strong>Amend</strong>" in page
