@@ -38,9 +38,8 @@ from consult.bills.house_style import (
     render_paper,
 )
 from consult.bills.stages import HOUSE_NAMES, amendment_stage, sitting_house
-from consult.drafting.markdown import Budget, word_count
+from consult.drafting.markdown import word_count
 from consult.drafting.models import Response
-from consult.exports.builder import SectionText
 from consult.exports.document import (
     AmendmentBlock,
     AmendmentLine,
@@ -113,29 +112,31 @@ def bill_facts(response: Response, frozen: dict) -> BillFacts:
     )
 
 
-def read_amendments(sections: Iterable[SectionText]) -> tuple[list[Drafted], list[ProfileWarning]]:
-    """The amendments the sections hold, and a warning for each that cannot be read (it is
-    left out, and the warning says so) or whose statement is over the House's limit."""
+def read_amendments(
+    sections: Iterable[tuple[str, str]],
+) -> tuple[list[Drafted], list[ProfileWarning]]:
+    """The amendments that the (title, text) of amendment sections hold, and a warning for
+    each that cannot be read (it is left out, and the warning says so) or whose statement is
+    over the House's limit."""
     drafted: list[Drafted] = []
     warnings: list[ProfileWarning] = []
-    for section in sections:
+    for title, body in sections:
         try:
-            amendment = amendment_text.load(section.body)
+            amendment = amendment_text.load(body)
         except BillError as error:
             warnings.append(
                 ProfileWarning(
-                    "amendment-unreadable",
-                    f"“{section.title}” is left out of the export: {error}",
+                    "amendment-unreadable", f"“{title}” is left out of the export: {error}"
                 )
             )
             continue
-        drafted.append(Drafted(section.title, amendment))
+        drafted.append(Drafted(title, amendment))
         words = word_count(amendment.explanatory_statement)
         if words > STATEMENT_WORD_LIMIT:
             warnings.append(
                 ProfileWarning(
                     "statement-too-long",
-                    f"The explanatory statement of “{section.title}” has {words} words; the "
+                    f"The explanatory statement of “{title}” has {words} words; the "
                     f"House asks for at most {STATEMENT_WORD_LIMIT}.",
                 )
             )
@@ -180,7 +181,7 @@ def _words(blocks: Iterable[Block]) -> int:
                 texts.extend(line.text for line in block.lines)
 
     walk(blocks)
-    return sum(word_count(text.replace("*", " ").replace("_", " ")) for text in texts)
+    return sum(word_count(text) for text in texts)
 
 
 def made_part(kind: str, heading: str, blocks: Sequence[Block], anchor: str) -> Part:
@@ -396,9 +397,8 @@ def arrange(
     document: Document,
     response: Response,
     frozen: dict,
-    amendment_sections: Sequence[SectionText],
+    amendment_sections: Sequence[tuple[str, str]],
     signatories: Signatories | None,
-    budget: Budget,
 ) -> Document:
     """The built document of a response to a bill, arranged for its profile's layout, with
     the illustrative notice where the bill is our own text."""

@@ -29,6 +29,7 @@ from consult.drafting.markdown import (
 from consult.drafting.models import POSITION_LABELS, Response
 from consult.drafting.services import live_sections
 from consult.drafting.titles import response_to
+from consult.exports.bills import arrange
 from consult.exports.document import (
     Block,
     CodeBlock,
@@ -511,9 +512,8 @@ def build_document(
         page_limit=profile.page_limit,
     )
     if source.bill is not None:
-        from consult.exports.bills import arrange
-
-        document = arrange(document, response, source.bill, amendments, signatories, budget)
+        amendment_texts = [(section.title, section.body) for section in amendments]
+        document = arrange(document, response, source.bill, amendment_texts, signatories)
     if profile.numbered_paragraphs:
         document = replace(document, parts=tuple(_number_paragraphs(list(document.parts))))
     document = replace(document, total_words=sum(part.word_count for part in document.parts))

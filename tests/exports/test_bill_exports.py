@@ -25,7 +25,7 @@ from consult.drafting import services as drafting
 from consult.drafting.markdown import word_count
 from consult.exports import services
 from consult.exports.bills import ILLUSTRATIVE_NOTICE, read_amendments
-from consult.exports.builder import SectionText, build_document
+from consult.exports.builder import build_document
 from consult.exports.document import Document, Paragraph
 from consult.exports.docx import render_docx
 from consult.exports.odt import render_odt
@@ -168,8 +168,8 @@ def test_a_clause_explained_without_a_position_is_flagged_and_no_question_is_ask
 
 def test_an_amendment_whose_text_cannot_be_read_is_left_out_and_named():
     sections = [
-        SectionText("amendment", 1, "Broken one", None, "Kind: leave_out\nWhatever here"),
-        SectionText("amendment", 2, "Fine", None, "Kind: stand_part\nClause: 2"),
+        ("Broken one", "Kind: leave_out\nWhatever here"),
+        ("Fine", "Kind: stand_part\nClause: 2"),
     ]
     drafted, warnings = read_amendments(sections)
 
