@@ -86,6 +86,13 @@ def stages_for(house: str) -> tuple[Stage, ...]:
     return _ORDERS[house]
 
 
+def sitting_house(stage_key: str, introduced: str) -> str:
+    """The House a bill at `stage_key` is in ("commons" or "lords"); between the Houses (or
+    at an unknown stage), the one it was introduced in."""
+    stage = STAGES.get(stage_key)
+    return stage.house if stage is not None and stage.house in HOUSES else introduced
+
+
 def amendment_stage(stage_key: str) -> str:
     """What the amendment paper's heading calls the stage ("committee", "report" ...), from
     the bill's current stage: amendments are tabled for committee until report begins."""

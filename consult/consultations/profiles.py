@@ -27,6 +27,14 @@ class SubmissionProfile:
     cover_page: bool = False
     signatories: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # What a response must answer for the profile to apply to it: "consultation" or "bill".
+    subject: str = "consultation"
+    # How the export lays the response out: "response" (its sections in order), "briefing"
+    # (the ask first, the clauses and amendments in brief) or "amendment-paper" (the
+    # amendments in House style, for a Member to table). See consult/exports/bills.py.
+    layout: str = "response"
+    # Pages the PDF must fit on (a briefing: two); the pre-export check measures it.
+    page_limit: int | None = None
 
 
 PROFILES: dict[str, SubmissionProfile] = {
@@ -84,6 +92,50 @@ PROFILES: dict[str, SubmissionProfile] = {
                 "No page numbers; contact details go in the covering e-mail, not the document.",
                 "Proposed amendments with explanations are the most useful content.",
             ),
+            subject="bill",
+        ),
+        SubmissionProfile(
+            slug="briefing",
+            name="Second reading briefing for MPs and peers",
+            recipient="MPs and peers, before the second reading debate",
+            addressee="a briefing for MPs and peers",
+            formats=("pdf", "md"),
+            word_limit=None,
+            required_parts=("summary",),
+            question_by_question=False,
+            numbered_paragraphs=False,
+            summary_first=True,
+            heading="Second reading briefing: {consultation}",
+            notes=(
+                "Two pages of A4 at most: the ask first, then the clauses concerned and our "
+                "position on each, our key amendments, who we are and who supports us.",
+                "Too long to fit is reported before export; nothing is cut.",
+            ),
+            subject="bill",
+            layout="briefing",
+            page_limit=2,
+        ),
+        SubmissionProfile(
+            slug="amendment-paper",
+            name="Amendment paper for a Member to table",
+            recipient="An MP or peer who will table the amendments",
+            addressee="an amendment paper",
+            formats=("pdf", "docx", "odt", "md"),
+            word_limit=None,
+            required_parts=(),
+            question_by_question=False,
+            numbered_paragraphs=False,
+            summary_first=False,
+            heading="{consultation}",
+            signatories=False,
+            notes=(
+                "The amendments in House style, in the order the House takes them (new "
+                "clauses NC1, NC2 ...), each with its explanatory statement and the "
+                "organisations supporting it.",
+                "The numbers are provisional: the House numbers amendments when they are tabled.",
+            ),
+            subject="bill",
+            layout="amendment-paper",
         ),
         SubmissionProfile(
             slug="campaign",
@@ -106,3 +158,15 @@ PROFILES: dict[str, SubmissionProfile] = {
 DEFAULT_PROFILE = "home-office"
 # What a response to a bill is made for first: written evidence to the Public Bill Committee.
 BILL_PROFILE = "public-bill-committee"
+SUBJECTS = ("consultation", "bill")
+
+
+def profiles_for(subject: str) -> dict[str, SubmissionProfile]:
+    """The profiles that make sense for a response to a `subject` ("consultation" or "bill"):
+    a consultation's recipients for a consultation, Parliament's stages for a bill."""
+    return {slug: profile for slug, profile in PROFILES.items() if profile.subject == subject}
+
+
+def default_profile(subject: str) -> str:
+    """The profile a response to `subject` is exported for when it names none that fits."""
+    return BILL_PROFILE if subject == "bill" else DEFAULT_PROFILE

@@ -26,9 +26,10 @@ from consult.drafting.markdown import (
     section_heading,
     word_count,
 )
-from consult.drafting.models import Response
+from consult.drafting.models import POSITION_LABELS, Response
 from consult.drafting.services import live_sections
 from consult.drafting.titles import response_to
+from consult.exports.bills import arrange
 from consult.exports.document import (
     Block,
     CodeBlock,
@@ -59,7 +60,7 @@ class UnknownProfile(ValueError):
 
 
 @dataclass(frozen=True)
-class _SectionText:
+class SectionText:
     """One section's words, from a version's canonical content or from the live draft."""
 
     kind: str
@@ -67,6 +68,18 @@ class _SectionText:
     title: str
     choice: str | None
     body: str
+    clause: str | None = None  # a clause section's provision ("4", "Schedule 1")
+
+
+@dataclass(frozen=True)
+class _Source:
+    sections: list[SectionText]
+    organisation: str
+    subject_title: str  # the consultation's or the bill's title
+    publisher: str
+    title: str  # the response's
+    when: date
+    bill: dict | None  # a bill response's frozen "bill" content ({} for the draft), else None
 
 
 # --- Markdown to blocks -----------------------------------------------------------------------
@@ -326,19 +339,42 @@ def profile_of(slug: str) -> SubmissionProfile:
         ) from None
 
 
-def _sections_of_version(version: Version) -> tuple[dict, list[_SectionText]]:
-    content = signing.content_of(version)
-    sections = [
-        _SectionText(s["kind"], s["number"], s["title"], s["choice"], s["body"] or "")
-        for s in content["sections"]
-    ]
-    return content, sections
+def _section_text(kind, number, title, choice, body, clause) -> SectionText:
+    return SectionText(kind, number, title, choice, body or "", clause)
 
 
-def _sections_of_draft(response: Response) -> list[_SectionText]:
-    return [
-        _SectionText(s.kind, s.number, s.title, s.choice, s.body) for s in live_sections(response)
-    ]
+def _source(response: Response, version: Version | None, today: date | None) -> _Source:
+    """The words to export (a version's as frozen, or the live draft's), and who and what they
+    answer: a frozen version names its consultation, or its bill, as it was then."""
+    if version is not None:
+        content = signing.content_of(version)
+        subject = content.get("consultation") or content.get("bill") or {}
+        return _Source(
+            sections=[
+                _section_text(
+                    s["kind"], s["number"], s["title"], s["choice"], s["body"], s.get("clause")
+                )
+                for s in content["sections"]
+            ],
+            organisation=content["organisation"]["name"],
+            subject_title=subject.get("title", ""),
+            publisher=subject.get("publisher", ""),
+            title=content["response"]["title"],
+            when=version.created_at.date(),
+            bill=content.get("bill"),
+        )
+    return _Source(
+        sections=[
+            _section_text(s.kind, s.number, s.title, s.choice, s.body, s.clause)
+            for s in live_sections(response)
+        ],
+        organisation=response.organisation.name,
+        subject_title=response.subject.title,
+        publisher=response.subject.publisher,
+        title=response.title,
+        when=today or utcnow().date(),
+        bill={} if response.bill is not None else None,
+    )
 
 
 def _signatories(version: Version) -> Signatories:
@@ -364,11 +400,44 @@ class _Questions:
         for question in questions:
             self.by_wording.setdefault(question.text, question)
 
-    def asked(self, section: _SectionText) -> Question | None:
+    def asked(self, section: SectionText) -> Question | None:
         by_number = self.by_number.get(section.number)  # type: ignore[arg-type]
         if by_number is not None and by_number.text == section.title:
             return by_number
         return self.by_wording.get(section.title) or by_number
+
+
+def section_part(
+    section: SectionText,
+    anchor: str,
+    first_label: int,
+    budget: Budget,
+    question: Question | None = None,
+) -> Part:
+    """One section as a part: its Markdown parsed (footnotes labelled from `first_label`),
+    its closed answer (a clause's position in words), its word count."""
+    blocks, footnotes, formatted = parse_part(section.body, anchor, first_label, budget)
+    scale = question is not None and question.kind == "scale"
+    clause = section.kind == "clause"
+    choice = section.choice or None
+    return Part(
+        kind=section.kind,
+        number=section.number,
+        title=section.title,
+        heading=section_heading(section),  # type: ignore[arg-type]
+        choice=POSITION_LABELS.get(choice, choice) if clause and choice else choice,
+        options=tuple(question.options) if scale else (),
+        blocks=blocks,
+        footnotes=footnotes,
+        word_count=word_count(section.body),
+        word_limit=question.word_limit if question is not None else None,
+        anchor=anchor,
+        asked_number=question.number if question is not None else None,
+        asked_text=question.text if question is not None else None,
+        wording_verified=question.wording_verified if question is not None else None,
+        formatted=formatted,
+        answer_label="Our position" if clause else None,
+    )
 
 
 def build_document(
@@ -382,75 +451,48 @@ def build_document(
     """The response as `profile_slug`'s recipient wants it: `version`'s frozen words with its
     consenting signatories and fingerprint, or (version None) the current draft, marked as a
     draft. The profile check's warnings are in `Document.warnings`. Same inputs, equal
-    documents. `verify_url_for(fingerprint)` gives the public verification page's URL."""
+    documents. `verify_url_for(fingerprint)` gives the public verification page's URL.
+    A response to a bill is arranged by consult/exports/bills.py (its clauses, amendments in
+    House style, the briefing and the amendment paper)."""
     profile = profile_of(profile_slug)
+    source = _source(response, version, today)
+    if source.bill is None and profile.subject == "bill" and profile.layout != "response":
+        raise UnknownProfile(f"The profile “{profile.name}” is for responses to a bill.")
     questions = _Questions(response.consultation.questions if response.consultation else [])
-    if version is not None:
-        content, sections = _sections_of_version(version)
-        organisation = content["organisation"]["name"]
-        consultation = content["consultation"]
-        consultation_title, publisher = consultation["title"], consultation["publisher"]
-        title = content["response"]["title"]
-        when = version.created_at.date()
-    else:
-        sections = _sections_of_draft(response)
-        organisation = response.organisation.name
-        consultation_title = response.subject.title
-        publisher = response.subject.publisher
-        title = response.title
-        when = today or utcnow().date()
 
     parts: list[Part] = []
+    amendments: list[SectionText] = []
     next_label = 1
     budget = Budget(RESPONSE_UNITS)  # as the response's pages have it (markdown.render_response)
-    for position, section in enumerate(sections, start=1):
-        anchor = f"part-{position}"
-        blocks, footnotes, formatted = parse_part(section.body, anchor, next_label, budget)
-        next_label += len(footnotes)
+    for position, section in enumerate(source.sections, start=1):
+        if section.kind == "amendment":
+            amendments.append(section)
+            continue
         question = questions.asked(section) if section.kind == "question" else None
-        scale = question is not None and question.kind == "scale"
-        parts.append(
-            Part(
-                kind=section.kind,
-                number=section.number,
-                title=section.title,
-                heading=section_heading(section),  # type: ignore[arg-type]
-                choice=section.choice or None,
-                options=tuple(question.options) if scale else (),
-                blocks=blocks,
-                footnotes=footnotes,
-                word_count=word_count(section.body),
-                word_limit=question.word_limit if question is not None else None,
-                anchor=anchor,
-                asked_number=question.number if question is not None else None,
-                asked_text=question.text if question is not None else None,
-                wording_verified=question.wording_verified if question is not None else None,
-                formatted=formatted,
-            )
-        )
+        part = section_part(section, f"part-{position}", next_label, budget, question)
+        next_label += len(part.footnotes)
+        parts.append(part)
     empty = tuple(part for part in parts if not part.blocks and part.choice is None)
     parts = [part for part in parts if part.blocks or part.choice is not None]
-    if profile.numbered_paragraphs:
-        parts = _number_paragraphs(parts)
 
     signatories = _signatories(version) if version is not None else None
-    names = {"organisation": organisation, "consultation": consultation_title}
+    names = {"organisation": source.organisation, "consultation": source.subject_title}
     # One pass, so that a name holding "{consultation}" stays as it is.
     heading = PLACEHOLDER.sub(lambda match: names[match.group(1)], profile.heading)
     if "{consultation}" in profile.heading:  # the heading names the consultation already
-        subtitle = f"Consultation published by {publisher}" if publisher else ""
+        subtitle = f"Consultation published by {source.publisher}" if source.publisher else ""
     else:
-        subtitle = response_to(consultation_title, publisher)
+        subtitle = response_to(source.subject_title, source.publisher)
     document = Document(
-        title=title,
+        title=source.title,
         heading=heading,
         subtitle=subtitle,
-        organisation=organisation,
-        consultation_title=consultation_title,
-        consultation_publisher=publisher,
+        organisation=source.organisation,
+        consultation_title=source.subject_title,
+        consultation_publisher=source.publisher,
         profile_slug=profile.slug,
         language=LANGUAGE,
-        date=when,
+        date=source.when,
         draft=version is None,
         version_number=version.number if version is not None else None,
         fingerprint=version.sha256 if version is not None else None,
@@ -460,14 +502,21 @@ def build_document(
         parts=tuple(parts),
         signatories=signatories if profile.signatories else None,
         co_signing_organisations=signatories.organisations if signatories else (),
-        total_words=sum(part.word_count for part in parts),
         word_limit=profile.word_limit,
         page_numbers=profile.page_numbers,
         cover_page=profile.cover_page,
         numbered_paragraphs=profile.numbered_paragraphs,
         question_by_question=profile.question_by_question,
         empty_parts=empty,
+        layout=profile.layout,
+        page_limit=profile.page_limit,
     )
+    if source.bill is not None:
+        amendment_texts = [(section.title, section.body) for section in amendments]
+        document = arrange(document, response, source.bill, amendment_texts, signatories)
+    if profile.numbered_paragraphs:
+        document = replace(document, parts=tuple(_number_paragraphs(list(document.parts))))
+    document = replace(document, total_words=sum(part.word_count for part in document.parts))
     return replace(document, warnings=check_profile(document))
 
 
@@ -561,7 +610,7 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
     addressee = profile.addressee
     parts = document.parts
     every_part = (*parts, *document.empty_parts)
-    warnings: list[ProfileWarning] = []
+    warnings: list[ProfileWarning] = list(document.found)
 
     blank = unanswered_questions(every_part)
     if blank:
@@ -648,6 +697,16 @@ def check_profile(document: Document) -> tuple[ProfileWarning, ...]:
                     f"{_label(part)} has more formatting marks (such as brackets, asterisks or "
                     f"table lines) than can be laid out, so it is exported as plain text. Its "
                     f"words are all there; simplify its formatting to export it formatted.",
+                    part.anchor,
+                )
+            )
+    for part in parts:
+        if part.kind == "clause" and part.choice is None and part.word_count:
+            warnings.append(
+                ProfileWarning(
+                    "clause-without-position",
+                    f"{_label(part)} has an explanation but no position: say whether you "
+                    "support or oppose it, would amend it, or have concerns about it.",
                     part.anchor,
                 )
             )

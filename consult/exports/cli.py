@@ -37,7 +37,12 @@ def _version(response: Response, value: str | None):
 @click.argument("response_id", type=click.IntRange(min=1, max=2**31 - 1))
 @click.option("--format", "format_", required=True, type=click.Choice(EXPORT_FORMATS))
 @click.option("--version", "version_", metavar="N", help='A version number, or "draft".')
-@click.option("--profile", type=click.Choice(tuple(PROFILES)), help="Default: the response's.")
+@click.option(
+    "--profile",
+    type=click.Choice(tuple(PROFILES)),
+    help="Default: the response's. A response to a bill takes a bill's (public-bill-committee, "
+    "briefing, amendment-paper), a response to a consultation a consultation's.",
+)
 @click.option(
     "--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path)
 )
@@ -66,7 +71,7 @@ def export_command(
     output.write_bytes(file.content)
     which = f"version {version.number}" if version else "the current draft (marked DRAFT)"
     click.echo(f"Wrote {output} ({file.size:,} bytes): {which}, profile {job.profile}.")
-    for warning in document.warnings:
+    for warning in services.check(document, format_):  # a briefing's pages are measured too
         click.echo(f"Warning: {warning.message}", err=True)
 
 

@@ -75,7 +75,27 @@ class Rule:
     pass
 
 
-Block = Paragraph | Heading | ListBlock | Quote | CodeBlock | Rule
+@dataclass(frozen=True)
+class AmendmentLine:
+    """One line of an amendment in House style. `role` is a consult.bills.house_style.Role
+    value ("number", "reference", "inserted_title", "inserted", "statement_heading",
+    "statement", "supporters", "provision"), or "note" for a line of ours about it."""
+
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AmendmentBlock:
+    """An amendment set out as the House prints it (consult.bills.house_style.render), line by
+    line with each line's role, so that every format sets the reference, the inserted text
+    (indented), the explanatory statement (in italics, under its heading) and the supporters
+    in their own styles. Renderers never change its characters: the words are ready to table."""
+
+    lines: tuple[AmendmentLine, ...]
+
+
+Block = Paragraph | Heading | ListBlock | Quote | CodeBlock | Rule | AmendmentBlock
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,9 @@ class Part:
     # False when the text was too complex to format in time: its blocks are then its words as
     # plain paragraphs (consult.drafting.markdown.parse), and the profile check says so.
     formatted: bool = True
+    # How the closed answer is introduced: a clause's is "Our position" (None: the default,
+    # "Our answer" in print, "Answer" in the office and text formats).
+    answer_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,16 @@ class Document:
     # Sections with neither text nor a closed answer: left out of `parts` (a submission does
     # not show empty headings), kept here only for the profile check. Renderers ignore them.
     empty_parts: tuple[Part, ...] = ()
+    # What the PDF lays out: "response", "briefing" or "amendment-paper" (the profile's).
+    layout: str = "response"
+    # Said prominently under the title in every format: that a bill's text is our own
+    # illustrative text, not Parliament's (consult/exports/bills.py).
+    notices: tuple[str, ...] = ()
+    # For a briefing: how many pages its PDF may fill (the pre-export check measures it).
+    page_limit: int | None = None
+    # What the builder found reading the response that the profile check reports with its
+    # own findings (an amendment whose text cannot be read, so it is left out).
+    found: tuple[ProfileWarning, ...] = ()
 
     def answer_of(self, part: Part) -> str | None:
         """The closed-answer line every format shows before a question's explanation ("Agree"),

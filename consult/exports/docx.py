@@ -195,6 +195,57 @@ STYLES_XML = (
         '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>',
         '<w:sz w:val="2"/><w:szCs w:val="2"/>',
     )
+    + _paragraph_style(
+        "Notice",
+        "Notice",
+        '<w:pBdr><w:top w:val="single" w:sz="12" w:space="4" w:color="8A5A00"/>'
+        '<w:left w:val="single" w:sz="12" w:space="4" w:color="8A5A00"/>'
+        '<w:bottom w:val="single" w:sz="12" w:space="4" w:color="8A5A00"/>'
+        '<w:right w:val="single" w:sz="12" w:space="4" w:color="8A5A00"/></w:pBdr>'
+        '<w:shd w:val="clear" w:color="auto" w:fill="FFF6E0"/><w:spacing w:after="360"/>',
+        "<w:b/><w:bCs/>",
+    )
+    + _paragraph_style("AmendmentNumber", "Amendment number", "<w:keepNext/>", "<w:b/><w:bCs/>")
+    + _paragraph_style(
+        "AmendmentProvision",
+        "Amendment provision",
+        '<w:keepNext/><w:jc w:val="center"/>',
+        "<w:b/><w:bCs/>",
+    )
+    + _paragraph_style(
+        "AmendmentReference", "Amendment reference", '<w:keepNext/><w:spacing w:after="80"/>'
+    )
+    + _paragraph_style(
+        "AmendmentInsertedTitle",
+        "Amendment inserted title",
+        '<w:keepNext/><w:ind w:left="567"/><w:spacing w:after="80"/>',
+        "<w:b/><w:bCs/>",
+    )
+    + _paragraph_style(
+        "AmendmentInserted",
+        "Amendment inserted text",
+        '<w:ind w:left="567"/><w:spacing w:after="80"/>',
+    )
+    + _paragraph_style(
+        "AmendmentStatementHeading",
+        "Amendment statement heading",
+        '<w:keepNext/><w:spacing w:before="120" w:after="40"/>',
+        '<w:b/><w:bCs/><w:i/><w:iCs/><w:sz w:val="22"/><w:szCs w:val="22"/>',
+    )
+    + _paragraph_style("AmendmentStatement", "Amendment statement", "", "<w:i/><w:iCs/>")
+    + _paragraph_style(
+        "AmendmentSupporters",
+        "Amendment supporters",
+        '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="6" w:color="C8CDD2"/></w:pBdr>'
+        '<w:spacing w:after="240"/>',
+        f'<w:color w:val="{_MUTED}"/><w:sz w:val="22"/><w:szCs w:val="22"/>',
+    )
+    + _paragraph_style(
+        "AmendmentNote",
+        "Amendment note",
+        "",
+        f'<w:i/><w:iCs/><w:color w:val="{_MUTED}"/><w:sz w:val="22"/><w:szCs w:val="22"/>',
+    )
     + _paragraph_style("Header", "header", '<w:jc w:val="center"/>', f'<w:color w:val="{_MUTED}"/>')
     + _paragraph_style("Footer", "footer", '<w:jc w:val="center"/>', f'<w:color w:val="{_MUTED}"/>')
     + '<w:style w:type="character" w:styleId="FootnoteReference">'
@@ -315,6 +366,16 @@ _STYLES: dict[Role, str] = {
     "lead-in": "LeadIn",
     "table-note": "TableNote",
     "table-join": "TableJoin",
+    "notice": "Notice",
+    "amendment-number": "AmendmentNumber",
+    "amendment-provision": "AmendmentProvision",
+    "amendment-reference": "AmendmentReference",
+    "amendment-inserted_title": "AmendmentInsertedTitle",
+    "amendment-inserted": "AmendmentInserted",
+    "amendment-statement_heading": "AmendmentStatementHeading",
+    "amendment-statement": "AmendmentStatement",
+    "amendment-supporters": "AmendmentSupporters",
+    "amendment-note": "AmendmentNote",
 }
 _TABLE_WIDTHS = {"Organisations": (9000,), "Individuals": (4200, 4800)}  # twips
 

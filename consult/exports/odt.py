@@ -239,6 +239,7 @@ def _common_styles() -> list[Element]:
         _paragraph_style(
             "Lead_2d_in", "Lead-in", {"marginbottom": "0.28cm", "keepwithnext": "always"}
         ),
+        *_amendment_styles(),
         _paragraph_style("Header", "Header", {"textalign": "center"}, {"color": _MUTED}),
         _paragraph_style("Footer", "Footer", {"textalign": "center"}, {"color": _MUTED}),
         _text_style("Strong_20_Emphasis", "Strong Emphasis", fontweight="bold"),
@@ -252,6 +253,68 @@ def _common_styles() -> list[Element]:
         ),
         _text_style("Draft_20_mark", "Draft mark", fontweight="bold", color="#b00020"),
         *_list_styles(),
+    ]
+
+
+def _amendment_styles() -> list[Element]:
+    """The notice box and the styles of an amendment in House style, as in the Word file."""
+    italic, bold = {"fontstyle": "italic"}, {"fontweight": "bold"}
+    small_muted = {"fontsize": "11pt", "color": _MUTED}
+    keep = {"keepwithnext": "always", "marginbottom": "0.14cm"}
+    box = "1pt solid #8a5a00"
+    return [
+        _paragraph_style(
+            "Notice",
+            "Notice",
+            {
+                "border": box,
+                "padding": "0.15cm",
+                "backgroundcolor": "#fff6e0",
+                "marginbottom": "0.6cm",
+            },
+            bold,
+        ),
+        _paragraph_style("Amendment_20_number", "Amendment number", keep, bold),
+        _paragraph_style(
+            "Amendment_20_provision", "Amendment provision", {**keep, "textalign": "center"}, bold
+        ),
+        _paragraph_style("Amendment_20_reference", "Amendment reference", keep),
+        _paragraph_style(
+            "Amendment_20_inserted_20_title",
+            "Amendment inserted title",
+            {**keep, "marginleft": "1cm"},
+            bold,
+        ),
+        _paragraph_style(
+            "Amendment_20_inserted",
+            "Amendment inserted text",
+            {"marginleft": "1cm", "marginbottom": "0.14cm"},
+        ),
+        _paragraph_style(
+            "Amendment_20_statement_20_heading",
+            "Amendment statement heading",
+            {**keep, "margintop": "0.2cm"},
+            {**italic, **bold, "fontsize": "11pt"},
+        ),
+        _paragraph_style(
+            "Amendment_20_statement", "Amendment statement", {"marginbottom": "0.28cm"}, italic
+        ),
+        _paragraph_style(
+            "Amendment_20_supporters",
+            "Amendment supporters",
+            {
+                "borderbottom": "0.5pt solid #c8cdd2",
+                "paddingbottom": "0.1cm",
+                "marginbottom": "0.4cm",
+            },
+            small_muted,
+        ),
+        _paragraph_style(
+            "Amendment_20_note",
+            "Amendment note",
+            {"marginbottom": "0.28cm"},
+            {**italic, **small_muted},
+        ),
     ]
 
 
@@ -271,6 +334,16 @@ _STYLES: dict[Role, str] = {
     "lead-in": "Lead_2d_in",
     "table-note": "Table_20_note",
     "table-join": "Table_20_join",
+    "notice": "Notice",
+    "amendment-number": "Amendment_20_number",
+    "amendment-provision": "Amendment_20_provision",
+    "amendment-reference": "Amendment_20_reference",
+    "amendment-inserted_title": "Amendment_20_inserted_20_title",
+    "amendment-inserted": "Amendment_20_inserted",
+    "amendment-statement_heading": "Amendment_20_statement_20_heading",
+    "amendment-statement": "Amendment_20_statement",
+    "amendment-supporters": "Amendment_20_supporters",
+    "amendment-note": "Amendment_20_note",
 }
 _TABLE_WIDTHS = {"Organisations": ("16cm",), "Individuals": ("7.5cm", "8.5cm")}
 

@@ -21,6 +21,7 @@ from itertools import islice
 from typing import Literal, TypeVar
 
 from consult.exports.document import (
+    AmendmentBlock,
     Block,
     CodeBlock,
     Document,
@@ -265,7 +266,31 @@ Role = Literal[
     "lead-in",  # a sentence introducing what follows (kept with it)
     "table-note",  # the line after the signatories tables
     "table-join",  # the hairline between two runs of one table
+    "notice",  # said prominently under the title (an illustrative bill)
+    # An amendment in House style, a role per line (consult.bills.house_style.Role):
+    "amendment-number",
+    "amendment-provision",
+    "amendment-reference",
+    "amendment-inserted_title",
+    "amendment-inserted",
+    "amendment-statement_heading",
+    "amendment-statement",
+    "amendment-supporters",
+    "amendment-note",
 ]
+AMENDMENT_ROLES = frozenset(
+    {
+        "number",
+        "provision",
+        "reference",
+        "inserted_title",
+        "inserted",
+        "statement_heading",
+        "statement",
+        "supporters",
+        "note",
+    }
+)
 
 
 class OfficeWriter(ABC):
@@ -406,13 +431,16 @@ class _Walk:
         if supporters:
             self._line("subtitle", supporters)
         self._line("status", status_line(document))
+        for notice in document.notices:
+            self._line("notice", notice)
 
     def _part(self, part: Part) -> None:
-        self._heading(1, part.heading)
+        if part.heading:
+            self._heading(1, part.heading)
         answer = self.document.answer_of(part)
         if answer is not None:
             self.writer.paragraph("body")
-            self.writer.strong("Answer: ")
+            self.writer.strong(f"{part.answer_label or 'Answer'}: ")
             self.writer.text(Span(answer), None)
         notes = {note.id: note for note in referenced_footnotes(part)}
         self._blocks(part.blocks, _Context(notes=notes, outline=heading_outline(part)))
@@ -479,6 +507,15 @@ class _Walk:
                 writer.text(Span(block.text.rstrip("\n")), None)
             elif isinstance(block, Rule):
                 writer.paragraph("rule")
+            elif isinstance(block, AmendmentBlock):
+                self._amendment(block)
+
+    def _amendment(self, block: AmendmentBlock) -> None:
+        """Each line of the amendment in its role's style, its characters as they are."""
+        for line in block.lines:
+            role = line.role if line.role in AMENDMENT_ROLES else "reference"
+            self.writer.paragraph(f"amendment-{role}")  # type: ignore[arg-type]
+            self.writer.text(Span(line.text), None)
 
     def _paragraph(self, block: Paragraph, context: _Context, follows: bool) -> bool:
         """Write the paragraph; True if it is a numbered paragraph the format counts."""

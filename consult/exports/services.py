@@ -24,7 +24,12 @@ from sqlalchemy import delete, func, or_, select
 from consult import assets
 from consult.accounts.models import User
 from consult.audit.services import record
-from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES, SubmissionProfile
+from consult.consultations.profiles import (
+    PROFILES,
+    SubmissionProfile,
+    default_profile,
+    profiles_for,
+)
 from consult.drafting.models import Response
 from consult.errors import DomainError
 from consult.exports.document import Document, ProfileWarning
@@ -158,11 +163,33 @@ def find_version(response: Response, reference: int) -> Version | None:
     )
 
 
+def subject_of(response: Response) -> str:
+    """What the response answers, as profiles name it: "bill" or "consultation"."""
+    return "bill" if response.bill_id is not None else "consultation"
+
+
+def profiles_of(response: Response) -> dict[str, SubmissionProfile]:
+    """The profiles the response can be exported for: a consultation's recipients for a
+    response to a consultation, a bill's stages for a response to a bill."""
+    return profiles_for(subject_of(response))
+
+
+def default_profile_of(response: Response) -> str:
+    """The response's own profile when it fits what it answers, else that subject's default."""
+    fitting = profiles_of(response)
+    return (
+        response.profile if response.profile in fitting else default_profile(subject_of(response))
+    )
+
+
 def profile_for(slug: str | None, response: Response) -> SubmissionProfile:
-    slug = slug or response.profile
-    if slug not in PROFILES:
-        raise ExportError(f"Choose one of the profiles: {', '.join(PROFILES)}.")
-    return PROFILES[slug]
+    """The profile asked for (left out: the response's own), refused unless it fits what the
+    response answers (a briefing needs a bill; a consultation's recipients do not take one)."""
+    fitting = profiles_of(response)
+    slug = slug or default_profile_of(response)
+    if slug not in fitting:
+        raise ExportError(f"Choose one of the profiles: {', '.join(fitting)}.")
+    return fitting[slug]
 
 
 def formats_for(profile: SubmissionProfile) -> list[str]:
@@ -176,18 +203,53 @@ def check(document: Document, format: str) -> tuple[ProfileWarning, ...]:
     from consult.exports.builder import capitalised
 
     profile = PROFILES[document.profile_slug]
+    warnings = (*document.warnings, *_over_page_limit(document))
     if format in profile.formats:
-        return document.warnings
+        return warnings
     wanted = listed([FORMAT_LABELS[f] for f in profile.formats if f != "md"], "or")
     message = f"{capitalised(profile.addressee)} asks for {wanted}, not {FORMAT_LABELS[format]}."
-    return (*document.warnings, ProfileWarning("format", message))
+    return (*warnings, ProfileWarning("format", message))
+
+
+def pdf_pages(document: Document) -> int:
+    """How many pages the document's PDF fills (the PDF is rendered: its body is cached on
+    disk, so the export that follows does not lay it out again)."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(_pdf(document, _ignore))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _over_page_limit(document: Document) -> tuple[ProfileWarning, ...]:
+    """A briefing must fit its pages: measured on the PDF itself, never guessed. Nothing is
+    cut to make it fit; the coordinator is told how long it is and what is longest."""
+    if document.page_limit is None:
+        return ()
+    pages = pdf_pages(document)
+    if pages <= document.page_limit:
+        return ()
+    longest = sorted(document.parts, key=lambda part: -part.word_count)[:3]
+    named = listed(
+        [f"{part.heading or part.title} ({part.word_count:,} words)" for part in longest]
+    )
+    return (
+        ProfileWarning(
+            "over-page-limit",
+            f"The briefing fills {pages} pages of A4, not the {document.page_limit} it must fit "
+            f"on: nothing has been cut, so shorten it before sending. The longest parts are "
+            f"{named}.",
+        ),
+    )
 
 
 def check_draft(response: Response) -> tuple[SubmissionProfile, tuple[ProfileWarning, ...]]:
     """The pre-export check of the draft as it reads now, against the response's own profile:
     what the freeze page shows before a version is frozen, as a frozen version's words never
     change and people sign them as they are."""
-    profile = PROFILES.get(response.profile) or PROFILES[DEFAULT_PROFILE]
+    profile = PROFILES[default_profile_of(response)]
     return profile, build(response, None, profile.slug).warnings
 
 

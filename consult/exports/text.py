@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from consult.exports.document import (
+    AmendmentBlock,
     Block,
     CodeBlock,
     Document,
@@ -248,7 +249,32 @@ class _Writer:
             return f"{fence}\n{block.text}\n{fence}"
         if isinstance(block, Rule):
             return "___" if self.markdown else "* * *"  # "- ---" would be one rule
+        if isinstance(block, AmendmentBlock):
+            return self.amendment(block)
         raise TypeError(f"not a block of the document model: {block!r}")
+
+    def amendment(self, block: AmendmentBlock) -> str:
+        """An amendment in House style, a line a paragraph: inserted text set out (quoted in
+        Markdown, indented in plain text), the number in bold, the statement in italics."""
+        chunks: list[str] = []
+        set_out = False  # the previous line was inserted text
+        for line in block.lines:
+            text = self.text(line.text)
+            if line.role in ("inserted", "inserted_title"):
+                chunk = f"> {text}" if self.markdown else f"    {text}"
+                if set_out:
+                    chunks[-1] += ("\n>\n" if self.markdown else "\n") + chunk
+                else:
+                    chunks.append(chunk)
+                set_out = True
+                continue
+            set_out = False
+            if self.markdown and line.role in ("number", "provision"):
+                text = f"**{text}**"
+            elif self.markdown and line.role in ("statement_heading", "statement", "note"):
+                text = f"*{text}*"
+            chunks.append(text)
+        return "\n\n".join(chunks)
 
     def list_block(self, block: ListBlock, alternate: bool = False) -> str:
         # Tight (no blank lines) when each item is at most a paragraph followed by lists.
@@ -343,12 +369,15 @@ def _render(document: Document, markdown: bool) -> str:
         chunks.append(f"**{writer.text(notice)}**" if markdown else notice)
     else:
         chunks.append(writer.text(f"Version {document.version_number}, {_date(document)}"))
+    for notice in document.notices:
+        chunks.append(f"**{writer.text(notice)}**" if markdown else notice)
     for part in document.parts:
-        chunks.append(writer.heading(2, part.heading))
+        if part.heading:
+            chunks.append(writer.heading(2, part.heading))
         answer = document.answer_of(part)
         if answer is not None:
-            answer = writer.text(answer)
-            chunks.append(f"**Answer:** {answer}" if markdown else f"Answer: {answer}")
+            answer, label = writer.text(answer), part.answer_label or "Answer"
+            chunks.append(f"**{label}:** {answer}" if markdown else f"{label}: {answer}")
         explanation = writer.explanation(part)
         if explanation:
             chunks.append(explanation)

@@ -14,7 +14,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
+from consult.consultations.profiles import PROFILES, SubmissionProfile
 from consult.drafting.forms import choices
 from consult.drafting.models import Response
 from consult.drafting.permissions import load_response
@@ -44,8 +44,8 @@ def _chosen_version(versions: list[Version], value: str | None) -> Version | Non
     return next((v for v in versions if str(v.number) == value), None)
 
 
-def _default_profile(response: Response) -> str:
-    return response.profile if response.profile in PROFILES else DEFAULT_PROFILE
+def _profile_choices(profiles: dict[str, SubmissionProfile]) -> list:
+    return choices([(slug, profile.name) for slug, profile in profiles.items()])
 
 
 # --- the export page --------------------------------------------------------------------------
@@ -55,14 +55,16 @@ def _default_profile(response: Response) -> str:
 def export(response_id: int) -> ResponseReturnValue:
     response, membership = load_response(response_id, "export")
     versions = services.versions_for_export(response)
+    profiles = services.profiles_of(response)  # only those that fit a consultation, or a bill
     form = ExportForm()
     form.version.choices = _version_choices(versions)
+    form.profile.choices = _profile_choices(profiles)
     if request.method == "GET":
         wanted = request.args.get("version", "")  # "Export this version" on a version's page
         known = wanted == DRAFT or _chosen_version(versions, wanted) is not None
         form.version.data = wanted if known else str(versions[0].number) if versions else DRAFT
-        form.profile.data = _default_profile(response)
-        form.format.data = PROFILES[form.profile.data].formats[0]
+        form.profile.data = services.default_profile_of(response)
+        form.format.data = profiles[form.profile.data].formats[0]
     warnings = None
     status = 200
     if form.validate_on_submit():
@@ -92,7 +94,7 @@ def export(response_id: int) -> ResponseReturnValue:
                 status = 422
     elif request.method == "POST":
         status = 422
-    profile = PROFILES.get(form.profile.data) or PROFILES[_default_profile(response)]
+    profile = profiles.get(form.profile.data) or profiles[services.default_profile_of(response)]
     return render_template(
         "exports/export.html",
         response=response,
@@ -100,10 +102,10 @@ def export(response_id: int) -> ResponseReturnValue:
         form=form,
         warnings=warnings,
         formats=services.formats_for(profile),
-        formats_by_profile={slug: services.formats_for(item) for slug, item in PROFILES.items()},
-        profile_names={slug: item.name for slug, item in PROFILES.items()},
+        formats_by_profile={slug: services.formats_for(item) for slug, item in profiles.items()},
+        profile_names={slug: item.name for slug, item in profiles.items()},
         profile=profile,
-        profiles=PROFILES,
+        profiles=profiles,
         recent=services.recent_jobs(response),
     ), status
 
@@ -154,11 +156,12 @@ def _text_choices(response: Response) -> tuple[TextForm, Version | None, str]:
     versions = services.versions_for_export(response)
     form = TextForm(request.args)
     form.version.choices = _version_choices(versions)
+    form.profile.choices = _profile_choices(services.profiles_of(response))
     if request.args and not form.validate():
         flash("That version or profile does not exist: here is the latest version.", "warning")
     if not request.args or form.errors:
         form.version.data = str(versions[0].number) if versions else DRAFT
-        form.profile.data = _default_profile(response)
+        form.profile.data = services.default_profile_of(response)
     return form, _chosen_version(versions, form.version.data), form.profile.data
 
 

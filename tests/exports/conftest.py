@@ -423,3 +423,7 @@ def hostile_version(hostile_response) -> Version:
     _confirm_public(version, HOSTILE_NAME, "hostile@example.org", "<i>Affil</i> =1+1", True)
     db.session.commit()
     return version
+
+
+# A frozen response to a bill, co-signed (tests/exports/bill_fixtures.py).
+from tests.exports.bill_fixtures import bill_export  # noqa: E402, F401

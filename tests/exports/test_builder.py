@@ -34,6 +34,10 @@ from tests.exports.conftest import ANSWERS, SIGNED, membership
 
 VERIFY = "https://consult.test/verify/"
 
+# The profiles a response to a consultation can be exported for (a briefing and an amendment
+# paper need a bill: tests/exports/test_bill_exports.py).
+RESPONSE_PROFILES = {slug: p for slug, p in PROFILES.items() if p.layout == "response"}
+
 
 def verify_url(fingerprint: str) -> str:
     return VERIFY + fingerprint
@@ -166,7 +170,7 @@ def test_only_confirmed_signatories_who_consented_are_listed(signed_version):
 
 def test_profile_settings_are_copied_onto_the_document(frozen_version):
     response = frozen_version.response
-    for slug, profile in PROFILES.items():
+    for slug, profile in RESPONSE_PROFILES.items():
         document = build(response, frozen_version, slug)
         assert document.profile_slug == slug
         assert document.word_limit == profile.word_limit
@@ -347,7 +351,7 @@ def test_hostile_input_stays_words_and_no_dangerous_link_survives(hostile_versio
 
 
 def test_a_complete_response_breaks_no_profile(frozen_version):
-    for slug in PROFILES:
+    for slug in RESPONSE_PROFILES:
         document = build(frozen_version.response, frozen_version, slug)
         assert document.warnings == (), slug
 
@@ -451,7 +455,7 @@ def test_every_unanswered_question_is_named_by_number_whatever_the_profile(team,
     blank = blank_eleven(team, export_response)
     total = len(question_numbers(export_response))
 
-    for slug in PROFILES:
+    for slug in RESPONSE_PROFILES:
         document = build(export_response, None, slug)
         found = [w for w in document.warnings if w.code == "unanswered-questions"]
         assert [w.message for w in found] == [
@@ -504,7 +508,7 @@ def test_every_check_message_is_a_plain_sentence(team, export_response):
     db.session.commit()
 
     messages = {}
-    for slug, profile in PROFILES.items():
+    for slug, profile in RESPONSE_PROFILES.items():
         for warning in build(export_response, None, slug).warnings:
             messages[warning.code] = warning.message
             assert profile.recipient not in warning.message or profile.recipient == "Home Office"

@@ -15,7 +15,7 @@ from consult.bills.amendments import Amendment, AmendmentProblem, blocking
 from consult.bills.errors import BillError
 from consult.bills.house_style import House, Rendered, render
 from consult.bills.services.prints import parsed_print
-from consult.bills.stages import STAGES, amendment_stage
+from consult.bills.stages import amendment_stage, sitting_house
 from consult.bills.validation import check_against_print, completed
 from consult.drafting.models import Response, Section
 from consult.drafting.services import SaveOutcome, save_section
@@ -118,8 +118,7 @@ def save_amendment(
 
 
 def _house_now(response: Response) -> House:
-    house = STAGES[response.bill.stage].house
-    return House(house if house in ("commons", "lords") else response.bill.house)
+    return House(sitting_house(response.bill.stage, response.bill.house))
 
 
 def house_style(response: Response, amendment: Amendment, number: str | None = None) -> Rendered:
