@@ -68,8 +68,10 @@ def test_the_title_may_be_left_to_the_print_and_a_house_given(client, bearer):
     body = _import(client, bearer("owner"), house="lords", session="2026-27").get_json()
     assert body["title"] == "Police Reform Bill"
     assert (body["house"], body["session"], body["stage"]) == (
-        "lords", "2026-27", "lords_second_reading"
-    )  # fmt: skip
+        "lords",
+        "2026-27",
+        "lords_second_reading",
+    )
 
 
 @pytest.mark.parametrize(
