@@ -21,7 +21,6 @@ from consult.api.models.bills import (
     SaveAmendment,
     SavedAmendment,
 )
-from consult.api.models.drafting import SavedSection
 from consult.api.openapi import BILLS
 from consult.api.registry import operation, reply
 from consult.api.views import blueprint
@@ -149,11 +148,7 @@ def save_amendment(response_id: int, amendment_id: int):
         return _refused(error)
     db.session.commit()  # with a conflict, this keeps the person's text before answering 409
     return saved_or_conflict(
-        section,
-        outcome,
-        lambda: SavedAmendment(
-            **SavedSection.of(section, outcome).model_dump(), amendment=_amendment(section)
-        ),
+        section, outcome, lambda: SavedAmendment.of(section, outcome, _amendment(section))
     )
 
 

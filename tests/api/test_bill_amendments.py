@@ -9,7 +9,7 @@ import pytest
 from consult.drafting.models import Section
 from consult.extensions import db
 from tests.api.bills_support import LEAVE_OUT, SLUG, TITLE, amendments_url, make_bill
-from tests.api.helpers import assert_documented, assert_error
+from tests.api.helpers import ISO_UTC, assert_documented, assert_error
 
 AMENDMENTS = "/api/v1/responses/{response_id}/amendments"
 ONE = AMENDMENTS + "/{amendment_id}"
@@ -289,6 +289,7 @@ def test_a_save_from_the_head_is_a_plain_edit(client, bearer, amendment):
     assert body["merged"] is False and body["head_revision"] != amendment[2]
     assert body["amendment"]["insert"] == "a judge"
     assert "Insert:\n  a judge" in body["body"]
+    assert ISO_UTC.match(body["updated_at"]) and ISO_UTC.match(body["amendment"]["updated_at"])
 
 
 def test_edits_of_different_fields_from_the_same_base_both_stay(client, bearer, amendment):

@@ -98,6 +98,17 @@ def test_a_pdf_that_needs_a_password_is_422_asking_for_one_without(client, beare
     assert "password" in _refused(client, bearer("editor"), _encrypted(), 422)["message"]
 
 
+def test_a_scanned_pdf_without_text_is_422_saying_so(client, bearer):
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    canvas.rect(50, 50, 400, 600, fill=1)
+    canvas.showPage()
+    canvas.save()
+    assert "scan" in _refused(client, bearer("editor"), out.getvalue(), 422)["message"]
+
+
 def test_scripts_in_an_html_print_are_neither_kept_nor_run(client, bearer):
     data = corpus.to_html(bill(), hostile=True).replace(
         b"</body>", b"<script>alert(1)</script><img src=x onerror=alert(2)></body>"

@@ -28,6 +28,7 @@ here (and give its path parameters and a valid request body) when you add it.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ from tests.organisations.support import (
     membership,
     role_of,
 )
-from tests.security import figures
+from tests.security import bills_world, figures
 
 # --- the policy -----------------------------------------------------------------------------
 
@@ -134,6 +135,10 @@ class Access:
     discloses: bool = False
     # The API answers with a file (not JSON) when the request is allowed (exports).
     file: bool = False
+    # The body is a multipart form (bytes values are sent as files), not JSON (uploads).
+    multipart: bool = False
+    # Query string parameters the route needs.
+    query: Mapping[str, Any] = field(default_factory=dict)
 
 
 PASSWORD = factories.PASSWORD
@@ -144,6 +149,10 @@ FROZEN_VERSION = {"version_id": "frozen_version_id"}  # see build_signing
 MEMBERS_VERSION = {"version_id": "members_version_id"}
 PUBLIC_VERSION = {"version_id": "public_version_id"}
 EXPORT = {"export_id": "export_id"}  # see build_exports
+BILL = {"bill_id": "bill_id"}  # see tests/security/bills_world.py
+BILL_PRINT = {"print_id": "print_id"}
+BILL_RESPONSE = {"response_id": "bill_response_id"}
+AMENDMENT_OF = {**BILL_RESPONSE, "amendment_id": "amendment_id"}
 
 
 def head(key: str = "section_id") -> Callable[[World], str]:
@@ -643,6 +652,54 @@ POLICY: dict[str, Access] = {
     ),
     "api.get_export": Access(API_ORG, "export", params=EXPORT),
     "api.export_file": Access(API_ORG, "export", params=EXPORT, file=True),
+    # Bills, prints and amendments (consult/api/bills.py, consult/api/amendments.py): members
+    # read them; those who draft import prints and draft amendments. The upload is the world's
+    # own print again, so the world's amendment still fits the current print after it.
+    "api.create_bill": Access(
+        API_ORG,
+        "draft",
+        multipart=True,
+        body={"POST": lambda w: {"file": bills_world.print_file(), "title": "Matrix API Bill"}},
+        changes={"POST": "bills"},
+    ),
+    "api.list_bills": Access(API_ORG, "view"),
+    "api.get_bill": Access(API_ORG, "view", params=BILL),
+    "api.add_print": Access(
+        API_ORG,
+        "draft",
+        params=BILL,
+        multipart=True,
+        body={"POST": lambda w: {"file": bills_world.print_file(), "label": "Matrix reprint"}},
+        changes={"POST": "bill_prints"},
+    ),
+    "api.get_print": Access(API_ORG, "view", params=BILL_PRINT),
+    "api.print_clauses": Access(API_ORG, "view", params=BILL_PRINT),
+    "api.print_lines": Access(API_ORG, "view", params=BILL_PRINT, query={"page": 1}),
+    "api.create_amendment": Access(
+        API_ORG,
+        "draft",
+        params=BILL_RESPONSE,
+        body={"POST": bills_world.AMENDMENT},
+        changes={"POST": "sections"},
+    ),
+    "api.list_amendments": Access(API_ORG, "view", params=BILL_RESPONSE),
+    "api.get_amendment": Access(API_ORG, "view", params=AMENDMENT_OF),
+    "api.save_amendment": Access(
+        API_ORG,
+        "draft",
+        params=AMENDMENT_OF,
+        body={
+            "PUT": lambda w: {
+                **bills_world.AMENDMENT,
+                "insert": "inform the Commissioner",
+                "base_revision": w.head("amendment_id"),
+            }
+        },
+        changes={"PUT": "revisions"},
+    ),
+    "api.check_amendment": Access(
+        API_ORG, "view", params=BILL_RESPONSE, body={"POST": bills_world.AMENDMENT}
+    ),
 }
 
 DEFAULT_PARAMS = {
@@ -759,10 +816,12 @@ def build_world(app, team, identity: str) -> World:
     drafts, draft_secrets = build_drafts(team, owner, user)
     signing_values, published = build_signing(app, team, drafts["response_id"])
     export_values = build_exports(drafts["response_id"], signing_values["frozen_version_id"])
+    bill_values, bill_secrets = bills_world.build_bills(team)
     secrets = (
         [organisation.name]
         + [person.name for person in (*[team.user(r) for r in ROLES], role_victim, removal_victim)]
         + draft_secrets
+        + bill_secrets
     )
     return World(
         identity=identity,
@@ -781,6 +840,7 @@ def build_world(app, team, identity: str) -> World:
             **drafts,
             **signing_values,
             **export_values,
+            **bill_values,
         },
         secrets=secrets,
         published=published,
@@ -1019,6 +1079,8 @@ SNAPSHOT_QUERIES = {
     "consent_records": "SELECT id, signature_id, action, method FROM consent_records",
     "recovery_codes": "SELECT id, user_id, used_at FROM recovery_codes",
     "export_jobs": "SELECT id, response_id, version_id, profile, format, status FROM export_jobs",
+    "bills": "SELECT id, organisation_id, slug, title, stage FROM bills",
+    "bill_prints": "SELECT id, bill_id, number, label, pages, line_count FROM bill_prints",
 }
 
 
@@ -1052,13 +1114,21 @@ def url_for_rule(app, endpoint: str, rule: str, access: Access, world: World) ->
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **arguments, _external=False)
+        return url_for(endpoint, **arguments, **access.query, _external=False)
 
 
 def send(client, method: str, url: str, access: Access, world: World, headers: dict):
     body = access.body.get(method, {})
     if callable(body):
         body = body(world)
+    if access.multipart:
+        form = {
+            name: (io.BytesIO(value), "print.txt") if isinstance(value, bytes) else value
+            for name, value in body.items()
+        }
+        return client.open(
+            url, method=method, headers=headers, data=form, content_type="multipart/form-data"
+        )
     if access.kind in API_KINDS:
         kwargs = {"json": dict(body)} if method != "GET" else {}
         return client.open(url, method=method, headers=headers, **kwargs)

@@ -30,6 +30,7 @@ from consult.bills.remap import Status
 from consult.bills.services.prints import MAX_LABEL, MAX_TITLE
 from consult.bills.stages import HOUSES, STAGE_KEYS, Stage, stages_for
 from consult.drafting import models as drafted
+from consult.drafting.services import SaveOutcome
 
 MAX_PAGE = DEFAULT_LIMITS.max_pages
 MAX_LINE = 1000  # a printed page has about 40 lines
@@ -509,3 +510,14 @@ class SavedAmendment(SavedSection):
     as it now stands."""
 
     amendment: Amendment
+
+    @classmethod
+    def of(
+        cls, section: drafted.Section, outcome: SaveOutcome, amendment: Amendment
+    ) -> SavedAmendment:
+        return cls(
+            **cls.fields_of(section, outcome.revision),
+            merged=outcome.merged,
+            unchanged=outcome.unchanged,
+            amendment=amendment,
+        )
