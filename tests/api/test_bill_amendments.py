@@ -374,3 +374,16 @@ def test_another_organisations_amendments_are_404(client, bearer, team):
     ):
         assert_error(client.get(url, headers=bearer("owner")), 404)
     assert_error(_create(client, bearer("owner"), theirs.response), 404)
+
+
+def test_a_response_to_a_bill_reads_back_whole_with_its_amendments(client, bearer, ids):
+    """GET of the response and its HTML hold the amendment (as a section of kind amendment)."""
+    made = _create(client, bearer("editor"), ids.response).get_json()
+
+    body = client.get(f"/api/v1/responses/{ids.response}", headers=bearer("member"))
+    html = client.get(f"/api/v1/responses/{ids.response}/html", headers=bearer("member"))
+
+    assert_documented(body, "/api/v1/responses/{response_id}", "get")
+    section = next(s for s in body.get_json()["sections"] if s["kind"] == "amendment")
+    assert (section["id"], section["number"], section["position"]) == (made["id"], 1, None)
+    assert html.status_code == 200 and "live identification" in html.get_json()["html"]
