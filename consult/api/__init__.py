@@ -2,7 +2,15 @@
 (loaders.py), checks the body with its model (models/), calls one domain service and answers
 with a reply model; the OpenAPI document is generated from the same models (openapi.py)."""
 
-from consult.api import drafting, exports, me, signing, versions  # noqa: F401  (register their routes on the blueprint)
+from consult.api import (  # noqa: F401  (register their routes on the blueprint)
+    amendments,
+    bills,
+    drafting,
+    exports,
+    me,
+    signing,
+    versions,
+)
 from consult.api.views import blueprint
 
 __all__ = ["blueprint"]

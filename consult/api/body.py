@@ -22,7 +22,9 @@ from consult.api.fields import (
     REQUIRED,
     SEND_TRUE_OR_FALSE,
     Check,
+    UploadedFile,
 )
+from consult.bills.importers.limits import DEFAULT_LIMITS, megabytes
 from consult.drafting.services import MAX_BODY_LENGTH
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -54,6 +56,16 @@ SECTION = BodyLimit(
 )
 
 
+# A file upload (a bill's print): the importer's own limit on the file, and room for the form's
+# other fields and the multipart framing. A larger body is refused before it is read.
+UPLOAD = BodyLimit(
+    "API_MAX_UPLOAD_BYTES",
+    DEFAULT_LIMITS.max_bytes + 64 * 1024,
+    f"The file is too large (a print may be at most {megabytes(DEFAULT_LIMITS.max_bytes)})",
+)
+MULTIPART = "multipart/form-data"
+
+
 class InvalidBody(Exception):
     """The request cannot be used; carries the status and the per-field messages."""
 
@@ -72,7 +84,8 @@ def body_limit() -> int:
 
 
 def _too_large(limit: int) -> InvalidBody:
-    return InvalidBody(413, f"The body is too large: at most {limit // 1024} KiB.")
+    most = megabytes(limit) if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+    return InvalidBody(413, f"The body is too large: at most {most}.")
 
 
 def limit_body_size() -> None:
@@ -146,12 +159,46 @@ def validated(model: type[Model], data: dict[str, Any]) -> Model:
 def body(model: type[Model], *, optional: bool = False) -> Model:
     """The request's body, checked by `model` (which the endpoint's operation must name, so
     that the document describes what is read). `optional`: no body at all is {}."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    operation = getattr(view, "api_operation", None)
-    assert operation is not None and model in operation.body, (request.endpoint, model)
+    _operation_takes(model)
     if optional and not request.get_data(cache=True):
         return validated(model, {})
     return validated(model, json_body())
+
+
+def _operation_takes(model: type[BaseModel]) -> None:
+    """The endpoint's operation names `model`, so the document describes what is read."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    operation = getattr(view, "api_operation", None)
+    assert operation is not None and model in operation.body, (request.endpoint, model)
+
+
+def _is_file_field(info: Any) -> bool:
+    return any(getattr(item, "json_schema", {}).get("format") == "binary" for item in info.metadata)
+
+
+def form_body(model: type[Model]) -> Model:
+    """A multipart/form-data body (a file upload), checked by `model`: its file fields
+    (fields.Upload) from the file parts, the others from the text parts. 400 for any other
+    kind of body, 413 for one too large (also one sent without a Content-Length)."""
+    _operation_takes(model)
+    limit_body_size()
+    if request.mimetype != MULTIPART:
+        raise InvalidBody(400, f"Send the file and the fields as {MULTIPART}.")
+    try:
+        form, files = request.form, request.files
+    except RequestEntityTooLarge:
+        raise _too_large(body_limit()) from None
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if _is_file_field(info):
+            if name in files:
+                upload = files[name]
+                data[name] = UploadedFile(upload.filename or "", upload.read())
+            elif name in form:
+                data[name] = form[name]  # text where a file belongs: refused by its check
+        elif name in form:
+            data[name] = form[name]
+    return validated(model, data)
 
 
 def required_bool(value: bool | None, name: str) -> bool:

@@ -6,11 +6,14 @@ permission (403) -> validate the body (400/422) -> one service call -> commit on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, url_for
+from pydantic import BaseModel
 
 from consult.api import loaders
 from consult.api.auth import api_caller_key, current_caller
-from consult.api.body import SECTION, InvalidBody, body, query
+from consult.api.body import SECTION, InvalidBody, body, json_body, query, validated
 from consult.api.fields import NOT_VALID
 from consult.api.loaders import NOT_MEMBER, NOT_VISIBLE
 from consult.api.models.base import Error, ErrorDetail
@@ -18,6 +21,7 @@ from consult.api.models.drafting import (
     Consultation,
     DiffQuery,
     Html,
+    NewBillResponse,
     NewResponse,
     Presence,
     PresenceUpdate,
@@ -39,6 +43,7 @@ from consult.api.models.drafting import (
 from consult.api.openapi import CONSULTATIONS, DRAFTING
 from consult.api.registry import Reply, operation, reply
 from consult.api.views import blueprint
+from consult.bills.models import Bill
 from consult.consultations import services as consultations
 from consult.consultations.profiles import DEFAULT_PROFILE
 from consult.drafting import diff, markdown
@@ -116,21 +121,42 @@ def list_consultations():
 
 @blueprint.post("/organisations/<slug>/responses")
 @operation(
-    "Start a response to a consultation (editor or above): a section for the summary, about "
-    "us, each question and recommendations",
+    "Start a response (editor or above). To a consultation: a section for the summary, about "
+    "us, each question and recommendations. To a bill (`bill`: its id): the summary, about "
+    "us, a clause section for each clause and schedule of its current print (with a "
+    "position) and recommendations; amendments are added as they are drafted",
     DRAFTING,
-    body=NewResponse,
+    body=(NewResponse, NewBillResponse),
+    one_of=True,
     responses={
         201: (Response, "Created (Location: the response)"),
         403: NOT_EDITOR,
         404: NOT_MEMBER,
-        422: "Invalid fields, an unknown consultation (or another organisation's) or an unknown "
-        "submission profile (see error.fields)",
+        422: "Invalid fields, both or neither of consultation and bill, an unknown "
+        "consultation or bill (or another organisation's), a bill with no print yet, or an "
+        "unknown submission profile (see error.fields)",
     },
 )
 def create_response(slug: str):
     membership = loaders.organisation_membership(slug, "draft")
-    new = body(NewResponse)
+    data = json_body()
+    if ("bill" in data) == ("consultation" in data):
+        message = "Send either `consultation` (a slug) or `bill` (an id), not both."
+        raise InvalidBody(422, NOT_VALID, {"consultation": message, "bill": message})
+    try:
+        if "bill" in data:
+            response = _bill_response(membership, validated(NewBillResponse, data))
+        else:
+            response = _consultation_response(membership, validated(NewResponse, data))
+    except drafting.DraftingError as error:
+        return _drafting_error(error)
+    db.session.commit()
+    answer, status = reply(Response.of(response), 201)
+    answer.headers["Location"] = url_for("api.get_response", response_id=response.id)
+    return answer, status
+
+
+def _consultation_response(membership: Membership, new: NewResponse) -> drafted.Response:
     consultation = consultations.find_visible(new.consultation, membership.organisation)
     if consultation is None:
         raise InvalidBody(
@@ -138,16 +164,16 @@ def create_response(slug: str):
             NOT_VALID,
             {"consultation": "No consultation with that slug is open to this organisation."},
         )
-    try:
-        response = drafting.create_response(
-            membership, consultation, new.title or "", new.profile or DEFAULT_PROFILE
-        )
-    except drafting.DraftingError as error:
-        return _drafting_error(error)
-    db.session.commit()
-    answer, status = reply(Response.of(response), 201)
-    answer.headers["Location"] = url_for("api.get_response", response_id=response.id)
-    return answer, status
+    return drafting.create_response(
+        membership, consultation, new.title or "", new.profile or DEFAULT_PROFILE
+    )
+
+
+def _bill_response(membership: Membership, new: NewBillResponse) -> drafted.Response:
+    bill = db.session.get(Bill, new.bill)
+    if bill is None or bill.organisation_id != membership.organisation_id:
+        raise InvalidBody(422, NOT_VALID, {"bill": "This organisation has no bill with that id."})
+    return drafting.create_bill_response(membership, bill, new.title or "", new.profile)
 
 
 @blueprint.get("/organisations/<slug>/responses")
@@ -208,7 +234,8 @@ def response_html(response_id: int):
         "both texts and `your_revision`, already saved. code clash_settled: the `clash` sent "
         "was settled already (on its page, or by someone else); nothing was saved",
         422: f"Invalid fields: text over {drafting.MAX_BODY_LENGTH:,} characters, a choice the "
-        "question does not offer (or any choice outside scale questions), a base revision of "
+        "question does not offer (or any choice outside scale questions and clause sections; "
+        "a position outside clause sections, or one that is not a position), a base revision of "
         "another section, base_revision null although the section has text, a `clash` that is "
         "not yours in this section, or a removed section",
     },
@@ -216,9 +243,7 @@ def response_html(response_id: int):
 def save_section(response_id: int, section_id: int):
     section, membership = loaders.section(response_id, section_id, write=True)
     save = body(SaveSection)
-    # Left out, the closed answer is not being changed: the service keeps the one of the text
-    # the caller started from (null clears it).
-    choice = save.choice if "choice" in save.model_fields_set else drafting.KEEP_CHOICE
+    choice = _choice_of(section, save)
     if save.base_revision is None and section.head_revision_id is not None:
         raise InvalidBody(
             422,
@@ -239,11 +264,37 @@ def save_section(response_id: int, section_id: int):
     except drafting.DraftingError as error:
         return _drafting_error(error)
     db.session.commit()  # with a conflict, this keeps the person's text before answering 409
+    return saved_or_conflict(section, outcome, lambda: SavedSection.of(section, outcome))
+
+
+def _choice_of(section: drafted.Section, save: SaveSection):
+    """The closed answer a save sends: `choice`, or for a clause section `position` (its other
+    name there). Left out, the answer is not being changed: the service keeps the one of the
+    text the caller started from (null clears it)."""
+    sent = save.model_fields_set
+    if "position" in sent:
+        if section.kind != "clause":
+            raise InvalidBody(422, NOT_VALID, {"position": "Only clause sections take a position."})
+        if "choice" in sent and save.choice != save.position:
+            raise InvalidBody(
+                422,
+                NOT_VALID,
+                {"position": "Send the position once: as `position` or as `choice`."},
+            )
+        return save.position
+    return save.choice if "choice" in sent else drafting.KEEP_CHOICE
+
+
+def saved_or_conflict(
+    section: drafted.Section, outcome: drafting.SaveOutcome, saved: Callable[[], BaseModel]
+):
+    """A save's answer, for sections and amendments alike: 200 with `saved()` (merged or
+    not), or 409 edit_conflict with both texts (the caller's already kept as a revision)."""
     if outcome.conflict is not None:
         conflict = conflict_of(section, outcome.conflict)
         detail = ErrorDetail(code="edit_conflict", message=EDIT_CONFLICT)
         return reply(Error(error=detail, conflict=conflict, resolve_url=conflict.resolve_url), 409)
-    return reply(SavedSection.of(section, outcome))
+    return reply(saved())
 
 
 @blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/restore")

@@ -133,6 +133,65 @@ def Markdown(max_length: int, **extra: Any) -> Check:
     return Check(check, schema, extra=extra)
 
 
+def Lines(max_length: int, **extra: Any) -> Check:
+    """Text of several lines that is not Markdown (words to insert into a bill, a new clause):
+    kept as sent, line breaks and all; no control characters. Left out or null: ""."""
+
+    def check(value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise refuse(WRONG_TYPE, "Must be a string.")
+        if len(value) > max_length:
+            raise refuse("Some fields are too long.", f"At most {max_length:,} characters.")
+        if has_control_characters(value):
+            raise refuse("Some fields contain control characters.", "Remove them.")
+        if not _encodable(value):
+            raise refuse("Some fields are not valid text.", "Not valid Unicode.")
+        return value
+
+    schema = {"type": ["string", "null"], "maxLength": max_length}
+    return Check(check, schema, extra=extra)
+
+
+def Number(maximum: int, **extra: Any) -> Check:
+    """A whole number from 1 to `maximum` (a page, a line), or null: not given."""
+    message = f"A whole number from 1 to {maximum:,}."
+
+    def check(value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+            raise refuse(NOT_VALID, message)
+        return value
+
+    schema = {"type": ["integer", "null"], "minimum": 1, "maximum": maximum}
+    return Check(check, schema, extra=extra)
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file sent in a multipart body: its name as the client gave it, and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def Upload(**extra: Any) -> Check:
+    """A file part of a multipart/form-data body (the size is bounded by the endpoint's body
+    limit before it is read)."""
+
+    def check(value: Any) -> UploadedFile:
+        if isinstance(value, UploadedFile) and value.data:
+            return value
+        if isinstance(value, UploadedFile):
+            raise refuse(MISSING, "The file is empty.")
+        raise refuse(MISSING, "Attach the file as a file part of a multipart/form-data body.")
+
+    schema = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
+    return Check(check, schema, missing="Attach the file.", extra=extra)
+
+
 def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
@@ -217,19 +276,23 @@ def FutureTime(**extra: Any) -> Check:
     return Check(check, {"type": ["string", "null"], "format": "date-time"}, extra=extra)
 
 
-def QueryNumber(maximum: int, **extra: Any) -> Check:
-    """A whole number from 1 to `maximum` in the query string; empty is the default."""
+def QueryNumber(maximum: int, *, required: bool = False, **extra: Any) -> Check:
+    """A whole number from 1 to `maximum` in the query string; empty is the default (or,
+    when `required`, missing)."""
     message = f"A whole number from 1 to {maximum}."
 
     def check(value: Any) -> int | None:
         if value in (None, ""):
+            if required:
+                raise refuse(MISSING, message)
             return None
         if not _digits(value, 20) or not 0 < int(value) <= maximum:
             raise refuse(NOT_VALID, message)
         return int(value)
 
     schema = {"type": "integer", "minimum": 1, "maximum": maximum}
-    return Check(check, schema, extra={"allowEmptyValue": True, **extra})
+    empty = {} if required else {"allowEmptyValue": True}
+    return Check(check, schema, missing=message, extra={**empty, **extra})
 
 
 def QueryId(**extra: Any) -> Check:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from consult.accounts.models import User
 from consult.api.auth import api_user, current_caller
+from consult.bills import permissions as bills
+from consult.bills.models import Bill, BillPrint
 from consult.drafting import permissions as drafting
 from consult.drafting.models import Response, Revision, Section
 from consult.organisations import permissions as organisations
@@ -27,6 +29,10 @@ NOT_MEMBER_VERSION = (
 )
 ANONYMOUS_VERSION = (
     "No or invalid token, and the version is not open to the public (or does not exist)"
+)
+NOT_VISIBLE_BILL = (
+    "No such bill (print, amendment), or it belongs to an organisation the caller is not a "
+    "member of"
 )
 # Anyone may read these of a version open to the public (auth.PUBLIC_VERSION_ENDPOINTS).
 VISIBLE_VERSION = {401: ANONYMOUS_VERSION, 404: NOT_MEMBER_VERSION}
@@ -73,6 +79,28 @@ def revision(revision_id: int) -> Revision:
 
 def _drafting(write: bool) -> str:
     return "draft" if write else "view"
+
+
+# --- bills ----------------------------------------------------------------------------------
+
+
+def bill(bill_id: int, action: str = "view") -> tuple[Bill, Membership]:
+    """A bill of one of the caller's organisations whose role allows `action` ("view",
+    "draft" to import a print)."""
+    return bills.load_bill(bill_id, action, user=current_caller())
+
+
+def bill_print(print_id: int) -> BillPrint:
+    """A print of a bill the caller may read."""
+    return bills.load_print(print_id, "view", user=current_caller())[0]
+
+
+def amendment(
+    response_id: int, amendment_id: int, *, write: bool = False
+) -> tuple[Response, Section, Membership]:
+    """An amendment of that response (a section of another kind, or of another response, is
+    a 404)."""
+    return bills.load_amendment(response_id, amendment_id, _drafting(write), user=current_caller())
 
 
 # --- versions and signing -------------------------------------------------------------------

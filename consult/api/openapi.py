@@ -25,6 +25,7 @@ CONSULTATIONS = "Consultations"
 DRAFTING = "Drafting"
 SIGNING = "Versions and signing"
 EXPORTS = "Exports"
+BILLS = "Bills, prints and amendments"
 
 TAGS = [
     {"name": HEALTH, "description": "Is the service up; this document"},
@@ -44,6 +45,13 @@ TAGS = [
         "name": EXPORTS,
         "description": "Submission-ready files (PDF, Word, ODT, Markdown) made by background "
         "jobs: ask, poll, download",
+    },
+    {
+        "name": BILLS,
+        "description": "Bills and their prints (imported from PDF, HTML, Word or text, with "
+        "every line's printed page and line number), clauses, lines, and amendments drafted "
+        "as part of a response to a bill: checked against the current print, rendered in "
+        "House style, saved with base_revision like sections, moved onto each new print",
     },
 ]
 
@@ -76,6 +84,9 @@ PATH_PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
     "version_id": ("The version's id", {}),
     "signature_id": ("The signature's id", {}),
     "export_id": ("The export's id", {}),
+    "bill_id": ("The bill's id", {}),
+    "print_id": ("The print's id (a print of a bill)", {}),
+    "amendment_id": ("The amendment's id (a section of kind amendment of that response)", {}),
     "sha256": (
         "A version's fingerprint: the SHA-256 hex digest of its canonical content",
         {"pattern": "^[0-9a-fA-F]{64}$"},
@@ -182,9 +193,10 @@ def _operation(
         schema = refs[0] if len(refs) == 1 else {"oneOf" if op.one_of else "anyOf": refs}
         operation["requestBody"] = {
             "required": op.body_required,
-            "content": {"application/json": {"schema": schema}},
+            "content": {op.media_type: {"schema": schema}},
         }
-        default(400, "Malformed: not a JSON object, or (cookie session) no CSRF token")
+        malformed = "a JSON object" if op.media_type == "application/json" else op.media_type
+        default(400, f"Malformed: not {malformed}, or (cookie session) no CSRF token")
         default(413, op.body_limit.description)
         default(422, "Invalid fields (see error.fields)")
     elif method in STATE_CHANGING:

@@ -38,7 +38,8 @@ class Operation:
     it (a string is an error's meaning; the Error model is its body); the ones every endpoint
     shares (401, 400/413/422 with a body, 429) are added by the document. `body`: the models
     the body may take (several: any of them, or `one_of` exactly one); `query`: the model of
-    the query string's parameters."""
+    the query string's parameters; `media_type`: how the body is sent (JSON, or
+    multipart/form-data for a file upload)."""
 
     summary: str
     tag: str
@@ -48,6 +49,7 @@ class Operation:
     one_of: bool = False
     query: type[BaseModel] | None = None
     body_limit: BodyLimit = SMALL
+    media_type: str = "application/json"
 
 
 def operation(
@@ -60,6 +62,7 @@ def operation(
     one_of: bool = False,
     query: type[BaseModel] | None = None,
     body_limit: BodyLimit = SMALL,
+    media_type: str = "application/json",
 ) -> Callable:
     """Declare what the decorated view takes and answers (see the module's docstring).
     A response given as (Model, description) or ([Model], description) is JSON."""
@@ -76,6 +79,7 @@ def operation(
             one_of,
             query,
             body_limit,
+            media_type,
         )
         return view
 

@@ -11,6 +11,8 @@ from flask import abort
 from flask_login import current_user
 
 from consult.bills.models import Bill, BillPrint
+from consult.drafting.models import Response, Section
+from consult.drafting.permissions import allows, load_section
 from consult.extensions import db
 from consult.forms import MAX_ID
 from consult.organisations.models import Membership
@@ -60,3 +62,17 @@ def load_bill_in(membership: Membership, slug: str) -> Bill:
     if bill is None:
         abort(404)
     return bill
+
+
+def load_amendment(
+    response_id: int, amendment_id: int, action: str = "view", *, user: User | None = None
+) -> tuple[Response, Section, Membership]:
+    """An amendment (a live section of kind amendment) of a response the person can see:
+    404 for anything else, also another response's amendment or a removed one; then 403 if
+    their role does not allow `action`."""
+    response, section, membership = load_section(response_id, amendment_id, "view", user=user)
+    if section.kind != "amendment" or section.removed_at is not None:
+        abort(404)
+    if not allows(membership, action):
+        abort(403)
+    return response, section, membership

@@ -59,6 +59,29 @@ def test_every_api_endpoint_outside_the_allow_lists_refuses_anonymous_callers_fi
     assert len(routes) >= 25  # the API's endpoints were found
 
 
+BILL_ENDPOINTS = {
+    "api.create_bill",
+    "api.list_bills",
+    "api.get_bill",
+    "api.add_print",
+    "api.get_print",
+    "api.print_clauses",
+    "api.print_lines",
+    "api.create_amendment",
+    "api.list_amendments",
+    "api.get_amendment",
+    "api.save_amendment",
+    "api.check_amendment",
+}
+
+
+def test_the_bills_endpoints_are_among_those_refused_without_a_caller(app):
+    """Issue 14's endpoints are walked by the test above: none is in an allow-list."""
+    protected = {endpoint for endpoint, _method, _url in _protected_routes(app)}
+
+    assert protected >= BILL_ENDPOINTS
+
+
 @pytest.fixture
 def app_with_a_new_endpoint(app):
     """A fresh app (same database) with an API endpoint that no allow-list names and whose

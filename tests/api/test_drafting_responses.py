@@ -44,7 +44,8 @@ def test_an_editor_or_above_creates_a_response_with_a_section_per_part(client, t
     kinds = [s["kind"] for s in body["sections"]]
     assert kinds == ["summary", "about"] + ["question"] * 17 + ["recommendations"]
     assert [s["number"] for s in body["sections"] if s["kind"] == "question"] == list(range(1, 18))
-    assert [s["position"] for s in body["sections"]] == list(range(20))
+    assert [s["order"] for s in body["sections"]] == list(range(20))
+    assert {s["position"] for s in body["sections"]} == {None}  # clause sections only
     assert body["sections"][1]["title"] == "About Northtown Residents"
     for item in body["sections"]:
         assert item["body"] == ""
@@ -160,6 +161,7 @@ def test_members_list_the_organisations_responses_with_their_word_counts(
         "id": draft.response_id,
         "title": "Our response",
         "consultation": BUILTIN,
+        "bill": None,
         "status": "drafting",
         "profile": "home-office",
         "word_count": 8,
@@ -211,9 +213,7 @@ def test_reading_a_response_shows_sections_in_order_with_their_heads(client, tea
     assert question["status"] == "drafting"
     assert question["number"] == 1
     assert by_id[draft.summary]["assignee"] == {"id": team.member.id, "name": "Mo Member"}
-    assert [s["position"] for s in body["sections"]] == sorted(
-        s["position"] for s in body["sections"]
-    )
+    assert [s["order"] for s in body["sections"]] == sorted(s["order"] for s in body["sections"])
 
 
 def test_reading_is_404_for_outsiders_and_for_ids_that_do_not_exist(client, bearer, draft):

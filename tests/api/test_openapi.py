@@ -180,3 +180,42 @@ def test_the_drafting_contract_field_names_are_in_the_schemas(client):
     assert required("RevisionDiff") >= {"diff", "ops"}
     assert required_all("RestoredSection") >= {"head_revision", "body", "kind"}
     assert required("Html") == {"html"}
+
+
+def test_the_bills_contract_field_names_are_in_the_schemas(client):
+    """API.md's fixed field names for bills, prints and amendments, as required properties."""
+    schemas = _document(client)["components"]["schemas"]
+
+    def required(name: str) -> set[str]:
+        return set(schemas[name]["required"])
+
+    assert required("CreatedBill") >= {"id", "slug", "title", "prints", "problems"}
+    assert required("PrintSummary") >= {"id", "label", "pages", "clauses"}
+    assert required("PrintDetail") >= {"id", "label", "pages", "clauses", "remap"}
+    assert required("RemapEntry") >= {"amendment", "from", "to", "status"}
+    assert set(schemas["RemapEntry"]["properties"]["status"]["enum"]) == {
+        "unchanged", "moved", "needs_attention"
+    }  # fmt: skip
+    assert required("Bill") >= {"id", "slug", "title", "stage", "stages", "prints"}
+    assert required("Clause") >= {"number", "heading", "start", "end"}
+    assert required("Line") >= {"page", "line", "text", "clause"}
+    assert required("Amendment") >= {
+        "id", "number", "kind", "house_style", "explanatory_statement", "head_revision"
+    }  # fmt: skip
+    assert set(schemas["NewAmendment"]["properties"]["kind"]["enum"]) == {
+        "leave_out", "leave_out_insert", "insert", "stand_part", "new_clause", "new_schedule"
+    }  # fmt: skip
+    assert required("Section") >= {"clause", "position"}
+    assert set(schemas["Section"]["properties"]["position"]["anyOf"][0]["enum"]) == {
+        "support", "oppose", "amend", "concerns", "no_view"
+    }  # fmt: skip
+    assert required("Response") >= {"consultation", "bill"}
+    assert required("BillRef") >= {"id", "slug", "title"}
+    document = _document(client)
+    upload = document["paths"]["/api/v1/organisations/{slug}/bills"]["post"]["requestBody"]
+    form = upload["content"]["multipart/form-data"]["schema"]
+    assert form == {"$ref": "#/components/schemas/NewBill"}
+    assert schemas["NewBill"]["properties"]["file"]["format"] == "binary"
+    assert {"413", "422"} <= set(
+        document["paths"]["/api/v1/bills/{bill_id}/prints"]["post"]["responses"]
+    )

@@ -28,6 +28,7 @@ here (and give its path parameters and a valid request body) when you add it.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,7 +42,6 @@ from sqlalchemy import select, text
 from consult.accounts import two_factor
 from consult.accounts.services import create_api_token
 from consult.bills import pending
-from consult.bills import services as bill_services
 from consult.consultations.models import Consultation
 from consult.consultations.services import create_consultation, parse_numbered_list
 from consult.drafting import services as drafting
@@ -62,7 +62,7 @@ from tests.organisations.support import (
     membership,
     role_of,
 )
-from tests.security import figures
+from tests.security import bills_world, figures
 
 # --- the policy -----------------------------------------------------------------------------
 
@@ -137,6 +137,10 @@ class Access:
     discloses: bool = False
     # The API answers with a file (not JSON) when the request is allowed (exports).
     file: bool = False
+    # The body is a multipart form (bytes values are sent as files), not JSON (uploads).
+    multipart: bool = False
+    # Query string parameters the route needs.
+    query: Mapping[str, Any] = field(default_factory=dict)
 
 
 PASSWORD = factories.PASSWORD
@@ -147,9 +151,11 @@ FROZEN_VERSION = {"version_id": "frozen_version_id"}  # see build_signing
 MEMBERS_VERSION = {"version_id": "members_version_id"}
 PUBLIC_VERSION = {"version_id": "public_version_id"}
 EXPORT = {"export_id": "export_id"}  # see build_exports
-BILL = {"bill_id": "bill_id"}  # see build_bills
-PRINT = {"print_id": "print_id"}
+BILL = {"bill_id": "bill_id"}  # see build_bills and tests/security/bills_world.py
+PRINT = BILL_PRINT = {"print_id": "print_id"}
 MATRIX_PRINT_TEXT = "1 Matrix clause\n(1) A constable may do a matrix thing.\n"
+BILL_RESPONSE = {"response_id": "bill_response_id"}
+AMENDMENT_OF = {**BILL_RESPONSE, "amendment_id": "amendment_id"}
 
 
 def head(key: str = "section_id") -> Callable[[World], str]:
@@ -682,6 +688,54 @@ POLICY: dict[str, Access] = {
     ),
     "api.get_export": Access(API_ORG, "export", params=EXPORT),
     "api.export_file": Access(API_ORG, "export", params=EXPORT, file=True),
+    # Bills, prints and amendments (consult/api/bills.py, consult/api/amendments.py): members
+    # read them; those who draft import prints and draft amendments. The upload is the world's
+    # own print again, so the world's amendment still fits the current print after it.
+    "api.create_bill": Access(
+        API_ORG,
+        "draft",
+        multipart=True,
+        body={"POST": lambda w: {"file": bills_world.print_file(), "title": "Matrix API Bill"}},
+        changes={"POST": "bills"},
+    ),
+    "api.list_bills": Access(API_ORG, "view"),
+    "api.get_bill": Access(API_ORG, "view", params=BILL),
+    "api.add_print": Access(
+        API_ORG,
+        "draft",
+        params=BILL,
+        multipart=True,
+        body={"POST": lambda w: {"file": bills_world.print_file(), "label": "Matrix reprint"}},
+        changes={"POST": "bill_prints"},
+    ),
+    "api.get_print": Access(API_ORG, "view", params=BILL_PRINT),
+    "api.print_clauses": Access(API_ORG, "view", params=BILL_PRINT),
+    "api.print_lines": Access(API_ORG, "view", params=BILL_PRINT, query={"page": 1}),
+    "api.create_amendment": Access(
+        API_ORG,
+        "draft",
+        params=BILL_RESPONSE,
+        body={"POST": bills_world.AMENDMENT},
+        changes={"POST": "sections"},
+    ),
+    "api.list_amendments": Access(API_ORG, "view", params=BILL_RESPONSE),
+    "api.get_amendment": Access(API_ORG, "view", params=AMENDMENT_OF),
+    "api.save_amendment": Access(
+        API_ORG,
+        "draft",
+        params=AMENDMENT_OF,
+        body={
+            "PUT": lambda w: {
+                **bills_world.AMENDMENT,
+                "insert": "inform the Commissioner",
+                "base_revision": w.head("amendment_id"),
+            }
+        },
+        changes={"PUT": "revisions"},
+    ),
+    "api.check_amendment": Access(
+        API_ORG, "view", params=BILL_RESPONSE, body={"POST": bills_world.AMENDMENT}
+    ),
 }
 
 DEFAULT_PARAMS = {
@@ -798,7 +852,7 @@ def build_world(app, team, identity: str) -> World:
     drafts, draft_secrets = build_drafts(team, owner, user)
     signing_values, published = build_signing(app, team, drafts["response_id"])
     export_values = build_exports(drafts["response_id"], signing_values["frozen_version_id"])
-    bill_values, bill_secrets = build_bills(app, team, owner, user)
+    bill_values, bill_secrets = build_bills(team, user)
     secrets = (
         [organisation.name]
         + [person.name for person in (*[team.user(r) for r in ROLES], role_victim, removal_victim)]
@@ -907,23 +961,20 @@ def build_drafts(team, owner, user) -> tuple[dict[str, Any], list[str]]:
     return values, secrets
 
 
-def build_bills(app, team, owner, user) -> tuple[dict[str, Any], list[str]]:
-    """A bill of the organisation (the sample print), and an import of a bill and of its next
-    print waiting for the visitor to save them (their own tokens: only the uploader may)."""
-    bill = bill_services.create_bill(
-        owner, SAMPLE_PRINT, title="Matrix Bill Title", source_kind="text"
+def build_bills(team, user) -> tuple[dict[str, Any], list[str]]:
+    """The organisation's bill, its print, a response and an amendment (bills_world), and an
+    import of a bill and of its next print waiting for the visitor to save them (their own
+    tokens: only the uploader may)."""
+    values, secrets = bills_world.build_bills(team)
+    values.update(
+        clause_number="1",
+        print_page=1,
+        bill_import_token="x" * 32,
+        print_import_token="x" * 32,
     )
-    db.session.commit()
-    values: dict[str, Any] = {
-        "bill_id": bill.id,
-        "print_id": bill.current_print.id,
-        "clause_number": "1",
-        "print_page": 1,
-        "bill_import_token": "x" * 32,
-        "print_import_token": "x" * 32,
-    }
     if user is not None:
-        for key, bill_id in (("bill_import_token", None), ("print_import_token", bill.id)):
+        imports = (("bill_import_token", None), ("print_import_token", values["bill_id"]))
+        for key, bill_id in imports:
             values[key] = pending.keep(
                 pending.PendingImport(
                     token="",
@@ -936,7 +987,7 @@ def build_bills(app, team, owner, user) -> tuple[dict[str, Any], list[str]]:
                 ),
                 SAMPLE_PRINT,
             )
-    return values, ["Matrix Bill Title", "Matrix Imported Bill"]
+    return values, [*secrets, "Matrix Imported Bill"]
 
 
 def build_signing(app, team, response_id: int) -> tuple[dict[str, Any], list[str]]:
@@ -1094,7 +1145,7 @@ SNAPSHOT_QUERIES = {
     "recovery_codes": "SELECT id, user_id, used_at FROM recovery_codes",
     "export_jobs": "SELECT id, response_id, version_id, profile, format, status FROM export_jobs",
     "bills": "SELECT id, organisation_id, slug, title, stage, evidence_deadline FROM bills",
-    "bill_prints": "SELECT id, bill_id, number, label FROM bill_prints",
+    "bill_prints": "SELECT id, bill_id, number, label, pages, line_count FROM bill_prints",
 }
 
 
@@ -1128,13 +1179,21 @@ def url_for_rule(app, endpoint: str, rule: str, access: Access, world: World) ->
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **arguments, _external=False)
+        return url_for(endpoint, **arguments, **access.query, _external=False)
 
 
 def send(client, method: str, url: str, access: Access, world: World, headers: dict):
     body = access.body.get(method, {})
     if callable(body):
         body = body(world)
+    if access.multipart:
+        form = {
+            name: (io.BytesIO(value), "print.txt") if isinstance(value, bytes) else value
+            for name, value in body.items()
+        }
+        return client.open(
+            url, method=method, headers=headers, data=form, content_type="multipart/form-data"
+        )
     if access.kind in API_KINDS:
         kwargs = {"json": dict(body)} if method != "GET" else {}
         return client.open(url, method=method, headers=headers, **kwargs)

@@ -17,10 +17,15 @@ from consult.api.models.base import (
 )
 from consult.consultations import models as consultations
 from consult.consultations.models import QUESTION_KINDS
-from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
+from consult.consultations.profiles import BILL_PROFILE, DEFAULT_PROFILE, PROFILES
 from consult.drafting import models as drafted
 from consult.drafting import services as drafting
-from consult.drafting.models import REVISION_KINDS, SECTION_KINDS, SECTION_STATUSES
+from consult.drafting.models import (
+    CLAUSE_POSITIONS,
+    REVISION_KINDS,
+    SECTION_KINDS,
+    SECTION_STATUSES,
+)
 
 FORMER_MEMBER = "Former member"
 
@@ -43,6 +48,22 @@ class NewResponse(RequestModel):
         str | None,
         Choice(PROFILES, nullable=True, description="The submission profile (null: the default)"),
     ] = Field(None, json_schema_extra={"default": DEFAULT_PROFILE})
+
+
+class NewBillResponse(RequestModel):
+    bill: Annotated[int, Id(description="The bill's id (a bill of this organisation)")]
+    title: Annotated[
+        str | None,
+        Text(
+            200,
+            required=False,
+            description='Default (left out, null or blank): "Response to the <bill\'s title>"',
+        ),
+    ] = None
+    profile: Annotated[
+        str | None,
+        Choice(PROFILES, nullable=True, description="The submission profile (null: the default)"),
+    ] = Field(None, json_schema_extra={"default": BILL_PROFILE})
 
 
 class SaveSection(RequestModel):
@@ -71,6 +92,13 @@ class SaveSection(RequestModel):
             "other, from base_revision: a clean result resolves the clash; an overlap makes a "
             "newer clash that replaces it (the same text from the same base again answers with "
             "the same clash). Not a clash of yours in this section: 422",
+        ),
+    ] = None
+    position: Annotated[
+        str | None,
+        NullableString(
+            description="Clause sections of a response to a bill: the position (support, "
+            "oppose, amend, concerns, no_view), another name for `choice` there; null: none"
         ),
     ] = None
 
@@ -178,15 +206,32 @@ class Assignee(ReplyModel):
 class Section(ReplyModel):
     id: int
     kind: Literal[SECTION_KINDS]
-    number: NullableInt = Field(description="The question number, for questions")
+    number: NullableInt = Field(
+        description="The question number, for questions; the amendment's, for amendments"
+    )
     title: str
-    body: str = Field(description="Markdown: the head revision's text")
-    choice: NullableStr = Field(description="The closed answer of a scale question")
+    body: str = Field(
+        description="Markdown: the head revision's text (an amendment's fields, for amendments: "
+        "see /responses/{response_id}/amendments)"
+    )
+    choice: NullableStr = Field(
+        description="The closed answer of a scale question; a clause section's position"
+    )
+    clause: NullableStr = Field(
+        description='Clause sections: the clause ("4") or schedule ("Schedule 1")'
+    )
+    position: Literal[CLAUSE_POSITIONS] | None = Field(
+        description="Clause sections: where the response stands on the clause (the choice)"
+    )
     head_revision: NullableInt = Field(description="Send it back as base_revision when saving")
     word_count: int = Field(ge=0)
     status: Literal[SECTION_STATUSES]
     assignee: Assignee | None
-    position: int = Field(ge=0)
+    order: int = Field(
+        ge=0,
+        description="Its place in the response, from 0 (the sections come in this order). "
+        "Named `position` before responses to bills gave clause sections a position",
+    )
     updated_at: Time
     question: Question | None
 
@@ -201,21 +246,42 @@ class Section(ReplyModel):
             title=section.title,
             body=head.body if head else "",
             choice=head.choice if head else None,
+            clause=section.clause,
+            position=head.choice if head and section.kind == "clause" else None,
             head_revision=section.head_revision_id,
             word_count=section.word_count,
             status=section.status,
             assignee=Assignee(id=assignee.id, name=assignee.name) if assignee else None,
-            position=section.position,
+            order=section.position,
             updated_at=section.updated_at,
             question=Question.of(section.question) if section.question else None,
         )
+
+
+class BillRef(ReplyModel):
+    id: int
+    slug: str
+    title: str
+    illustrative: bool
+
+    @classmethod
+    def of(cls, response: drafted.Response) -> BillRef | None:
+        bill = response.bill
+        if bill is None:
+            return None
+        return cls(id=bill.id, slug=bill.slug, title=bill.title, illustrative=bill.illustrative)
+
+
+CONSULTATION_SLUG = "The consultation's slug; null for a response to a bill"
+ANSWERED_BILL = "The bill it responds to; null for a response to a consultation"
 
 
 class Response(ReplyModel):
     id: int
     title: str
     organisation: str = Field(description="The organisation's slug")
-    consultation: str = Field(description="The consultation's slug")
+    consultation: NullableStr = Field(description=CONSULTATION_SLUG)
+    bill: BillRef | None = Field(description=ANSWERED_BILL)
     status: str
     profile: Literal[tuple(PROFILES)]
     word_limit: NullableInt = Field(
@@ -233,7 +299,8 @@ class Response(ReplyModel):
             id=response.id,
             title=response.title,
             organisation=response.organisation.slug,
-            consultation=response.subject.slug,
+            consultation=_consultation_slug(response),
+            bill=BillRef.of(response),
             status=response.status,
             profile=response.profile,
             word_limit=drafting.word_limit(response),
@@ -244,10 +311,15 @@ class Response(ReplyModel):
         )
 
 
+def _consultation_slug(response: drafted.Response) -> str | None:
+    return response.consultation.slug if response.consultation is not None else None
+
+
 class ResponseSummary(ReplyModel):
     id: int
     title: str
-    consultation: str = Field(description="The consultation's slug")
+    consultation: NullableStr = Field(description=CONSULTATION_SLUG)
+    bill: BillRef | None = Field(description=ANSWERED_BILL)
     status: str
     profile: Literal[tuple(PROFILES)]
     word_count: int = Field(ge=0)
@@ -259,7 +331,8 @@ class ResponseSummary(ReplyModel):
         return cls(
             id=response.id,
             title=response.title,
-            consultation=response.subject.slug,
+            consultation=_consultation_slug(response),
+            bill=BillRef.of(response),
             status=response.status,
             profile=response.profile,
             word_count=word_count,

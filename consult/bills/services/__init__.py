@@ -7,6 +7,8 @@ from consult.bills.services.amendments import (
     amendment_sections,
     check_amendment,
     house_style,
+    preview_amendment,
+    review_amendment,
     save_amendment,
 )
 from consult.bills.services.prints import (
@@ -29,6 +31,8 @@ __all__ = [
     "house_style",
     "lines_on_page",
     "parsed_print",
+    "preview_amendment",
+    "review_amendment",
     "save_amendment",
     "set_stage",
 ]

@@ -6,12 +6,14 @@ print before anything is saved, and render them in House style."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.audit.services import record
 from consult.bills import amendment_text
-from consult.bills.amendments import Amendment, AmendmentProblem, blocking
+from consult.bills.amendments import Amendment, AmendmentProblem, blocking, check
 from consult.bills.errors import BillError
 from consult.bills.house_style import House, Rendered, render
 from consult.bills.services.prints import parsed_print
@@ -53,6 +55,41 @@ def check_amendment(response: Response, amendment: Amendment) -> list[AmendmentP
     if bill is None or bill.current_print is None:
         raise BillError("Amendments are written to a bill: this response answers a consultation.")
     return check_against_print(amendment, parsed_print(bill.current_print))
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What saving an amendment would check and make: every problem (warnings too) and, when
+    none stops it, the amendment completed from the print (its clause) and in House style."""
+
+    amendment: Amendment | None
+    problems: list[AmendmentProblem]
+    rendered: Rendered | None
+
+
+def review_amendment(section: Section) -> Preview:
+    """A saved amendment as it stands against the bill's current print: its problems (a new
+    print may have changed its words) and its House style, unless its text is no amendment
+    (a clash resolved by hand) or lacks a part it needs."""
+    try:
+        amendment = amendment_of(section)
+    except BillError as error:
+        return Preview(None, [AmendmentProblem(str(error))], None)
+    problems = check_amendment(section.response, amendment)
+    complete = not blocking(check(amendment))
+    return Preview(
+        amendment, problems, house_style(section.response, amendment) if complete else None
+    )
+
+
+def preview_amendment(response: Response, amendment: Amendment) -> Preview:
+    """Check and render an amendment without saving it (a form's or a client's "check"), so a
+    person sees the House style and fixes every problem before anything is written."""
+    problems = check_amendment(response, amendment)
+    if blocking(problems):
+        return Preview(amendment, problems, None)
+    done = completed(amendment, parsed_print(response.bill.current_print))
+    return Preview(done, problems, house_style(response, done))
 
 
 def _checked(response: Response, amendment: Amendment) -> Amendment:
