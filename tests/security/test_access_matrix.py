@@ -40,6 +40,8 @@ from sqlalchemy import select, text
 
 from consult.accounts import two_factor
 from consult.accounts.services import create_api_token
+from consult.bills import services as bills
+from consult.bills.amendments import Amendment
 from consult.consultations.models import Consultation
 from consult.consultations.services import create_consultation, parse_numbered_list
 from consult.drafting import services as drafting
@@ -52,6 +54,7 @@ from consult.signing import consent, robots
 from consult.signing import services as signing
 from consult.tokens import new_token
 from tests import factories
+from tests.bills.sample import PRINT
 from tests.organisations.support import (
     audit_events,
     location_path,
@@ -144,6 +147,17 @@ FROZEN_VERSION = {"version_id": "frozen_version_id"}  # see build_signing
 MEMBERS_VERSION = {"version_id": "members_version_id"}
 PUBLIC_VERSION = {"version_id": "public_version_id"}
 EXPORT = {"export_id": "export_id"}  # see build_exports
+
+
+# An amendment to the bill of build_drafts (tests/bills/sample.py), as the form sends it.
+MATRIX_AMENDMENT = {
+    "kind": "leave_out_insert",
+    "page": "1",
+    "line": "4",
+    "leave_out": "authorised officer",
+    "insert": "judge",
+    "explanatory_statement": "This amendment would require a judge to authorise the use.",
+}
 
 
 def head(key: str = "section_id") -> Callable[[World], str]:
@@ -392,6 +406,27 @@ POLICY: dict[str, Access] = {
             )
         },
         changes={"POST": "suggestions"},
+    ),
+    # a response to a bill (build_drafts): adding an amendment (its page, and the form's
+    # POST, which adds a section) and editing one (the form on its editor page posts here)
+    "drafting.new_amendment": Access(
+        ORG,
+        "draft",
+        params={"response_id": "bill_response_id"},
+        body={"POST": {**MATRIX_AMENDMENT, "action": "save"}},
+        changes={"POST": "sections"},
+    ),
+    "drafting.edit_amendment": Access(
+        ORG,
+        "draft",
+        params={"response_id": "bill_response_id", "section_id": "amendment_id"},
+        body={
+            "POST": form(
+                **{**MATRIX_AMENDMENT, "insert": "Matrix judge"},
+                base_revision=head("amendment_id"),
+            )
+        },
+        changes={"POST": "revisions"},
     ),
     "drafting.accept_suggestion": Access(
         DECIDE_SUGGESTION,
@@ -834,9 +869,18 @@ def build_drafts(team, owner, user) -> tuple[dict[str, Any], list[str]]:
     drafting.assign_section(team.owner, reject_section, team.member)
     base = _save(reject_section, team.editor, "Matrix annex text.", None).revision
     to_reject = drafting.suggest(team.member, reject_section, "Matrix worse.", base.id)
+    bill = bills.create_bill(
+        owner, PRINT, title="Matrix Bill", source_kind="text", illustrative=True
+    )
+    bill_response = drafting.create_bill_response(owner, bill, "Matrix Bill Response")
+    amendment, _outcome = bills.add_amendment(
+        team.editor, bill_response, Amendment.from_dict(MATRIX_AMENDMENT)
+    )
     db.session.commit()
 
     values = {
+        "bill_response_id": bill_response.id,
+        "amendment_id": amendment.id,
         "consultation_slug": consultation.slug,
         "response_id": response.id,
         "section_id": text_section.id,
@@ -861,6 +905,7 @@ def build_drafts(team, owner, user) -> tuple[dict[str, Any], list[str]]:
         "Matrix comment",
         "Matrix annex",
         "Matrix recommendations",
+        "Matrix Bill",
     ]
     return values, secrets
 
