@@ -604,3 +604,14 @@ def test_members_read_amendments_but_may_not_add_or_edit_them(browsers, team, bi
     assert (
         browsers("outsider").get(f"/responses/{bill_response.id}/amendments/new").status_code == 404
     )
+
+
+def test_a_clause_section_offers_an_amendment_to_its_clause(browsers, team, bill_response):
+    clause = _clause(bill_response, "2")
+    page = _page(browsers("editor").get(f"/responses/{bill_response.id}/sections/{clause.id}"))
+    link = re.search(r'href="([^"]*/amendments/new\?clause=2)"', page)
+    assert link and "Propose an amendment to clause 2" in text_of(page)
+
+    form = _page(browsers("editor").get(unescape(link.group(1))))
+
+    assert _value(form, "clause") == "2"

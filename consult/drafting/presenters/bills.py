@@ -18,9 +18,9 @@ from consult.bills import services as bills
 from consult.bills.amendments import STATEMENT_WORD_LIMIT, Amendment, AmendmentProblem
 from consult.bills.amendments import word_count as statement_words
 from consult.bills.errors import BillError
-from consult.bills.house_style import Rendered
+from consult.bills.house_style import STAGE_NAMES, Rendered
 from consult.bills.models import Bill, BillPrint
-from consult.bills.stages import STAGES
+from consult.bills.stages import STAGES, amendment_stage
 from consult.bills.structure import PrintedLine
 from consult.drafting.forms import AMENDMENT_FIELD_KINDS, AMENDMENT_KIND_LABELS, AmendmentForm
 from consult.drafting.models import POSITION_LABELS, Response, Revision, Section
@@ -53,6 +53,8 @@ def bill_facts(bill: Bill) -> dict:
         "bill": bill,
         "house": bill.publisher,
         "stage": stage.name if stage else bill.stage,
+        # What an amendment paper would be headed now ("Committee stage").
+        "amendment_stage": STAGE_NAMES[amendment_stage(bill.stage)],
         "print_label": current.label if current else None,
         "print_number": current.number if current else None,
         "illustrative": bill.illustrative,

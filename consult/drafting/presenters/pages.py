@@ -14,7 +14,7 @@ from markupsafe import Markup
 from consult.accounts.models import User
 from consult.bills.models import Bill
 from consult.consultations.models import Consultation
-from consult.consultations.profiles import PROFILES
+from consult.consultations.profiles import BILL_PROFILE, DEFAULT_PROFILE, PROFILES
 from consult.drafting import clashes, services
 from consult.drafting.diff import readable_ops
 from consult.drafting.forms import (
@@ -126,6 +126,8 @@ def new_response_page(
         "organisation": membership.organisation,
         "consultations": consultations,
         "closing": {c.id: _closing(c) for c in consultations},
+        "bill_profile": BILL_PROFILE,
+        "default_profile": DEFAULT_PROFILE,
         "bills": [
             {
                 **bill_presenters.bill_facts(bill),

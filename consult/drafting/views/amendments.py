@@ -7,13 +7,14 @@ from, so two people's edits merge, or clash, as any section's do."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.bills import services as bills
 from consult.bills.amendments import Amendment, blocking
 from consult.bills.services.amendments import AmendmentRefused
+from consult.bills.validation import completed
 from consult.drafting import blueprint
 from consult.drafting.forms import AMENDMENT_FIELD_KINDS, AmendmentForm, strip_control_characters
 from consult.drafting.models import Response
@@ -67,6 +68,8 @@ def _preview(response: Response, form: AmendmentForm) -> dict:
     amendment = Amendment.from_dict(form.values())
     problems = bills.check_amendment(response, amendment)
     general = _place(form, AmendmentRefused(blocking(problems))) if blocking(problems) else []
+    # As a save would store it: with the clause the print says its line is in.
+    amendment = completed(amendment, bills.parsed_print(response.bill.current_print))
     return bill_presenters.amendment_form_context(
         response,
         form,
@@ -92,7 +95,9 @@ def new_amendment(response_id: int) -> ResponseReturnValue:
     response, membership = _bill_response(response_id, "draft")
     form = AmendmentForm()
     if not form.is_submitted():
-        form = AmendmentForm(formdata=None, data={"kind": "leave_out_insert"})
+        # "Propose an amendment to this clause" from a clause section names its clause.
+        clause = request.args.get("clause", "")[:30]
+        form = AmendmentForm(formdata=None, data={"kind": "leave_out_insert", "clause": clause})
         return _render_new(response, membership, form, 200)
     if not form.validate_on_submit():
         strip_control_characters(form)
