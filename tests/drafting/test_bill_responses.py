@@ -615,3 +615,45 @@ def test_a_clause_section_offers_an_amendment_to_its_clause(browsers, team, bill
     form = _page(browsers("editor").get(unescape(link.group(1))))
 
     assert _value(form, "clause") == "2"
+
+
+def test_a_suggested_edit_of_an_amendment_is_accepted_through_the_merge(
+    browsers, team, bill_response
+):
+    section = _add(team, bill_response)
+    url = f"/responses/{bill_response.id}/sections/{section.id}"
+    offered = _value(_page(browsers("member").get(url)), "suggestion")
+    assert offered.startswith("Kind: leave_out_insert")  # the fields, one a line
+
+    browsers("member").post(
+        f"{url}/suggestions",
+        data={
+            "suggestion": offered.replace("  judge", "  magistrate"),
+            "note": "A magistrate is quicker to reach.",
+            "suggestion_base": str(section.head_revision_id),
+        },
+    )
+    suggestion_id = re.search(r'id="suggestion-(\d+)"', _page(browsers("editor").get(url)))
+    result = browsers("coordinator").post(f"{url}/suggestions/{suggestion_id.group(1)}/accept")
+
+    assert result.status_code == 302
+    assert amendment_text.load(revisions_of(section.id)[-1].body).insert == "magistrate"
+    page = text_of(_page(browsers("member").get(url)))
+    assert "insert \u201cmagistrate\u201d" in page
+
+
+def test_a_suggestion_that_is_not_an_amendment_is_refused_with_the_line_it_cannot_read(
+    browsers, team, bill_response
+):
+    section = _add(team, bill_response)
+    url = f"/responses/{bill_response.id}/sections/{section.id}"
+
+    result = browsers("member").post(
+        f"{url}/suggestions",
+        data={"suggestion": "Just say judge.", "suggestion_base": str(section.head_revision_id)},
+    )
+
+    assert result.status_code == 422
+    assert "Line 1 of the amendment (\u201cJust say judge.\u201d)" in text_of(_page(result))
+    assert "Just say judge." in _value(_page(result), "suggestion")
+    assert len(revisions_of(section.id)) == 1
