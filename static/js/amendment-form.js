@@ -45,3 +45,47 @@
   var preview = document.getElementById("amendment-preview");
   if (preview) preview.focus();
 })();
+
+// A live preview: a moment after the person stops typing, the form is sent as "Preview" (the
+// server renders the House style; nothing is saved) and the preview on the page is replaced.
+// The "Preview in House style" button does the same by a plain submit without this.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-amendment-form]");
+  if (!form || !window.fetch || !window.DOMParser) return;
+  var timer = null;
+  var sent = 0;
+
+  function currentPreview() {
+    return document.getElementById("amendment-preview") || document.querySelector("[data-preview-slot]");
+  }
+
+  function refresh() {
+    var data = new FormData(form);
+    data.set("action", "preview");
+    var number = ++sent;
+    // getAttribute: the buttons named "action" hide the form's own .action property.
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        if (number !== sent) return; // a later preview is on its way
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.getElementById("amendment-preview");
+        var shown = currentPreview();
+        if (!fresh || !shown) return;
+        fresh.removeAttribute("tabindex");
+        fresh.setAttribute("aria-live", "polite");
+        shown.replaceWith(document.importNode(fresh, true));
+      })
+      .catch(function () { /* the button still previews */ });
+  }
+
+  function later() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 700);
+  }
+
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+})();

@@ -91,6 +91,8 @@ def test_a_response_to_a_bill_from_the_form_to_the_frozen_version(browsing, team
     )
     expect(eddie.locator("[data-statement-count]")).to_have_text("10 of 50 words")
     eddie.get_by_label("Purpose, for supporters").fill("Only a judge should switch them on.")
+    # The live preview (amendment-form.js) follows the typing, before any button is pressed.
+    expect(eddie.locator("#amendment-preview")).to_contain_text("insert \u201cjudge\u201d")
     eddie.get_by_role("button", name="Preview in House style").click()
     expect(eddie.locator(".amendment-preview")).to_contain_text(
         "Clause 1, page 1, line 4, leave out \u201cauthorised officer\u201d and insert"
