@@ -9,14 +9,24 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import HiddenInput
 
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
@@ -128,9 +138,23 @@ def title_field(label: str, max_length: int) -> StringField:
 # --- responses ------------------------------------------------------------------------------
 
 
+# A bill among the choices of what a new response answers: "bill:<slug>" (a consultation is
+# its slug), so one radio group offers both and a bill cannot be mistaken for a consultation.
+BILL_CHOICE = "bill:"
+
+
 class NewResponseForm(FlaskForm):
+    """What the response answers: a consultation (its slug) or one of the organisation's bills
+    ("bill:<slug>"), with, for a bill, the clauses to respond to ("<bill slug>:<number>"
+    ticked under it; none ticked: all of them)."""
+
     consultation = SelectField(
-        "Consultation", invalid_choice_message="Choose one of the listed consultations."
+        "What you are responding to",
+        invalid_choice_message="Choose one of the listed consultations or bills.",
+    )
+    clauses = SelectMultipleField(
+        "Clauses",
+        validate_choice=False,  # checked against the chosen bill's print by clauses_of()
     )
     title = StringField(
         "Title of your response",
@@ -147,6 +171,14 @@ class NewResponseForm(FlaskForm):
         default=DEFAULT_PROFILE,
         invalid_choice_message=PROFILE_MESSAGE,
     )
+
+    def clauses_of(self, bill_slug: str) -> list[str] | None:
+        """The clauses ticked under the chosen bill, or None (all of them) when none were."""
+        prefix = f"{bill_slug}:"
+        ticked = [
+            value[len(prefix) :] for value in self.clauses.data or [] if value.startswith(prefix)
+        ]
+        return ticked or None
 
 
 class ResponseSettingsForm(FlaskForm):
@@ -329,3 +361,140 @@ class SectionDetailsForm(FlaskForm):
             [("", "Nobody")] + [(str(user.id), user.name) for user in members]
         )
         return self
+
+
+# --- amendments to a bill -------------------------------------------------------------------
+
+# The six kinds of amendment in plain words (bills/amendments.py Kind holds the values).
+AMENDMENT_KIND_LABELS = {
+    "leave_out": "Leave out words",
+    "leave_out_insert": "Leave out words and insert others",
+    "insert": "Insert words",
+    "stand_part": "Leave out a whole clause (clause stand part)",
+    "new_clause": "New clause",
+    "new_schedule": "New schedule",
+}
+_LOCATED = ("leave_out", "leave_out_insert", "insert")
+_LEAVING_OUT = ("leave_out", "leave_out_insert")
+_NEW = ("new_clause", "new_schedule")
+# Which kinds each field is for: the page hides the others (static/js/amendment-form.js) and
+# the amendment is made from these alone, so words typed under another kind never slip in.
+AMENDMENT_FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    "clause": (*_LOCATED, "stand_part"),
+    "page": _LOCATED,
+    "line": _LOCATED,
+    "subsection": _LOCATED,
+    "leave_out": _LEAVING_OUT,
+    "from_words": _LEAVING_OUT,
+    "to_words": _LEAVING_OUT,
+    "to_end_of_line": _LEAVING_OUT,
+    "to_line": _LEAVING_OUT,
+    "after": ("insert",),
+    "occurrence": _LOCATED,
+    "insert": ("leave_out_insert", "insert"),
+    "title": _NEW,
+    "text": _NEW,
+    "position": _NEW,
+    "explanatory_statement": tuple(AMENDMENT_KIND_LABELS),
+    "purpose": tuple(AMENDMENT_KIND_LABELS),
+}
+MAX_WORDS_LENGTH = 2_000  # quoted words, titles, references
+MAX_AMENDMENT_TEXT = 20_000  # inserted text, a new clause's text, the purpose
+
+
+def _number(label: str, what: str) -> StringField:
+    """A page, line or occurrence: typed as text so that "three" gets a sentence, not
+    WTForms' "Not a valid integer value"."""
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9]{1,5}$", message=f"Give the {what} as a whole number, like 3."),
+        ],
+    )
+
+
+def _words(label: str) -> StringField:
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=MAX_WORDS_LENGTH, message=f"Use at most {MAX_WORDS_LENGTH:,} characters."),
+            no_control_characters,
+        ],
+    )
+
+
+def _block(label: str, limit: int = MAX_AMENDMENT_TEXT) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[_strip, _newlines],
+        validators=[
+            Optional(),
+            Length(max=limit, message=f"Use at most {limit:,} characters."),
+            no_control_characters,
+        ],
+    )
+
+
+class AmendmentForm(FlaskForm):
+    """An amendment's fields, named as the API names them (so a refusal's `problem.field`
+    names the field it goes beside). `base_revision` is the head the form was drawn from,
+    for the merge; `action` is the button pressed: save, or preview (nothing saved)."""
+
+    kind = RadioField(
+        "What the amendment does",
+        choices=list(AMENDMENT_KIND_LABELS.items()),
+        validators=[InputRequired("Choose what the amendment does.")],
+        validate_choice=True,
+    )
+    clause = _words("Clause or schedule")
+    page = _number("Page", "page")
+    line = _number("Line", "line")
+    subsection = _words("Subsection (optional)")
+    leave_out = _block("Words to leave out", MAX_WORDS_LENGTH)
+    from_words = _words("Or leave out a passage: from the words")
+    to_words = _words("to the words")
+    to_end_of_line = BooleanField("to the end of the line")
+    to_line = _number("The passage ends on line (if not the same line)", "line the passage ends on")
+    after = _words("Insert after the words (leave empty to insert at the end of the line)")
+    occurrence = _number(
+        "Which time the words appear on the line (if more than once)", "occurrence"
+    )
+    insert = _block("Words to insert")
+    title = _words("Title of the new clause or schedule")
+    text = _block("Text of the new clause or schedule")
+    position = _words("Where it goes: after clause (optional; the Lords print it)")
+    explanatory_statement = _block("Explanatory statement", MAX_WORDS_LENGTH)
+    purpose = _block("Purpose, for supporters")
+    base_revision = revision_id_field()
+    action = HiddenField(default="save")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(AMENDMENT_KIND_LABELS.items())
+
+    @classmethod
+    def for_amendment(cls, values: dict, base_revision: int | None) -> AmendmentForm:
+        """The form drawn from an amendment's stored values (no data posted)."""
+        data = {
+            name: ("" if value is None else value if isinstance(value, bool) else str(value))
+            for name, value in values.items()
+        }
+        return cls(formdata=None, data={**data, "base_revision": base_revision})
+
+    def values(self) -> dict:
+        """The amendment's fields for the chosen kind (those of other kinds left out), as
+        Amendment.from_dict takes them."""
+        kind = self.kind.data or ""
+        values: dict = {"kind": kind}
+        for name, kinds in AMENDMENT_FIELD_KINDS.items():
+            if kind in kinds:
+                values[name] = self[name].data
+        return values
+
+    @property
+    def previewing(self) -> bool:
+        return self.action.data == "preview"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from consult.bills.models import Bill
 from consult.consultations.models import Consultation
 
 MAX_LENGTH = 200  # Response.title
@@ -99,3 +100,12 @@ def response_to(title: str, publisher: str | None) -> str:
 def default_response_title(consultation: Consultation) -> str:
     """The title of a response nobody named, at most 200 characters."""
     return _shortened(response_to(consultation.title, consultation.publisher))
+
+
+def bill_response_title(bill: Bill) -> str:
+    """ "Response to the Police Reform Bill": a response to a bill's default title, and how
+    pages name what it answers (no "the The ..." when the bill's title has its own)."""
+    title = " ".join(bill.title.split())
+    if title.lower().startswith("the "):
+        title = title[4:]
+    return _shortened(f"Response to the {title}")

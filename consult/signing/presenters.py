@@ -10,10 +10,14 @@ from datetime import date, timedelta
 from flask_login import current_user
 
 from consult.accounts.models import User
+from consult.bills import amendment_text
+from consult.bills import services as bills
+from consult.bills.errors import BillError
+from consult.bills.house_style import render as render_amendment
 from consult.drafting.diff import readable_ops
 from consult.drafting.markdown import RESPONSE_UNITS, Budget, word_count
 from consult.drafting.markdown import render as render_markdown
-from consult.drafting.models import Response
+from consult.drafting.models import POSITION_LABELS, Response
 from consult.links import public_url
 from consult.organisations.models import Membership
 from consult.organisations.permissions import can
@@ -76,20 +80,27 @@ def rendered(version: Version) -> dict:
     budget = Budget(RESPONSE_UNITS)  # shared by the sections, as markdown.render_response does
     for index, section in enumerate(content.get("sections", []), start=1):
         body = section.get("body") or ""
-        sections.append(
-            {
-                "anchor": f"v{version.id}-section-{index}",
-                "kind": section.get("kind"),
-                "number": section.get("number"),
-                "label": section_label(section),
-                "title": section.get("title") or "",
-                "choice": section.get("choice"),
-                "html": render_markdown(body, f"v{version.id}-{index}", budget)
-                if body.strip()
-                else "",
-                "words": word_count(body),
-            }
-        )
+        entry = {
+            "anchor": f"v{version.id}-section-{index}",
+            "kind": section.get("kind"),
+            "number": section.get("number"),
+            "label": section_label(section),
+            "title": section.get("title") or "",
+            "choice": section.get("choice"),
+            "html": "",
+            "words": word_count(body),
+        }
+        if section.get("kind") == "amendment":
+            entry.update(_frozen_amendment(version, content, body))
+        else:
+            entry["html"] = (
+                render_markdown(body, f"v{version.id}-{index}", budget) if body.strip() else ""
+            )
+        if section.get("kind") == "clause":
+            # A clause's choice is the position on it, not a closed answer.
+            entry["position"] = POSITION_LABELS.get(section.get("choice") or "")
+            entry["choice"] = None
+        sections.append(entry)
     summary = next(
         (s for s in sections if s["kind"] in SUMMARY_KINDS and s["html"]),
         None,
@@ -107,6 +118,27 @@ def rendered(version: Version) -> dict:
         except KeyError:  # another thread emptied it first
             break
     return result
+
+
+def _frozen_amendment(version: Version, content: dict, body: str) -> dict:
+    """A frozen amendment in House style: as the House the bill is in now prints it at its
+    stage (the response's bill), or, should the bill be gone, as the House it was introduced
+    in prints it in committee (the version's own content)."""
+    try:
+        amendment = amendment_text.load(body)
+    except BillError as error:
+        return {"amendment_problem": str(error), "html": "", "words": word_count(body)}
+    bill = version.response.bill
+    if bill is not None:
+        rendered_amendment = bills.house_style(version.response, amendment)
+    else:
+        house = (content.get("bill") or {}).get("house") or "commons"
+        rendered_amendment = render_amendment(amendment, house=house)
+    return {
+        "amendment": rendered_amendment,
+        "purpose": amendment.purpose,
+        "words": word_count(rendered_amendment.text + " " + amendment.purpose),
+    }
 
 
 def _section_key(section: dict) -> tuple:

@@ -42,6 +42,7 @@ from sqlalchemy import select, text
 from consult.accounts import two_factor
 from consult.accounts.services import create_api_token
 from consult.bills import pending
+from consult.bills.importers import read_print
 from consult.consultations.models import Consultation
 from consult.consultations.services import create_consultation, parse_numbered_list
 from consult.drafting import services as drafting
@@ -54,7 +55,6 @@ from consult.signing import consent, robots
 from consult.signing import services as signing
 from consult.tokens import new_token
 from tests import factories
-from tests.bills.sample import PRINT as SAMPLE_PRINT
 from tests.organisations.support import (
     audit_events,
     location_path,
@@ -156,6 +156,10 @@ PRINT = BILL_PRINT = {"print_id": "print_id"}
 MATRIX_PRINT_TEXT = "1 Matrix clause\n(1) A constable may do a matrix thing.\n"
 BILL_RESPONSE = {"response_id": "bill_response_id"}
 AMENDMENT_OF = {**BILL_RESPONSE, "amendment_id": "amendment_id"}
+
+
+# An amendment to the bill of build_bills (tests/security/bills_world.py), as the form sends it.
+MATRIX_AMENDMENT = {key: str(value) for key, value in bills_world.AMENDMENT.items()}
 
 
 def head(key: str = "section_id") -> Callable[[World], str]:
@@ -404,6 +408,27 @@ POLICY: dict[str, Access] = {
             )
         },
         changes={"POST": "suggestions"},
+    ),
+    # a response to a bill (build_drafts): adding an amendment (its page, and the form's
+    # POST, which adds a section) and editing one (the form on its editor page posts here)
+    "drafting.new_amendment": Access(
+        ORG,
+        "draft",
+        params={"response_id": "bill_response_id"},
+        body={"POST": {**MATRIX_AMENDMENT, "action": "save"}},
+        changes={"POST": "sections"},
+    ),
+    "drafting.edit_amendment": Access(
+        ORG,
+        "draft",
+        params={"response_id": "bill_response_id", "section_id": "amendment_id"},
+        body={
+            "POST": form(
+                **{**MATRIX_AMENDMENT, "insert": "Matrix judge"},
+                base_revision=head("amendment_id"),
+            )
+        },
+        changes={"POST": "revisions"},
     ),
     "drafting.accept_suggestion": Access(
         DECIDE_SUGGESTION,
@@ -985,7 +1010,8 @@ def build_bills(team, user) -> tuple[dict[str, Any], list[str]]:
                     source_name="matrix.txt",
                     title="Matrix Imported Bill",
                 ),
-                SAMPLE_PRINT,
+                # The same text as the bill's print: saving it moves no amendment.
+                read_print(bills_world.print_file()),
             )
     return values, [*secrets, "Matrix Imported Bill"]
 

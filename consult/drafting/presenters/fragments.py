@@ -83,6 +83,7 @@ def section_rows(
     links: SectionLinks,
     can_edit: bool,
     clash_markers: dict[int, str] | None = None,
+    positions: dict[int, str] | None = None,
 ) -> Markup:
     """The dashboard's table rows, one per section: its name, status (and any open clash the
     viewer may settle), assignee, words, last change and links. Built in Python rather than
@@ -121,7 +122,7 @@ def section_rows(
             '<td data-label="Section" class="section-table__section">'
             f"{number} "
             f'<a class="section-table__title" href="{links("editor", section.id)}">'
-            f"{escape(section.title)}</a></td>"
+            f"{escape(section.title)}</a>{_position(section, positions)}</td>"
             f'<td data-label="Status">{status_badge(section.status)}'
             f"{clash_markers.get(section.id, '')}</td>"
             '<td data-label="Assigned to" class="section-table__who">'
@@ -135,6 +136,20 @@ def section_rows(
             "</tr>\n"
         )
     return Markup("".join(rows))  # noqa: S704 - every value above is escaped or our own
+
+
+def _position(section: services.SectionOverview, positions: dict[int, str]) -> str:
+    """A clause section's position as the table shows it, or "No position yet"."""
+    if section.kind != "clause":
+        return ""
+    label = positions.get(section.id)
+    if label is None:
+        return ' <span class="position position--none">No position yet</span>'
+    modifier = escape(label.lower().replace(" ", "-"))
+    return (
+        f' <span class="position position--{modifier}">'
+        f'<span class="visually-hidden">Position: </span>{escape(label)}</span>'
+    )
 
 
 def section_nav_items(

@@ -1,6 +1,6 @@
 """The "Responses" page of the header: every response of every organisation the person
 belongs to, with how far each has got. A page of rows costs three queries whatever it holds:
-the responses (with their organisation and consultation), their sections' totals, and their
+the responses (with their organisation and consultation or bill), their sections' totals, and their
 latest versions."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 
 from consult.accounts.models import User
+from consult.bills.models import Bill
 from consult.consultations.models import Consultation
 from consult.drafting.models import Response, Section
 from consult.extensions import db
@@ -28,7 +29,7 @@ class ResponseRow:
     title: str
     organisation: str
     organisation_slug: str
-    consultation: str
+    consultation: str  # what it answers: the consultation's title, or the bill's
     progress: str  # "3 of 19 sections agreed"
     version: str | None  # "Version 2, open for signing" (None: nothing frozen yet)
     words: int
@@ -58,10 +59,11 @@ def responses_of_person(user: User, page: int = 1) -> tuple[list[ResponseRow], b
             Response.updated_at,
             Organisation.name,
             Organisation.slug,
-            Consultation.title,
+            func.coalesce(Consultation.title, Bill.title),
         )
         .join(Organisation, Organisation.id == Response.organisation_id)
-        .join(Consultation, Consultation.id == Response.consultation_id)
+        .outerjoin(Consultation, Consultation.id == Response.consultation_id)
+        .outerjoin(Bill, Bill.id == Response.bill_id)
         .join(Membership, Membership.organisation_id == Response.organisation_id)
         .where(Membership.user_id == user.id)
         .order_by(Response.updated_at.desc(), Response.id.desc())

@@ -12,12 +12,15 @@ from flask import current_app, request, url_for
 from markupsafe import Markup
 
 from consult.accounts.models import User
+from consult.bills.models import Bill
 from consult.consultations.models import Consultation
-from consult.consultations.profiles import PROFILES
+from consult.consultations.profiles import BILL_PROFILE, DEFAULT_PROFILE, PROFILES
 from consult.drafting import clashes, services
 from consult.drafting.diff import readable_ops
 from consult.drafting.forms import (
+    BILL_CHOICE,
     AddSectionForm,
+    AmendmentForm,
     CommentForm,
     ConflictForm,
     NewResponseForm,
@@ -29,7 +32,14 @@ from consult.drafting.forms import (
     SuggestionForm,
 )
 from consult.drafting.markdown import render_response, word_count
-from consult.drafting.models import ClashSettlement, Response, Revision, Section, Suggestion
+from consult.drafting.models import (
+    POSITION_LABELS,
+    ClashSettlement,
+    Response,
+    Revision,
+    Section,
+    Suggestion,
+)
 from consult.drafting.permissions import (
     can_comment,
     can_decide_suggestion,
@@ -38,6 +48,7 @@ from consult.drafting.permissions import (
     can_settle_any_clash,
     can_suggest,
 )
+from consult.drafting.presenters import bills as bill_presenters
 from consult.drafting.presenters.fragments import SectionLinks, clash_marker
 from consult.organisations.models import Membership
 from consult.timeutil import utcnow
@@ -101,16 +112,42 @@ def _page(response: Response, membership: Membership) -> dict:
 
 
 def new_response_page(
-    membership: Membership, consultations: list[Consultation], form: NewResponseForm
+    membership: Membership,
+    consultations: list[Consultation],
+    form: NewResponseForm,
+    bills: list[Bill] = (),
 ) -> dict:
     """Starting a response: the consultations open to the organisation, with their closing
-    dates in words."""
+    dates in words, and its bills with their clauses to choose from."""
+    ticked = set(form.clauses.data or [])
     return {
         "form": form,
         "membership": membership,
         "organisation": membership.organisation,
         "consultations": consultations,
         "closing": {c.id: _closing(c) for c in consultations},
+        "bill_profile": BILL_PROFILE,
+        "default_profile": DEFAULT_PROFILE,
+        "bills": [
+            {
+                **bill_presenters.bill_facts(bill),
+                "value": BILL_CHOICE + bill.slug,
+                "provisions": [
+                    {
+                        "value": f"{bill.slug}:{provision.number}",
+                        "label": (
+                            provision.number
+                            if provision.number.startswith("Schedule")
+                            else f"Clause {provision.number}"
+                        ),
+                        "heading": provision.heading,
+                        "ticked": f"{bill.slug}:{provision.number}" in ticked,
+                    }
+                    for provision in bill.current_print.provisions
+                ],
+            }
+            for bill in bills
+        ],
     }
 
 
@@ -142,7 +179,11 @@ def dashboard_page(
     return {
         **_page(response, membership),
         "consultation": response.subject,
+        "subject_line": bill_presenters.subject_line(response),
         "sections": sections,
+        # A bill's amendments are listed on their own, in House style, below the table.
+        "table_sections": [section for section in sections if section.kind != "amendment"],
+        **bill_presenters.dashboard_extras(response),
         "links": SectionLinks(response),
         "clash_markers": {
             section_id: clash_marker(
@@ -179,9 +220,12 @@ def preview_page(response: Response, membership: Membership) -> dict:
     API's /html and the exports show it, with the draft's gaps pointed out."""
     sections = services.live_sections(response)
     consultation = response.subject
-    subtitle = f"Response to: {consultation.title}"
-    if consultation.publisher:
-        subtitle += f" ({consultation.publisher})"
+    if response.bill is not None:
+        subtitle = bill_presenters.subject_line(response)
+    else:
+        subtitle = f"Response to: {consultation.title}"
+        if consultation.publisher:
+            subtitle += f" ({consultation.publisher})"
     document = render_response(
         response,
         sections,
@@ -239,6 +283,8 @@ def editor_page(
     comment_form: CommentForm | None = None,
     suggestion_form: SuggestionForm | None = None,
     reply: tuple[int, ReplyForm] | None = None,
+    amendment: dict | None = None,
+    quote: str | None = None,
 ) -> dict:
     """The editor page. A fixed number of queries, however many sections or revisions the
     response has (tests/drafting/test_editor_queries.py holds it to that): the sidebar lists
@@ -300,7 +346,8 @@ def editor_page(
             for s in suggestions
         },
         "others": services.others_present(section, viewer),
-        "comment_form": comment_form or CommentForm(formdata=None),
+        "comment_form": comment_form or CommentForm(formdata=None, quote=quote),
+        "quoting": quote is not None,
         "suggestion_form": suggestion_form
         or SuggestionForm(
             formdata=None, suggestion=section.body, suggestion_base=section.head_revision_id
@@ -313,7 +360,26 @@ def editor_page(
             "presence": f"{api_base}/presence",
             "preview": f"{request.script_root}/api/v1/preview",
         },
+        **_bill_editor(response, section, editing, amendment),
     }
+
+
+def _bill_editor(
+    response: Response, section: Section, editing: bool, amendment: dict | None
+) -> dict:
+    """What a bill's clause or amendment section adds to the editor: the clause's text
+    beside the response and its positions, or the amendment's form (as it failed, or drawn
+    from the head revision) and its House style."""
+    if response.bill is None or section.kind not in ("clause", "amendment"):
+        return {"bill_section": None}
+    if section.kind == "clause":
+        return {"bill_section": "clause", **bill_presenters.clause_context(response, section)}
+    entry = bill_presenters.amendment_entry(response, section)
+    if amendment is None:
+        values = bill_presenters.amendment_values(section)
+        form = AmendmentForm.for_amendment(values or {}, section.head_revision_id)
+        amendment = bill_presenters.amendment_form_context(response, form)
+    return {"bill_section": "amendment", "amendment_entry": entry, **amendment}
 
 
 def history_page(
@@ -364,6 +430,7 @@ def history_page(
         "ops": ops,
         "problem": problem,
         "can_edit": can_edit(membership) and section.removed_at is None,
+        **_bill_versions(response, section, to=to_revision, **{"from": from_revision}),
     }
 
 
@@ -415,6 +482,23 @@ def conflict_page(
         "options": section.question.options if scale else [],
         "form": form,
         **whose(yours, viewer),
+        **_bill_versions(response, section, theirs=theirs, yours=yours),
+    }
+
+
+def _bill_versions(response: Response, section: Section, **revisions: Revision | None) -> dict:
+    """For a bill's sections, what the clash and history pages add: a clause's positions
+    (its choice), and each revision of an amendment in House style, so two amendments are
+    compared as they would be printed as well as field by field."""
+    if response.bill is None or section.kind not in ("clause", "amendment"):
+        return {"positions": [], "house_styles": {}}
+    return {
+        "positions": list(POSITION_LABELS.items()) if section.kind == "clause" else [],
+        "house_styles": {
+            name: bill_presenters.rendered_revision(response, revision.body)
+            for name, revision in revisions.items()
+            if revision is not None and section.kind == "amendment"
+        },
     }
 
 

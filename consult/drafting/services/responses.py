@@ -18,7 +18,7 @@ from consult.consultations.profiles import BILL_PROFILE, DEFAULT_PROFILE, PROFIL
 from consult.drafting.errors import DraftingError
 from consult.drafting.models import Response, Revision, Section
 from consult.drafting.services.text import MAX_TITLE_LENGTH
-from consult.drafting.titles import default_response_title
+from consult.drafting.titles import bill_response_title, default_response_title
 from consult.extensions import db
 from consult.organisations.models import Membership, Organisation
 from consult.timeutil import utcnow
@@ -80,7 +80,7 @@ def create_bill_response(
     return _start(
         membership,
         Response(bill=bill),
-        title.strip() or f"Response to the {bill.title}",
+        title.strip() or bill_response_title(bill),
         profile or BILL_PROFILE,
         plan,
         bill=bill.slug,

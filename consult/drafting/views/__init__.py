@@ -19,6 +19,7 @@ package's __init__; importing them here registers them, and the app factory impo
 
 from consult.drafting import blueprint, presenters
 from consult.drafting.views import (  # noqa: F401  (importing a module adds its routes)
+    amendments,
     clashes,
     comments,
     editor,

@@ -13,6 +13,7 @@ from consult.drafting import blueprint, presenters, services
 from consult.drafting.forms import SectionForm, strip_control_characters
 from consult.drafting.models import Response, Revision, Section, Suggestion
 from consult.drafting.permissions import load_section
+from consult.drafting.presenters import bills as bill_presenters
 from consult.organisations.models import Membership
 from consult.web import commit
 
@@ -84,7 +85,11 @@ def editor(response_id: int, section_id: int) -> ResponseReturnValue:
     action = "view" if request.method == "GET" else "draft"
     response, section, membership = load_section(response_id, section_id, action)
     if request.method == "GET":
-        return render_editor(response, section, membership)
+        # "Quote" beside a line of the bill opens the comment form quoting that line.
+        quote = bill_presenters.quote_from_args(
+            response, request.args.get("quote_page", ""), request.args.get("quote_line", "")
+        )
+        return render_editor(response, section, membership, quote=quote)
     form = SectionForm()
     if form.validate_on_submit():
         saved = commit(

@@ -1,0 +1,250 @@
+"""What the drafting pages show of a response to a bill: how its subject is named, the clause
+positions on the dashboard, the amendments in House style (with what needs attention after a
+new print), the bill's text beside a clause section, quoting a line of it in a comment, and the
+amendment form's page.
+
+Kept apart from pages.py so the consultation pages read as before; pages.py calls in here
+only when the response answers a bill."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import select
+
+from consult.bills import amendment_text
+from consult.bills import services as bills
+from consult.bills.amendments import STATEMENT_WORD_LIMIT, Amendment, AmendmentProblem
+from consult.bills.amendments import word_count as statement_words
+from consult.bills.errors import BillError
+from consult.bills.house_style import STAGE_NAMES, Rendered
+from consult.bills.models import Bill, BillPrint
+from consult.bills.stages import STAGES, amendment_stage
+from consult.bills.structure import PrintedLine
+from consult.drafting.forms import AMENDMENT_FIELD_KINDS, AMENDMENT_KIND_LABELS, AmendmentForm
+from consult.drafting.models import POSITION_LABELS, Response, Revision, Section
+from consult.drafting.titles import bill_response_title
+from consult.extensions import db
+
+OPEN, CLOSE = "\u201c", "\u201d"
+
+
+# --- naming what a response answers ---------------------------------------------------------
+
+
+def subject_line(response: Response) -> str:
+    """How pages name what the response answers, in one line: for a bill "Response to the
+    Police Reform Bill"; for a consultation its title and publisher."""
+    if response.bill is not None:
+        return bill_response_title(response.bill)
+    consultation = response.consultation
+    if consultation.publisher:
+        return f"{consultation.title} ({consultation.publisher})"
+    return consultation.title
+
+
+def bill_facts(bill: Bill) -> dict:
+    """The facts a bill response's pages state about the bill: where it is, its stage, the
+    print its page and line numbers come from, and whether its text is our own."""
+    current = bill.current_print
+    stage = STAGES.get(bill.stage)
+    return {
+        "bill": bill,
+        "house": bill.publisher,
+        "stage": stage.name if stage else bill.stage,
+        # What an amendment paper would be headed now ("Committee stage").
+        "amendment_stage": STAGE_NAMES[amendment_stage(bill.stage)],
+        "print_label": current.label if current else None,
+        "print_number": current.number if current else None,
+        "illustrative": bill.illustrative,
+    }
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+def positions(response: Response) -> dict[int, str]:
+    """{clause section id: its position's label}, in one query, for the section table."""
+    rows = db.session.execute(
+        select(Section.id, Revision.choice)
+        .join(Revision, Revision.id == Section.head_revision_id)
+        .where(Section.response_id == response.id, Section.kind == "clause")
+    )
+    return {
+        section_id: POSITION_LABELS[choice]
+        for section_id, choice in rows
+        if choice in POSITION_LABELS
+    }
+
+
+@dataclass
+class AmendmentEntry:
+    """One amendment as the pages list it: its House style, or why it cannot be read, and
+    what needs a person's attention against the current print."""
+
+    section: Section
+    amendment: Amendment | None
+    rendered: Rendered | None
+    attention: list[str] = field(default_factory=list)
+    unreadable: str | None = None
+
+
+def _remap_reasons(bill_print: BillPrint | None) -> dict[int, str]:
+    """{amendment section id: why the latest print's re-mapping flagged it}."""
+    if bill_print is None or bill_print.number == 1:
+        return {}
+    return {
+        entry["amendment"]: entry.get("reason") or "Its words were not found in the new print."
+        for entry in bill_print.remap or []
+        if entry.get("status") == "needs_attention"
+    }
+
+
+def amendment_entry(
+    response: Response, section: Section, flagged: dict[int, str] | None = None
+) -> AmendmentEntry:
+    """The amendment a section holds, rendered, with its blocking problems against the
+    current print (after a new print these are what moved under it) and any flag the
+    re-mapping left."""
+    try:
+        amendment = bills.amendment_of(section)
+    except BillError as error:
+        return AmendmentEntry(section, None, None, [str(error)], unreadable=str(error))
+    attention = [
+        problem.message
+        for problem in bills.check_amendment(response, amendment)
+        if not problem.warning
+    ]
+    reason = (flagged or {}).get(section.id)
+    if reason and reason not in attention:
+        attention.insert(0, reason)
+    return AmendmentEntry(section, amendment, bills.house_style(response, amendment), attention)
+
+
+def amendment_entries(response: Response) -> list[AmendmentEntry]:
+    """The response's live amendments, in the order they were added."""
+    flagged = _remap_reasons(response.bill.current_print if response.bill else None)
+    return [
+        amendment_entry(response, section, flagged)
+        for section in bills.amendment_sections(response)
+    ]
+
+
+def dashboard_extras(response: Response) -> dict:
+    """What the dashboard adds for a response to a bill (nothing for a consultation)."""
+    if response.bill is None:
+        return {"bill_facts": None, "positions": {}, "amendments": []}
+    return {
+        "bill_facts": bill_facts(response.bill),
+        "positions": positions(response),
+        "amendments": amendment_entries(response),
+    }
+
+
+# --- the bill's text beside a clause --------------------------------------------------------
+
+
+def clause_lines(response: Response, section: Section) -> list[PrintedLine]:
+    """The lines of the section's clause in the bill's current print, in order."""
+    current = response.bill.current_print if response.bill else None
+    if current is None or section.clause is None:
+        return []
+    return [line for line in bills.parsed_print(current).lines if line.provision == section.clause]
+
+
+def quoted_line(line: PrintedLine) -> str:
+    """How a comment quotes a line of the bill: Page 3, line 12: “...”."""
+    return f"Page {line.page}, line {line.line}: {OPEN}{line.text}{CLOSE}"
+
+
+def quote_from_args(response: Response, page: str, line: str) -> str | None:
+    """The quote of the line `?quote_page=&quote_line=` name, if the current print has it."""
+    current = response.bill.current_print if response.bill else None
+    if current is None or not (page.isdigit() and line.isdigit()):
+        return None
+    if not (0 < int(page) < 100_000 and 0 < int(line) < 1_000):
+        return None
+    found = bills.parsed_print(current).line_at(int(page), int(line))
+    return quoted_line(found) if found is not None else None
+
+
+def clause_context(response: Response, section: Section) -> dict:
+    """What a clause section's editor shows beside the response: the clause's lines with a
+    link each that opens the comment form quoting it, and the positions to choose from."""
+    lines = clause_lines(response, section)
+    return {
+        "bill_facts": bill_facts(response.bill),
+        "clause_lines": [
+            {
+                "page": line.page,
+                "line": line.line,
+                "text": line.text,
+                "quote": quoted_line(line),
+                "quote_url": url_for(
+                    "drafting.editor",
+                    response_id=response.id,
+                    section_id=section.id,
+                    quote_page=line.page,
+                    quote_line=line.line,
+                    _anchor="new-comment",
+                ),
+            }
+            for line in lines
+        ],
+        "positions": list(POSITION_LABELS.items()),
+    }
+
+
+# --- the amendment form ---------------------------------------------------------------------
+
+
+def problems_by_field(problems: list[AmendmentProblem]) -> dict[str | None, list[str]]:
+    """{field name (None: the amendment as a whole): messages}, for the form's warnings."""
+    found: dict[str | None, list[str]] = {}
+    for problem in problems:
+        name = problem.field if problem.field in AMENDMENT_FIELD_KINDS else None
+        found.setdefault(name, []).append(problem.message)
+    return found
+
+
+def amendment_form_context(
+    response: Response,
+    form: AmendmentForm,
+    *,
+    preview: Rendered | None = None,
+    warnings: list[AmendmentProblem] | None = None,
+    general: list[str] | None = None,
+) -> dict:
+    """What the amendment form shows: its fields (each marked with the kinds it is for), the
+    House style preview, the warnings (not blocking) beside their fields, and problems that
+    belong to no field."""
+    statement = form.explanatory_statement.data or ""
+    return {
+        "amendment_form": form,
+        "bill_facts": bill_facts(response.bill),
+        "kind_labels": AMENDMENT_KIND_LABELS,
+        "field_kinds": AMENDMENT_FIELD_KINDS,
+        "preview": preview,
+        "warnings": problems_by_field(warnings or []),
+        "general_problems": general or [],
+        "statement_words": statement_words(statement),
+        "statement_limit": STATEMENT_WORD_LIMIT,
+    }
+
+
+def amendment_values(section: Section) -> dict | None:
+    """The stored amendment's fields for the form, or None when its text cannot be read."""
+    try:
+        return bills.amendment_of(section).as_dict()
+    except BillError:
+        return None
+
+
+def rendered_revision(response: Response, body: str) -> Rendered | None:
+    """A revision's amendment text in House style, for the history and clash pages (None
+    when the text is not an amendment that can be read)."""
+    try:
+        return bills.house_style(response, amendment_text.load(body))
+    except (BillError, ValueError):
+        return None
