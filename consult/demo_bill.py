@@ -242,6 +242,17 @@ POSITIONS = {
                      "identifying people at lawful protests."),
 }  # fmt: skip
 
+# What the demo's response says before its clauses: enough for the committee's evidence and the
+# briefing to have a summary and a sentence about who is writing.
+OPENING = {
+    "summary": "- Live facial recognition needs a law, and this bill is a start.\n"
+    "- A judge, not a senior officer, should authorise each deployment (clause 2).\n"
+    "- People identified should be told, so that they can challenge a wrong match (new "
+    "clause).",
+    "about": "The Demo Civil Liberties Network is a coalition of 40 local groups in England and "
+    "Wales working on privacy, protest rights and fair policing.",
+}
+
 
 def _seed_response(
     owner: Membership, bill: Bill, parsed: ParsedPrint, people: dict[str, User]
@@ -249,6 +260,10 @@ def _seed_response(
     response = drafting.create_bill_response(owner, bill, DEMO_BILL_RESPONSE)
     editor = people["editor"]
     for section in drafting.live_sections(response):
+        if section.kind in OPENING:
+            drafting.save_section(
+                editor, section, OPENING[section.kind], None, section.head_revision_id
+            )
         if section.kind == "clause" and section.clause in POSITIONS:
             position, text = POSITIONS[section.clause]
             drafting.save_section(editor, section, text, position, section.head_revision_id)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from consult.bills import amendment_text
-from consult.bills.amendments import STATEMENT_WORD_LIMIT, Amendment, Kind
+from consult.bills.amendments import STATEMENT_WORD_LIMIT, Amendment, Kind, blocking
 from consult.bills.errors import BillError
 from consult.bills.house_style import (
     CLOSE,
@@ -37,7 +37,9 @@ from consult.bills.house_style import (
     render,
     render_paper,
 )
+from consult.bills.services import parsed_print
 from consult.bills.stages import HOUSE_NAMES, amendment_stage, sitting_house
+from consult.bills.validation import check_against_print
 from consult.drafting.markdown import word_count
 from consult.drafting.models import Response
 from consult.exports.document import (
@@ -141,6 +143,40 @@ def read_amendments(
                 )
             )
     return drafted, warnings
+
+
+def against_current_print(
+    response: Response, facts: BillFacts, drafted: Sequence[Drafted]
+) -> list[ProfileWarning]:
+    """A warning for each amendment whose page and line no longer fit the bill's latest print
+    (a new print came after it was written or frozen, and re-mapping could not move it), and
+    one when the text exported cites an earlier print than the latest: a Member must not
+    table references to a print the House no longer uses."""
+    current = response.bill.current_print
+    if current is None:
+        return []
+    warnings: list[ProfileWarning] = []
+    if facts.print_label is not None and facts.print_label != current.label:
+        warnings.append(
+            ProfileWarning(
+                "older-print",
+                f"These amendments cite the print “{facts.print_label}”, but the bill has "
+                f"been reprinted as “{current.label}”: page and line numbers may have moved. "
+                "Check the amendments against the new print and freeze a new version.",
+            )
+        )
+    parsed = parsed_print(current)
+    for item in drafted:
+        problems = blocking(check_against_print(item.amendment, parsed))
+        if problems:
+            warnings.append(
+                ProfileWarning(
+                    "amendment-needs-attention",
+                    f"“{item.title}” does not fit the print “{current.label}”: "
+                    f"{problems[0].message}",
+                )
+            )
+    return warnings
 
 
 # --- pieces -------------------------------------------------------------------------------------
@@ -404,6 +440,7 @@ def arrange(
     the illustrative notice where the bill is our own text."""
     facts = bill_facts(response, frozen)
     drafted, found = read_amendments(amendment_sections)
+    found += against_current_print(response, facts, drafted)
     parts = list(document.parts)
     notices = (ILLUSTRATIVE_NOTICE,) if facts.illustrative else ()
     where = HOUSE_NAMES.get(facts.house.value, "Parliament")

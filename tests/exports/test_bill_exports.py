@@ -421,3 +421,36 @@ def test_the_text_page_of_a_bill_response_shows_the_notice_and_positions(
 
     assert "Consult&#39;s own illustrative text" in page
     assert "Our position:</span> <strong>Amend</strong>" in page
+
+
+def test_a_paper_after_a_new_print_warns_of_old_references_and_amendments_that_no_longer_fit(
+    team, bill_export
+):
+    """A Member must not table references to a print the House no longer uses: exporting the
+    frozen version after a reprint says so, and names the amendment whose words are gone."""
+    from consult.bills import services as bills
+    from tests.bills.sample import HEADINGS, LINES, make_print
+
+    reprinted = [
+        (page, line, text.replace("authorised officer", "appropriate officer"), *rest)
+        for page, line, text, *rest in LINES
+    ]
+    bills.add_print(
+        membership(team.owner, team.organisation),
+        bill_export.response.bill,
+        make_print(reprinted, HEADINGS),
+        label="As amended in committee",
+        source_kind="text",
+    )
+    found = build(bill_export, "amendment-paper").warnings
+    codes = [warning.code for warning in found]
+    assert "older-print" in codes
+    assert any(
+        warning.code == "amendment-needs-attention" and "As amended in committee" in warning.message
+        for warning in found
+    )
+    assert not [
+        w
+        for w in build(bill_export, "amendment-paper", draft=True).warnings
+        if w.code == "older-print"
+    ]
