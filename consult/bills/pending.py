@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import current_app
 
 from consult.bills.errors import BillError
-from consult.bills.structure import ParsedPrint, PrintedLine, Problem, Provision
+from consult.bills.structure import ParsedPrint
 
 LIFETIME_SECONDS = 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -74,7 +74,7 @@ def keep(pending: PendingImport, parsed: ParsedPrint) -> str:
     """Write the import under a new token (returned), removing expired ones first."""
     clean_expired()
     pending.token = secrets.token_urlsafe(24)
-    record = asdict(pending) | {"parsed": _flatten(parsed)}
+    record = asdict(pending) | {"parsed": parsed.as_plain()}
     path = _path(pending.token)
     assert path is not None
     temporary = path.with_suffix(".tmp")
@@ -104,7 +104,7 @@ def load(token: str, user_id: int, organisation_id: int, bill_id: int | None) ->
             "This import was uploaded by someone else: only the person who uploaded a file "
             "can check and save it. Upload the file yourself to import it."
         )
-    parsed = _rebuild(record.pop("parsed"))
+    parsed = ParsedPrint.from_plain(record.pop("parsed"))
     return PendingImport(**record, parsed=parsed)
 
 
@@ -126,24 +126,3 @@ def clean_expired(now: float | None = None) -> int:
         except OSError:
             continue
     return removed
-
-
-def _flatten(parsed: ParsedPrint) -> dict:
-    return {
-        "title": parsed.title,
-        "lines": [list(asdict(line).values()) for line in parsed.lines],
-        "provisions": [asdict(provision) for provision in parsed.provisions],
-        "problems": [asdict(problem) for problem in parsed.problems],
-    }
-
-
-def _rebuild(payload: dict) -> ParsedPrint:
-    return ParsedPrint(
-        title=payload["title"],
-        lines=[PrintedLine(*values) for values in payload["lines"]],
-        provisions=[
-            Provision(**{**found, "start": tuple(found["start"]), "end": tuple(found["end"])})
-            for found in payload["provisions"]
-        ],
-        problems=[Problem(**problem) for problem in payload["problems"]],
-    )

@@ -8,7 +8,7 @@ what these hold, and the rules about bills are testable without an app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,24 @@ class ParsedPrint:
     def provision(self, number: str) -> Provision | None:
         """A clause by its number ("4") or a schedule by its name ("Schedule 1")."""
         return next((p for p in self.provisions if p.number == number), None)
+
+    def as_plain(self) -> dict:
+        """Plain data (lists and dicts) for JSON or a pipe: `from_plain(p.as_plain()) == p`."""
+        return {
+            "title": self.title,
+            "lines": [list(asdict(line).values()) for line in self.lines],
+            "provisions": [asdict(provision) for provision in self.provisions],
+            "problems": [asdict(problem) for problem in self.problems],
+        }
+
+    @classmethod
+    def from_plain(cls, payload: dict) -> ParsedPrint:
+        return cls(
+            title=payload["title"],
+            lines=[PrintedLine(*values) for values in payload["lines"]],
+            provisions=[
+                Provision(**{**found, "start": tuple(found["start"]), "end": tuple(found["end"])})
+                for found in payload["provisions"]
+            ],
+            problems=[Problem(**problem) for problem in payload["problems"]],
+        )

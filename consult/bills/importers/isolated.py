@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
-from dataclasses import asdict
 from functools import lru_cache
 
 from consult.bills.importers import read_print
 from consult.bills.importers.limits import DEFAULT_LIMITS, ImportRefused, Limits
-from consult.bills.structure import ParsedPrint, PrintedLine, Problem, Provision
+from consult.bills.structure import ParsedPrint
 
 # The readers a child needs, imported once by the fork server rather than by every child.
 READERS = [
@@ -77,7 +76,7 @@ def read_print_isolated(
             child.join()
     if outcome == "refused":
         raise ImportRefused(payload["message"], too_large=payload["too_large"])
-    return _rebuild(payload)
+    return ParsedPrint.from_plain(payload)
 
 
 @lru_cache(maxsize=1)
@@ -99,28 +98,6 @@ def _child(sender, data: bytes, title: str | None, limits: Limits) -> None:
     except MemoryError:
         pass  # the parent reads end of file and says so
     else:
-        sender.send(("read", _flatten(parsed)))
+        sender.send(("read", parsed.as_plain()))
     finally:
         sender.close()
-
-
-def _flatten(parsed: ParsedPrint) -> dict:
-    """Plain data for the pipe (tuples and dicts pickle faster than dataclasses)."""
-    return {
-        "title": parsed.title,
-        "lines": [tuple(asdict(line).values()) for line in parsed.lines],
-        "provisions": [asdict(provision) for provision in parsed.provisions],
-        "problems": [asdict(problem) for problem in parsed.problems],
-    }
-
-
-def _rebuild(payload: dict) -> ParsedPrint:
-    return ParsedPrint(
-        title=payload["title"],
-        lines=[PrintedLine(*values) for values in payload["lines"]],
-        provisions=[
-            Provision(**{**found, "start": tuple(found["start"]), "end": tuple(found["end"])})
-            for found in payload["provisions"]
-        ],
-        problems=[Problem(**problem) for problem in payload["problems"]],
-    )
