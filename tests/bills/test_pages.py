@@ -437,6 +437,8 @@ def test_the_dashboard_lists_bills_soonest_deadline_first_with_what_to_send(
     assert "3 days left" in html
     assert "Written evidence, with suggested amendments, to the Public Bill Committee" in html
     assert f"/responses/{bill_response.id}/export" in html  # a coordinator may export
+    # ... for the stage's output: the committee's evidence
+    assert f"/responses/{bill_response.id}/export?profile=public-bill-committee" in html
     member_client = make_client()
     login(member_client, team.member)
     member = member_client.get("/").get_data(as_text=True)

@@ -364,6 +364,21 @@ def test_the_export_page_lists_only_the_bill_profiles(client, login_as, team, bi
     assert "Home Office consultation" not in page
 
 
+def test_the_export_page_preselects_a_profile_asked_for_in_the_address_when_it_fits(
+    client, login_as, team, bill_export
+):
+    login_as(team.coordinator)
+    url = f"/responses/{bill_export.response.id}/export"
+    paper = client.get(f"{url}?profile=amendment-paper").get_data(as_text=True)
+    unfit = client.get(f"{url}?profile=home-office").get_data(as_text=True)
+    unknown = client.get(f"{url}?profile=nonsense").get_data(as_text=True)
+
+    assert re.search(r'name="profile" value="amendment-paper"[^>]*checked', paper)
+    assert not re.search(r'name="profile" value="public-bill-committee"[^>]*checked', paper)
+    for page in (unfit, unknown):  # a consultation's recipient, or none: the response's own
+        assert re.search(r'name="profile" value="public-bill-committee"[^>]*checked', page)
+
+
 def test_the_export_command_makes_an_amendment_paper(app, tmp_path, bill_export):
     output = tmp_path / "paper.pdf"
     result = app.test_cli_runner().invoke(
