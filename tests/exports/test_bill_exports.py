@@ -218,6 +218,47 @@ def test_the_amendment_paper_in_word_sets_statements_in_italics_with_supporters(
     assert not any("Signatories" in text for _style, text in paragraphs)
 
 
+def _odt_centred(data: bytes) -> list[tuple[str, bool]]:
+    """(text, centred) of each paragraph of an ODT file's front: a paragraph is centred
+    when its automatic style says so."""
+    from odf.namespaces import FONS, STYLENS
+    from odf.style import ParagraphProperties, Style
+
+    odt = load(io.BytesIO(data))
+    centred = {
+        style.getAttribute("name")
+        for style in odt.automaticstyles.getElementsByType(Style)
+        for properties in style.getElementsByType(ParagraphProperties)
+        if properties.attributes.get((FONS, "text-align")) == "center"
+    }
+    assert all(
+        style.attributes.get((STYLENS, "parent-style-name"))
+        for style in odt.automaticstyles.getElementsByType(Style)
+        if style.getAttribute("name") in centred
+    )  # each keeps its named style (Title, Subtitle ...) as its parent
+    return [
+        (teletype.extractText(p), p.attributes.get((TEXTNS, "style-name")) in centred)
+        for p in odt.text.getElementsByType(tx.P)
+    ][:3]
+
+
+def test_the_amendment_papers_heading_is_centred_in_word_and_odt_as_in_the_pdf(bill_export):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paper = build(bill_export, "amendment-paper")
+    evidence = build(bill_export, "public-bill-committee")
+    word = docx.Document(io.BytesIO(render_docx(paper))).paragraphs[:3]
+    plain = docx.Document(io.BytesIO(render_docx(evidence))).paragraphs[:3]
+
+    assert [p.style.name for p in word] == ["Title", "Subtitle", "Document status"]
+    assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in word)
+    assert not any(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in plain)  # evidence: left
+    front = _odt_centred(render_odt(paper))
+    assert front[0] == ("Police Reform Bill (illustrative)", True)
+    assert all(centred for _text, centred in front)
+    assert not any(centred for _text, centred in _odt_centred(render_odt(evidence)))
+
+
 def test_a_lords_paper_heads_the_bill_hl_and_cites_page_and_line_under_the_clause(team):
     response = write_bill_response(team)
     response.bill.house, response.bill.stage = "lords", "lords_committee"
