@@ -311,6 +311,8 @@ def test_the_bill_page_says_the_text_is_illustrative_and_lists_the_stages(team, 
     assert "not the text of any bill before Parliament" in html
     assert html.index("Second reading (House of Commons)") < html.index("Public Bill Committee")
     assert "Written evidence, with suggested amendments, to the Public Bill Committee" in html
+    assert "Amendments for an MP to table at report" in html  # "an MP", never "a MP"
+    assert "Amendments for a peer to table at report" in html
 
 
 def test_the_stage_form_sets_the_stage_the_dates_and_the_deadline(team, bill, login_as):
