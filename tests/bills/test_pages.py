@@ -129,6 +129,8 @@ def test_pasted_text_without_a_title_is_named_on_the_preview_and_an_empty_title_
     preview_url = response.headers["Location"]
     html = client.get(preview_url).get_data(as_text=True)
     assert "Untitled bill" not in html  # the importer's stand-in is not offered as a title
+    assert "read from pasted text." in html and "(TEXT)" not in html
+    assert "every line was counted as if on page 1" in html  # no "form feeds"
     assert re.search(r'<input[^>]*name="title"[^>]*value=""', html)
 
     empty = client.post(preview_url, data={"title": "   "})

@@ -187,7 +187,11 @@ def test_a_response_to_a_bill_is_named_after_the_bill_in_the_lists(browsers, tea
     preview = _page(browsers("member").get(f"/responses/{bill_response.id}/preview"))
 
     assert "Response to the Police Reform Bill" in text_of(dashboard)
-    assert "a bill before the House of Commons" in text_of(dashboard)
+    # One sentence, the bill named once: "Response to the X, a bill before ..., now at ..."
+    assert (
+        "Response to the Police Reform Bill, a bill before the House of Commons, now at second "
+        "reading." in text_of(dashboard)
+    )
     assert "Our evidence" in mine and "Police Reform Bill" in mine
     assert "Response to the Police Reform Bill" in text_of(preview)
 

@@ -50,8 +50,8 @@ def read_plain(text: str, limits: Limits, budget: Budget, title: str | None = No
         problems.insert(
             0,
             Problem(
-                "The text has no page breaks (form feeds), so every line was numbered on page "
-                "1 as counted. Check page and line references against the printed bill."
+                "The text has no page breaks, so every line was counted as if on page 1. "
+                "Check page and line numbers against the printed bill."
             ),
         )
     elif not margins:
