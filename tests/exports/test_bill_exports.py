@@ -415,6 +415,7 @@ def test_the_export_page_preselects_a_profile_asked_for_in_the_address_when_it_f
     unknown = client.get(f"{url}?profile=nonsense").get_data(as_text=True)
 
     assert re.search(r'name="profile" value="amendment-paper"[^>]*checked', paper)
+    assert "is our own example, written to show how Consult works" in paper  # illustrative
     assert not re.search(r'name="profile" value="public-bill-committee"[^>]*checked', paper)
     for page in (unfit, unknown):  # a consultation's recipient, or none: the response's own
         assert re.search(r'name="profile" value="public-bill-committee"[^>]*checked', page)
