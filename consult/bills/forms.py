@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.bills.importers.limits import megabytes
@@ -113,7 +113,22 @@ class NextPrintForm(PrintSourceForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    """ "Save this bill" on the preview: no fields, CSRF-protected."""
+    """ "Save this print" on a next print's preview: no fields, CSRF-protected."""
+
+
+class ConfirmBillForm(ConfirmImportForm):
+    """ "Save this bill" on a new bill's preview, with the bill's title to check: what the
+    file said, or nothing when it did not say (pasted text often has no title)."""
+
+    title = StringField(
+        "The bill's title",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Give the bill's title, for example “Police Reform Bill”."),
+            Length(max=300, message="Use at most 300 characters."),
+            no_control_characters,
+        ],
+    )
 
 
 def _end_of(day: date | None) -> datetime | None:

@@ -26,6 +26,7 @@ class Stage:
 def _house_stages(house: str, member: str) -> tuple[Stage, ...]:
     prefix = "" if house == "commons" else "lords_"
     where = HOUSE_NAMES[house]
+    a_member = f"an {member}" if member == "MP" else f"a {member}"  # "an MP", "a peer"
     committee = (
         Stage(
             f"{prefix}committee",
@@ -33,7 +34,7 @@ def _house_stages(house: str, member: str) -> tuple[Stage, ...]:
             house,
             "Written evidence, with suggested amendments, to the Public Bill Committee"
             if house == "commons"
-            else f"Amendments for a {member} to table, with a briefing",
+            else f"Amendments for {a_member} to table, with a briefing",
             "public-bill-committee" if house == "commons" else "amendment-paper",
         ),
     )
@@ -51,7 +52,7 @@ def _house_stages(house: str, member: str) -> tuple[Stage, ...]:
             f"{prefix}report",
             f"Report stage ({where})",
             house,
-            f"Amendments for a {member} to table at report",
+            f"Amendments for {a_member} to table at report",
             "amendment-paper",
         ),
         Stage(f"{prefix}third_reading", f"Third reading ({where})", house),

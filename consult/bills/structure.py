@@ -56,6 +56,10 @@ class Problem:
     line: int | None = None
 
 
+# The title an importer gives a print that does not say its own: the preview asks for one.
+UNTITLED = "Untitled bill"
+
+
 @dataclass
 class ParsedPrint:
     """What an importer read: the lines in order, the clauses and schedules they make up, and

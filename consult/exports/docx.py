@@ -545,6 +545,7 @@ class _Writer(OfficeWriter):
         num_id: int | None = None,
         level: int = 0,
         indent: int | None = None,
+        centred: bool = False,
     ) -> etree._Element:
         paragraph = _el(parent, "p")
         ppr = _el(paragraph, "pPr")
@@ -555,12 +556,14 @@ class _Writer(OfficeWriter):
             _el(num_pr, "numId", val=str(num_id))
         if indent is not None:
             _el(ppr, "ind", left=str(indent))
+        if centred:
+            _el(ppr, "jc", val="center")
         self.place.paragraph = paragraph
         return paragraph
 
-    def paragraph(self, role: Role, indent: int | None = None) -> None:
+    def paragraph(self, role: Role, indent: int | None = None, *, centred: bool = False) -> None:
         left = _list_indent(indent) if indent is not None else None
-        self._paragraph(self.place.parent, _STYLES[role], indent=left)
+        self._paragraph(self.place.parent, _STYLES[role], indent=left, centred=centred)
 
     def heading(self, level: int) -> None:
         self._paragraph(self.place.parent, f"Heading{level}")

@@ -356,6 +356,7 @@ class _Writer(OfficeWriter):
         self.document = document
         self.odt = OpenDocumentText()
         self.span_styles: dict[tuple[bool, bool, bool], str] = {}
+        self.centred_styles: set[str] = set()
         self.tables: list[bytes] = []  # body rows, spliced in at the markers while packaging
         self._superscript_added = False
         self.parents: list[Element] = [self.odt.text]  # the innermost takes new blocks
@@ -496,8 +497,19 @@ class _Writer(OfficeWriter):
         self.current = paragraph
         self._add(paragraph)
 
-    def paragraph(self, role: Role, indent: int | None = None) -> None:
-        self._open(tx.P(stylename=_STYLES[role]))
+    def paragraph(self, role: Role, indent: int | None = None, *, centred: bool = False) -> None:
+        style = self._centred(_STYLES[role]) if centred else _STYLES[role]
+        self._open(tx.P(stylename=style))
+
+    def _centred(self, style: str) -> str:
+        """An automatic style: `style`, centred (LibreOffice still shows it as `style`)."""
+        name = f"{style}_centred"
+        if name not in self.centred_styles:
+            centred = st.Style(name=name, family="paragraph", parentstylename=style)
+            centred.addElement(st.ParagraphProperties(textalign="center"))
+            self.odt.automaticstyles.addElement(centred)
+            self.centred_styles.add(name)
+        return name
 
     def heading(self, level: int) -> None:
         self._open(tx.H(outlinelevel=str(level), stylename=f"Heading_20_{level}"))

@@ -301,9 +301,10 @@ class OfficeWriter(ABC):
     which the paragraph that refers to it takes inline calls again."""
 
     @abstractmethod
-    def paragraph(self, role: Role, indent: int | None = None) -> None:
+    def paragraph(self, role: Role, indent: int | None = None, *, centred: bool = False) -> None:
         """Start a paragraph. `indent` is the list level whose item it continues (the
-        format indents it to that item's text), None outside lists."""
+        format indents it to that item's text), None outside lists. `centred`: the role's
+        style, centred (an amendment paper's heading, as Parliament sets it)."""
 
     @abstractmethod
     def heading(self, level: int) -> None:
@@ -409,8 +410,8 @@ class _Walk:
 
     # --- around the response ---
 
-    def _line(self, role: Role, text: str) -> None:
-        self.writer.paragraph(role)
+    def _line(self, role: Role, text: str, *, centred: bool = False) -> None:
+        self.writer.paragraph(role, centred=centred)
         self.writer.text(Span(text), None)
 
     def _heading(self, level: int, text: str) -> None:
@@ -419,18 +420,19 @@ class _Walk:
 
     def _front_matter(self) -> None:
         document, writer = self.document, self.writer
-        writer.paragraph("title")
+        centred = document.layout == "amendment-paper"  # the bill and stage, centred as in the PDF
+        writer.paragraph("title", centred=centred)
         if document.draft:
             writer.draft_mark("DRAFT: ")
             writer.text(Span(document.heading), None)
         else:
             writer.text(Span(display_title(document)), None)
         if document.subtitle:
-            self._line("subtitle", document.subtitle)
+            self._line("subtitle", document.subtitle, centred=centred)
         supporters = supporters_line(document)
         if supporters:
-            self._line("subtitle", supporters)
-        self._line("status", status_line(document))
+            self._line("subtitle", supporters, centred=centred)
+        self._line("status", status_line(document), centred=centred)
         for notice in document.notices:
             self._line("notice", notice)
 

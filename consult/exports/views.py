@@ -63,7 +63,8 @@ def export(response_id: int) -> ResponseReturnValue:
         wanted = request.args.get("version", "")  # "Export this version" on a version's page
         known = wanted == DRAFT or _chosen_version(versions, wanted) is not None
         form.version.data = wanted if known else str(versions[0].number) if versions else DRAFT
-        form.profile.data = services.default_profile_of(response)
+        asked = request.args.get("profile", "")  # the dashboard's link for a bill's stage
+        form.profile.data = asked if asked in profiles else services.default_profile_of(response)
         form.format.data = profiles[form.profile.data].formats[0]
     warnings = None
     status = 200

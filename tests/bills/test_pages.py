@@ -82,8 +82,9 @@ def test_a_pdf_is_previewed_with_every_clause_and_saved_only_when_confirmed(team
     assert "Schedule 1" in html
     assert "page 1, line" in html  # where each clause starts
     assert _bills(team) == []  # nothing saved before the person confirms
+    assert re.search(r'name="title"[^>]*value="Police Reform Bill"', html)  # as the file says
 
-    saved = client.post(preview_url)
+    saved = client.post(preview_url, data={"title": "Police Reform Bill"})
     assert saved.status_code == 302
     (bill,) = _bills(team)
     assert saved.headers["Location"].endswith(f"/bills/{bill.id}")
@@ -92,7 +93,7 @@ def test_a_pdf_is_previewed_with_every_clause_and_saved_only_when_confirmed(team
     assert bill.current_print.pages == SMALL.pages
     assert [p.number for p in bill.current_print.provisions][:6] == ["1", "2", "3", "4", "5", "6"]
     # The pending import is gone once saved: a second confirm is told so.
-    again = client.post(preview_url)
+    again = client.post(preview_url, data={"title": "Police Reform Bill"})
     assert again.status_code == 410
     assert "no longer waiting" in again.get_data(as_text=True)
 
@@ -107,10 +108,48 @@ def test_pasted_text_is_previewed_with_the_problems_it_has(team, login_as):
     assert "My pasted bill" in html
     assert "What could not be read" in html
     assert "front matter" in html  # the contents page, reported as left out
-    client.post(response.headers["Location"])
+    assert re.search(r'name="title"[^>]*value="My pasted bill"', html)
+    client.post(response.headers["Location"], data={"title": "My pasted bill"})
     (bill,) = _bills(team)
     assert bill.title == "My pasted bill"
     assert bill.current_print.source_kind == "text"
+
+
+UNTITLED_TEXT = (
+    "1 Use of cameras\n(1) A police force may use cameras in public places.\n"
+    "2 Commencement\nThis Act comes into force on the day on which it is passed.\n"
+)
+
+
+def test_pasted_text_without_a_title_is_named_on_the_preview_and_an_empty_title_is_refused(
+    team, login_as
+):
+    client = login_as(team.editor)
+    response = import_text(client, team.organisation.slug, UNTITLED_TEXT)
+    preview_url = response.headers["Location"]
+    html = client.get(preview_url).get_data(as_text=True)
+    assert "Untitled bill" not in html  # the importer's stand-in is not offered as a title
+    assert "read from pasted text." in html and "(TEXT)" not in html
+    assert "every line was counted as if on page 1" in html  # no "form feeds"
+    assert re.search(r'<input[^>]*name="title"[^>]*value=""', html)
+
+    empty = client.post(preview_url, data={"title": "   "})
+    assert empty.status_code == 422
+    assert "Give the bill&#39;s title" in empty.get_data(as_text=True)
+    assert _bills(team) == []  # refused: nothing saved, the import still waits
+
+    saved = client.post(preview_url, data={"title": "  Cameras  Bill "})
+    assert saved.status_code == 302
+    (bill,) = _bills(team)
+    assert bill.title == "Cameras Bill"
+
+
+def test_the_preview_saves_the_title_as_changed_there(team, login_as):
+    client = login_as(team.editor)
+    response = import_file(client, team.organisation.slug, corpus.to_pdf(SMALL), "bill.pdf")
+    client.post(response.headers["Location"], data={"title": "Police Reform Bill [HL]"})
+    (bill,) = _bills(team)
+    assert bill.title == "Police Reform Bill [HL]"
 
 
 def test_a_file_and_pasted_text_together_or_neither_are_refused(team, login_as):
@@ -274,6 +313,8 @@ def test_the_bill_page_says_the_text_is_illustrative_and_lists_the_stages(team, 
     assert "not the text of any bill before Parliament" in html
     assert html.index("Second reading (House of Commons)") < html.index("Public Bill Committee")
     assert "Written evidence, with suggested amendments, to the Public Bill Committee" in html
+    assert "Amendments for an MP to table at report" in html  # "an MP", never "a MP"
+    assert "Amendments for a peer to table at report" in html
 
 
 def test_the_stage_form_sets_the_stage_the_dates_and_the_deadline(team, bill, login_as):
@@ -437,6 +478,8 @@ def test_the_dashboard_lists_bills_soonest_deadline_first_with_what_to_send(
     assert "3 days left" in html
     assert "Written evidence, with suggested amendments, to the Public Bill Committee" in html
     assert f"/responses/{bill_response.id}/export" in html  # a coordinator may export
+    # ... for the stage's output: the committee's evidence
+    assert f"/responses/{bill_response.id}/export?profile=public-bill-committee" in html
     member_client = make_client()
     login(member_client, team.member)
     member = member_client.get("/").get_data(as_text=True)

@@ -187,7 +187,11 @@ def test_a_response_to_a_bill_is_named_after_the_bill_in_the_lists(browsers, tea
     preview = _page(browsers("member").get(f"/responses/{bill_response.id}/preview"))
 
     assert "Response to the Police Reform Bill" in text_of(dashboard)
-    assert "a bill before the House of Commons" in text_of(dashboard)
+    # One sentence, the bill named once: "Response to the X, a bill before ..., now at ..."
+    assert (
+        "Response to the Police Reform Bill, a bill before the House of Commons, now at second "
+        "reading." in text_of(dashboard)
+    )
     assert "Our evidence" in mine and "Police Reform Bill" in mine
     assert "Response to the Police Reform Bill" in text_of(preview)
 
@@ -657,3 +661,56 @@ def test_a_suggestion_that_is_not_an_amendment_is_refused_with_the_line_it_canno
     assert "Line 1 of the amendment (\u201cJust say judge.\u201d)" in text_of(_page(result))
     assert "Just say judge." in _value(_page(result), "suggestion")
     assert len(revisions_of(section.id)) == 1
+
+
+def _amendment_clash(browsers, team, bill_response) -> tuple[Section, str]:
+    """An amendment the editor and the coordinator both changed in its Insert line: the
+    editor's clash page."""
+    section = _add(team, bill_response)
+    url = f"/responses/{bill_response.id}/sections/{section.id}"
+    editor_fields = _form(_page(browsers("editor").get(url)), _edit_url(bill_response, section))
+    coordinator_fields = _form(
+        _page(browsers("coordinator").get(url)), _edit_url(bill_response, section)
+    )
+    browsers("coordinator").post(
+        _edit_url(bill_response, section), data={**coordinator_fields, "insert": "magistrate"}
+    )
+    result = browsers("editor").post(
+        _edit_url(bill_response, section), data={**editor_fields, "insert": "circuit judge"}
+    )
+    return section, location_path(result)
+
+
+def test_the_clash_page_of_an_amendment_explains_the_field_format_above_the_text(
+    browsers, team, bill_response
+):
+    _section, clash_url = _amendment_clash(browsers, team, bill_response)
+    page = _page(browsers("editor").get(clash_url))
+
+    explained = page.index('id="amendment-format"')
+    assert explained < page.index('<textarea id="body"')
+    assert 'aria-describedby="amendment-format"' in page
+    help_text = text_of(page[explained : page.index('<textarea id="body"')])
+    for _name, label in amendment_text.FIELDS:
+        assert f"{label}:" in help_text
+    assert "Leave out: authorised officer" in help_text  # an example line
+
+
+def test_a_clash_text_that_is_no_amendment_is_kept_with_the_line_it_cannot_read(
+    browsers, team, bill_response
+):
+    section, clash_url = _amendment_clash(browsers, team, bill_response)
+    fields = _form(_page(browsers("editor").get(clash_url)), clash_url)
+    typed = "Kind: leave_out_insert\nPage: 1\nLeave it out: authorised officer\nInsert:\n  judge"
+    heads = len(revisions_of(section.id))
+
+    result = browsers("editor").post(
+        clash_url, data={**fields, "body": typed, "resolution": "edited"}
+    )
+
+    page = _page(result)
+    assert result.status_code == 422
+    assert _value(page, "body").replace("\r\n", "\n") == typed
+    assert "Line 3 of the amendment" in _error_beside(page, "body")
+    assert 'id="amendment-format"' in page  # the explanation is still there
+    assert len(revisions_of(section.id)) == heads  # nothing saved

@@ -218,6 +218,47 @@ def test_the_amendment_paper_in_word_sets_statements_in_italics_with_supporters(
     assert not any("Signatories" in text for _style, text in paragraphs)
 
 
+def _odt_centred(data: bytes) -> list[tuple[str, bool]]:
+    """(text, centred) of each paragraph of an ODT file's front: a paragraph is centred
+    when its automatic style says so."""
+    from odf.namespaces import FONS, STYLENS
+    from odf.style import ParagraphProperties, Style
+
+    odt = load(io.BytesIO(data))
+    centred = {
+        style.getAttribute("name")
+        for style in odt.automaticstyles.getElementsByType(Style)
+        for properties in style.getElementsByType(ParagraphProperties)
+        if properties.attributes.get((FONS, "text-align")) == "center"
+    }
+    assert all(
+        style.attributes.get((STYLENS, "parent-style-name"))
+        for style in odt.automaticstyles.getElementsByType(Style)
+        if style.getAttribute("name") in centred
+    )  # each keeps its named style (Title, Subtitle ...) as its parent
+    return [
+        (teletype.extractText(p), p.attributes.get((TEXTNS, "style-name")) in centred)
+        for p in odt.text.getElementsByType(tx.P)
+    ][:3]
+
+
+def test_the_amendment_papers_heading_is_centred_in_word_and_odt_as_in_the_pdf(bill_export):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paper = build(bill_export, "amendment-paper")
+    evidence = build(bill_export, "public-bill-committee")
+    word = docx.Document(io.BytesIO(render_docx(paper))).paragraphs[:3]
+    plain = docx.Document(io.BytesIO(render_docx(evidence))).paragraphs[:3]
+
+    assert [p.style.name for p in word] == ["Title", "Subtitle", "Document status"]
+    assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in word)
+    assert not any(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in plain)  # evidence: left
+    front = _odt_centred(render_odt(paper))
+    assert front[0] == ("Police Reform Bill (illustrative)", True)
+    assert all(centred for _text, centred in front)
+    assert not any(centred for _text, centred in _odt_centred(render_odt(evidence)))
+
+
 def test_a_lords_paper_heads_the_bill_hl_and_cites_page_and_line_under_the_clause(team):
     response = write_bill_response(team)
     response.bill.house, response.bill.stage = "lords", "lords_committee"
@@ -362,6 +403,22 @@ def test_the_export_page_lists_only_the_bill_profiles(client, login_as, team, bi
     assert "Second reading briefing for MPs and peers" in page
     assert "Public Bill Committee" in page
     assert "Home Office consultation" not in page
+
+
+def test_the_export_page_preselects_a_profile_asked_for_in_the_address_when_it_fits(
+    client, login_as, team, bill_export
+):
+    login_as(team.coordinator)
+    url = f"/responses/{bill_export.response.id}/export"
+    paper = client.get(f"{url}?profile=amendment-paper").get_data(as_text=True)
+    unfit = client.get(f"{url}?profile=home-office").get_data(as_text=True)
+    unknown = client.get(f"{url}?profile=nonsense").get_data(as_text=True)
+
+    assert re.search(r'name="profile" value="amendment-paper"[^>]*checked', paper)
+    assert "is our own example, written to show how Consult works" in paper  # illustrative
+    assert not re.search(r'name="profile" value="public-bill-committee"[^>]*checked', paper)
+    for page in (unfit, unknown):  # a consultation's recipient, or none: the response's own
+        assert re.search(r'name="profile" value="public-bill-committee"[^>]*checked', page)
 
 
 def test_the_export_command_makes_an_amendment_paper(app, tmp_path, bill_export):

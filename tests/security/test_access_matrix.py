@@ -461,7 +461,11 @@ POLICY: dict[str, Access] = {
         ORG, "draft", body={"POST": {"text": MATRIX_PRINT_TEXT, "house": "commons"}}
     ),
     "bills.preview_bill": Access(
-        ORG, "draft", params={"token": "bill_import_token"}, changes={"POST": "bills"}
+        ORG,
+        "draft",
+        params={"token": "bill_import_token"},
+        body={"POST": {"title": "Matrix bill"}},
+        changes={"POST": "bills"},
     ),
     "bills.import_print": Access(
         ORG, "draft", params=BILL, body={"POST": {"text": MATRIX_PRINT_TEXT, "label": "Matrix"}}

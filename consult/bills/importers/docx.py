@@ -28,7 +28,7 @@ from consult.bills.importers.lines import (
     styled,
 )
 from consult.bills.importers.text import split_margin
-from consult.bills.structure import ParsedPrint, Problem
+from consult.bills.structure import UNTITLED, ParsedPrint, Problem
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 RATIO_CHECKED_FROM = 1024 * 1024  # parts smaller than this may compress as well as they like
@@ -101,7 +101,7 @@ def read_docx(data: bytes, limits: Limits, budget: Budget, title: str | None = N
     lines, found_title = number_pages(reader.pages, problems)
     forget_styles(lines, bold_seen=reader.styled_bold, italic_seen=reader.styled_italic)
     chosen = title or document.core_properties.title or reader.header_title() or found_title
-    return recognise(chosen or "Untitled bill", lines, problems)
+    return recognise(chosen or UNTITLED, lines, problems)
 
 
 def _on(element) -> bool:

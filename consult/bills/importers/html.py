@@ -27,7 +27,7 @@ from consult.bills.importers.lines import (
     number_pages,
     styled,
 )
-from consult.bills.structure import ParsedPrint, Problem
+from consult.bills.structure import UNTITLED, ParsedPrint, Problem
 
 DROPPED = {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"}
 DROPPED |= {"head", "title", "meta", "link", "button", "select", "textarea", "canvas"}
@@ -77,7 +77,7 @@ def read_html(data: bytes, limits: Limits, budget: Budget, title: str | None = N
     forget_styles(lines, bold_seen=walker.styled_bold, italic_seen=walker.styled_italic)
     problems[:0] = walker.rule_problems()
     page_title = _page_title(root)
-    return recognise(title or page_title or found_title or "Untitled bill", lines, problems)
+    return recognise(title or page_title or found_title or UNTITLED, lines, problems)
 
 
 def _encoding(data: bytes) -> str:

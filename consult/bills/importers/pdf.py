@@ -29,7 +29,7 @@ from consult.bills.importers.lines import (
     number_page,
     short_title,
 )
-from consult.bills.structure import ParsedPrint, Problem
+from consult.bills.structure import UNTITLED, ParsedPrint, Problem
 
 ITALIC_FLAG = 1 << 6  # the PDF font descriptor's Italic flag
 PASSWORD_ERRORS = (4, 6)  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
@@ -237,7 +237,7 @@ def _assemble(pages: list[list[_Row]], title: str | None) -> ParsedPrint:
         bold_seen=any(row.bold for rows in pages for row in rows),
         italic_seen=any(row.italic for rows in pages for row in rows),
     )
-    return recognise(title or found_title or "Untitled bill", lines, problems)
+    return recognise(title or found_title or UNTITLED, lines, problems)
 
 
 def _column(pages: list[list[_Row]]) -> tuple[float, float]:

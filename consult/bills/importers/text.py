@@ -15,7 +15,7 @@ import re
 from consult.bills.importers.clauses import recognise
 from consult.bills.importers.limits import Budget, Limits
 from consult.bills.importers.lines import SourceLine, clean, number_pages
-from consult.bills.structure import ParsedPrint, Problem
+from consult.bills.structure import UNTITLED, ParsedPrint, Problem
 
 # A margin number: at the start of the line, set apart by a tab or two spaces or more.
 LEFT_MARGIN = re.compile(r"^\s*(\d{1,3})(?:\t+|\s{2,})(\S.*)$")
@@ -50,8 +50,8 @@ def read_plain(text: str, limits: Limits, budget: Budget, title: str | None = No
         problems.insert(
             0,
             Problem(
-                "The text has no page breaks (form feeds), so every line was numbered on page "
-                "1 as counted. Check page and line references against the printed bill."
+                "The text has no page breaks, so every line was counted as if on page 1. "
+                "Check page and line numbers against the printed bill."
             ),
         )
     elif not margins:
@@ -62,7 +62,7 @@ def read_plain(text: str, limits: Limits, budget: Budget, title: str | None = No
                 "from the top of each page. Check references against the printed bill."
             ),
         )
-    return recognise(title or found_title or "Untitled bill", lines, problems)
+    return recognise(title or found_title or UNTITLED, lines, problems)
 
 
 def _rows(raw_lines: list[str]) -> list[SourceLine]:

@@ -15,14 +15,20 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.bills import blueprint, pending, presenters, services
-from consult.bills.forms import ConfirmImportForm, ImportBillForm, NextPrintForm, PrintSourceForm
+from consult.bills.forms import (
+    ConfirmBillForm,
+    ConfirmImportForm,
+    ImportBillForm,
+    NextPrintForm,
+    PrintSourceForm,
+)
 from consult.bills.importers import kind_of
 from consult.bills.importers.isolated import read_print_isolated
 from consult.bills.importers.limits import DEFAULT_LIMITS, ImportRefused, Limits, megabytes
 from consult.bills.models import Bill
 from consult.bills.pending import PendingImport, PendingImportGone, PendingImportNotYours
 from consult.bills.permissions import load_bill
-from consult.bills.structure import ParsedPrint
+from consult.bills.structure import UNTITLED, ParsedPrint
 from consult.extensions import limiter
 from consult.organisations.models import Membership
 from consult.organisations.permissions import load_membership
@@ -148,14 +154,16 @@ def import_bill(slug: str) -> ResponseReturnValue:
 def preview_bill(slug: str, token: str) -> ResponseReturnValue:
     membership = load_membership(slug, "draft")
     waiting = _waiting(token, membership, None)
-    form = ConfirmImportForm()
+    form = ConfirmBillForm()
+    if request.method == "GET":
+        form.title.data = _read_title(waiting)
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit() and (
         saved := commit(
             lambda: services.create_bill(
                 membership,
                 waiting.parsed,
-                title=waiting.title,
+                title=form.title.data,
                 label=waiting.label,
                 source_kind=waiting.source_kind,
                 source_name=waiting.source_name,
@@ -230,6 +238,13 @@ def preview_print(bill_id: int, token: str) -> ResponseReturnValue:
     return _preview_page(membership, waiting, form, bill, status)
 
 
+def _read_title(waiting: PendingImport) -> str:
+    """The title typed on the import form, else the one the file says; "" when neither did
+    (the importer's stand-in, "Untitled bill", is not a title to save)."""
+    found = waiting.parsed.title if waiting.parsed else ""
+    return waiting.title or ("" if found == UNTITLED else found)
+
+
 def _preview_page(
     membership: Membership,
     waiting: PendingImport,
@@ -244,6 +259,6 @@ def _preview_page(
         bill=bill,
         waiting=waiting,
         preview=presenters.preview(waiting.parsed),
-        title=waiting.title or waiting.parsed.title,
+        title=bill.title if bill else _read_title(waiting) or "A new bill",
         form=form,
     ), status

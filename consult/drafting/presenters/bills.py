@@ -241,6 +241,62 @@ def amendment_values(section: Section) -> dict | None:
         return None
 
 
+# --- an amendment as text, for the clash page ------------------------------------------------
+
+_FORMAT_EXAMPLE = Amendment.from_dict(
+    {
+        "kind": "leave_out_insert",
+        "clause": "4",
+        "page": "3",
+        "line": "12",
+        "leave_out": "authorised officer",
+        "insert": "judge",
+        "explanatory_statement": "This amendment would require a judge to authorise the use.",
+    }
+)
+
+
+# What each field of the text holds, in a few words (every field of amendment_text.FIELDS).
+FIELD_MEANINGS = {
+    "kind": "what the amendment does: one of the kinds below",
+    "clause": "the clause or schedule, e.g. 4 or Schedule 1",
+    "page": "the page of the print, a whole number",
+    "line": "the line on that page, a whole number",
+    "subsection": "the subsection, e.g. (2) (optional)",
+    "leave_out": "the words to leave out",
+    "from_words": "or leave out a passage, from these words…",
+    "to_words": "…to these words",
+    "to_end_of_line": "yes, to leave out to the end of the line",
+    "to_line": "the line the passage ends on, if not the same line",
+    "after": "insert after these words (none: at the end of the line)",
+    "occurrence": "which time the words appear on the line, if more than once",
+    "position": "where a new clause goes: after which clause (optional)",
+    "title": "the title of a new clause or schedule",
+    "insert": "the words to insert, on the lines below",
+    "text": "the text of a new clause or schedule, on the lines below",
+    "explanatory_statement": f"the explanatory statement (at most {STATEMENT_WORD_LIMIT} words)",
+    "purpose": "what it is for, for supporters, on the lines below",
+}
+
+
+@dataclass(frozen=True)
+class FormatField:
+    label: str  # as written before the colon: "Leave out"
+    meaning: str
+
+
+def amendment_format() -> dict:
+    """How an amendment is written as text (../bills/amendment_text.py), for someone who
+    resolves a clash on one by hand: each field's label with what it holds, the kinds, and
+    a worked example that reads back as an amendment."""
+    fields = [FormatField(label, FIELD_MEANINGS[name]) for name, label in amendment_text.FIELDS]
+    return {
+        "fields": fields,
+        "kinds": list(AMENDMENT_KIND_LABELS.items()),
+        "example": amendment_text.dump(_FORMAT_EXAMPLE),
+    }
+
+
 def rendered_revision(response: Response, body: str) -> Rendered | None:
     """A revision's amendment text in House style, for the history and clash pages (None
     when the text is not an amendment that can be read)."""

@@ -491,8 +491,10 @@ def _bill_versions(response: Response, section: Section, **revisions: Revision |
     (its choice), and each revision of an amendment in House style, so two amendments are
     compared as they would be printed as well as field by field."""
     if response.bill is None or section.kind not in ("clause", "amendment"):
-        return {"positions": [], "house_styles": {}}
+        return {"positions": [], "house_styles": {}, "amendment_format": None}
+    amendment = section.kind == "amendment"
     return {
+        "amendment_format": bill_presenters.amendment_format() if amendment else None,
         "positions": list(POSITION_LABELS.items()) if section.kind == "clause" else [],
         "house_styles": {
             name: bill_presenters.rendered_revision(response, revision.body)
