@@ -43,6 +43,7 @@ from consult.api.models.drafting import (
 from consult.api.openapi import CONSULTATIONS, DRAFTING
 from consult.api.registry import Reply, operation, reply
 from consult.api.views import blueprint
+from consult.bills import parts
 from consult.bills.models import Bill
 from consult.consultations import services as consultations
 from consult.consultations.profiles import DEFAULT_PROFILE
@@ -173,7 +174,15 @@ def _bill_response(membership: Membership, new: NewBillResponse) -> drafted.Resp
     bill = db.session.get(Bill, new.bill)
     if bill is None or bill.organisation_id != membership.organisation_id:
         raise InvalidBody(422, NOT_VALID, {"bill": "This organisation has no bill with that id."})
-    return drafting.create_bill_response(membership, bill, new.title or "", new.profile)
+    if new.clauses is not None and bill.current_print is not None:
+        try:
+            if not parts.chosen(bill.current_print.provisions, new.clauses):
+                raise ValueError("Choose at least one part, clause or schedule of the bill.")
+        except ValueError as refused:
+            raise InvalidBody(422, NOT_VALID, {"clauses": str(refused)}) from None
+    return drafting.create_bill_response(
+        membership, bill, new.title or "", new.profile, new.clauses
+    )
 
 
 @blueprint.get("/organisations/<slug>/responses")

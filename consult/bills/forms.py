@@ -198,7 +198,8 @@ class StartResponseForm(FlaskForm):
         validators=[Length(max=200, message="Use at most 200 characters."), no_control_characters],
     )
     clauses = SelectMultipleField(
-        "Clauses and schedules to respond to (none ticked: all of them)",
+        "Parts, clauses and schedules to respond to (none ticked: every clause and schedule; "
+        "a part ticked is answered as one section)",
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
         validate_choice=True,

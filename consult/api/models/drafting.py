@@ -64,6 +64,14 @@ class NewBillResponse(RequestModel):
         str | None,
         Choice(PROFILES, nullable=True, description="The submission profile (null: the default)"),
     ] = Field(None, json_schema_extra={"default": BILL_PROFILE})
+    clauses: list[Annotated[str, Text(30)]] | None = Field(
+        None,
+        max_length=1000,
+        description="What to respond to, a section each, in the bill's order: clause numbers "
+        '("4"), schedules ("Schedule 1") and whole parts ("Part 2": one section for the part, '
+        'its `clause` "Part 2") of the current print. A clause cannot be chosen with its part. '
+        "Default (left out or null): every clause and schedule.",
+    )
 
 
 class SaveSection(RequestModel):

@@ -8,9 +8,9 @@ from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from consult.bills import blueprint, presenters, services
-from consult.bills.amendments import provision_name
 from consult.bills.forms import StageForm, StartResponseForm
 from consult.bills.models import Bill
+from consult.bills.parts import respondables
 from consult.bills.permissions import load_bill
 from consult.drafting import services as drafting
 from consult.forms import choices
@@ -36,13 +36,8 @@ def _start_form(bill: Bill) -> StartResponseForm:
     current = bill.current_print
     form.clauses.choices = choices(
         [
-            (
-                p.number,
-                f"{provision_name(p.number)}: {p.heading}"
-                if p.heading
-                else provision_name(p.number),
-            )
-            for p in (current.provisions if current else [])
+            (r.value, f"{r.title} (the whole part)" if r.kind == "part" else r.title)
+            for r in respondables(current.provisions if current else [])
         ]
     )
     return form
@@ -106,7 +101,10 @@ def start_response(bill_id: int) -> ResponseReturnValue:
             lambda: drafting.create_bill_response(
                 membership, bill, form.title.data or "", clauses=form.clauses.data or None
             ),
-            success="Your response is ready, with a section for each clause you chose.",
+            success=(
+                "Your response is ready, with a section for each part, clause and schedule "
+                "you chose."
+            ),
             error_to=form.clauses,
         )
     ):

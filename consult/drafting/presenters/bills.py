@@ -15,11 +15,17 @@ from sqlalchemy import select
 
 from consult.bills import amendment_text
 from consult.bills import services as bills
-from consult.bills.amendments import STATEMENT_WORD_LIMIT, Amendment, AmendmentProblem
+from consult.bills.amendments import (
+    STATEMENT_WORD_LIMIT,
+    Amendment,
+    AmendmentProblem,
+    provision_name,
+)
 from consult.bills.amendments import word_count as statement_words
 from consult.bills.errors import BillError
 from consult.bills.house_style import STAGE_NAMES, Rendered
 from consult.bills.models import Bill, BillPrint
+from consult.bills.parts import is_part, part_named
 from consult.bills.stages import STAGES, amendment_stage
 from consult.bills.structure import PrintedLine
 from consult.drafting.forms import AMENDMENT_FIELD_KINDS, AMENDMENT_KIND_LABELS, AmendmentForm
@@ -145,12 +151,24 @@ def dashboard_extras(response: Response) -> dict:
 # --- the bill's text beside a clause --------------------------------------------------------
 
 
+# A part can run to hundreds of lines: the editor shows this many beside the response and
+# links to the print for the rest, so the page stays quick to load and to scroll.
+MAX_LINES_BESIDE = 400
+
+
 def clause_lines(response: Response, section: Section) -> list[PrintedLine]:
-    """The lines of the section's clause in the bill's current print, in order."""
+    """The lines of the section's clause, schedule or whole part ("Part 2": every line of its
+    clauses) in the bill's current print, in order."""
     current = response.bill.current_print if response.bill else None
     if current is None or section.clause is None:
         return []
-    return [line for line in bills.parsed_print(current).lines if line.provision == section.clause]
+    parsed = bills.parsed_print(current)
+    if is_part(section.clause):
+        part = part_named(parsed.provisions, section.clause)
+        wanted = set(part.clauses) if part is not None else set()
+    else:
+        wanted = {section.clause}
+    return [line for line in parsed.lines if line.provision in wanted]
 
 
 def quoted_line(line: PrintedLine) -> str:
@@ -173,13 +191,32 @@ def clause_context(response: Response, section: Section) -> dict:
     """What a clause section's editor shows beside the response: the clause's lines with a
     link each that opens the comment form quoting it, and the positions to choose from."""
     lines = clause_lines(response, section)
+    total = len(lines)
+    lines = lines[:MAX_LINES_BESIDE]
+    whole_part = is_part(section.clause)
+    current = response.bill.current_print
     return {
         "bill_facts": bill_facts(response.bill),
+        "clause_more": (
+            {
+                "shown": len(lines),
+                "total": total,
+                "url": url_for("bills.show_print", print_id=current.id),
+            }
+            if total > len(lines)
+            else None
+        ),
         "clause_lines": [
             {
                 "page": line.page,
                 "line": line.line,
                 "text": line.text,
+                # A part's lines run through several clauses: each is named where it starts.
+                "starts": (
+                    provision_name(line.provision)
+                    if whole_part and line.provision and line.provision != before
+                    else None
+                ),
                 "quote": quoted_line(line),
                 "quote_url": url_for(
                     "drafting.editor",
@@ -190,7 +227,9 @@ def clause_context(response: Response, section: Section) -> dict:
                     _anchor="new-comment",
                 ),
             }
-            for line in lines
+            for line, before in zip(
+                lines, [None, *(line.provision for line in lines)], strict=False
+            )
         ],
         "positions": list(POSITION_LABELS.items()),
     }

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from consult.accounts.models import User
 from consult.bills.models import Bill
+from consult.bills.parts import respondables
 from consult.consultations.models import Consultation
 from consult.consultations.profiles import BILL_PROFILE, DEFAULT_PROFILE, PROFILES
 from consult.drafting import clashes, services
@@ -134,16 +135,13 @@ def new_response_page(
                 "value": BILL_CHOICE + bill.slug,
                 "provisions": [
                     {
-                        "value": f"{bill.slug}:{provision.number}",
-                        "label": (
-                            provision.number
-                            if provision.number.startswith("Schedule")
-                            else f"Clause {provision.number}"
-                        ),
-                        "heading": provision.heading,
-                        "ticked": f"{bill.slug}:{provision.number}" in ticked,
+                        "value": f"{bill.slug}:{choice.value}",
+                        "label": choice.title,
+                        "kind": choice.kind,
+                        "heading": None,
+                        "ticked": f"{bill.slug}:{choice.value}" in ticked,
                     }
-                    for provision in bill.current_print.provisions
+                    for choice in respondables(bill.current_print.provisions)
                 ],
             }
             for bill in bills

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, joinedload
 from consult.accounts.models import User
 from consult.audit.services import record
 from consult.bills.models import Bill
+from consult.bills.parts import chosen, respondables
 from consult.consultations.models import Consultation, Question
 from consult.consultations.profiles import BILL_PROFILE, DEFAULT_PROFILE, PROFILES
 from consult.drafting.errors import DraftingError
@@ -56,27 +57,26 @@ def create_bill_response(
     clauses: list[str] | None = None,
 ) -> Response:
     """A response to a bill: the summary, about us, a section per clause and schedule of its
-    current print (or only those in `clauses`), and recommendations. Amendments are added as
+    current print (or only what `clauses` names: clause numbers, "Schedule 1", or a whole
+    part, "Part 2", answered as one section), and recommendations. Amendments are added as
     they are drafted (bills.services.add_amendment)."""
     if bill.organisation_id != membership.organisation_id:
         raise DraftingError("That bill is not this organisation's.")
     current = bill.current_print
     if current is None:
         raise DraftingError("The bill has no print yet: import its text first.")
-    wanted = None if clauses is None else set(clauses)
-    plan: list[tuple[str, int | None, str, dict]] = []
-    for provision in current.provisions:
-        if wanted is not None and provision.number not in wanted:
-            continue
-        name = (
-            provision.number
-            if provision.number.startswith("Schedule")
-            else (f"Clause {provision.number}")
-        )
-        heading = f"{name}: {provision.heading}" if provision.heading else name
-        plan.append(("clause", None, heading, {"clause": provision.number}))
-    if wanted is not None and not plan:
-        raise DraftingError("Choose at least one clause or schedule of the bill.")
+    if clauses is None:
+        picked = [r for r in respondables(current.provisions) if r.kind != "part"]
+    else:
+        try:
+            picked = chosen(current.provisions, clauses)
+        except ValueError as refused:
+            raise DraftingError(str(refused)) from None
+        if not picked:
+            raise DraftingError("Choose at least one part, clause or schedule of the bill.")
+    plan: list[tuple[str, int | None, str, dict]] = [
+        ("clause", None, r.title, {"clause": r.value}) for r in picked
+    ]
     return _start(
         membership,
         Response(bill=bill),

@@ -65,8 +65,8 @@ def new_response(slug: str) -> ResponseReturnValue:
                 ),
                 success=lambda response: (
                     f"Your response to the bill is ready, with a section for each of the "
-                    f"{sum(1 for s in response.sections if s.kind == 'clause')} clauses and "
-                    "schedules you chose. Give your position on each, and add amendments."
+                    f"{sum(1 for s in response.sections if s.kind == 'clause')} parts, clauses "
+                    "and schedules you chose. Give your position on each, and add amendments."
                 ),
                 error_to=form.clauses,
             )
