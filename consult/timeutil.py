@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 # UK time, in which people read and type dates (summer time included).
@@ -12,6 +12,11 @@ LONDON = ZoneInfo("Europe/London")
 def utcnow() -> datetime:
     """Now, in UTC, without tzinfo (what the database columns store)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """A deadline given as a day, kept as 23:59 on it (as consultations' closing dates are)."""
+    return None if day is None else datetime.combine(day, time(23, 59))
 
 
 def isoformat(moment: datetime | None) -> str | None:

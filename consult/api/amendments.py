@@ -11,7 +11,7 @@ from flask import url_for
 
 from consult.api import loaders
 from consult.api.body import SECTION, body
-from consult.api.drafting import EDIT_CONFLICT, NOT_EDITOR, saved_or_conflict
+from consult.api.drafting import EDIT_CONFLICT, NOT_EDITOR, clash_of, saved_or_conflict
 from consult.api.loaders import NOT_VISIBLE
 from consult.api.models.bills import (
     Amendment,
@@ -22,10 +22,12 @@ from consult.api.models.bills import (
     SavedAmendment,
 )
 from consult.api.openapi import BILLS
-from consult.api.registry import operation, reply
+from consult.api.registry import Reply, operation, reply
 from consult.api.views import blueprint
 from consult.bills import services
 from consult.bills.services.amendments import AmendmentRefused
+from consult.drafting import services as drafting
+from consult.drafting.errors import ClashSettled
 from consult.drafting.models import Section
 from consult.errors import DomainError, json_error
 from consult.extensions import db
@@ -41,7 +43,10 @@ REFUSED = (
     "explanatory statement over 50 words"
 )
 REFUSED_NEW = REFUSED + "; or (code not_a_bill_response) the response answers a consultation"
-REFUSED_SAVE = REFUSED + "; or a base revision of another section"
+REFUSED_SAVE = (
+    REFUSED + "; or a base revision of another section, or a `clash` that is not yours on "
+    "this amendment"
+)
 
 
 def _not_a_bill_response():
@@ -133,23 +138,44 @@ def get_amendment(response_id: int, amendment_id: int):
         200: (SavedAmendment, "Saved (merged: true if merged)"),
         403: NOT_EDITOR,
         404: NOT_VISIBLE,
-        409: f"code edit_conflict: {EDIT_CONFLICT} `conflict` holds the three texts",
+        409: f"code edit_conflict: {EDIT_CONFLICT} `conflict` holds the three texts. code "
+        "clash_settled: the `clash` sent was settled already (on its page, or by someone "
+        "else); nothing was saved",
         422: REFUSED_SAVE,
     },
 )
 def save_amendment(response_id: int, amendment_id: int):
     _response, section, membership = loaders.amendment(response_id, amendment_id, write=True)
     save = body(SaveAmendment)
+    clash = clash_of(section, membership, save.clash)
     try:
         outcome = services.save_amendment(
-            membership.user, section, save.amendment(), save.base_revision
+            membership.user, section, save.amendment(), save.base_revision, clash=clash
         )
+    except ClashSettled as error:
+        db.session.rollback()
+        return json_error(409, str(error), code="clash_settled")
     except DomainError as error:
         return _refused(error)
     db.session.commit()  # with a conflict, this keeps the person's text before answering 409
     return saved_or_conflict(
         section, outcome, lambda: SavedAmendment.of(section, outcome, _amendment(section))
     )
+
+
+@blueprint.delete("/responses/<int:response_id>/amendments/<int:amendment_id>")
+@operation(
+    "Remove an amendment from the response (editor or above), as the drafting pages remove a "
+    "section: it leaves the response, its exports and its amendment paper, and its text and "
+    "history are kept, so it can be reinstated from the response's removed sections",
+    BILLS,
+    responses={204: Reply(None, "Removed"), 403: NOT_EDITOR, 404: NOT_VISIBLE},
+)
+def delete_amendment(response_id: int, amendment_id: int):
+    _response, section, membership = loaders.amendment(response_id, amendment_id, write=True)
+    drafting.remove_section(membership.user, section)
+    db.session.commit()
+    return "", 204
 
 
 @blueprint.post("/responses/<int:response_id>/amendments/check")

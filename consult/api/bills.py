@@ -8,15 +8,18 @@ large, 422 for one that is no bill it can read), never a hang or a 500."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import url_for
 
 from consult.api import loaders
 from consult.api.auth import api_caller_key
-from consult.api.body import MULTIPART, UPLOAD, form_body, query
-from consult.api.fields import UploadedFile
+from consult.api.body import MULTIPART, UPLOAD, InvalidBody, body, form_body, query
+from consult.api.fields import MISSING, NOT_VALID, UploadedFile
 from consult.api.loaders import NOT_MEMBER, NOT_VISIBLE_BILL
 from consult.api.models.bills import (
     Bill,
+    BillStageUpdate,
     BillSummary,
     Clause,
     CreatedBill,
@@ -33,15 +36,18 @@ from consult.bills import services
 from consult.bills.errors import BillError
 from consult.bills.importers import ImportRefused, kind_of
 from consult.bills.importers.isolated import read_print_isolated
+from consult.bills.stages import stages_for
 from consult.bills.structure import ParsedPrint
 from consult.errors import json_error
 from consult.extensions import db, limiter
+from consult.timeutil import end_of_day
 
 # Each upload runs a reader in a child process for up to a minute: a few a minute per caller
 # is more than a person importing prints needs.
 UPLOAD_LIMIT = "20 per minute"
 UPLOAD_LIMITED = "More than 20 uploads a minute by this caller; see Retry-After"
 NOT_DRAFTER = "The caller's role cannot import prints (owners, coordinators and editors can)"
+NOT_DRAFTER_BILL = "The caller's role cannot change bills (owners, coordinators and editors can)"
 UNREADABLE = (
     "Not a print it can read (code unreadable_print; the message says why: damaged, protected "
     "by a password, a scan without text, no clauses ...), or invalid fields (see error.fields)"
@@ -138,6 +144,54 @@ def list_bills(slug: str):
 )
 def get_bill(bill_id: int):
     bill, _membership = loaders.bill(bill_id)
+    return reply(Bill.of(bill))
+
+
+@blueprint.patch("/bills/<int:bill_id>")
+@operation(
+    "Set the bill's current stage, the dates of its stages and the evidence deadline (owner, "
+    "coordinator or editor), as the bill's page does: only the fields sent change",
+    BILLS,
+    body=BillStageUpdate,
+    responses={
+        200: (Bill, "Saved: the bill as it is now"),
+        403: NOT_DRAFTER_BILL,
+        404: NOT_VISIBLE_BILL,
+        422: "Invalid fields: a stage or stage date that is not one of the stages of a bill "
+        "introduced in its House, a date that is not YYYY-MM-DD, or nothing to change",
+    },
+)
+def update_bill(bill_id: int):
+    bill, membership = loaders.bill(bill_id, "draft")
+    update = body(BillStageUpdate)
+    sent = update.model_fields_set & {"stage", "stage_dates", "evidence_deadline"}
+    if not sent:
+        raise InvalidBody(
+            422,
+            MISSING,
+            {"stage": "Send at least one of stage, stage_dates and evidence_deadline."},
+        )
+    keys = [stage.key for stage in stages_for(bill.house)]
+    others = f"One of: {', '.join(keys)}."
+    if update.stage is not None and update.stage not in keys:
+        raise InvalidBody(422, NOT_VALID, {"stage": f"Not a stage of this bill. {others}"})
+    strange = [key for key in update.stage_dates or {} if key not in keys]
+    if strange:
+        raise InvalidBody(
+            422, NOT_VALID, {"stage_dates": f"No stage {strange[0][:30]!r}. {others}"}
+        )
+    dates = {key: date.fromisoformat(value) for key, value in (bill.stage_dates or {}).items()}
+    dates.update(update.stage_dates or {})
+    deadline = (
+        end_of_day(update.evidence_deadline)
+        if "evidence_deadline" in sent
+        else bill.evidence_deadline
+    )
+    try:
+        services.set_stage(membership, bill, update.stage or bill.stage, dates, deadline)
+    except BillError as error:
+        return _bill_error(error)
+    db.session.commit()
     return reply(Bill.of(bill))
 
 

@@ -70,7 +70,7 @@ EDIT_CONFLICT = (
 )
 
 
-def _clash_of(
+def clash_of(
     section: drafted.Section, membership: Membership, revision_id: int | None
 ) -> drafted.Revision | None:
     """The open clash a save names (`clash`: the your_revision of an earlier 409), if the
@@ -262,7 +262,7 @@ def save_section(response_id: int, section_id: int):
                 "text starts from (the section's head_revision when you loaded it)."
             },
         )
-    clash = _clash_of(section, membership, save.clash)
+    clash = clash_of(section, membership, save.clash)
     try:
         outcome = drafting.save_section(
             membership.user, section, save.body, choice, save.base_revision, clash=clash

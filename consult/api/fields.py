@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -254,6 +254,23 @@ def NullableString(*, message: str = "Must be a string.", **extra: Any) -> Check
         return value
 
     return Check(check, {"type": ["string", "null"]}, extra=extra)
+
+
+def Day(**extra: Any) -> Check:
+    """A calendar day, YYYY-MM-DD, or null."""
+    message = "A date as YYYY-MM-DD, e.g. 2026-07-14, or null."
+
+    def check(value: Any) -> date | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or len(value) != 10:
+            raise refuse(NOT_VALID, message)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise refuse(NOT_VALID, message) from None
+
+    return Check(check, {"type": ["string", "null"], "format": "date"}, extra=extra)
 
 
 def FutureTime(**extra: Any) -> Check:

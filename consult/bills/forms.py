@@ -8,7 +8,7 @@ own size again before the importer sees a byte."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from consult.bills.importers.limits import megabytes
 from consult.bills.stages import HOUSE_NAMES, STAGE_KEYS, STAGES, stages_for
 from consult.forms import choices, no_control_characters
+from consult.timeutil import end_of_day
 
 # Pasted text: a 300-page print is about a megabyte of text.
 MAX_PASTED_CHARACTERS = 1_500_000
@@ -131,10 +132,6 @@ class ConfirmBillForm(ConfirmImportForm):
     )
 
 
-def _end_of(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time(23, 59))
-
-
 def _date_field_name(key: str) -> str:
     return f"date_{key}"
 
@@ -168,7 +165,7 @@ class _StageFormBase(FlaskForm):
     @property
     def deadline(self) -> datetime | None:
         """The end of the deadline's day, as a consultation's closing date is kept."""
-        return _end_of(self.evidence_deadline.data)
+        return end_of_day(self.evidence_deadline.data)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

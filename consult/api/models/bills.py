@@ -3,6 +3,7 @@ reading a bill's stages, clauses and lines, and amendments as structured fields.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -10,6 +11,7 @@ from pydantic import ConfigDict, Field
 from consult.api.fields import (
     Bool,
     Choice,
+    Day,
     Id,
     Lines,
     Number,
@@ -164,7 +166,7 @@ class AmendmentFields(RequestModel):
 
     def amendment(self) -> AmendmentData:
         """The domain's amendment, tidied as a person means it (quotes off, "Clause 4" is 4)."""
-        values = self.model_dump(exclude={"base_revision"})
+        values = self.model_dump(exclude={"base_revision", "clash"})
         return AmendmentData.from_dict(values)
 
 
@@ -177,6 +179,44 @@ class SaveAmendment(AmendmentFields):
         int,
         Id(description="The head_revision the edit was made from (as for sections)"),
     ]
+    clash: Annotated[
+        int | None,
+        Id(
+            nullable=True,
+            description="Optional, as for sections: the open clash (your_revision of an "
+            "earlier 409; yours, or anyone's for an owner or coordinator) this save settles. It "
+            "merges from base_revision like any save: a clean result resolves the clash, the "
+            "same field changed again makes a newer clash that replaces it. Not a clash of "
+            "yours on this amendment: 422; settled already: 409 clash_settled",
+        ),
+    ] = None
+
+
+class BillStageUpdate(RequestModel):
+    """What PATCH /bills/{id} changes: only the fields sent."""
+
+    stage: Annotated[
+        str | None,
+        Choice(
+            STAGE_KEYS,
+            nullable=True,
+            description="The current stage's key (one of the stages of a bill introduced in "
+            "the bill's House); left out or null: unchanged",
+        ),
+    ] = None
+    stage_dates: dict[str, Annotated[date | None, Day()]] | None = Field(
+        None,
+        max_length=len(STAGE_KEYS),
+        description="Stage key -> YYYY-MM-DD when it is expected or was held; null clears "
+        "that stage's date. Stages left out keep theirs",
+    )
+    evidence_deadline: Annotated[
+        date | None,
+        Day(
+            description="The committee's last day for written evidence (kept as the end of "
+            "that day, 23:59 UTC); null clears it; left out: unchanged"
+        ),
+    ] = None
 
 
 # --- replies: bills and prints --------------------------------------------------------------

@@ -19,7 +19,7 @@ from consult.bills.house_style import House, Rendered, render
 from consult.bills.services.prints import parsed_print
 from consult.bills.stages import amendment_stage, sitting_house
 from consult.bills.validation import check_against_print, completed
-from consult.drafting.models import Response, Section
+from consult.drafting.models import Response, Revision, Section
 from consult.drafting.services import SaveOutcome, save_section
 from consult.drafting.services.text import MAX_TITLE_LENGTH
 from consult.extensions import db
@@ -143,15 +143,22 @@ def add_amendment(
 
 
 def save_amendment(
-    user: User, section: Section, amendment: Amendment, base_revision_id: int | None
+    user: User,
+    section: Section,
+    amendment: Amendment,
+    base_revision_id: int | None,
+    clash: Revision | None = None,
 ) -> SaveOutcome:
     """Save a person's edit of an amendment, made from `base_revision_id`, through the same
     merge as any section (an edit of another field by someone else merges; the same field
-    changed two ways is a clash, both kept)."""
+    changed two ways is a clash, both kept). `clash`: the open clash this save settles, as
+    for sections (drafting.save_section)."""
     if section.kind != "amendment":
         raise BillError("That section is not an amendment.")
     amendment = _checked(section.response, amendment)
-    return save_section(user, section, amendment_text.dump(amendment), None, base_revision_id)
+    return save_section(
+        user, section, amendment_text.dump(amendment), None, base_revision_id, clash=clash
+    )
 
 
 def _house_now(response: Response) -> House:
