@@ -72,6 +72,8 @@ BILL_ENDPOINTS = {
     "api.get_amendment",
     "api.save_amendment",
     "api.check_amendment",
+    "api.delete_amendment",
+    "api.update_bill",
 }
 
 

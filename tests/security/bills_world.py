@@ -1,6 +1,6 @@
 """The bills part of the access matrix's world (tests/security/test_access_matrix.py): a bill
 of the team's organisation with its print (the generated illustrative bill, tests/bills/
-corpus.py), a response to it and one amendment; and the same print as a file, for the routes
+corpus.py), a response to it and two amendments (one to read and save, one to remove); and the same print as a file, for the routes
 that upload one (a print that changes nothing, so the amendment still fits after it)."""
 
 from __future__ import annotations
@@ -48,11 +48,16 @@ def build_bills(team) -> tuple[dict[str, Any], list[str]]:
     section, _outcome = services.add_amendment(
         team.editor, response, Amendment.from_dict(AMENDMENT)
     )
+    # A second amendment for the route that removes one (the first is read and saved later).
+    removable, _outcome = services.add_amendment(
+        team.editor, response, Amendment.from_dict({**AMENDMENT, "insert": "tell the Commissioner"})
+    )
     db.session.commit()
     values = {
         "bill_id": bill.id,
         "print_id": bill.current_print.id,
         "bill_response_id": response.id,
         "amendment_id": section.id,
+        "removable_amendment_id": removable.id,
     }
     return values, [BILL_TITLE, "Matrix Bill Response"]

@@ -765,6 +765,19 @@ POLICY: dict[str, Access] = {
     "api.check_amendment": Access(
         API_ORG, "view", params=BILL_RESPONSE, body={"POST": bills_world.AMENDMENT}
     ),
+    "api.delete_amendment": Access(
+        API_ORG,
+        "draft",
+        params={**BILL_RESPONSE, "amendment_id": "removable_amendment_id"},
+        changes={"DELETE": "sections"},
+    ),
+    "api.update_bill": Access(
+        API_ORG,
+        "draft",
+        params=BILL,
+        body={"PATCH": {"stage": "committee", "evidence_deadline": "2030-07-10"}},
+        changes={"PATCH": "bills"},
+    ),
 }
 
 DEFAULT_PARAMS = {
