@@ -1,7 +1,8 @@
 """The bills part of the access matrix's world (tests/security/test_access_matrix.py): a bill
 of the team's organisation with its print (the generated illustrative bill, tests/bills/
-corpus.py), a response to it and two amendments (one to read and save, one to remove); and the same print as a file, for the routes
-that upload one (a print that changes nothing, so the amendment still fits after it)."""
+corpus.py), a response to it and two amendments (one to read and save, one to remove); and
+the same print as a file, for the routes that upload one (a print that changes nothing, so
+the amendment still fits after it)."""
 
 from __future__ import annotations
 
