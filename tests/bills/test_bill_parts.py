@@ -212,6 +212,7 @@ def test_a_part_sections_editor_shows_every_line_of_its_clauses_with_page_and_li
     assert "Clause 7" in words and "Clause 9" in words
     assert "Clause 6" not in words.split("The bill\u2019s text", 1)[1].split("Current text")[0]
     assert "Propose an amendment to a clause of this part" in words
+    assert "Your position on the whole part" in words
 
 
 def test_a_long_part_is_shown_in_part_with_a_link_to_the_print(

@@ -226,10 +226,12 @@ class Section(ReplyModel):
         description="The closed answer of a scale question; a clause section's position"
     )
     clause: NullableStr = Field(
-        description='Clause sections: the clause ("4") or schedule ("Schedule 1")'
+        description='Clause sections: the clause ("4"), schedule ("Schedule 1") or whole part '
+        '("Part 2") it is about'
     )
     position: Literal[CLAUSE_POSITIONS] | None = Field(
-        description="Clause sections: where the response stands on the clause (the choice)"
+        description="Clause sections: where the response stands on the clause, schedule or part "
+        "(the choice)"
     )
     head_revision: NullableInt = Field(description="Send it back as base_revision when saving")
     word_count: int = Field(ge=0)
