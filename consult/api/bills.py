@@ -8,9 +8,12 @@ large, 422 for one that is no bill it can read), never a hang or a 500."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from flask import url_for
+from flask.typing import ResponseReturnValue
 
 from consult.api import loaders
 from consult.api.auth import api_caller_key
@@ -79,6 +82,23 @@ def _bill_error(error: BillError):
 
 # --- bills ----------------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+def _imported(
+    upload: UploadedFile, title: str | None, work: Callable[[ParsedPrint, str], T]
+) -> tuple[T | None, ResponseReturnValue | None]:
+    """Both uploads: read the file (in the child process), store what `work` makes of it and
+    commit: (what was made, None); or (None, the 413/422 answer saying why nothing was)."""
+    try:
+        made = work(*_read(upload, title))
+    except ImportRefused as error:
+        return None, _refused(error)
+    except BillError as error:
+        return None, _bill_error(error)
+    db.session.commit()
+    return made, None
+
 
 @blueprint.post("/organisations/<slug>/bills")
 @limiter.limit(UPLOAD_LIMIT, key_func=api_caller_key)
@@ -102,9 +122,9 @@ def _bill_error(error: BillError):
 def create_bill(slug: str):
     membership = loaders.organisation_membership(slug, "draft")
     new = form_body(NewBill)
-    try:
-        parsed, kind = _read(new.file, new.title)
-        bill = services.create_bill(
+
+    def work(parsed: ParsedPrint, kind: str):
+        return services.create_bill(
             membership,
             parsed,
             title=new.title or "",
@@ -114,11 +134,10 @@ def create_bill(slug: str):
             session=new.session or "",
             house=new.house or "commons",
         )
-    except ImportRefused as error:
-        return _refused(error)
-    except BillError as error:
-        return _bill_error(error)
-    db.session.commit()
+
+    bill, refusal = _imported(new.file, new.title, work)
+    if refusal is not None:
+        return refusal
     answer, status = reply(CreatedBill.of(bill), 201)
     answer.headers["Location"] = url_for("api.get_bill", bill_id=bill.id)
     return answer, status
@@ -221,9 +240,9 @@ def update_bill(bill_id: int):
 def add_print(bill_id: int):
     bill, membership = loaders.bill(bill_id, "draft")
     new = form_body(NewPrint)
-    try:
-        parsed, kind = _read(new.file, bill.title)
-        bill_print = services.add_print(
+
+    def work(parsed: ParsedPrint, kind: str):
+        return services.add_print(
             membership,
             bill,
             parsed,
@@ -231,11 +250,10 @@ def add_print(bill_id: int):
             source_kind=kind,
             source_name=new.file.name,
         )
-    except ImportRefused as error:
-        return _refused(error)
-    except BillError as error:
-        return _bill_error(error)
-    db.session.commit()
+
+    bill_print, refusal = _imported(new.file, bill.title, work)
+    if refusal is not None:
+        return refusal
     answer, status = reply(PrintDetail.of(bill_print), 201)
     answer.headers["Location"] = url_for("api.get_print", print_id=bill_print.id)
     return answer, status

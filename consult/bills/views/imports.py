@@ -10,6 +10,8 @@ limit, before a byte of it is read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -112,33 +114,33 @@ def _source_page(template: str, form: PrintSourceForm, status: int, **page) -> R
     ), status
 
 
-@blueprint.route("/o/<slug>/bills/import", methods=["GET", "POST"])
-@limiter.limit(IMPORT_RATE, methods=["POST"])
-def import_bill(slug: str) -> ResponseReturnValue:
-    membership = load_membership(slug, "draft")
-    form = ImportBillForm()
+def _upload(
+    form: PrintSourceForm,
+    membership: Membership,
+    bill: Bill | None,
+    preview_url: Callable[[str], str],
+    **kept: str,
+) -> ResponseReturnValue:
+    """Both upload pages: read what was sent (in the child process, with the limits), keep it
+    for its uploader while they check it, and go to the preview; or show the form again with
+    what went wrong. `kept` holds what the preview will save besides the print."""
     form.max_bytes = upload_limit()
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         read = _read_or_refuse(form)
         if not isinstance(read, int):
             parsed, kind = read
-            token = pending.keep(
-                PendingImport(
-                    token="",
-                    user_id=current_user.id,
-                    organisation_id=membership.organisation_id,
-                    bill_id=None,
-                    source_kind=kind,
-                    source_name=form.source_name,
-                    title=form.title.data or "",
-                    label=form.label.data or "",
-                    house=form.house.data,
-                    session=form.session.data or "",
-                ),
-                parsed,
+            waiting = PendingImport(
+                token="",
+                user_id=current_user.id,
+                organisation_id=membership.organisation_id,
+                bill_id=bill.id if bill else None,
+                source_kind=kind,
+                source_name=form.source_name,
+                label=form.label.data or "",
+                **kept,
             )
-            return redirect(url_for("bills.preview_bill", slug=slug, token=token))
+            return redirect(preview_url(pending.keep(waiting, parsed)))
         status = read
     return _source_page(
         "bills/import.html",
@@ -146,7 +148,23 @@ def import_bill(slug: str) -> ResponseReturnValue:
         status,
         membership=membership,
         organisation=membership.organisation,
-        bill=None,
+        bill=bill,
+    )
+
+
+@blueprint.route("/o/<slug>/bills/import", methods=["GET", "POST"])
+@limiter.limit(IMPORT_RATE, methods=["POST"])
+def import_bill(slug: str) -> ResponseReturnValue:
+    membership = load_membership(slug, "draft")
+    form = ImportBillForm()
+    return _upload(
+        form,
+        membership,
+        None,
+        lambda token: url_for("bills.preview_bill", slug=slug, token=token),
+        title=form.title.data or "",
+        house=form.house.data,
+        session=form.session.data or "",
     )
 
 
@@ -182,35 +200,12 @@ def preview_bill(slug: str, token: str) -> ResponseReturnValue:
 @limiter.limit(IMPORT_RATE, methods=["POST"])
 def import_print(bill_id: int) -> ResponseReturnValue:
     bill, membership = load_bill(bill_id, "draft")
-    form = NextPrintForm()
-    form.max_bytes = upload_limit()
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        read = _read_or_refuse(form)
-        if not isinstance(read, int):
-            parsed, kind = read
-            token = pending.keep(
-                PendingImport(
-                    token="",
-                    user_id=current_user.id,
-                    organisation_id=membership.organisation_id,
-                    bill_id=bill.id,
-                    source_kind=kind,
-                    source_name=form.source_name,
-                    label=form.label.data or "",
-                    house=bill.house,
-                ),
-                parsed,
-            )
-            return redirect(url_for("bills.preview_print", bill_id=bill.id, token=token))
-        status = read
-    return _source_page(
-        "bills/import.html",
-        form,
-        status,
-        membership=membership,
-        organisation=membership.organisation,
-        bill=bill,
+    return _upload(
+        NextPrintForm(),
+        membership,
+        bill,
+        lambda token: url_for("bills.preview_print", bill_id=bill.id, token=token),
+        house=bill.house,
     )
 
 
