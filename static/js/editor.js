@@ -58,6 +58,15 @@
     return checked ? checked.value : null;
   }
 
+  // The closed answer as the server rendered it (not as it may have been changed since).
+  function renderedChoice() {
+    if (!choiceInputs.length) return undefined;
+    for (var i = 0; i < choiceInputs.length; i++) {
+      if (choiceInputs[i].defaultChecked) return choiceInputs[i].value;
+    }
+    return null;
+  }
+
   function setChoice(value) {
     for (var i = 0; i < choiceInputs.length; i++) {
       choiceInputs[i].checked = choiceInputs[i].value === value;
@@ -359,7 +368,10 @@
   // --- autosave -----------------------------------------------------------------------------
 
   var unsavedOnLoad = form.hasAttribute("data-unsaved");
-  var server = { body: unsavedOnLoad ? null : textarea.value, choice: currentChoice() };
+  // What the server holds is what it rendered (defaultValue, defaultChecked), not what the
+  // fields hold when this script starts: someone may have typed before it ran (a slow phone),
+  // and that text must count as unsaved, or "Save" would say Saved and send nothing.
+  var server = { body: unsavedOnLoad ? null : textarea.defaultValue, choice: renderedChoice() };
   var inFlight = null;
   var saveTimer = null;
   var retryTimer = null;
@@ -903,6 +915,7 @@
     setState("error", "Not saved yet: your text is kept in this browser.");
   } else {
     offerKeptText();
+    if (dirty()) edited(); // typed before this script ran: save it like any other typing
   }
   show(previewPanel, Boolean(previewUrl));
   renderPreview();
