@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from consult import assets, deferred, errors, logging, security, templating
+from consult import assets, deferred, errors, live, logging, security, templating
 from consult.config import build_config
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -77,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     exports_cli.init_app(app)
     bills_cli.init_app(app)
     pages.init_app(app)
+    live.init_app(app)
     return app
 
 
@@ -88,6 +89,7 @@ def _import_models() -> None:
     import consult.consultations.models
     import consult.drafting.models
     import consult.exports.models
+    import consult.live.models
     import consult.mail
     import consult.organisations.models
     import consult.signing.models  # noqa: F401

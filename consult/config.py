@@ -245,5 +245,22 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         # working; recovery codes still work, to switch two-factor off and set it up again.
         "REQUIRE_TWO_FACTOR_FOR_OWNERS": _flag(env.get("REQUIRE_TWO_FACTOR_FOR_OWNERS")),
         "TWO_FACTOR_KEY": env.get("TWO_FACTOR_KEY") or None,
+        # Live co-editing (consult/live, README "Live editing"): switched on by default.
+        # A person's burst of edits becomes a revision after this many quiet seconds, or
+        # when it has run LIVE_LONGEST_BURST_SECONDS; the shared document is stored at most
+        # every LIVE_STORE_SECONDS; rights are checked again every LIVE_RECHECK_SECONDS.
+        "LIVE_EDITING": _flag(env.get("LIVE_EDITING"), default=True),
+        "LIVE_PAUSE_SECONDS": float(env.get("LIVE_PAUSE_SECONDS", "5") or 5),
+        "LIVE_LONGEST_BURST_SECONDS": float(env.get("LIVE_LONGEST_BURST_SECONDS", "120") or 120),
+        "LIVE_STORE_SECONDS": float(env.get("LIVE_STORE_SECONDS", "1") or 1),
+        "LIVE_RECHECK_SECONDS": float(env.get("LIVE_RECHECK_SECONDS", "5") or 5),
+        "LIVE_TICK_SECONDS": 0.25,
+        # Limits a connection: one message's size, messages a second (and a burst), messages
+        # waiting to be sent to a slow connection before it is told to reconnect.
+        "LIVE_MAX_MESSAGE_BYTES": int(env.get("LIVE_MAX_MESSAGE_BYTES", str(1024 * 1024))),
+        "LIVE_MESSAGES_PER_SECOND": float(env.get("LIVE_MESSAGES_PER_SECOND", "60") or 60),
+        "LIVE_MESSAGE_BURST": float(env.get("LIVE_MESSAGE_BURST", "300") or 300),
+        "LIVE_SEND_QUEUE": 2000,
+        "LIVE_PING_SECONDS": 25,
     }
     return config

@@ -7,6 +7,7 @@ from consult.api import (  # noqa: F401  (register their routes on the blueprint
     bills,
     drafting,
     exports,
+    live,
     me,
     signing,
     versions,

@@ -141,6 +141,9 @@ class Access:
     multipart: bool = False
     # Query string parameters the route needs.
     query: Mapping[str, Any] = field(default_factory=dict)
+    # A WebSocket endpoint: an allowed plain GET is told to upgrade (426); the socket itself
+    # is checked in tests/live/test_live_access.py.
+    upgrade: bool = False
 
 
 PASSWORD = factories.PASSWORD
@@ -627,6 +630,7 @@ POLICY: dict[str, Access] = {
     ),
     # The world has the caller present on the section, so that leaving removes a row.
     "api.leave_section": Access(API_ORG, "view", changes={"DELETE": "presence"}),
+    "api.live_section": Access(API_ORG, "view", params={"section_id": "section_id"}, upgrade=True),
     "api.save_section": Access(
         API_ORG,
         "draft",
@@ -1253,6 +1257,8 @@ def check(response, outcome: str, access: Access) -> str | None:
     json_expected = is_api and status not in (204, 302) and not (access.file and outcome == OK)
     if json_expected and response.mimetype != "application/json":
         return f"{status} answered with {response.mimetype}, not JSON"
+    if outcome == OK and access.upgrade:
+        return None if status == 426 else f"{status}, expected 426 (upgrade to a WebSocket)"
     if outcome == OK:
         if not 200 <= status < 400:
             return f"{status}, expected 2xx/3xx"

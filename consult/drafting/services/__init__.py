@@ -51,10 +51,12 @@ from consult.drafting.services.saving import (
     Conflict,
     SaveOutcome,
     find_revision,
+    lock_section,
     restore_revision,
     revision_count,
     revision_page,
     revisions_of,
+    save_live_text,
     save_section,
 )
 from consult.drafting.services.sections import (
@@ -105,6 +107,7 @@ __all__ = [
     "heartbeat",
     "leave_section",
     "live_sections",
+    "lock_section",
     "move_section",
     "open_suggestions",
     "others_present",
@@ -118,6 +121,7 @@ __all__ = [
     "revision_count",
     "revision_page",
     "revisions_of",
+    "save_live_text",
     "save_section",
     "section_overview",
     "set_comment_resolved",

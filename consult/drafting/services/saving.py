@@ -18,7 +18,7 @@ from sqlalchemy.orm import defer, joinedload
 from consult.accounts.models import User
 from consult.audit.services import record
 from consult.bills import amendment_text
-from consult.drafting import clashes
+from consult.drafting import clashes, events
 from consult.drafting.errors import DraftingError
 from consult.drafting.markdown import word_count
 from consult.drafting.merge import merge, normalise_newlines
@@ -88,9 +88,10 @@ def _choice_of_base(section: Section, base_revision_id: int | None) -> str | Non
     return base.choice if base is not None and base.section_id == section.id else None
 
 
-def lock_section(section: Section) -> None:
+def lock_section(section: Section, *, catch_up_live: bool = True) -> None:
     """Take the section's row lock for the rest of the transaction, then reload it so that the
-    head we compare against is the committed one."""
+    head we compare against is the committed one (with words typed live made a revision
+    first, unless this is the live document's own write: events.section_locked)."""
     db.session.execute(
         update(Section)
         .where(Section.id == section.id)
@@ -98,6 +99,8 @@ def lock_section(section: Section) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(section)
+    if catch_up_live:
+        events.section_locked.send(section)
 
 
 def _append(
@@ -138,6 +141,7 @@ def _append(
         section.response.updated_at = now
         db.session.flush()
         db.session.refresh(section, ["head"])
+        events.head_moved.send(section, revision=revision)
     return revision
 
 
@@ -235,6 +239,30 @@ def _save_locked(
         revision=yours.id,
     )
     return SaveOutcome(revision=yours, conflict=Conflict(base=base, theirs=head, yours=yours))
+
+
+def save_live_text(
+    user: User | None, section: Section, body: str, choice: str | None
+) -> Revision | None:
+    """Write what live editors typed as a revision by `user` (the person whose burst of edits
+    ended), with the section's row lock held by the caller: the live document already holds
+    everyone's edits merged, so there is nothing to merge here. None if the text is the
+    head's already, or could not be saved (the live room refuses such text before it gets
+    here; the check stays as the last guard): the words stay in the live document."""
+    if section.removed_at is not None:
+        return None
+    body = normalise_newlines(body)
+    try:
+        choice = check_text(section, body, choice)
+    except DraftingError:
+        try:
+            choice = check_text(section, body, section.choice)
+        except DraftingError:
+            return None
+    head = section.head
+    if ((head.body, head.choice) if head is not None else ("", None)) == (body, choice):
+        return None
+    return _append(section, user, "edit", body, choice, head)
 
 
 def restore_revision(user: User, section: Section, revision: Revision) -> Revision:

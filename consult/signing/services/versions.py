@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.accounts.services import normalise_email
 from consult.audit.services import record
+from consult.drafting import events
 from consult.drafting.models import Response, Section
 from consult.drafting.services import live_sections
 from consult.extensions import db
@@ -109,6 +110,7 @@ def require_coordinator(membership: Membership, response: Response, action: str)
 def freeze(membership: Membership, response: Response, note: str = "") -> Version:
     """Freeze the response as it is now into a new, numbered, fingerprinted version."""
     require_coordinator(membership, response, "freeze a version")
+    events.response_freezing.send(response)
     # Two coordinators freezing at the same moment must not both take the next number: the
     # response's row lock (PostgreSQL) makes them queue. SQLite has no row locks; there the
     # unique (response, number) constraint refuses the second one, which may simply retry.

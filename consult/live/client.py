@@ -1,0 +1,135 @@
+"""A y-websocket client in Python (pycrdt over simple-websocket): for scripts that edit a
+section live with an API token, and for the tests and bench/live.py, which speak to the server
+exactly as a browser's editor does.
+
+    client = LiveClient(f"ws://host/api/v1/live/sections/{section_id}", token=token)
+    client.wait_synced()
+    client.edit(lambda body: body.insert(len(body), " more words"))
+    client.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+
+from pycrdt import Doc, Text, TransactionEvent, YSyncMessageType
+from simple_websocket import Client, ConnectionClosed
+
+from consult.live import documents, protocol
+from consult.live.protocol import AwarenessEntry, ProtocolError, Sync
+
+
+class LiveClient:
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        doc: Doc | None = None,
+    ) -> None:
+        sent = dict(headers or {})
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        self.doc = doc or documents.new_doc()
+        self.synced = threading.Event()
+        self.changed = threading.Condition()
+        self.awareness: dict[int, dict | None] = {}
+        self.close_code: int | None = None
+        self.on_update: Callable[[bytes], None] | None = None
+        self._lock = threading.Lock()
+        self._applying_remote = False
+        self._subscription = self.doc.observe(self._on_local)
+        self.socket = Client.connect(url, headers=sent)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._send(protocol.sync_step1(self.doc.get_state()))
+
+    @property
+    def body(self) -> Text:
+        return documents.body(self.doc)
+
+    def text(self) -> str:
+        with self._lock:
+            return str(self.body)
+
+    def edit(self, change: Callable[[Text], None]) -> None:
+        """Change the text (e.g. `lambda body: body.insert(0, "Hello")`); sent at once."""
+        with self._lock, self.doc.transaction():
+            change(self.body)
+
+    def set_cursor(self, state: dict) -> None:
+        entry = AwarenessEntry(self.doc.client_id, int(time.time() * 1000) % 2**31, state)
+        self._send(protocol.awareness_message([entry]))
+
+    def wait_synced(self, timeout: float = 10) -> None:
+        if not self.synced.wait(timeout):
+            raise TimeoutError("the server did not answer the sync")
+
+    def wait_for(self, condition: Callable[[str], bool], timeout: float = 10) -> str:
+        """Wait until the text satisfies `condition`; the text."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not condition(self.text()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"text never matched; it is {self.text()!r}")
+                self.changed.wait(left)
+        return self.text()
+
+    def close(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            self.socket.close()
+
+    # --- the protocol -------------------------------------------------------------------------
+
+    def _on_local(self, event: TransactionEvent) -> None:
+        if not self._applying_remote and event.update != b"\x00\x00":
+            self._send(protocol.create_update_message(event.update))
+
+    def _send(self, message: bytes) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            self.socket.send(message)
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message = self.socket.receive()
+            except ConnectionClosed:
+                break
+            if message is None:
+                break
+            if isinstance(message, bytes):
+                self._handle(message)
+        self.close_code = self.socket.close_reason
+        with self.changed:
+            self.changed.notify_all()
+
+    def _handle(self, message: bytes) -> None:
+        try:
+            parsed = protocol.parse(message)
+        except ProtocolError:
+            return
+        if isinstance(parsed, Sync):
+            if parsed.step == YSyncMessageType.SYNC_STEP1:
+                with self._lock:
+                    self._send(protocol.sync_step2(self.doc.get_update(parsed.payload)))
+                return
+            with self._lock:
+                self._applying_remote = True
+                try:
+                    self.doc.apply_update(parsed.payload)
+                finally:
+                    self._applying_remote = False
+            if self.on_update is not None:
+                self.on_update(parsed.payload)
+            if parsed.step == YSyncMessageType.SYNC_STEP2:
+                self.synced.set()
+            with self.changed:
+                self.changed.notify_all()
+        elif isinstance(parsed, list):
+            for entry in parsed:
+                self.awareness[entry.client_id] = entry.state

@@ -1,0 +1,398 @@
+"""A room: one section's live document in this process, and the people connected to it.
+
+Every message from a socket arrives here (Room.receive), under the room's lock: a sync step 1
+is answered with what the client lacks; an update from someone who may write is applied and
+passed to everyone else at once (the latency people feel); awareness (cursors, names) is passed
+on with the sender's name and colour put in by the server, so nobody can pose as someone else.
+Malformed messages are ignored and counted; updates that would put control characters in the
+text or make it longer than a section may be are undone by a server edit, so the document
+everyone holds is always one that could be saved. The database work (storing the state,
+writing revisions) is done by the clock (consult/live/clock.py), outside the lock."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pycrdt import TextEvent, TransactionEvent
+
+from consult.drafting.services.text import MAX_BODY_LENGTH, has_control_characters
+from consult.live import documents, protocol
+from consult.live.protocol import AwarenessEntry, ProtocolError, QueryAwareness, Sync
+
+# Close codes the editor understands (static/js/live-editor): the person may no longer see the
+# section (as for an outsider: API.md, "Live editing"), or their rights changed (reconnect).
+CLOSE_GONE = 4404
+CLOSE_RIGHTS_CHANGED = 4403
+CLOSE_POLICY = 1008  # too many messages, or too many malformed ones
+CLOSE_TOO_SLOW = 1013  # the person's connection could not keep up; they reconnect and resync
+
+MAX_STRIKES = 20  # malformed messages one connection may send before it is closed
+MAX_CLIENT_IDS = 8  # awareness client ids one connection may speak for (a tab each)
+MAX_AWARENESS_STATE = 2048  # bytes of JSON one cursor state may take
+
+
+class Transport(Protocol):
+    """Where a connection's messages go: the socket (consult/live/sockets.py) or a test's list."""
+
+    def send(self, message: bytes) -> None: ...
+
+    def close(self, code: int, reason: str) -> None: ...
+
+
+@dataclass
+class Connection:
+    """One open socket in a room: who it is, whether they may write, and its allowances."""
+
+    user_id: int
+    name: str
+    colour: str
+    writable: bool
+    transport: Transport
+    rate_per_second: float = 60.0
+    burst: float = 300.0
+    id: int = field(default_factory=lambda: next(_connection_ids))
+    client_ids: set[int] = field(default_factory=set)
+    strikes: int = 0
+    closed: bool = False
+    _allowance: float = -1.0
+    _checked: float = field(default_factory=time.monotonic)
+
+    def send(self, message: bytes) -> None:
+        if not self.closed:
+            self.transport.send(message)
+
+    def close(self, code: int, reason: str) -> None:
+        if not self.closed:
+            self.closed = True
+            self.transport.close(code, reason)
+
+    def allow_message(self) -> bool:
+        """A token bucket: `burst` messages at once, `rate_per_second` after that."""
+        now = time.monotonic()
+        if self._allowance < 0:
+            self._allowance = self.burst
+        self._allowance = min(
+            self.burst, self._allowance + (now - self._checked) * self.rate_per_second
+        )
+        self._checked = now
+        if self._allowance < 1:
+            return False
+        self._allowance -= 1
+        return True
+
+    def strike(self) -> None:
+        self.strikes += 1
+        if self.strikes > MAX_STRIKES:
+            self.close(CLOSE_POLICY, "Too many malformed messages.")
+
+    def identity(self) -> dict:
+        return {"name": self.name, "color": self.colour, "colorLight": self.colour + "33"}
+
+
+_connection_ids = iter(range(1, 2**62))
+
+
+@dataclass
+class Burst:
+    """A person's run of edits since their last revision: it ends when they pause or leave."""
+
+    first: float
+    last: float
+    left: bool = False
+
+
+class Room:
+    """One section's document and connections in this process. `publish(kind, payload)`
+    passes what happens here to the other instances (consult/live/relay.py)."""
+
+    def __init__(
+        self,
+        section_id: int,
+        organisation_id: int,
+        state: bytes,
+        publish: Callable[[str, bytes], None] = lambda kind, payload: None,
+    ) -> None:
+        self.section_id = section_id
+        self.organisation_id = organisation_id
+        self.lock = threading.RLock()
+        self.doc = documents.new_doc(state)
+        self.connections: dict[int, Connection] = {}
+        self.awareness: dict[int, AwarenessEntry] = {}
+        self._owners: dict[int, int | None] = {}  # client id -> connection id (None: remote)
+        self.bursts: dict[int, Burst] = {}
+        self.unstored = False
+        self.last_editor_id: int | None = None
+        self.last_stored = time.monotonic()
+        self._publish = publish
+        self._updates: list[bytes] = []
+        self._inserted: list[tuple[int, int]] = []
+        self._subscriptions = [
+            self.doc.observe(self._on_transaction),
+            documents.body(self.doc).observe(self._on_text),
+        ]
+
+    # --- what the document tells us ----------------------------------------------------------
+
+    def _on_transaction(self, event: TransactionEvent) -> None:
+        if event.update != b"\x00\x00":
+            self._updates.append(event.update)
+
+    def _on_text(self, event: TextEvent) -> None:
+        at = 0
+        for part in event.delta:
+            if "retain" in part:
+                at += part["retain"]
+            elif "insert" in part:
+                inserted = part["insert"]
+                length = len(inserted) if isinstance(inserted, str) else 1
+                self._inserted.append((at, length))
+                at += length
+
+    def _take_updates(self) -> list[bytes]:
+        updates, self._updates = self._updates, []
+        return updates
+
+    # --- joining and leaving ------------------------------------------------------------------
+
+    def join(self, connection: Connection) -> None:
+        """Add the connection and start the sync: our state vector (the client answers with
+        whatever it has that we lack: words typed offline) and who else is here."""
+        with self.lock:
+            self.connections[connection.id] = connection
+            connection.send(protocol.sync_step1(self.doc.get_state()))
+            if self.awareness:
+                connection.send(protocol.awareness_message(list(self.awareness.values())))
+
+    def leave(self, connection: Connection) -> None:
+        with self.lock:
+            self.connections.pop(connection.id, None)
+            gone = [
+                AwarenessEntry(client_id, self.awareness[client_id].clock + 1, None)
+                for client_id in connection.client_ids
+                if client_id in self.awareness
+            ]
+            for entry in gone:
+                self.awareness.pop(entry.client_id, None)
+                self._owners.pop(entry.client_id, None)
+            if gone:
+                self._broadcast(protocol.awareness_message(gone), None)
+                self._publish("awareness", protocol.awareness_message(gone))
+            burst = self.bursts.get(connection.user_id)
+            still_here = any(c.user_id == connection.user_id for c in self.connections.values())
+            if burst is not None and not still_here:
+                burst.left = True
+
+    def is_empty(self) -> bool:
+        with self.lock:
+            return not self.connections
+
+    def people(self) -> list[Connection]:
+        with self.lock:
+            return list(self.connections.values())
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def receive(self, connection: Connection, message: bytes) -> None:
+        """Handle one message from a connection; never raises for what the client sent."""
+        if connection.closed:
+            return
+        if not connection.allow_message():
+            connection.close(CLOSE_POLICY, "Too many messages; reconnecting resends them.")
+            return
+        try:
+            parsed = protocol.parse(message)
+        except ProtocolError:
+            connection.strike()
+            return
+        with self.lock:
+            if isinstance(parsed, Sync):
+                self._sync(connection, parsed)
+            elif isinstance(parsed, QueryAwareness):
+                if self.awareness:
+                    connection.send(protocol.awareness_message(list(self.awareness.values())))
+            else:
+                self._awareness(connection, parsed)
+
+    def _sync(self, connection: Connection, message: Sync) -> None:
+        if message.step == protocol.YSyncMessageType.SYNC_STEP1:
+            try:
+                missing = self.doc.get_update(message.payload)
+            except ValueError:
+                connection.strike()
+                return
+            connection.send(protocol.sync_step2(missing))
+        elif connection.writable:
+            self._apply(connection, message.payload)
+        # A read-only connection's edits are ignored: its editor does not let them type.
+
+    def _apply(self, connection: Connection, update: bytes) -> None:
+        if update == b"\x00\x00":
+            return
+        self._inserted = []
+        try:
+            self.doc.apply_update(update)
+        except ValueError:
+            self._take_updates()
+            connection.strike()
+            return
+        updates = self._take_updates()
+        if not updates:
+            return  # nothing new (a duplicate, or waiting for what it depends on)
+        for applied in updates:
+            self._broadcast(protocol.create_update_message(applied), connection)
+            self._publish("update", applied)
+        self._note_edit(connection.user_id)
+        self._refuse_unsaveable()
+
+    def _refuse_unsaveable(self) -> None:
+        """Undo the last update's insertions if the text could not be saved with them."""
+        inserted, self._inserted = self._inserted, []
+        if not inserted:
+            return
+        text = documents.text_of(self.doc)
+        if len(text) <= MAX_BODY_LENGTH and not _unsaveable(text, inserted):
+            return
+        body = documents.body(self.doc)
+        with self.doc.transaction():
+            for start, length in sorted(inserted, reverse=True):
+                del body[start : start + length]
+        for undo in self._take_updates():
+            self._broadcast(protocol.create_update_message(undo), None)
+            self._publish("update", undo)
+
+    def _note_edit(self, user_id: int) -> None:
+        now = time.monotonic()
+        burst = self.bursts.get(user_id)
+        if burst is None:
+            self.bursts[user_id] = Burst(now, now)
+        else:
+            burst.last = now
+            burst.left = False
+        self.unstored = True
+        self.last_editor_id = user_id
+
+    def _awareness(self, connection: Connection, entries: list[AwarenessEntry]) -> None:
+        accepted = []
+        for entry in entries:
+            owner = self._owners.get(entry.client_id, connection.id)
+            if owner != connection.id:
+                continue  # another person's cursor: not theirs to move
+            if (
+                entry.client_id not in connection.client_ids
+                and len(connection.client_ids) >= MAX_CLIENT_IDS
+            ):
+                continue
+            known = self.awareness.get(entry.client_id)
+            if known is not None and entry.clock < known.clock:
+                continue
+            if entry.state is None:
+                self.awareness.pop(entry.client_id, None)
+                self._owners.pop(entry.client_id, None)
+                connection.client_ids.discard(entry.client_id)
+                accepted.append(entry)
+                continue
+            state = dict(entry.state, user=connection.identity())
+            if len(json.dumps(state)) > MAX_AWARENESS_STATE:
+                continue
+            kept = AwarenessEntry(entry.client_id, entry.clock, state)
+            self.awareness[entry.client_id] = kept
+            self._owners[entry.client_id] = connection.id
+            connection.client_ids.add(entry.client_id)
+            accepted.append(kept)
+        if accepted:
+            message = protocol.awareness_message(accepted)
+            self._broadcast(message, connection)
+            self._publish("awareness", message)
+
+    def _broadcast(self, message: bytes, sender: Connection | None) -> None:
+        for connection in list(self.connections.values()):
+            if connection is not sender:
+                connection.send(message)
+
+    # --- from elsewhere: other instances, the database ---------------------------------------
+
+    def absorb(self, state_or_update: bytes) -> bool:
+        """Apply an update made elsewhere (another instance, an API save, the stored state);
+        pass on to everyone here whatever was new. True if anything was."""
+        with self.lock:
+            try:
+                self.doc.apply_update(state_or_update)
+            except ValueError:
+                self._take_updates()
+                return False
+            self._inserted = []
+            updates = self._take_updates()
+            for update in updates:
+                self._broadcast(protocol.create_update_message(update), None)
+            return bool(updates)
+
+    def absorb_awareness(self, message: bytes) -> None:
+        """Cursors of people on another instance (already checked there)."""
+        try:
+            parsed = protocol.parse(message)
+        except ProtocolError:
+            return
+        if not isinstance(parsed, list):
+            return
+        with self.lock:
+            for entry in parsed:
+                if self._owners.get(entry.client_id, None) is not None:
+                    continue  # one of ours
+                if entry.state is None:
+                    self.awareness.pop(entry.client_id, None)
+                    self._owners.pop(entry.client_id, None)
+                else:
+                    self.awareness[entry.client_id] = entry
+                    self._owners[entry.client_id] = None
+            self._broadcast(message, None)
+
+    # --- for the clock ------------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[bytes, int | None]:
+        """The whole state, and who typed last; marks it stored (the clock stores it)."""
+        with self.lock:
+            self.unstored = False
+            self.last_stored = time.monotonic()
+            return self.doc.get_update(), self.last_editor_id
+
+    def due(self, now: float, pause: float, longest: float, everyone: bool = False) -> list[int]:
+        """The people whose burst of edits has ended (paused, left, or running too long):
+        each gets a revision now. `everyone`: all with edits (before a freeze, at shutdown)."""
+        with self.lock:
+            ended = [
+                user_id
+                for user_id, burst in self.bursts.items()
+                if everyone
+                or burst.left
+                or now - burst.last >= pause
+                or now - burst.first >= longest
+            ]
+            for user_id in ended:
+                del self.bursts[user_id]
+            return ended
+
+    def text_and_choice(self) -> tuple[str, str | None]:
+        with self.lock:
+            return documents.text_of(self.doc), documents.choice_of(self.doc)
+
+    def close_all(self, code: int, reason: str) -> None:
+        for connection in self.people():
+            connection.close(code, reason)
+
+
+def _unsaveable(text: str, inserted: list[tuple[int, int]]) -> bool:
+    """Whether the inserted stretches hold what no revision may (see check_plain_text)."""
+    for start, length in inserted:
+        chunk = text[start : start + length]
+        if "\x00" in chunk or has_control_characters(chunk):
+            return True
+        try:
+            chunk.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+    return False

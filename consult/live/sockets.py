@@ -1,0 +1,135 @@
+"""The WebSocket itself (simple-websocket, the engine of flask-sock): served by the app's own
+WSGI server in a thread of its own (Werkzeug's in `make run`, gunicorn's gthread workers in
+production: README, "Live editing"), so the session cookie, the bearer token and the loaders
+are the ones every page and API call uses.
+
+Each connection has two threads besides the socket's reader: this request's, which passes
+each message to the room, and a sender, which writes what the room sends. Only the sender
+writes to the socket (it is not safe from several threads), and a person whose connection
+cannot keep up is disconnected (their editor reconnects and catches up) instead of holding
+everyone else's messages."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+from flask import Response, current_app, request
+from simple_websocket import ConnectionClosed, Server
+
+from consult.accounts.models import User
+from consult.drafting.models import Section
+from consult.extensions import db
+from consult.live.hub import current_hub
+from consult.live.rooms import CLOSE_TOO_SLOW, Connection
+
+# Colours for people's cursors: dark enough for white text on them (WCAG AA), told apart by
+# the name beside each cursor as well as by colour.
+COLOURS = ("#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#be185d", "#0e7490", "#4d7c0f")
+
+
+def colour_of(user_id: int) -> str:
+    return COLOURS[user_id % len(COLOURS)]
+
+
+class SocketSender:
+    """The connection's transport: a queue of messages, written to the socket by one thread."""
+
+    def __init__(self, socket: Server, limit: int) -> None:
+        self.socket = socket
+        self.limit = limit
+        self._queue: deque = deque()
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="live-sender", daemon=True)
+        self._thread.start()
+
+    def send(self, message: bytes) -> None:
+        with self._ready:
+            if len(self._queue) >= self.limit:
+                self._queue.clear()
+                self._queue.append((CLOSE_TOO_SLOW, "Too far behind; reconnecting."))
+            else:
+                self._queue.append(message)
+            self._ready.notify()
+
+    def close(self, code: int, reason: str) -> None:
+        with self._ready:
+            self._queue.append((code, reason))
+            self._ready.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue:
+                    self._ready.wait()
+                item = self._queue.popleft()
+            try:
+                if isinstance(item, tuple):
+                    self.socket.close(*item)
+                    return
+                self.socket.send(item)
+            except (ConnectionClosed, OSError):
+                return
+
+    def finish(self) -> None:
+        self.close(1000, "")
+        self._thread.join(timeout=5)
+
+
+class _Handled(Response):
+    """What the view returns once the socket is closed: nothing more must be written to it
+    (as flask-sock does for each server)."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+
+    def __call__(self, environ, start_response):
+        if self.mode == "gunicorn":
+            raise StopIteration()
+        if self.mode == "werkzeug":
+            return super().__call__(environ, start_response)
+        return []
+
+
+def serve(section: Section, user: User, writable: bool) -> Response:
+    """Upgrade the request and pass messages to the section's room until either side closes."""
+    config = current_app.config
+    hub = current_hub()
+    socket = Server(
+        request.environ,
+        max_message_size=config["LIVE_MAX_MESSAGE_BYTES"],
+        ping_interval=config["LIVE_PING_SECONDS"],
+    )
+    sender = SocketSender(socket, config["LIVE_SEND_QUEUE"])
+    connection = Connection(
+        user_id=user.id,
+        name=user.name,
+        colour=colour_of(user.id),
+        writable=writable,
+        transport=sender,
+        rate_per_second=config["LIVE_MESSAGES_PER_SECOND"],
+        burst=config["LIVE_MESSAGE_BURST"],
+    )
+    room = hub.join(section, connection)
+    db.session.commit()
+    db.session.close()  # no database connection held while the socket is open
+    try:
+        while not connection.closed:
+            try:
+                message = socket.receive(timeout=5)
+            except ConnectionClosed:
+                break
+            if message is None:
+                if not socket.connected:
+                    break
+                continue
+            if isinstance(message, str):
+                connection.strike()  # the protocol is binary
+                continue
+            room.receive(connection, message)
+    finally:
+        hub.leave(room, connection)
+        connection.closed = True
+        sender.finish()
+    return _Handled(socket.mode)

@@ -1,0 +1,78 @@
+"""Live editing through a real WebSocket: people see each other's words as they type, the
+words become revisions, and the revisions and the live document stay in step."""
+
+from __future__ import annotations
+
+import time
+
+from consult.drafting import services
+from consult.extensions import db
+from tests.drafting.conftest import revisions
+
+
+def wait_until(condition, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.rollback()  # see what other threads committed
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def test_what_one_editor_types_reaches_another_at_once(team, summary, connect):
+    ada = connect(team.editor, summary)
+    bea = connect(team.owner, summary)
+    ada.edit(lambda body: body.insert(0, "Facial recognition needs a law."))
+    assert bea.wait_for(lambda text: "needs a law" in text) == "Facial recognition needs a law."
+
+
+def test_a_pause_writes_a_revision_by_the_person_who_typed(team, summary, connect):
+    ada = connect(team.editor, summary)
+    ada.edit(lambda body: body.insert(0, "Live words."))
+    revision = wait_until(
+        lambda: next((r for r in revisions(summary) if r.body == "Live words."), None)
+    )
+    assert revision.author_id == team.editor.id
+    assert revision.kind == "edit"
+
+
+def test_an_api_save_reaches_live_editors_and_keeps_their_words(team, summary, connect):
+    ada = connect(team.editor, summary)
+    ada.edit(lambda body: body.insert(0, "Typed live."))
+    wait_until(lambda: any(r.body == "Typed live." for r in revisions(summary)))
+    head = db.session.get(type(summary), summary.id).head_revision_id
+    services.save_section(team.owner, summary, "Typed live.\n\nSaved by the API.", None, head)
+    db.session.commit()
+    assert ada.wait_for(lambda text: "Saved by the API." in text) == (
+        "Typed live.\n\nSaved by the API."
+    )
+
+
+def test_a_save_from_an_old_base_merges_with_live_words_not_yet_in_a_revision(
+    team, summary, connect, app
+):
+    app.config["LIVE_PAUSE_SECONDS"] = 60  # no revision from the pause
+    services.save_section(team.owner, summary, "Opening.\n\nClosing.", None, None)
+    db.session.commit()
+    base = summary.head_revision_id
+    ada = connect(team.editor, summary)
+    ada.edit(lambda body: body.insert(0, "First paragraph, typed live.\n\n"))
+    # stored (not yet a revision) within LIVE_STORE_SECONDS
+    from consult.live.models import LiveDocument
+
+    wait_until(lambda: (doc := db.session.get(LiveDocument, summary.id)) and doc.state)
+    time.sleep(0.3)
+    outcome = services.save_section(
+        team.owner, summary, "Opening.\n\nClosing.\n\nAdded from a form.", None, base
+    )
+    db.session.commit()
+    assert outcome.conflict is None and outcome.merged
+    live_revision = revisions(summary)[-2]  # the live words became a revision first
+    assert live_revision.body == "First paragraph, typed live.\n\nOpening.\n\nClosing."
+    assert live_revision.author_id == team.editor.id
+    assert summary.head.body == (
+        "First paragraph, typed live.\n\nOpening.\n\nClosing.\n\nAdded from a form."
+    )
+    assert ada.wait_for(lambda text: "Added from a form." in text) == summary.head.body
