@@ -89,6 +89,12 @@ def instances(shared_services, tmp_path):
         "DATABASE_URL": shared_services,
         "REDIS_URL": REDIS_URL,
         "EXPORT_JOBS": "sync",
+        # Words could also reach the other instance through the database (when an instance
+        # stores, at a pause, and every LIVE_RECHECK_SECONDS): slow enough here that the live
+        # test's first word can only have come through Redis.
+        "LIVE_PAUSE_SECONDS": "3",
+        "LIVE_STORE_SECONDS": "60",
+        "LIVE_RECHECK_SECONDS": "60",
     }
     processes, urls = [], []
     for number in range(2):
@@ -291,3 +297,57 @@ def test_rate_limits_are_shared_between_instances(instances, team):
 
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
+
+
+def test_two_people_on_two_instances_edit_one_section_live(instances, world, team, api_token):
+    """Live editing relayed through Redis: a person on each instance types into the same
+    section; each sees the other's words, both end with the same text holding every word,
+    and the words become revisions."""
+    from consult.live.client import LiveClient
+
+    tokens = [
+        api_token(team.editor)["Authorization"].removeprefix("Bearer "),
+        api_token(team.owner)["Authorization"].removeprefix("Bearer "),
+    ]
+    clients = [
+        LiveClient(
+            f"{base.replace('http://', 'ws://')}/api/v1/live/sections/{world['section']}",
+            token=token,
+        )
+        for base, token in zip(instances, tokens, strict=True)
+    ]
+    try:
+        for client in clients:
+            client.wait_synced()
+        started = time.monotonic()
+        clients[0].edit(lambda body: body.insert(len(body), " relayed"))
+        clients[1].wait_for(lambda text: "relayed" in text, timeout=5)
+        assert time.monotonic() - started < 2, "the first word came the slow way, not via Redis"
+        words = [[f"east{n}" for n in range(15)], [f"west{n}" for n in range(15)]]
+        for round_ in range(15):
+            for client, own in zip(clients, words, strict=True):
+                word = " " + own[round_]
+                client.edit(lambda body, word=word: body.insert(len(body), word))
+            time.sleep(0.02)
+        every_word = [word for own in words for word in own]
+        texts = [
+            client.wait_for(lambda text: all(word in text for word in every_word), timeout=10)
+            for client in clients
+        ]
+        assert texts[0] == texts[1]
+        assert texts[0].startswith("The text everyone starts from.")
+
+        def revision_holds_everything() -> bool:
+            db.session.rollback()
+            return any(
+                all(word in revision.body for word in every_word)
+                for revision in _revisions(world["section"])
+            )
+
+        deadline = time.monotonic() + 30  # a pause of LIVE_PAUSE_SECONDS, then the clock
+        while not revision_holds_everything():
+            assert time.monotonic() < deadline, "the live words never became a revision"
+            time.sleep(0.3)
+    finally:
+        for client in clients:
+            client.close()
