@@ -209,6 +209,12 @@ def configuration_problems(workers: int, instances: int) -> tuple[list[str], lis
             f"{instances} instances without REDIS_URL: each would keep its own rate limits, "
             "multiplying every allowance."
         )
+    if workers * instances > 1 and config["LIVE_EDITING"] and not config["REDIS_URL"]:
+        problems.append(
+            f"{workers * instances} worker processes without REDIS_URL: live editors served by "
+            "different processes would not see each other's words (set REDIS_URL, or run one "
+            "worker, or LIVE_EDITING=false)."
+        )
     warnings += _privacy_notice_warnings(config)
     if _database_url().get_backend_name() == "sqlite":
         warnings.append(

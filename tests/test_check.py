@@ -81,6 +81,17 @@ def test_several_instances_need_redis_for_shared_rate_limits(production, monkeyp
     assert _check(production, "--instances", "2").exit_code == 0
 
 
+def test_several_workers_need_redis_for_live_editing(production, monkeypatch):
+    monkeypatch.setitem(production.config, "REDIS_URL", None)
+    assert _check(production, "--workers", "1").exit_code == 0
+
+    result = _check(production, "--workers", "3")
+    assert result.exit_code == 1 and "live editors served by different processes" in result.stderr
+
+    monkeypatch.setitem(production.config, "LIVE_EDITING", False)
+    assert _check(production, "--workers", "3").exit_code == 0
+
+
 def test_sqlite_with_several_workers_is_a_warning(production, monkeypatch):
     monkeypatch.setitem(production.config, "SQLALCHEMY_DATABASE_URI", "sqlite:////tmp/x.db")
     monkeypatch.setenv("WEB_CONCURRENCY", "4")
