@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import select
+
 from consult.drafting import services
 from consult.extensions import db
 from tests.drafting.conftest import revisions
@@ -76,3 +78,72 @@ def test_a_save_from_an_old_base_merges_with_live_words_not_yet_in_a_revision(
         "First paragraph, typed live.\n\nOpening.\n\nClosing.\n\nAdded from a form."
     )
     assert ada.wait_for(lambda text: "Added from a form." in text) == summary.head.body
+
+
+def test_a_freeze_holds_words_typed_live_a_moment_before(team, summary, response, connect, app):
+    from consult.signing import services as signing
+    from tests.drafting.conftest import membership_of
+
+    app.config["LIVE_PAUSE_SECONDS"] = 60  # the freeze, not a pause, must write them
+    ada = connect(team.editor, summary)
+    ada.edit(lambda body: body.insert(0, "Frozen while typing."))
+    wait_until(
+        lambda: any(
+            room.text_and_choice()[0] == "Frozen while typing."
+            for room in app.extensions["live"].rooms.values()
+        )
+    )
+    version = signing.freeze(membership_of(team.owner, team.organisation), response, "v1")
+    db.session.commit()
+    assert "Frozen while typing." in version.content
+    assert summary.head.body == "Frozen while typing."
+    assert summary.head.author_id == team.editor.id
+
+
+def test_a_restore_is_sent_into_everyones_editor(team, summary, connect):
+    first = services.save_section(team.owner, summary, "The first wording.", None, None)
+    db.session.commit()
+    ada = connect(team.editor, summary)
+    ada.edit(lambda body: body.insert(len(body), " Then more, typed live."))
+    wait_until(lambda: any("typed live" in r.body for r in revisions(summary)))
+    services.restore_revision(team.owner, summary, first.revision)
+    db.session.commit()
+    assert ada.wait_for(lambda text: "typed live" not in text) == "The first wording."
+    # The words the restore took away are still in the history.
+    assert any("Then more, typed live." in r.body for r in revisions(summary))
+
+
+def test_leaving_writes_the_revision_at_once_and_the_document_survives_a_restart(
+    team, summary, connect, app
+):
+    app.config["LIVE_PAUSE_SECONDS"] = 60
+    ada = connect(team.editor, summary)
+    ada.edit(lambda body: body.insert(0, "Said, then gone."))
+    ada.close()
+    revision = wait_until(
+        lambda: next((r for r in revisions(summary) if r.body == "Said, then gone."), None)
+    )
+    assert revision.author_id == team.editor.id
+    wait_until(lambda: not app.extensions["live"].rooms)  # the room closed
+    bea = connect(team.owner, summary)  # a new room, from the stored document
+    assert bea.text() == "Said, then gone."
+
+
+def test_people_connected_live_are_in_the_presence_list(team, summary, connect):
+    from consult.drafting.models import Presence
+
+    connect(team.editor, summary)
+    connect(team.member, summary)
+    present = wait_until(
+        lambda: (
+            {
+                (p.user_id, p.editing)
+                for p in db.session.scalars(
+                    select(Presence).where(Presence.section_id == summary.id)
+                )
+            }
+            if db.session.scalar(select(Presence).where(Presence.user_id == team.member.id))
+            else None
+        )
+    )
+    assert present == {(team.editor.id, True), (team.member.id, False)}
