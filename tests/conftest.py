@@ -134,8 +134,20 @@ def db(app):
     """The database, emptied after each test."""
     with app.app_context():
         yield _db
+        _close_live_rooms(app)
         _clean_tables()
         limiter.reset()
+
+
+def _close_live_rooms(app) -> None:
+    """A test that opened live editors (a browser journey, say) leaves no room behind to
+    store into the tables being emptied, or into the next test's."""
+    hub = app.extensions["live"]
+    if hub.rooms:
+        for room in list(hub.rooms.values()):
+            room.close_all(1001, "The test is over.")
+        hub.stop()
+        hub.rooms.clear()
 
 
 @pytest.fixture

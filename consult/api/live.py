@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, request, session
 
 from consult.api.auth import current_caller
 from consult.api.loaders import NOT_VISIBLE
@@ -17,6 +17,7 @@ from consult.api.views import blueprint
 from consult.errors import json_error
 from consult.live.permissions import load_live_section, may_write
 from consult.live.sockets import serve
+from consult.tokens import hash_token
 
 
 def _origin(url: str) -> str:
@@ -49,7 +50,8 @@ def _is_upgrade() -> bool:
     "update, awareness) on the section's Y.Doc: its text is the Y.Text 'body', its closed "
     "answer the Y.Map 'fields' key 'choice'. Editors and above write; members receive "
     "read-only. A browser's request must come from the app's own origin. Closed with 4404 "
-    "when access ends, 4403 when rights change (reconnect), 1008 for too many messages",
+    "when access ends, 4403 when rights change (reconnect), 4401 when the session ends or "
+    "the token is revoked, 1008 for too many or malformed messages, 1009 for one too big",
     DRAFTING,
     responses={
         101: Reply(None, "Switching Protocols: the WebSocket is open"),
@@ -67,4 +69,13 @@ def live_section(section_id: int):
         return json_error(426, "Connect with a WebSocket (Upgrade: websocket).")
     if not request.headers.get("Authorization") and not same_origin():
         return json_error(403, "Live editing is open to this site's own pages only.")
-    return serve(section, user, may_write(membership, section))
+    return serve(section, user, may_write(membership, section), _credential())
+
+
+def _credential() -> tuple[str, str] | None:
+    """What let the caller in, to check again while the socket is open."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return ("token", hash_token(token.strip()))
+    sid = session.get("sid")
+    return ("session", hash_token(sid)) if sid else None

@@ -26,9 +26,15 @@ from consult.drafting.models import Response, Revision, Section
 from consult.drafting.services import heartbeat
 from consult.extensions import db
 from consult.live import services
-from consult.live.permissions import rights_now
+from consult.live.permissions import credentials_alive, rights_now
 from consult.live.relay import Relay, make_relay
-from consult.live.rooms import CLOSE_GONE, CLOSE_RIGHTS_CHANGED, Connection, Room
+from consult.live.rooms import (
+    CLOSE_GONE,
+    CLOSE_LOGGED_OUT,
+    CLOSE_RIGHTS_CHANGED,
+    Connection,
+    Room,
+)
 
 log = logging.getLogger(__name__)
 
@@ -183,10 +189,13 @@ class Hub:
         people = room.people()
         if people:
             rights = rights_now(room.organisation_id, room.section_id, {c.user_id for c in people})
+            alive = credentials_alive({c.credential for c in people if c.credential})
             section = db.session.get(Section, room.section_id)
             for connection in people:
                 right = rights[connection.user_id]
-                if right == "none":
+                if connection.credential is not None and connection.credential not in alive:
+                    connection.close(CLOSE_LOGGED_OUT, "Your session ended; log in again.")
+                elif right == "none":
                     connection.close(CLOSE_GONE, "You no longer have access to this section.")
                 elif (right == "write") != connection.writable:
                     connection.close(CLOSE_RIGHTS_CHANGED, "Your rights changed; reconnecting.")

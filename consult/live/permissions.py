@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import select
 
-from consult.accounts.models import User
+from consult.accounts.models import ApiToken, User, UserSession
 from consult.drafting.models import Section
 from consult.drafting.permissions import can_edit, can_view, load_response, valid_id
 from consult.extensions import db
@@ -51,3 +51,24 @@ def rights_now(organisation_id: int, section_id: int, user_ids: set[int]) -> dic
         else:
             rights[user_id] = "write" if may_write(membership, section) else "read"
     return rights
+
+
+def credentials_alive(credentials: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these ("session" or "token", hash) still let their holder in: a session not
+    ended (logging out, here or everywhere, deletes it), a token not revoked."""
+    sessions = {value for kind, value in credentials if kind == "session"}
+    tokens = {value for kind, value in credentials if kind == "token"}
+    alive = set()
+    if sessions:
+        found = db.session.scalars(
+            select(UserSession.token_hash).where(UserSession.token_hash.in_(sessions))
+        )
+        alive |= {("session", value) for value in found}
+    if tokens:
+        found = db.session.scalars(
+            select(ApiToken.token_hash).where(
+                ApiToken.token_hash.in_(tokens), ApiToken.revoked_at.is_(None)
+            )
+        )
+        alive |= {("token", value) for value in found}
+    return alive

@@ -28,6 +28,7 @@ from consult.live.protocol import AwarenessEntry, ProtocolError, QueryAwareness,
 # section (as for an outsider: API.md, "Live editing"), or their rights changed (reconnect).
 CLOSE_GONE = 4404
 CLOSE_RIGHTS_CHANGED = 4403
+CLOSE_LOGGED_OUT = 4401  # the session ended (logged out, elsewhere too) or the token revoked
 CLOSE_POLICY = 1008  # too many messages, or too many malformed ones
 CLOSE_TOO_SLOW = 1013  # the person's connection could not keep up; they reconnect and resync
 
@@ -55,6 +56,8 @@ class Connection:
     transport: Transport
     rate_per_second: float = 60.0
     burst: float = 300.0
+    # ("session", hash) or ("token", hash): checked again while connected (hub._recheck)
+    credential: tuple[str, str] | None = None
     id: int = field(default_factory=lambda: next(_connection_ids))
     client_ids: set[int] = field(default_factory=set)
     strikes: int = 0

@@ -92,7 +92,9 @@ class _Handled(Response):
         return []
 
 
-def serve(section: Section, user: User, writable: bool) -> Response:
+def serve(
+    section: Section, user: User, writable: bool, credential: tuple[str, str] | None
+) -> Response:
     """Upgrade the request and pass messages to the section's room until either side closes."""
     config = current_app.config
     hub = current_hub()
@@ -110,6 +112,7 @@ def serve(section: Section, user: User, writable: bool) -> Response:
         transport=sender,
         rate_per_second=config["LIVE_MESSAGES_PER_SECOND"],
         burst=config["LIVE_MESSAGE_BURST"],
+        credential=credential,
     )
     room = hub.join(section, connection)
     db.session.commit()

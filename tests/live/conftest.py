@@ -25,16 +25,11 @@ FAST = {
 
 
 @pytest.fixture
-def hub(app, monkeypatch) -> Iterator[Hub]:
-    """This process's live hub with fast clocks; everything closed and stored after the test."""
+def hub(app, monkeypatch) -> Hub:
+    """This process's live hub with fast clocks (tests/conftest.py closes its rooms after)."""
     for key, value in FAST.items():
         monkeypatch.setitem(app.config, key, value)
-    live = app.extensions["live"]
-    yield live
-    for room in list(live.rooms.values()):
-        room.close_all(1001, "test over")
-    live.stop()
-    live.rooms.clear()
+    return app.extensions["live"]
 
 
 @pytest.fixture(scope="session")

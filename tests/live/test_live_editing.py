@@ -147,3 +147,15 @@ def test_people_connected_live_are_in_the_presence_list(team, summary, connect):
         )
     )
     assert present == {(team.editor.id, True), (team.member.id, False)}
+
+
+def test_a_revoked_token_ends_the_live_connection(team, summary, connect):
+    from consult.accounts.models import ApiToken
+    from consult.timeutil import utcnow
+
+    ada = connect(team.editor, summary)
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == team.editor.id)):
+        token.revoked_at = utcnow()
+    db.session.commit()
+    ada.wait_for(lambda text: ada.close_code is not None, timeout=10)
+    assert ada.close_code == 4401
