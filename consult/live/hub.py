@@ -35,6 +35,7 @@ from consult.live.rooms import (
     Connection,
     Room,
 )
+from consult.organisations import events as organisation_events
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class Hub:
         self.relay: Relay = make_relay(app.config.get("REDIS_URL"), self)
         self._stored_at: dict[int, object] = {}
         self._last_recheck = 0.0
+        self._recheck_soon: set[int] = set()  # organisations
         self._clock: threading.Thread | None = None
         self._stopping = threading.Event()
 
@@ -94,7 +96,18 @@ class Hub:
                 room.absorb(update)
             self.relay.publish(section_id, "update", update)
 
+    def recheck(self, organisation_ids: set[int], *, relay: bool = True) -> None:
+        """Check the rights of everyone connected to these organisations' sections at the
+        clock's next tick (a member removed, a role changed), here and on other instances."""
+        self._recheck_soon |= organisation_ids
+        if relay:
+            for organisation_id in organisation_ids:
+                self.relay.publish(0, "recheck", organisation_id.to_bytes(8, "big"))
+
     def from_relay(self, section_id: int, kind: str, payload: bytes) -> None:
+        if kind == "recheck":
+            self.recheck({int.from_bytes(payload[:8], "big")}, relay=False)
+            return
         room = self.rooms.get(section_id)
         if room is None:
             return
@@ -150,11 +163,12 @@ class Hub:
         recheck = everyone or now - self._last_recheck >= self.config["LIVE_RECHECK_SECONDS"]
         if recheck:
             self._last_recheck = now
+        soon, self._recheck_soon = self._recheck_soon, set()
         for room in list(self.rooms.values()):
             with self.app.app_context():
                 try:
                     self._save(room, now, everyone)
-                    if recheck:
+                    if recheck or room.organisation_id in soon:
                         self._recheck(room)
                     db.session.commit()
                 except Exception:
@@ -237,12 +251,18 @@ def _on_freezing(response: Response, **_extra) -> None:
     services.catch_up_response(response)
 
 
+def _on_membership_changed(organisation_id: int, **_extra) -> None:
+    services.recheck_after_commit(organisation_id)
+
+
 def _after_commit(session: Session) -> None:
-    updates = services.take_pending(session)
-    if updates and has_app_context():
+    updates, rechecks = services.take_pending(session)
+    if (updates or rechecks) and has_app_context():
         hub = current_app.extensions.get("live")
         if hub is not None:
             hub.pass_on(updates)
+            if rechecks:
+                hub.recheck(rechecks)
 
 
 def _after_rollback(session: Session) -> None:
@@ -261,5 +281,6 @@ def wire() -> None:
     events.section_locked.connect(_on_section_locked)
     events.head_moved.connect(_on_head_moved)
     events.response_freezing.connect(_on_freezing)
+    organisation_events.membership_changed.connect(_on_membership_changed)
     event.listen(Session, "after_commit", _after_commit)
     event.listen(Session, "after_rollback", _after_rollback)

@@ -1,8 +1,9 @@
 """Between instances: with REDIS_URL, every instance publishes what happens in its rooms
 (updates, cursors) on one Redis pub/sub channel and passes on what the others publish to
 its own rooms, so two people served by different instances edit together. A room opening
-asks the others for what it lacks ("want", with its state vector). Without Redis there is one
-process (README, "Live editing"), and the relay does nothing.
+asks the others for what it lacks ("want", with its state vector); a change of membership
+asks them to check rights again ("recheck", section id 0, the organisation's id). Without
+Redis there is one process (README, "Live editing"), and the relay does nothing.
 
 A message is: the sender instance's id (16 bytes), the kind (1 byte), the section id
 (8 bytes, big-endian), then the payload."""
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHANNEL = "consult:live"
-KINDS = {"update": 1, "awareness": 2, "want": 3}
+KINDS = {"update": 1, "awareness": 2, "want": 3, "recheck": 4}
 NAMES = {code: name for name, code in KINDS.items()}
 
 

@@ -25,6 +25,7 @@ from consult.live.models import LiveDocument
 # Updates made in a transaction, passed to the rooms once it commits (never before: a rolled
 # back save must not reach anyone's screen). Set by consult/live/hub.py.
 PENDING_KEY = "live_updates"
+RECHECK_KEY = "live_rechecks"  # organisations whose members' rights changed
 
 
 def _stored(section_id: int, *, for_update: bool = False) -> LiveDocument | None:
@@ -137,6 +138,11 @@ def updated_since(section_ids: list[int]) -> dict[int, tuple[bytes, object]]:
     return {section_id: (state, updated_at) for section_id, state, updated_at in rows}
 
 
-def take_pending(session) -> list[tuple[int, bytes]]:
-    """The updates a transaction queued (emptied: each is passed on once)."""
-    return session.info.pop(PENDING_KEY, [])
+def take_pending(session) -> tuple[list[tuple[int, bytes]], set[int]]:
+    """The updates and rechecks a transaction queued (emptied: each is passed on once)."""
+    return session.info.pop(PENDING_KEY, []), session.info.pop(RECHECK_KEY, set())
+
+
+def recheck_after_commit(organisation_id: int) -> None:
+    """Check everyone connected to the organisation's sections again, once this commits."""
+    db.session.info.setdefault(RECHECK_KEY, set()).add(organisation_id)

@@ -16,6 +16,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.links import public_url
 from consult.mail import send_email
+from consult.organisations import events
 from consult.organisations.models import Invitation, Membership, Organisation
 from consult.organisations.permissions import (
     ROLES,
@@ -170,6 +171,7 @@ def change_role(actor: Membership, target: Membership, role: str) -> None:
         old=old,
         new=role,
     )
+    events.membership_changed.send(target.organisation_id)
 
 
 def remove_member(actor: Membership, target: Membership) -> None:
@@ -186,6 +188,7 @@ def remove_member(actor: Membership, target: Membership) -> None:
     if user.current_organisation_id == organisation.id:
         user.current_organisation_id = None
     db.session.flush()
+    events.membership_changed.send(organisation.id)
 
 
 # --- invitations ----------------------------------------------------------------------------

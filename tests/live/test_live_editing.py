@@ -159,3 +159,19 @@ def test_a_revoked_token_ends_the_live_connection(team, summary, connect):
     db.session.commit()
     ada.wait_for(lambda text: ada.close_code is not None, timeout=10)
     assert ada.close_code == 4401
+
+
+def test_a_member_removed_is_disconnected_at_once(team, summary, connect, app):
+    from consult.organisations import services as organisations
+    from tests.drafting.conftest import membership_of
+
+    app.config["LIVE_RECHECK_SECONDS"] = 60  # the removal itself, not the periodic check
+    eddie = connect(team.editor, summary)
+    time.sleep(0.5)  # past the clock's first check (at its start)
+    organisations.remove_member(
+        membership_of(team.owner, team.organisation),
+        membership_of(team.editor, team.organisation),
+    )
+    db.session.commit()
+    eddie.wait_for(lambda text: eddie.close_code is not None, timeout=5)
+    assert eddie.close_code == 4404
