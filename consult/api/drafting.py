@@ -29,6 +29,7 @@ from consult.api.models.drafting import (
     Preview,
     PreviewRequest,
     Response,
+    ResponsePresence,
     ResponseSummary,
     RestoredSection,
     RestoreRevision,
@@ -434,6 +435,17 @@ def section_presence(response_id: int, section_id: int):
             updated_at=section.updated_at,
         )
     )
+
+
+@blueprint.get("/responses/<int:response_id>/presence")
+@operation(
+    "Who else is in the response now, and in which section (the dashboard's 'Here now')",
+    DRAFTING,
+    responses={200: (ResponsePresence, "OK"), 404: NOT_VISIBLE},
+)
+def response_presence(response_id: int):
+    response, membership = loaders.response(response_id)
+    return reply(ResponsePresence.of(drafting.present_in_response(response.id, membership.user)))
 
 
 @blueprint.delete("/responses/<int:response_id>/sections/<int:section_id>/presence")

@@ -258,3 +258,4 @@ class Presence(db.Model):
     editing: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
+    section: Mapped[Section] = relationship()

@@ -175,3 +175,21 @@ def test_a_member_removed_is_disconnected_at_once(team, summary, connect, app):
     db.session.commit()
     eddie.wait_for(lambda text: eddie.close_code is not None, timeout=5)
     assert eddie.close_code == 4404
+
+
+def test_the_dashboard_says_who_is_in_which_section(team, response, summary, connect, login_as):
+    connect(team.editor, summary)
+    wait_until(lambda: services.present_in_response(response.id, team.owner))
+
+    page = login_as(team.owner).get(f"/responses/{response.id}").get_data(as_text=True)
+    api = login_as(team.owner).get(f"/api/v1/responses/{response.id}/presence").get_json()
+
+    assert "Here now" in page and "Eddie Editor" in page
+    assert api["people"] == [
+        {
+            "section_id": summary.id,
+            "section_title": summary.title,
+            "name": "Eddie Editor",
+            "editing": True,
+        }
+    ]

@@ -621,6 +621,7 @@ POLICY: dict[str, Access] = {
     ),
     "api.list_responses": Access(API_ORG, "view"),
     "api.get_response": Access(API_ORG, "view"),
+    "api.response_presence": Access(API_ORG, "view"),
     "api.response_html": Access(API_ORG, "view"),
     "api.list_revisions": Access(API_ORG, "view"),
     "api.get_revision": Access(API_ORG, "view", params={"revision_id": "first_revision_id"}),

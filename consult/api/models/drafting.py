@@ -517,6 +517,35 @@ class PresentPerson(ReplyModel):
     editing: bool
 
 
+class PresentInSection(ReplyModel):
+    inline = True
+    section_id: int
+    section_title: str
+    name: str
+    editing: bool
+
+
+class ResponsePresence(ReplyModel):
+    people: list[PresentInSection] = Field(
+        description="Others who had one of the response's sections open in the last 45 "
+        "seconds (in the editor, live or not), in section order, those editing first"
+    )
+
+    @classmethod
+    def of(cls, present: list) -> ResponsePresence:
+        return cls(
+            people=[
+                PresentInSection(
+                    section_id=p.section_id,
+                    section_title=p.section.title,
+                    name=p.user.name,
+                    editing=p.editing,
+                )
+                for p in present
+            ]
+        )
+
+
 class Presence(ReplyModel):
     others: list[PresentPerson] = Field(
         description="Others who had the section open in the last 45 seconds"

@@ -196,6 +196,8 @@ def dashboard_page(
             )
             for section_id, found in open_clashes.items()
         },
+        "present": services.present_in_response(response.id, viewer),
+        "presence_url": url_for("api.response_presence", response_id=response.id),
         "removed": rows[len(sections) :] if editing else [],  # they come after the live ones
         "activity": services.recent_activity(response, limit=12),
         "section_by_id": {row.id: row for row in rows},  # the activity feed names its sections

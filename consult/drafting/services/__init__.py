@@ -31,6 +31,7 @@ from consult.drafting.services.presence import (
     heartbeat,
     leave_section,
     others_present,
+    present_in_response,
 )
 from consult.drafting.services.responses import (
     Activity,
@@ -111,6 +112,7 @@ __all__ = [
     "move_section",
     "open_suggestions",
     "others_present",
+    "present_in_response",
     "recent_activity",
     "reject_suggestion",
     "remove_section",

@@ -56,6 +56,30 @@ def others_present(section: Section, user: User) -> list[Presence]:
     )
 
 
+_PRESENT_IN_RESPONSE = (
+    select(Presence)
+    .join(Section, Section.id == Presence.section_id)
+    .where(
+        Section.response_id == bindparam("response_id"),
+        Section.removed_at.is_(None),
+        Presence.user_id != bindparam("user_id"),
+        Presence.seen_at > bindparam("since"),
+    )
+    .options(joinedload(Presence.user), joinedload(Presence.section))
+    .order_by(Section.position, Presence.editing.desc(), Presence.id)
+)
+
+
+def present_in_response(response_id: int, viewer: User) -> list[Presence]:
+    """Who else has a section of the response open, and which (the dashboard's "Here now")."""
+    return list(
+        db.session.scalars(
+            _PRESENT_IN_RESPONSE,
+            {"response_id": response_id, "user_id": viewer.id, "since": utcnow() - PRESENCE_WINDOW},
+        )
+    )
+
+
 def leave_section(user: User, section: Section) -> None:
     db.session.execute(
         db.delete(Presence).where(Presence.section_id == section.id, Presence.user_id == user.id)
