@@ -70,6 +70,8 @@ LINKS: tuple[Link, ...] = (
     Link("export_jobs", "requested_by_id", "exports_requested", "keep"),
     Link("bills", "created_by_id", "bills_imported", "keep"),
     Link("bill_prints", "imported_by_id", "bill_prints_imported", "keep"),
+    # Who typed last in a section's live document (a freeze writes their words as theirs).
+    Link("live_documents", "last_editor_id", "live_documents_last_edited", "clear"),
 )
 
 # Never part of a download: secrets (only their hashes are stored, useless to anyone) and
@@ -91,7 +93,8 @@ def _plain(value: Any) -> Any:
 
 def _rows(table: Table, condition) -> list[dict[str, Any]]:
     columns = [column for column in table.columns if not _is_secret(column)]
-    result = db.session.execute(select(*columns).where(condition).order_by(table.c.id))
+    order = table.primary_key.columns  # `id`, or the section's id for a live document
+    result = db.session.execute(select(*columns).where(condition).order_by(*order))
     return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
 
 

@@ -18,6 +18,8 @@ from consult.consultations.services import create_consultation, parse_numbered_l
 from consult.drafting import services as drafting
 from consult.exports.models import ExportJob
 from consult.extensions import db
+from consult.live import documents
+from consult.live.models import LiveDocument
 from consult.organisations import services as organisations
 from consult.signing import consent
 from consult.signing import services as signing
@@ -96,6 +98,13 @@ def person(app, team, make_client) -> Person:
         totp = two_factor.totp_for(user)
         two_factor.enable(user, totp.generate_otp(int(time.time()) // two_factor.STEP_SECONDS))
         pending_logins.begin(user)  # a log-in waiting for its second factor
+    db.session.add(  # they typed last in the section's live document
+        LiveDocument(
+            section_id=section.id,
+            state=documents.initial_state(section.body, None),
+            last_editor_id=user.id,
+        )
+    )
     db.session.add(
         ExportJob(
             response_id=response.id,
