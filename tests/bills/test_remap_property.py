@@ -8,7 +8,10 @@ where an amendment's words went. It checks that:
 - an amendment mapped (`unchanged` or `moved`) points at the very words it pointed at before,
   now at their new page and line and in the clause now holding them, and checks clean against
   the new print: nothing is ever mapped to a line that does not hold its words, nor to a copy of
-  them elsewhere;
+  them elsewhere. Where the two texts allow another reading of the edit (of two identical lines,
+  deleting either gives the same print, so a word of the first may as well be the second's), a
+  place where the words survive, with the words either side beside them, on that reading is
+  also their place;
 - an amendment whose words survive unambiguously is mapped. "Unambiguously": the words are
   there once in each print, the words either side of them survive beside them, and (for "to end
   of line" and "at end insert") they still end a line, and a passage still starts and ends on
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from consult.bills.amendments import Amendment, Kind, blocking
@@ -131,6 +134,22 @@ def resolve_edits(operations: list[tuple], targets: list[list[Word]]) -> list[tu
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(bill=bills, per_page=st.integers(3, 40), specs=amendment_specs, operations=edits)
+# Of Schedule 1's two lines "the authorised" the first is deleted, and with it the second word
+# of the amendment's "the the": but deleting the second line gives the very same print, in
+# which the words survive untouched and must be mapped. The text cannot tell the two apart, so
+# the mapping is right on either reading (and the second example is that other reading).
+@example(
+    bill=[[["the"]], [["the"]], [["the"], ["the", "authorised"], ["the", "authorised"]]],
+    per_page=3,
+    specs=[("leave_out", 2, 0, 0, 1, 0)],
+    operations=[("delete_line", 2, 1)],
+)
+@example(
+    bill=[[["the"]], [["the"]], [["the"], ["the", "authorised"], ["the", "authorised"]]],
+    per_page=3,
+    specs=[("leave_out", 2, 0, 0, 1, 0)],
+    operations=[("delete_line", 2, 2)],
+)
 def test_amendments_follow_their_words_or_are_flagged(bill, per_page, specs, operations):
     draft = build(bill, lines_per_page=per_page, schedules=1 if len(bill) > 2 else 0)
     old_print, old_stream = draft.parsed()
@@ -163,9 +182,11 @@ def test_amendments_follow_their_words_or_are_flagged(bill, per_page, specs, ope
         assert new_amendment is not None
         assert not blocking(check_against_print(new_amendment, new)), result
         if truth.distinct:
-            assert truth.survived, (amendment, result, "mapped, but its words did not survive")
-            assert (new_amendment.page, new_amendment.line) == new.ref(truth.line), result
-            assert new_amendment.clause == new.lines[truth.line].provision
+            cited = {new.ref(line): line for line in truth.lines}
+            assert cited, (amendment, result, "mapped, but its words did not survive")
+            reference = (new_amendment.page, new_amendment.line)
+            assert reference in cited, (result, "mapped to a line that does not hold its words")
+            assert new_amendment.clause == new.lines[cited[reference]].provision
         same = (amendment.page, amendment.line, amendment.clause, amendment.to_line) == (
             new_amendment.page,
             new_amendment.line,
@@ -181,33 +202,32 @@ class Truth:
     """What became of an amendment's words, from their identities.
 
     `survived`: every word of the target is in the new print, side by side, still ending a
-    line where it must and (a passage) starting and ending on one page; `line` is then the line
-    the new reference must cite. `must_map`: it survived unambiguously (above). `distinct`: no
-    other place in the old print holds the same words with the same word just before or just
-    after them. Where that fails, which copy went where can be undecidable from the text (of
-    "a b a b", deleting either "a b" gives "a b"), so a mapping is checked only against the text
-    (it must be to a line holding the words), not against the identities."""
+    line where it must and (a passage) starting and ending on one page. `must_map`: it survived
+    unambiguously (above). `lines`: the lines a new reference may cite: the line of the words if
+    they survived, and the line they would be on by any other reading of the edit that gives
+    the same text in which they survived with the words either side still beside them
+    (`_other_readings`). `distinct`: no other place in the old print holds the same words with
+    the same word just before or just after them. Where that fails, which copy went where can be
+    undecidable from the text (of "a b a b", deleting either "a b" gives "a b"), so a mapping is
+    checked only against the text (it must be to a line holding the words), not against the
+    identities."""
 
     def __init__(self, span, old, old_stream, new, where_now, amendment):
         ids = [old_stream[p].ident for p in range(span.start, span.end)]
         positions = [where_now.get(i) for i in ids]
-        self.survived = None not in positions and positions == list(
+        together = None not in positions and positions == list(
             range(positions[0], positions[0] + len(positions))
         )
-        self.line = None
-        if self.survived:
-            first, last = positions[0], positions[-1]
-            if span.at_line_end and not new.ends_line(last):
-                self.survived = False
-            if span.to_line is not None and new.lines[new.line_of(first)].page != (
-                new.lines[new.line_of(last)].page
-            ):
-                self.survived = False
-            self.line = new.line_of(last) if amendment.at_end_of_line else new.line_of(first)
+        line = _cited_line(span, new, positions[0], amendment) if together else None
+        self.survived = line is not None
         sequence = tuple(old.keys[span.start : span.end])
         occurrences = old.find(sequence)
         unique = len(occurrences) == 1 and len(new.find(sequence)) == 1
         self.must_map = self.survived and unique and self._beside(span, old_stream, where_now)
+        self.lines = {line} if self.survived else set()
+        for start in _other_readings(span, old, old_stream, new, where_now):
+            self.lines.add(_cited_line(span, new, start, amendment))
+        self.lines.discard(None)
         length = len(sequence)
         self.distinct = not any(
             _neighbour(old.keys, o - 1) == _neighbour(old.keys, span.start - 1)
@@ -232,6 +252,65 @@ class Truth:
         else:
             after = where_now.get(old_stream[span.end].ident) == last + 1
         return before and after
+
+
+def _cited_line(span, new, first: int, amendment) -> int | None:
+    """The line a reference to the target, now at `first` in the new print, must cite; None if
+    it no longer ends a line where it must or a passage now runs over a page break."""
+    last = first + span.end - span.start - 1
+    if span.at_line_end and not new.ends_line(last):
+        return None
+    if span.to_line is not None and new.ref(new.line_of(first))[0] != new.ref(new.line_of(last))[0]:
+        return None
+    return new.line_of(last) if amendment.at_end_of_line else new.line_of(first)
+
+
+def _other_readings(span, old, old_stream, new, where_now) -> list[int]:
+    """Where (the new position of its first word) the target survived, with the words just
+    before and after it still beside it, on any reading of the edit that the two texts allow.
+
+    A reading pairs the words the edit kept (the new print's words that were in the old one),
+    in order, with old words of the same text; the identities give one such pairing, but when
+    text repeats there are others, and nothing in the prints tells them apart (of two identical
+    lines, deleting the first or the second gives the same print). The target survived beside
+    its neighbours at `start` on some reading if those words of the new print are kept ones,
+    next to each other among them, and the kept words before and after can be paired, in
+    order, with the old words before and after."""
+    kept = sorted(where_now[word.ident] for word in old_stream if word.ident in where_now)
+    rank = {position: index for index, position in enumerate(kept)}
+    texts = [new.keys[position] for position in kept]
+    # earliest[j]: where the shortest stretch from the old print's start holding texts[:j] in
+    # order ends; latest[j]: where the shortest stretch to its end holding texts[j:] starts.
+    earliest, cursor = [0], 0
+    for text in texts:
+        cursor = old.keys.index(text, cursor) + 1
+        earliest.append(cursor)
+    latest, cursor = [len(old.keys)], len(old.keys)
+    for text in reversed(texts):
+        cursor -= 1
+        while old.keys[cursor] != text:
+            cursor -= 1
+        latest.append(cursor)
+    latest.reverse()
+    length, places = span.end - span.start, []
+    at_start, at_end = span.start == 0, span.end == len(old.keys)
+    # The old words that must stay together: the target and the words either side of it.
+    low, high = span.start - (not at_start), span.end - at_end
+    for start in new.find(tuple(old.keys[span.start : span.end])):
+        if (at_start and start != 0) or (at_end and start + length != len(new.keys)):
+            continue
+        new_low, new_high = start - (span.start - low), start + (high - span.start)
+        if new_low not in rank or new_high not in rank:
+            continue
+        first, last = rank[new_low], rank[new_high]
+        if (
+            last - first == high - low
+            and tuple(new.keys[new_low : new_high + 1]) == tuple(old.keys[low : high + 1])
+            and earliest[first] <= low
+            and latest[last + 1] > high
+        ):
+            places.append(start)
+    return places
 
 
 def _neighbour(keys: list[str], position: int) -> str | None:
