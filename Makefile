@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint format install install-dev system-run system-test clean
+.PHONY: run test lint format install install-dev system-run system-test clean bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,13 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The live editor's bundle (static/js/live-editor.js) and the licences of what it bundles
+# (static/vendor/live-editor/LICENSES.txt), rebuilt from assets/live-editor's committed
+# package-lock.json with node and npm: the same bytes on every machine, which
+# tests/live/test_bundle.py checks. Commit both files after changing assets/live-editor.
+bundle:
+	cd assets/live-editor && npm ci --no-audit --no-fund && node build.mjs
 
 # Benchmarks (see bench/): drafting (save latency, merge time, page latency under 20 clients)
 # and signing (public signatures per second and p95 under 50 clients, zero lost or doubled),

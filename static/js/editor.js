@@ -1,5 +1,6 @@
-// The section editor's enhancements: a Markdown toolbar, a live preview rendered by the server,
-// autosave that keeps unsaved text in this browser until the server has it, and presence.
+// The section editor's enhancements: a live preview rendered by the server, autosave that
+// keeps unsaved text in this browser until the server has it, and presence. (The Markdown
+// toolbar is md-toolbar.js.)
 //
 // Autosave sends the text when typing pauses (SAVE_DELAY) and, while typing goes on, at the
 // latest SAVE_EVERY after the first change it has not sent. When a save clashes (someone else
@@ -8,8 +9,14 @@
 // in this browser; "Compare and resolve" (or Save) first sends it to the server naming the
 // clash, which keeps it as a newer clash replacing the first, then opens the clash screen.
 //
+// With live co-editing (the form has data-live-url and live-editor.js runs), autosave waits
+// while live-editor.js connects: once it is live ("live:ready") the shared document saves
+// every change and this file keeps only the preview, the word count and presence; if it
+// cannot connect ("live:ended", reason "unavailable") autosave goes on as below.
+//
 // The page works without this file: the form posts to the server, which merges concurrent
-// edits or shows the conflict screen. This file uses the same rules through the JSON API:
+// edits or shows the conflict screen. This file uses the same rules through the JSON API
+// (and merge-lines.js for typing that went on while a save was on its way):
 //   PUT  /api/v1/responses/<id>/sections/<id>           {body, choice?, base_revision, clash?}
 //   POST /api/v1/preview                                {body} -> {html, word_count}
 //   POST /api/v1/responses/<id>/sections/<id>/presence  {editing} -> {others, head_revision}
@@ -23,7 +30,6 @@
   var baseInput = form.querySelector("[data-base]");
   var stateEl = form.querySelector("[data-save-state]");
   var countEl = form.querySelector("[data-count]");
-  var toolbar = form.querySelector("[data-toolbar]");
   var choiceInputs = form.querySelectorAll('input[name="choice"]');
   var previewPanel = document.querySelector("[data-preview]");
   var previewBody = document.querySelector("[data-preview-body]");
@@ -98,7 +104,7 @@
   }
 
   function setState(state, text) {
-    if (!stateEl) return;
+    if (!stateEl || live !== "off") return; // live-editor.js tells the state meanwhile
     stateEl.setAttribute("data-state", state);
     if (stateEl.textContent !== text) stateEl.textContent = text;
   }
@@ -241,6 +247,8 @@
   }
 
   function keepLocally() {
+    if (live === "live" || live === "lost") return; // the shared document keeps the text
+    if (live === "waiting") keptWhileWaiting = true;
     try {
       window.localStorage.setItem(
         storageKey(currentBase()),
@@ -284,87 +292,6 @@
     return entries;
   }
 
-  // --- a three-way merge by line, for text typed while a save was on its way ----------------
-  // The server merged what we sent with someone else's edit; the person kept typing meanwhile.
-  // Bring their new typing onto the merged text (returns null when that is not clear-cut: the
-  // next save then goes to the server from the old base, which merges or shows the clash).
-
-  function splitLines(text) {
-    var lines = [];
-    var start = 0;
-    for (var i = 0; i < text.length; i++) {
-      if (text.charAt(i) === "\n") {
-        lines.push(text.slice(start, i + 1));
-        start = i + 1;
-      }
-    }
-    if (start < text.length) lines.push(text.slice(start));
-    return lines;
-  }
-
-  function commonLines(a, b) {
-    var n = a.length;
-    var m = b.length;
-    if (n * m > 4000000) return null;
-    var table = [];
-    for (var row = 0; row <= n; row++) table.push(new Uint32Array(m + 1));
-    for (var i = n - 1; i >= 0; i--) {
-      for (var j = m - 1; j >= 0; j--) {
-        table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
-      }
-    }
-    var pairs = {};
-    i = 0;
-    j = 0;
-    while (i < n && j < m) {
-      if (a[i] === b[j]) {
-        pairs[i] = j;
-        i++;
-        j++;
-      } else if (table[i + 1][j] >= table[i][j + 1]) {
-        i++;
-      } else {
-        j++;
-      }
-    }
-    return pairs;
-  }
-
-  function mergeThree(base, ours, theirs) {
-    if (ours === theirs || theirs === base) return ours;
-    if (ours === base) return theirs;
-    var o = splitLines(base);
-    var a = splitLines(ours);
-    var b = splitLines(theirs);
-    var inA = commonLines(o, a);
-    var inB = commonLines(o, b);
-    if (!inA || !inB) return null;
-    var out = [];
-    var io = 0;
-    var ia = 0;
-    var ib = 0;
-    function chunk(eo, ea, eb) {
-      var co = o.slice(io, eo).join("");
-      var ca = a.slice(ia, ea).join("");
-      var cb = b.slice(ib, eb).join("");
-      if (ca === co) out.push(cb);
-      else if (cb === co || ca === cb) out.push(ca);
-      else return false;
-      return true;
-    }
-    for (var k = 0; k < o.length; k++) {
-      if (k in inA && k in inB && inA[k] >= ia && inB[k] >= ib) {
-        if (!chunk(k, inA[k], inB[k])) return null;
-        out.push(o[k]);
-        io = k + 1;
-        ia = inA[k] + 1;
-        ib = inB[k] + 1;
-      }
-    }
-    if (!chunk(o.length, a.length, b.length)) return null;
-    return out.join("");
-  }
-
   // --- autosave -----------------------------------------------------------------------------
 
   var unsavedOnLoad = form.hasAttribute("data-unsaved");
@@ -385,6 +312,9 @@
   // base stays the revision the clashing text was made from, and saves name the clash.
   var clash = null;
   var restoredClash = null; // the clash a text offered back from this browser belonged to
+  // Live co-editing: "waiting" (live-editor.js is connecting), "live", "lost" (access ended:
+  // nothing is saved) or "off" (autosave, as without it).
+  var live = form.hasAttribute("data-live-url") && "WebSocket" in window ? "waiting" : "off";
   var openingClash = false; // the person asked for the clash screen: go once the server has it
 
   function dirty() {
@@ -411,6 +341,11 @@
 
   function edited() {
     lastTyped = Date.now();
+    if (live === "live" || live === "lost") {
+      schedulePreview();
+      showCount(countWords(textarea.value));
+      return;
+    }
     if (dirty()) {
       if (!unsentSince) unsentSince = lastTyped;
       keepLocally();
@@ -419,7 +354,7 @@
       else if (!inFlight) setState("pending", "Not saved yet");
     }
     show(staleEl, false);
-    if (!clash) scheduleSave(nextSaveDelay());
+    if (!clash && live === "off") scheduleSave(nextSaveDelay());
     schedulePreview();
     showCount(countWords(textarea.value));
   }
@@ -427,7 +362,7 @@
   function save() {
     window.clearTimeout(saveTimer);
     window.clearTimeout(retryTimer);
-    if (leaving || apiMissing) return;
+    if (leaving || apiMissing || live !== "off") return;
     if (inFlight) return; // its answer schedules the next save
     if (!dirty()) {
       if (stateEl && stateEl.getAttribute("data-state") === "pending") setState("saved", "Saved");
@@ -515,7 +450,7 @@
         if (textarea.value === sent.body) {
           replaceText(merged);
         } else {
-          var combined = mergeThree(sent.body, textarea.value, merged);
+          var combined = window.ConsultMerge ? window.ConsultMerge.mergeThree(sent.body, textarea.value, merged) : null;
           if (combined === null) {
             baseInput.value = sent.base === null ? "" : String(sent.base); // let the server judge
           } else {
@@ -603,11 +538,13 @@
   }
 
   window.addEventListener("online", function () {
+    if (live !== "off") return;
     retryDelay = 0;
     if (dirty() && (!clash || openingClash)) save();
     heartbeat();
   });
   window.addEventListener("offline", function () {
+    if (live !== "off") return;
     offline = true;
     if (dirty()) setState("offline", "Offline: kept in this browser");
   });
@@ -617,6 +554,10 @@
 
   // "Save" saves now through the same path; with no API to talk to, the form posts as usual.
   form.addEventListener("submit", function (event) {
+    if (live !== "off") {
+      event.preventDefault(); // live: every change is saved as it is typed; waiting: soon either way
+      return;
+    }
     if (!saveUrl || apiMissing) return;
     event.preventDefault();
     retryDelay = 0;
@@ -662,13 +603,20 @@
     show(restoreEl, true);
     restoreEl.querySelector("[data-restore-apply]").addEventListener("click", function () {
       entries.forEach(function (entry) { forgetLocally(entry.base); });
+      show(restoreEl, false);
+      if (live === "live") {
+        // Into the shared text, in place of what it says now (which stays in the history).
+        liveSurface.replaceAll(latest.body);
+        if (choiceInputs.length) pickLive(latest.choice);
+        liveSurface.focus();
+        return;
+      }
       textarea.value = latest.body;
       if (choiceInputs.length) setChoice(latest.choice);
       // Saved from the revision it was written on, so the server merges it with what came since
       // (and, if it was the text of a clash still open, in place of that clash).
       baseInput.value = latest.base === null || latest.base === undefined ? "" : String(latest.base);
       restoredClash = latest.clash || null;
-      show(restoreEl, false);
       textarea.focus();
       edited();
       save();
@@ -676,7 +624,8 @@
     restoreEl.querySelector("[data-restore-discard]").addEventListener("click", function () {
       entries.forEach(function (entry) { forgetLocally(entry.base); });
       show(restoreEl, false);
-      textarea.focus();
+      if (live === "live") liveSurface.focus();
+      else textarea.focus();
     });
   }
 
@@ -740,10 +689,11 @@
 
   function heartbeat() {
     if (!presenceUrl || leaving || navigator.onLine === false) return;
-    var editing = dirty() || Boolean(inFlight) || Date.now() - lastTyped < 30000;
+    var editing = (live === "off" && (dirty() || Boolean(inFlight))) || Date.now() - lastTyped < 30000;
     request("POST", presenceUrl, { editing: editing }).then(
       function (reply) {
-        if (reply.status !== 200) return;
+        // Live, the shared text is always the latest, and the live state names who is here.
+        if (reply.status !== 200 || live === "live" || live === "lost") return;
         showOthers(reply.data.others || []);
         var head = reply.data.head_revision;
         var changed = head !== null && head !== undefined && String(head) !== baseInput.value;
@@ -763,149 +713,54 @@
     }
   });
 
-  // --- the Markdown toolbar -----------------------------------------------------------------
+  // --- live co-editing (live-editor.js) ------------------------------------------------------
 
-  function replaceSelection(start, end, text, selectStart, selectEnd) {
-    textarea.focus();
-    textarea.setSelectionRange(start, end);
-    var inserted = false;
-    try {
-      inserted = document.execCommand && document.execCommand("insertText", false, text); // keeps undo
-    } catch (error) {
-      inserted = false;
-    }
-    if (!inserted || textarea.value.slice(start, start + text.length) !== text) {
-      textarea.setRangeText(text, start, end, "end");
-      textarea.dispatchEvent(new Event("input", { bubbles: true }));
-    }
-    textarea.setSelectionRange(selectStart, selectEnd);
-  }
+  var liveSurface = null; // the live editor, as md-toolbar.js also edits it
+  var keptWhileWaiting = false;
 
-  function wrap(marker, placeholder) {
-    var start = textarea.selectionStart;
-    var end = textarea.selectionEnd;
-    var selected = textarea.value.slice(start, end) || placeholder;
-    replaceSelection(start, end, marker + selected + marker, start + marker.length, start + marker.length + selected.length);
-  }
-
-  function prefixLines(kind) {
-    var value = textarea.value;
-    var start = value.lastIndexOf("\n", textarea.selectionStart - 1) + 1;
-    var endIndex = value.indexOf("\n", Math.max(textarea.selectionEnd - (textarea.selectionEnd > textarea.selectionStart ? 1 : 0), start));
-    var end = endIndex === -1 ? value.length : endIndex;
-    var lines = value.slice(start, end).split("\n");
-    var patterns = { heading: /^#{1,6} /, bullets: /^[-*] /, numbers: /^\d+\. /, quote: /^> ?/ };
-    var all = lines.every(function (line) { return patterns[kind].test(line); });
-    var result = lines.map(function (line, index) {
-      if (all) return line.replace(patterns[kind], "");
-      var bare = line.replace(/^(#{1,6} |[-*] |\d+\. |> ?)/, "");
-      var prefix = { heading: "## ", bullets: "- ", numbers: index + 1 + ". ", quote: "> " }[kind];
-      return prefix + bare;
-    });
-    var text = result.join("\n");
-    var hadSelection = textarea.selectionEnd > textarea.selectionStart;
-    replaceSelection(start, end, text, hadSelection ? start : start + text.length, start + text.length);
-  }
-
-  function link() {
-    var start = textarea.selectionStart;
-    var end = textarea.selectionEnd;
-    var selected = textarea.value.slice(start, end);
-    var label = selected || "link text";
-    var text = "[" + label + "](https://)";
-    if (selected) {
-      var urlStart = start + label.length + 3;
-      replaceSelection(start, end, text, urlStart, urlStart + 8);
-    } else {
-      replaceSelection(start, end, text, start + 1, start + 1 + label.length);
+  // A closed answer picked into the shared document: live-editor.js hears the change.
+  function pickLive(value) {
+    for (var i = 0; i < choiceInputs.length; i++) {
+      if (choiceInputs[i].value === value && !choiceInputs[i].checked) {
+        choiceInputs[i].checked = true;
+        choiceInputs[i].dispatchEvent(new Event("change", { bubbles: true }));
+      }
     }
   }
 
-  function footnote() {
-    var value = textarea.value;
-    var highest = 0;
-    value.replace(/\[\^(\d+)\]/g, function (match, number) {
-      highest = Math.max(highest, parseInt(number, 10));
-      return match;
-    });
-    var number = highest + 1;
-    var at = textarea.selectionEnd;
-    var marker = "[^" + number + "]";
-    replaceSelection(at, at, marker, at + marker.length, at + marker.length);
-    var after = textarea.value;
-    var note = "The source or note.";
-    var definition = (after.endsWith("\n\n") ? "" : after.endsWith("\n") ? "\n" : "\n\n") + marker + ": " + note;
-    var startOfNote = after.length + definition.length - note.length;
-    replaceSelection(after.length, after.length, definition, startOfNote, startOfNote + note.length);
+  // Autosave as without live co-editing; anything typed while waiting is saved now.
+  function saveAsBefore() {
+    live = "off";
+    if (dirty()) edited();
   }
 
-  var actions = {
-    heading: function () { prefixLines("heading"); },
-    bold: function () { wrap("**", "bold text"); },
-    italic: function () { wrap("*", "italic text"); },
-    bullets: function () { prefixLines("bullets"); },
-    numbers: function () { prefixLines("numbers"); },
-    link: link,
-    quote: function () { prefixLines("quote"); },
-    footnote: footnote,
-  };
+  form.addEventListener("live:ready", function (event) {
+    live = "live";
+    liveSurface = event.detail.surface;
+    window.clearTimeout(saveTimer);
+    window.clearTimeout(retryTimer);
+    // What was typed while waiting is in the shared text now: nothing to offer back later.
+    if (keptWhileWaiting) forgetLocally(currentBase());
+    show(staleEl, false);
+    show(presenceEl, false); // the live state names who is here
+  });
+  form.addEventListener("live:ended", function (event) {
+    if (event.detail && event.detail.reason === "lost") live = "lost";
+    else if (live === "waiting") saveAsBefore();
+  });
+  // No live-editor.js by the time the page has loaded (not served, or refused): as before.
+  function checkLiveScript() {
+    if (live === "waiting" && !form.hasAttribute("data-live-state")) saveAsBefore();
+  }
+  if (live === "waiting") {
+    if (document.readyState === "complete") checkLiveScript();
+    document.addEventListener("DOMContentLoaded", checkLiveScript);
+    window.addEventListener("load", checkLiveScript);
+  }
 
   if (clashEl) {
     var clashButton = clashEl.querySelector("[data-clash-open]");
     if (clashButton) clashButton.addEventListener("click", openClash);
-  }
-
-  if (toolbar) {
-    var buttons = Array.prototype.slice.call(toolbar.querySelectorAll("button[data-md]"));
-    // One tab stop for the toolbar; arrow keys move between its buttons.
-    buttons.forEach(function (button, index) {
-      button.tabIndex = index === 0 ? 0 : -1;
-      button.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep the selection
-      button.addEventListener("click", function () {
-        var action = actions[button.getAttribute("data-md")];
-        if (action) action();
-      });
-    });
-    toolbar.addEventListener("keydown", function (event) {
-      var index = buttons.indexOf(document.activeElement);
-      if (index === -1) return;
-      var next = null;
-      if (event.key === "ArrowRight" || event.key === "ArrowDown") next = (index + 1) % buttons.length;
-      else if (event.key === "ArrowLeft" || event.key === "ArrowUp") next = (index - 1 + buttons.length) % buttons.length;
-      else if (event.key === "Home") next = 0;
-      else if (event.key === "End") next = buttons.length - 1;
-      if (next === null) return;
-      event.preventDefault();
-      buttons[index].tabIndex = -1;
-      buttons[next].tabIndex = 0;
-      buttons[next].focus();
-    });
-    toolbar.hidden = false;
-  }
-
-  textarea.addEventListener("keydown", function (event) {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-    var key = event.key.toLowerCase();
-    var action = { b: "bold", i: "italic", k: "link" }[key];
-    if (!action) return;
-    event.preventDefault();
-    actions[action]();
-  });
-
-  // "Quote the selected text" fills the comment's quote field from the editor's selection.
-  var quoteButton = document.querySelector("[data-quote-selection]");
-  var quoteField = document.getElementById("quote");
-  if (quoteButton && quoteField) {
-    var lastSelection = "";
-    textarea.addEventListener("select", function () {
-      lastSelection = textarea.value.slice(textarea.selectionStart, textarea.selectionEnd);
-    });
-    quoteButton.hidden = false;
-    quoteButton.addEventListener("click", function () {
-      var selected = textarea.value.slice(textarea.selectionStart, textarea.selectionEnd) || lastSelection;
-      if (selected) quoteField.value = selected.trim();
-      quoteField.focus();
-    });
   }
 
   // --- start --------------------------------------------------------------------------------

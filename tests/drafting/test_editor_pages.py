@@ -122,7 +122,7 @@ def test_members_read_the_text_and_are_offered_to_suggest_an_edit(browsers, team
 
     assert "<strong>object</strong>" in page
     assert 'name="body"' not in page  # no editing form
-    assert "editor.js" not in page
+    assert 'src="/static/js/editor.js"' not in page  # (the live view, read-only, is another script)
     # A small script keeps presence and the "changed since you opened it" notice current.
     assert 'src="/static/js/presence.js"' in page
     assert "data-watch" in page and f'data-head="{head.id}"' in page
