@@ -35,6 +35,7 @@ class Caret extends WidgetType {
   toDOM() {
     const caret = document.createElement("span");
     caret.className = "cm-remote-caret";
+    caret.setAttribute("aria-hidden", "true"); // not part of the text read out; the status names who is here
     caret.style.borderColor = this.colour;
     const label = document.createElement("span");
     label.className = "cm-remote-caret__name";

@@ -21,6 +21,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { createEditor } from "./view.js";
 import { change, rebase } from "./textdiff.js";
+import { keepStylesWithinPolicy } from "./styles.js";
 
 const FIRST_SYNC_WAIT = 5000;
 const BACK_ONLINE_SHOWN = 8000;
@@ -335,6 +336,7 @@ function start(host) {
 
 function startAll() {
   if (!("WebSocket" in window)) return;
+  keepStylesWithinPolicy();
   const hosts = document.querySelectorAll("[data-live-url]");
   for (let i = 0; i < hosts.length; i++) start(hosts[i]);
 }
