@@ -1,6 +1,7 @@
 // Presence for people reading a section they cannot edit (members, for instance): who else has
 // it open ("Sam is editing this section") and a notice when its text changes, as the editor
 // shows them to those who edit (editor.js). Without this file the page works as it is drawn.
+// Where the text is live (live-editor.js), there is no "changed since" notice: it is the latest.
 //   POST   <presence url> {editing: false} -> {others: [{name, editing}], head_revision}
 //   DELETE <presence url>                   (when the page is left)
 (function () {
@@ -54,7 +55,9 @@
         if (!data) return;
         showOthers(data.others || []);
         var head = data.head_revision === null || data.head_revision === undefined ? "" : String(data.head_revision);
-        if (staleEl && head !== openedAt) staleEl.hidden = false;
+        // A live view (live-editor.js) shows the latest text already.
+        var live = document.querySelector('[data-live-state="live"], [data-live-state="offline"]');
+        if (staleEl && head !== openedAt && !live) staleEl.hidden = false;
       })
       .catch(function () { /* offline: presence resumes with the connection */ });
   }
