@@ -25,6 +25,7 @@ import { keepStylesWithinPolicy } from "./styles.js";
 
 const FIRST_SYNC_WAIT = 5000;
 const BACK_ONLINE_SHOWN = 8000;
+const OFFLINE_GRACE = 2000; // a dropped connection back within this is not worth a word
 const FAILURES_BEFORE_ASKING = 3; // failed reconnections before asking the page whether access ended
 const CLOSE_RIGHTS_CHANGED = 4403;
 
@@ -83,6 +84,8 @@ function start(host) {
   let failures = 0;
   let rightsChanges = 0; // closes with CLOSE_RIGHTS_CHANGED
   let backTimer = 0;
+  let offlineTimer = 0;
+  let offlineSaid = false;
 
   const doc = new Y.Doc();
   const body = doc.getText("body");
@@ -271,8 +274,14 @@ function start(host) {
     }
     if (state !== "offline") return;
     setState("live");
+    window.clearTimeout(offlineTimer);
     const merged = localWhileAway;
     localWhileAway = false;
+    if (!offlineSaid) {
+      sayWhoIsHere();
+      return;
+    }
+    offlineSaid = false;
     sayLive("live", merged ? WORDS.backMerged : WORDS.back);
     window.clearTimeout(backTimer);
     backTimer = window.setTimeout(() => {
@@ -281,12 +290,20 @@ function start(host) {
     }, BACK_ONLINE_SHOWN);
   });
 
+  function sayOffline() {
+    window.clearTimeout(offlineTimer);
+    if (state !== "offline" || offlineSaid) return;
+    offlineSaid = true;
+    sayLive("offline", parts.writable ? WORDS.offline : WORDS.offlineReading);
+  }
+
   provider.on("status", (event) => {
     if (event.status === "disconnected" && state === "live") {
       setState("offline");
       window.clearTimeout(backTimer);
       backTimer = 0;
-      sayLive("offline", parts.writable ? WORDS.offline : WORDS.offlineReading);
+      if (navigator.onLine === false) sayOffline();
+      else offlineTimer = window.setTimeout(sayOffline, OFFLINE_GRACE);
     }
   });
 
@@ -317,6 +334,7 @@ function start(host) {
   // may keep an open socket working): close it now, and open it again when back online.
   window.addEventListener("offline", () => {
     if (state === "live") provider.disconnect();
+    else sayOffline();
   });
   window.addEventListener("online", () => {
     if (state === "offline" && !provider.shouldConnect) provider.connect();
