@@ -688,7 +688,7 @@
   }
 
   function heartbeat() {
-    if (!presenceUrl || leaving || navigator.onLine === false) return;
+    if (!presenceUrl || leaving || live === "lost" || navigator.onLine === false) return;
     var editing = (live === "off" && (dirty() || Boolean(inFlight))) || Date.now() - lastTyped < 30000;
     request("POST", presenceUrl, { editing: editing }).then(
       function (reply) {
