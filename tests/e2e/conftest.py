@@ -138,14 +138,19 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _as_in_production(app, live_server):
-    """CSRF on for browser tests (real forms carry the token); no server error carried over."""
+    """CSRF on for browser tests (real forms carry the token); no server error carried over.
+
+    Live editing off, unless a test switches it on (test_live_*.py do): the other tests drive
+    the editor's text box, its autosave and merges, which is the editor wherever WebSockets
+    cannot get through; with live editing on, a CodeMirror box takes the text box's place."""
     live_server.errors.clear()
-    before = app.config["WTF_CSRF_ENABLED"]
+    before = app.config["WTF_CSRF_ENABLED"], app.config.get("LIVE_EDITING", True)
     app.config["WTF_CSRF_ENABLED"] = True
+    app.config["LIVE_EDITING"] = False
     try:
         yield
     finally:
-        app.config["WTF_CSRF_ENABLED"] = before
+        app.config["WTF_CSRF_ENABLED"], app.config["LIVE_EDITING"] = before
 
 
 def _settle(page) -> None:

@@ -365,3 +365,24 @@ def test_a_closed_answer_picked_by_one_is_picked_for_the_other(browsing, team):
             break
         assert time.monotonic() < deadline, (section.choice, section.body)
         eddie.wait_for_timeout(250)
+
+
+def test_markup_in_the_shared_text_is_shown_as_text_and_never_runs(browsing, team):
+    draft = make_draft(team)
+    payload = paragraphs("<script>alert(1)</script>", '<img src="x" onerror="alert(2)">')
+    save_text(draft.sections["summary"], payload, team.coordinator)
+    path = draft.editor("summary")
+    dialogs = []
+    mo = open_live(browsing, "mo", team.member, path)
+    mo.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
+    eddie = open_live(browsing, "eddie", team.editor, path)
+    eddie.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
+    caret_at_end_of(eddie, 'onerror="alert(2)">')
+    eddie.keyboard.type("<svg onload=alert(3)>")
+    wait_for_text(mo, payload + "<svg onload=alert(3)>")
+    assert shared_text(eddie) == payload + "<svg onload=alert(3)>"
+    # (CodeMirror's own empty images beside the others' carets aside)
+    made = ".cm-content script, .cm-content img:not(.cm-widgetBuffer), .cm-content svg"
+    for page in (eddie, mo):
+        assert page.locator(made).count() == 0
+    assert dialogs == []
