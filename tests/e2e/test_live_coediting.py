@@ -22,7 +22,6 @@ from playwright.sync_api import expect
 
 from consult.drafting.models import Section
 from consult.extensions import db
-from consult.live import sockets
 from tests.drafting.pages_support import make_draft, save_text
 from tests.e2e.test_coediting import PHONE, log_in
 from tests.live.conftest import FAST
@@ -66,29 +65,10 @@ START_TYPING = """
 """
 
 
-def _closed_quietly(self, environ, start_response):
-    """What flask-sock answers once a socket served by Werkzeug has closed: a dropped
-    connection, so Werkzeug writes nothing more to it."""
-    if self.mode == "werkzeug":
-        raise ConnectionError("the WebSocket is closed")
-    return _HANDLED_CALL(self, environ, start_response)
-
-
-_HANDLED_CALL = sockets._Handled.__call__
-
-
 @pytest.fixture(autouse=True)
 def live_editing(app, monkeypatch):
     """LIVE_EDITING on, whatever the test configuration says, with the live hub's fast test
-    clocks (a revision a fraction of a second after typing pauses); its rooms closed after.
-
-    Until consult/live/sockets.py does it itself: under Werkzeug's server (these tests, `make
-    run`) the socket's request, once the socket has closed, writes an HTTP response into it,
-    after the WebSocket's closing frame. Chromium then fails the connection ("Invalid frame
-    header", a console error) and reports close code 1006 instead of the server's 4404 or
-    4403, so the page cannot tell that access ended or rights changed. gunicorn's mode is not
-    affected. Here the request ends as flask-sock ends it."""
-    monkeypatch.setattr(sockets._Handled, "__call__", _closed_quietly)
+    clocks (a revision a fraction of a second after typing pauses); its rooms closed after."""
     monkeypatch.setitem(app.config, "LIVE_EDITING", True)
     for key, value in FAST.items():
         monkeypatch.setitem(app.config, key, value)
