@@ -133,7 +133,7 @@ class Room:
         self.last_stored = time.monotonic()
         self._publish = publish
         self._updates: list[bytes] = []
-        self._inserted: list[tuple[int, int]] = []
+        self._inserted: list[tuple[int, int, str]] = []  # (UTF-8 offset, length, text)
         self._subscriptions = [
             self.doc.observe(self._on_transaction),
             documents.body(self.doc).observe(self._on_text),
@@ -146,14 +146,16 @@ class Room:
             self._updates.append(event.update)
 
     def _on_text(self, event: TextEvent) -> None:
+        # pycrdt counts positions in UTF-8 bytes, not in characters: "é" takes two.
         at = 0
         for part in event.delta:
             if "retain" in part:
                 at += part["retain"]
             elif "insert" in part:
                 inserted = part["insert"]
-                length = len(inserted) if isinstance(inserted, str) else 1
-                self._inserted.append((at, length))
+                chunk = inserted if isinstance(inserted, str) else ""
+                length = len(chunk.encode("utf-8")) if chunk else 1
+                self._inserted.append((at, length, chunk))
                 at += length
 
     def _take_updates(self) -> list[bytes]:
@@ -258,11 +260,11 @@ class Room:
         if not inserted:
             return
         text = documents.text_of(self.doc)
-        if len(text) <= MAX_BODY_LENGTH and not _unsaveable(text, inserted):
+        if len(text) <= MAX_BODY_LENGTH and not any(_unsaveable(chunk) for *_, chunk in inserted):
             return
         body = documents.body(self.doc)
         with self.doc.transaction():
-            for start, length in sorted(inserted, reverse=True):
+            for start, length, _chunk in sorted(inserted, reverse=True):
                 del body[start : start + length]
         for undo in self._take_updates():
             self._broadcast(protocol.create_update_message(undo), None)
@@ -388,14 +390,12 @@ class Room:
             connection.close(code, reason)
 
 
-def _unsaveable(text: str, inserted: list[tuple[int, int]]) -> bool:
-    """Whether the inserted stretches hold what no revision may (see check_plain_text)."""
-    for start, length in inserted:
-        chunk = text[start : start + length]
-        if "\x00" in chunk or has_control_characters(chunk):
-            return True
-        try:
-            chunk.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
+def _unsaveable(chunk: str) -> bool:
+    """Whether inserted text holds what no revision may (see check_plain_text)."""
+    if "\x00" in chunk or has_control_characters(chunk):
+        return True
+    try:
+        chunk.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
