@@ -40,6 +40,12 @@ def choice_of(doc: Doc) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def utf8_offset(text: str, index: int) -> int:
+    """Where character `index` of `text` is for pycrdt, which counts a Text's positions in
+    UTF-8 bytes ("é" takes two)."""
+    return len(text[:index].encode("utf-8"))
+
+
 def initial_state(text: str, choice: str | None) -> bytes:
     """The first state of a section's document, made once (see services.document_state):
     two documents made separately from the same text would hold it twice once merged."""
@@ -89,13 +95,15 @@ def set_content(doc: Doc, text: str, choice: str | None) -> bytes:
     """Make the document say `text` with `choice`, as the smallest edit; return the update
     (empty bytes when nothing changed) to send to everyone holding the document."""
     before = doc.get_state()
-    change = change_between(text_of(doc), text)
+    old = text_of(doc)
+    change = change_between(old, text)
     with doc.transaction():
         if change is not None:
+            start = utf8_offset(old, change.start)
             if change.removed:
-                del body(doc)[change.start : change.start + change.removed]
+                del body(doc)[start : utf8_offset(old, change.start + change.removed)]
             if change.inserted:
-                body(doc).insert(change.start, change.inserted)
+                body(doc).insert(start, change.inserted)
         if choice_of(doc) != choice:
             fields(doc)[CHOICE] = choice or ""
     if change is None and doc.get_state() == before:
