@@ -2,7 +2,8 @@
 message from a socket is untrusted bytes. A message is a varuint type, then:
   0 sync:      a varuint step (0 step 1: a state vector; 1 step 2, 2 update: an update),
                then one length-prefixed payload;
-  1 awareness: one length-prefixed payload: a count, then (client id, clock, JSON state);
+  1 awareness: one length-prefixed payload: a count, then (client id, clock, JSON state:
+               an object or null, strict JSON as browsers read it, not nested deeply);
   3 query awareness (no payload).
 Anything else, or anything truncated, is a ProtocolError, which the room ignores."""
 
@@ -25,6 +26,7 @@ QUERY_AWARENESS = 3
 MAX_CLIENT_ID = 2**32 - 1
 MAX_CLOCK = 2**53 - 1
 MAX_AWARENESS_ENTRIES = 64
+MAX_AWARENESS_DEPTH = 32  # a y-codemirror cursor state is about 5 deep
 
 __all__ = [
     "AwarenessEntry",
@@ -126,13 +128,36 @@ def _awareness(reader: _Reader) -> list[AwarenessEntry]:
         client_id = reader.varuint(MAX_CLIENT_ID)
         clock = reader.varuint(MAX_CLOCK)
         try:
-            state = json.loads(reader.string())
-        except ValueError as error:
+            state = json.loads(reader.string(), parse_constant=_not_json)
+        except (ValueError, RecursionError) as error:
             raise ProtocolError("awareness state is not JSON") from error
         if state is not None and not isinstance(state, dict):
             raise ProtocolError("awareness state is not an object")
+        if _too_deep(state):
+            raise ProtocolError("awareness state nested too deep")
         entries.append(AwarenessEntry(client_id, clock, state))
     return entries
+
+
+def _not_json(constant: str) -> None:
+    """NaN and Infinity: Python reads them, browsers' JSON.parse does not, so one person's
+    cursor would break everyone else's."""
+    raise ProtocolError(f"{constant} is not JSON")
+
+
+def _too_deep(state: dict | None) -> bool:
+    """Nested deeper than any cursor is (writing it out again would exhaust the stack)."""
+    level = [state]
+    for _ in range(MAX_AWARENESS_DEPTH):
+        level = [
+            child
+            for value in level
+            if isinstance(value, dict | list)
+            for child in (value.values() if isinstance(value, dict) else value)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _sync(step: int, payload: bytes) -> bytes:

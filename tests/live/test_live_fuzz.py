@@ -13,7 +13,39 @@ import pytest
 from consult.drafting.services.text import MAX_BODY_LENGTH
 from consult.live import documents
 from consult.live.rooms import Room
-from tests.live.simulation import SimClient, settle
+from tests.live.simulation import Recorder, SimClient, connection_to, doc_of, settle
+
+OPENING = "Opening words, “quoted”, café — 📷 then plain ASCII."
+
+
+def _opening_state() -> bytes:
+    doc = doc_of(1)
+    documents.body(doc).insert(0, OPENING)
+    return doc.get_update()
+
+
+OPENING_STATE = _opening_state()
+
+
+def new_room() -> Room:
+    return Room(1, 1, OPENING_STATE)
+
+
+def varuint(number: int) -> bytes:
+    """lib0's variable-length unsigned integer, for any size (pycrdt's stops at 64 bits)."""
+    out = bytearray()
+    while True:
+        byte, number = number & 0x7F, number >> 7
+        out.append(byte | (0x80 if number else 0))
+        if not number:
+            return bytes(out)
+
+
+def raw_awareness(state: bytes, client_id: int = 7) -> bytes:
+    """An awareness message with one entry whose JSON state is `state`, as sent."""
+    payload = varuint(1) + varuint(client_id) + varuint(1) + varuint(len(state)) + state
+    return b"\x01" + varuint(len(payload)) + payload
+
 
 # --- what the fuzzing found, kept as examples ------------------------------------------------
 
@@ -37,3 +69,24 @@ def test_unsaveable_words_are_undone_wherever_they_are_typed(opening, at, typed)
     settle([writer])
     assert room.text_and_choice()[0] == opening
     assert writer.text() == opening  # the undo reached the person who typed
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # RecursionError escaped Room.receive
+        b'{"a":' * 50 + b"1" + b"}" * 50,  # deeper than any cursor
+        b'{"cursor":NaN}',  # passed on as NaN, which browsers' JSON.parse refuses
+        b'{"cursor":{"head":-Infinity}}',
+    ],
+)
+def test_cursor_states_that_browsers_could_not_read_are_refused(state):
+    room = new_room()
+    sender = connection_to(Recorder())
+    observer = connection_to(Recorder(), user_id=2)
+    room.join(sender)
+    room.join(observer)
+    room.receive(sender, raw_awareness(state))
+    room.absorb_awareness(raw_awareness(state, client_id=8))
+    assert sender.strikes == 1
+    assert observer.transport.awareness() == [] and room.awareness == {}
