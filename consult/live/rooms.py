@@ -345,16 +345,19 @@ class Room:
         if not isinstance(parsed, list):
             return
         with self.lock:
+            accepted = []
             for entry in parsed:
                 if self._owners.get(entry.client_id, None) is not None:
-                    continue  # one of ours
+                    continue  # one of ours: only its own connection moves it
                 if entry.state is None:
                     self.awareness.pop(entry.client_id, None)
                     self._owners.pop(entry.client_id, None)
                 else:
                     self.awareness[entry.client_id] = entry
                     self._owners[entry.client_id] = None
-            self._broadcast(message, None)
+                accepted.append(entry)
+            if accepted:
+                self._broadcast(protocol.awareness_message(accepted), None)
 
     # --- for the clock ------------------------------------------------------------------------
 

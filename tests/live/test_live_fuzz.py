@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from consult.drafting.services.text import MAX_BODY_LENGTH
-from consult.live import documents
+from consult.live import documents, protocol
+from consult.live.protocol import AwarenessEntry
 from consult.live.rooms import Room
 from tests.live.simulation import Recorder, SimClient, connection_to, doc_of, settle
 
@@ -90,3 +91,25 @@ def test_cursor_states_that_browsers_could_not_read_are_refused(state):
     room.absorb_awareness(raw_awareness(state, client_id=8))
     assert sender.strikes == 1
     assert observer.transport.awareness() == [] and room.awareness == {}
+
+
+def test_a_cursor_relayed_from_another_instance_cannot_move_one_here():
+    """Mallory, served by another instance, claims Vera's client id there (where it is
+    free): that instance passes it on, and this one must not show it to anyone."""
+    room = new_room()
+    vera = connection_to(Recorder(), name="Vera Victim")
+    obi = connection_to(Recorder(), user_id=2, name="Obi")
+    room.join(vera)
+    room.join(obi)
+    room.receive(vera, protocol.awareness_message([AwarenessEntry(7, 1, {"cursor": 3})]))
+    mallory = {"user": {"name": "Mallory"}, "cursor": 40}
+    elsewhere = {"user": {"name": "Bea"}, "cursor": 9}
+    for state in (mallory, None):
+        room.absorb_awareness(
+            protocol.awareness_message(
+                [AwarenessEntry(7, 99, state), AwarenessEntry(8, 1, elsewhere)]
+            )
+        )
+    relayed = obi.transport.awareness()[1:]
+    assert [entry.client_id for entry in relayed] == [8, 8]
+    assert room.awareness[7].state == {"cursor": 3, "user": vera.identity()}
