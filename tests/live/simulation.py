@@ -71,7 +71,9 @@ def doc_of(client_id: int, state: bytes | None = None) -> Doc:
 
 
 def utf8_offset(text: str, index: int) -> int:
-    """pycrdt counts a Text's positions in UTF-8 bytes: character `index` of `text`."""
+    """pycrdt counts a Text's positions in UTF-8 bytes: character `index` of `text`. Written
+    out here rather than taken from documents.utf8_offset, so that a mistake there cannot
+    hide in the tests as well."""
     return len(text[:index].encode("utf-8"))
 
 
