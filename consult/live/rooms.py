@@ -3,7 +3,8 @@
 Every message from a socket arrives here (Room.receive), under the room's lock: a sync step 1
 is answered with what the client lacks; an update from someone who may write is applied and
 passed to everyone else at once (the latency people feel); awareness (cursors, names) is passed
-on with the sender's name and colour put in by the server, so nobody can pose as someone else.
+on with the sender's name and colour put in by the server, so nobody can pose as someone else,
+and a cursor (a tab's client id) is its person's alone, while their connection drops too.
 Malformed messages are ignored and counted; updates that would put control characters in the
 text or make it longer than a section may be are undone by a server edit, so the document
 everyone holds is always one that could be saved. The database work (storing the state,
@@ -127,6 +128,7 @@ class Room:
         self.connections: dict[int, Connection] = {}
         self.awareness: dict[int, AwarenessEntry] = {}
         self._owners: dict[int, int | None] = {}  # client id -> connection id (None: remote)
+        self._departed: dict[int, int] = {}  # client id -> user id of the connection that left
         self.bursts: dict[int, Burst] = {}
         self.unstored = False
         self.last_editor_id: int | None = None
@@ -184,6 +186,7 @@ class Room:
             for entry in gone:
                 self.awareness.pop(entry.client_id, None)
                 self._owners.pop(entry.client_id, None)
+                self._departed[entry.client_id] = connection.user_id
             if gone:
                 self._broadcast(protocol.awareness_message(gone), None)
                 self._publish("awareness", protocol.awareness_message(gone))
@@ -287,6 +290,8 @@ class Room:
             owner = self._owners.get(entry.client_id, connection.id)
             if owner != connection.id:
                 continue  # another person's cursor: not theirs to move
+            if self._departed.get(entry.client_id, connection.user_id) != connection.user_id:
+                continue  # the cursor of someone whose connection dropped: theirs on return
             if (
                 entry.client_id not in connection.client_ids
                 and len(connection.client_ids) >= MAX_CLIENT_IDS

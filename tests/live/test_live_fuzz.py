@@ -319,36 +319,50 @@ claimed_entries = st.lists(
 @FUZZ
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["socket", "relay"]), st.one_of(claimed_entries, messages)),
+        st.tuples(
+            st.sampled_from(["socket", "relay", "while Vera is away"]),
+            st.one_of(claimed_entries, messages),
+        ),
         max_size=12,
     )
 )
 def test_nobody_moves_or_renames_another_persons_cursor(sent):
     """Mallory claims Vera's client id (7) and others, with any clock, any state, and
-    any `user`, from her own socket or from another instance through the relay."""
+    any `user`: from her own socket, from another instance through the relay, or while
+    Vera's connection has dropped (Vera's tab comes back with the same id)."""
     room = new_room()
-    victim = connection_to(Recorder(), user_id=1, name="Vera Victim")
-    attacker = connection_to(Recorder(), user_id=2, name="Mallory")
-    observer = connection_to(Recorder(), user_id=3, name="Obi", writable=False)
-    for connection in (victim, attacker, observer):
+    vera = connection_to(Recorder(), user_id=1, name="Vera Victim")
+    mallory = connection_to(Recorder(), user_id=2, name="Mallory")
+    obi = connection_to(Recorder(), user_id=3, name="Obi", writable=False)
+    for connection in (vera, mallory, obi):
         room.join(connection)
-    cursor = {"cursor": {"anchor": 3, "head": 5}}
-    room.receive(victim, protocol.awareness_message([AwarenessEntry(7, 10, cursor)]))
-    victims = room.awareness[7]
-    seen = observer.transport
+    clock = 10
+    room.receive(vera, protocol.awareness_message([AwarenessEntry(7, clock, {"cursor": 3})]))
+    seen = obi.transport
     for route, message in sent:
         if isinstance(message, list):
             message = protocol.awareness_message([AwarenessEntry(*entry) for entry in message])
+        if route == "while Vera is away":
+            room.leave(vera)
         already = len(seen.sent)
-        if route == "socket":
-            room.receive(attacker, message)
-        else:
+        if route == "relay":
             room.absorb_awareness(message)
+        else:
+            room.receive(mallory, message)
         for entry in Recorder.entries(seen.sent[already:]):
             assert entry.client_id != 7, "someone else's message moved Vera's cursor"
-            if route == "socket" and entry.state is not None:
-                assert entry.state["user"] == attacker.identity()
-    assert room.awareness[7] == victims
+            if route != "relay" and entry.state is not None:
+                assert entry.state["user"] == mallory.identity()
+        if route == "while Vera is away":
+            vera = connection_to(Recorder(), user_id=1, name="Vera Victim")
+            room.join(vera)
+            clock += 1
+            cursor = AwarenessEntry(7, clock, {"cursor": clock})
+            room.receive(vera, protocol.awareness_message([cursor]))
+    assert room.awareness[7].state == {
+        "cursor": 3 if clock == 10 else clock,
+        "user": vera.identity(),
+    }
     assert seen.awareness()[0].state["user"]["name"] == "Vera Victim"
     for message in seen.sent:
         _assert_strict_json(message)
@@ -508,3 +522,28 @@ def test_hostile_cursor_json_through_the_socket_is_ignored(team, summary, connec
     assert bea.wait_for(lambda text: text == "After the junk.")
     assert all(json.dumps(state, allow_nan=False) for state in bea.awareness.values())
     assert ada.close_code is None
+
+
+def test_a_dropped_connections_cursor_cannot_be_taken_by_someone_else():
+    """Vera's tab keeps its client id when its connection drops and comes back; meanwhile
+    Mallory (who saw that id in Vera's cursor) claims it. Vera's returning tab must get
+    it back, and nobody must see Mallory's cursor under Vera's id."""
+    room = new_room()
+    obi = connection_to(Recorder(), user_id=3, name="Obi")
+    vera = connection_to(Recorder(), user_id=1, name="Vera Victim")
+    mallory = connection_to(Recorder(), user_id=2, name="Mallory")
+    for connection in (obi, vera, mallory):
+        room.join(connection)
+    room.receive(vera, protocol.awareness_message([AwarenessEntry(7, 1, {"cursor": 3})]))
+    room.leave(vera)
+    room.receive(mallory, protocol.awareness_message([AwarenessEntry(7, 5, {"cursor": 40})]))
+    back = connection_to(Recorder(), user_id=1, name="Vera Victim")
+    room.join(back)
+    room.receive(back, protocol.awareness_message([AwarenessEntry(7, 6, {"cursor": 4})]))
+    seen = [(entry.client_id, entry.state) for entry in obi.transport.awareness()]
+    assert seen == [
+        (7, {"cursor": 3, "user": vera.identity()}),
+        (7, None),  # Vera left
+        (7, {"cursor": 4, "user": vera.identity()}),  # and came back
+    ]
+    assert room.awareness[7].state == {"cursor": 4, "user": vera.identity()}
