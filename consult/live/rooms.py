@@ -8,7 +8,7 @@ and a cursor (a tab's client id) is its person's alone, while their connection d
 Malformed messages are ignored and counted; updates that would put control characters in the
 text or make it longer than a section may be are undone by a server edit, so the document
 everyone holds is always one that could be saved. The database work (storing the state,
-writing revisions) is done by the clock (consult/live/clock.py), outside the lock."""
+writing revisions) is done by the clock (consult/live/hub.py), outside the lock."""
 
 from __future__ import annotations
 
