@@ -22,8 +22,9 @@ from pycrdt import (
 )
 
 QUERY_AWARENESS = 3
-# A client id is a 32-bit unsigned integer in Yjs; a clock fits in 53 bits (JS numbers).
-MAX_CLIENT_ID = 2**32 - 1
+# Client ids and clocks fit in 53 bits (JS numbers): Yjs in a browser picks 32-bit client
+# ids, but yrs-based clients (pycrdt, so consult/live/client.py) pick 53-bit ones.
+MAX_CLIENT_ID = 2**53 - 1
 MAX_CLOCK = 2**53 - 1
 MAX_AWARENESS_ENTRIES = 64
 MAX_AWARENESS_DEPTH = 32  # a y-codemirror cursor state is about 5 deep

@@ -193,3 +193,16 @@ def test_the_dashboard_says_who_is_in_which_section(team, response, summary, con
             "editing": True,
         }
     ]
+
+
+def test_a_scripts_cursor_reaches_the_others_under_its_own_name(team, summary, connect):
+    """pycrdt (like every yrs-based client) picks 53-bit client ids; Yjs in a browser
+    picks 32-bit ones. Both are client ids."""
+    ada = connect(team.editor, summary)
+    bea = connect(team.owner, summary)
+    assert ada.doc.client_id > 2**32
+    ada.set_cursor({"cursor": {"anchor": 0, "head": 0}, "user": {"name": "Someone else"}})
+    ada.edit(lambda body: body.insert(0, "After the cursor."))
+    bea.wait_for(lambda text: text == "After the cursor.")  # the cursor came first
+    assert bea.awareness[ada.doc.client_id]["cursor"] == {"anchor": 0, "head": 0}
+    assert bea.awareness[ada.doc.client_id]["user"]["name"] == "Eddie Editor"

@@ -68,7 +68,8 @@ def raw_awareness(state: bytes, client_id: int = 7) -> bytes:
 
 numbers = st.one_of(
     st.integers(0, 300).map(varuint),
-    st.integers(2**32 - 2, 2**80).map(varuint),  # beyond a client id, a clock, 64 bits
+    st.sampled_from([2**32, 2**53 - 1, 2**53, 2**63, 2**64]).map(varuint),  # at the limits
+    st.integers(2**53 - 2, 2**80).map(varuint),  # beyond a client id, a clock, 64 bits
     st.binary(min_size=1, max_size=12).map(lambda b: bytes(x | 0x80 for x in b)),  # truncated
     st.integers(11, 40).map(lambda n: b"\x80" * n + b"\x01"),  # a number that never ends
 )
