@@ -42,6 +42,7 @@ class LiveClient:
         self.on_update: Callable[[bytes], None] | None = None
         self._lock = threading.Lock()
         self._applying_remote = False
+        self._clock = 0  # of this client's awareness state
         self._subscription = self.doc.observe(self._on_local)
         self.socket = Client.connect(url, headers=sent)
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -62,7 +63,9 @@ class LiveClient:
             change(self.body)
 
     def set_cursor(self, state: dict) -> None:
-        entry = AwarenessEntry(self.doc.client_id, int(time.time() * 1000) % 2**31, state)
+        # Each state needs a clock above the last (y-protocols drops the others).
+        self._clock += 1
+        entry = AwarenessEntry(self.doc.client_id, self._clock, state)
         self._send(protocol.awareness_message([entry]))
 
     def wait_synced(self, timeout: float = 10) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from consult.drafting import services
 from consult.extensions import db
+from consult.live import protocol
 from tests.drafting.conftest import revisions
 
 
@@ -206,3 +207,16 @@ def test_a_scripts_cursor_reaches_the_others_under_its_own_name(team, summary, c
     bea.wait_for(lambda text: text == "After the cursor.")  # the cursor came first
     assert bea.awareness[ada.doc.client_id]["cursor"] == {"anchor": 0, "head": 0}
     assert bea.awareness[ada.doc.client_id]["user"]["name"] == "Eddie Editor"
+
+
+def test_each_cursor_move_a_script_sends_is_newer_than_the_last(team, summary, connect):
+    """Browsers (y-protocols) take a cursor only with a clock above the last one seen: a
+    clock read from the wall clock repeats within a millisecond and falls back every 2**31
+    milliseconds, and the moves it labels are dropped."""
+    ada = connect(team.editor, summary)
+    sent: list[bytes] = []
+    ada._send = sent.append
+    for place in range(3):
+        ada.set_cursor({"cursor": place})
+    clocks = [protocol.parse(message)[0].clock for message in sent]
+    assert clocks == sorted(set(clocks)) and len(clocks) == 3
