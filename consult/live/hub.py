@@ -76,7 +76,9 @@ class Hub:
                         ),
                     )
                     self.rooms[section.id] = room
-                    self.relay.ask_for(section.id, room.doc.get_state())
+                    with room.lock:  # pycrdt documents are not to be read mid-transaction
+                        state_vector = room.doc.get_state()
+                    self.relay.ask_for(section.id, state_vector)
         with self.lock:
             # The clock may have closed the room between the two locks: open it again.
             self.rooms.setdefault(section.id, room)
@@ -117,7 +119,8 @@ class Hub:
             room.absorb_awareness(payload)
         elif kind == "want":
             try:
-                missing = room.doc.get_update(payload)
+                with room.lock:
+                    missing = room.doc.get_update(payload)
             except ValueError:
                 return
             self.relay.publish(section_id, "update", missing)
