@@ -359,8 +359,8 @@ def test_text_limits(summary, save):
     ids=["100k identical lines", "alternating lines", "bullet lines"],
 )
 def test_merging_pathological_texts_stays_quick(base, theirs, yours):
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on a busy machine do not count
     merged = merge_texts(base, theirs, yours)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
     assert merged is not None
     assert merged.startswith(yours[:6]) and merged.endswith(theirs[-3:])
