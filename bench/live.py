@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import re
@@ -310,6 +311,20 @@ def start_profile(master_pid: int, seconds: float, output: Path | None):
     )
 
 
+# Frames every request's stack holds (the server's and the framework's), left out of the
+# inclusive ranking, which would otherwise show only them.
+PLUMBING = tuple(
+    f"({name})"
+    for name in (
+        "threading.py",
+        "concurrent/futures/thread.py",
+        "gunicorn/workers/gthread.py",
+        "flask/app.py",
+        "consult/api/live.py",
+    )
+)
+
+
 def profile_lines(path: Path, top: int = 12) -> list[str]:
     """The functions the samples were in (inclusive: anywhere on the stack; and innermost),
     by share of the samples."""
@@ -334,7 +349,7 @@ def profile_lines(path: Path, top: int = 12) -> list[str]:
 
     return [
         f"    where the worker held the GIL ({total} samples), inclusive:",
-        *ranked({f: n for f, n in inclusive.items() if "threading.py" not in f}),
+        *ranked({f: n for f, n in inclusive.items() if not f.endswith(PLUMBING)}),
         "    and its own time (the innermost function):",
         *ranked(own),
     ]
@@ -378,6 +393,7 @@ def memory_lines(readings: list[int], count: int) -> list[str]:
     base, one, two = readings
     per_room = (one - base) / count
     per_connection = (two - one) / count
+    fresh = room_bytes([documents.initial_state(section_text(0), None)] * 500)
     return [
         f"  worker RSS {base / 2**20:.0f} MB, with {count} sections open {one / 2**20:.0f} MB, "
         f"with a second connection to each {two / 2**20:.0f} MB",
@@ -385,7 +401,27 @@ def memory_lines(readings: list[int], count: int) -> list[str]:
         f"per further connection: {per_connection / 1024:.0f} KB; "
         f"so per document about {(per_room - per_connection) / 1024:.0f} KB "
         f"(a section of {len(section_text(0).encode()) / 1024:.1f} KB of text)",
+        f"  a Room alone (its pycrdt document, observers and objects; 500 made in this "
+        f"process): {fresh / 1024:.0f} KB",
     ]
+
+
+def own_rss() -> int:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def room_bytes(states: list[bytes]) -> float:
+    """This process's RSS growth per Room (its pycrdt document, observers, Python objects)
+    opened from each of `states`."""
+    from consult.live.rooms import Room
+
+    Room(0, 0, states[0])  # the first one loads what every room shares
+    gc.collect()
+    before = own_rss()
+    rooms = [Room(number, 0, state) for number, state in enumerate(states)]
+    grown = own_rss() - before
+    del rooms
+    return grown / len(states)
 
 
 # --- (c) an hour of typing, stored as the clock stores it -------------------------------------
@@ -501,13 +537,16 @@ def simulate_hour(
         deletions = sum(desk.typist.deletions for desk in desks)
     size = len(text.encode())
     place = "every keystroke at a random place" if jump >= 1 else "typing at a cursor"
+    memory = room_bytes([stored] * 50)
     return [
         f"  {place}: {keystrokes} keystrokes ({deletions} deletions) by {len(desks)} people, "
         f"{revisions} revisions",
         f"    stored state {len(stored) / 1024:.1f} KB for {size / 1024:.1f} KB of text "
         f"({len(stored) / size:.1f}x; stored/text KB by the quarter hour: {', '.join(series)});"
-        f" every update, kept as a log, {log_size / 1024:.0f} KB; one store (merge with the "
-        f"stored state, commit) then takes {store_seconds * 1000:.0f} ms",
+        f" every update, kept as a log, {log_size / 1024:.0f} KB",
+        f"    one store then (merged with the stored state, committed) takes "
+        f"{store_seconds * 1000:.0f} ms; a Room opened from it holds {memory / 1024:.0f} KB of "
+        "memory (50 made in this process)",
     ]
 
 
