@@ -427,14 +427,15 @@ def section_presence(response_id: int, section_id: int):
     # Only someone who may edit is shown as "editing"; a member reading is just present.
     editing = body(PresenceUpdate).editing and can_edit(membership)
     others = drafting.heartbeat(membership.user, section, editing)
-    db.session.commit()
-    return reply(
-        Presence(
-            others=[PresentPerson(name=p.user.name, editing=p.editing) for p in others],
-            head_revision=section.head_revision_id,
-            updated_at=section.updated_at,
-        )
+    # The answer is read before the commit: the commit expires the rows, and another person
+    # leaving at that moment would delete a row this answer still had to read.
+    answer = Presence(
+        others=[PresentPerson(name=p.user.name, editing=p.editing) for p in others],
+        head_revision=section.head_revision_id,
+        updated_at=section.updated_at,
     )
+    db.session.commit()
+    return reply(answer)
 
 
 @blueprint.get("/responses/<int:response_id>/presence")

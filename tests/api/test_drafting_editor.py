@@ -143,6 +143,30 @@ def test_someone_who_left_or_went_quiet_is_not_shown(client, team, bearer, draft
     assert _beat(client, bearer("member"), draft).get_json()["others"] == []
 
 
+def test_someone_leaving_while_the_heartbeat_is_answered_does_not_break_it(
+    client, team, bearer, draft, monkeypatch
+):
+    """CI caught a 500: the editor closed the section between the member's heartbeat reading
+    who is present and committing, and the answer then read a deleted row."""
+    _beat(client, bearer("editor"), draft)
+    heartbeat = drafting.heartbeat
+
+    def heartbeat_then_the_editor_leaves(user, section, editing):
+        others = heartbeat(user, section, editing)
+        # As another request's delete would: the rows already read are not told.
+        db.session.execute(
+            db.delete(Presence).where(Presence.user_id == team.editor.id),
+            execution_options={"synchronize_session": False},
+        )
+        return others
+
+    monkeypatch.setattr(drafting, "heartbeat", heartbeat_then_the_editor_leaves)
+    answer = _beat(client, bearer("member"), draft, editing=False)
+
+    assert answer.status_code == 200
+    assert answer.get_json()["others"] == [{"name": "Eddie Editor", "editing": True}]
+
+
 def test_leaving_twice_is_harmless(client, bearer, draft):
     url = draft.section_url(draft.summary, "/presence")
 
