@@ -20,10 +20,9 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from consult.accounts.models import User
 from consult.drafting import events
 from consult.drafting.models import Response, Revision, Section
-from consult.drafting.services import heartbeat
+from consult.drafting.services import mark_present
 from consult.extensions import db
 from consult.live import services
 from consult.live.permissions import credentials_alive, rights_now
@@ -164,8 +163,6 @@ class Hub:
         """One tick: store, write revisions, and (every LIVE_RECHECK_SECONDS) recheck."""
         now = time.monotonic()
         recheck = everyone or now - self._last_recheck >= self.config["LIVE_RECHECK_SECONDS"]
-        if recheck:
-            self._last_recheck = now
         soon, self._recheck_soon = self._recheck_soon, set()
         for room in list(self.rooms.values()):
             with self.app.app_context():
@@ -181,6 +178,8 @@ class Hub:
                 finally:
                     db.session.remove()
             self._close_if_empty(room)
+        if recheck:  # counted from the end: a long pass over many rooms does not run back to back
+            self._last_recheck = time.monotonic()
 
     def _save(self, room: Room, now: float, everyone: bool) -> None:
         config = self.config
@@ -207,7 +206,7 @@ class Hub:
         if people:
             rights = rights_now(room.organisation_id, room.section_id, {c.user_id for c in people})
             alive = credentials_alive({c.credential for c in people if c.credential})
-            section = db.session.get(Section, room.section_id)
+            present: dict[int, bool] = {}  # user id: editing (in any of their tabs)
             for connection in people:
                 right = rights[connection.user_id]
                 if connection.credential is not None and connection.credential not in alive:
@@ -216,10 +215,11 @@ class Hub:
                     connection.close(CLOSE_GONE, "You no longer have access to this section.")
                 elif (right == "write") != connection.writable:
                     connection.close(CLOSE_RIGHTS_CHANGED, "Your rights changed; reconnecting.")
-                elif section is not None:
-                    user = db.session.get(User, connection.user_id)
-                    if user is not None:
-                        heartbeat(user, section, connection.writable)
+                else:
+                    user_id = connection.user_id
+                    present[user_id] = present.get(user_id, False) or connection.writable
+            if db.session.get(Section, room.section_id) is not None:
+                mark_present(room.section_id, present)
         stored = services.updated_since([room.section_id]).get(room.section_id)
         if stored is not None and self._stored_at.get(room.section_id) != stored[1]:
             self._stored_at[room.section_id] = stored[1]

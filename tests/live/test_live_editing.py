@@ -11,6 +11,7 @@ from consult.drafting import services
 from consult.extensions import db
 from consult.live import protocol
 from tests.drafting.conftest import revisions
+from tests.drafting.pages_support import count_queries
 
 
 def wait_until(condition, timeout: float = 10.0):
@@ -134,6 +135,7 @@ def test_people_connected_live_are_in_the_presence_list(team, summary, connect):
     from consult.drafting.models import Presence
 
     connect(team.editor, summary)
+    connect(team.editor, summary)  # a second tab
     connect(team.member, summary)
     present = wait_until(
         lambda: (
@@ -148,6 +150,19 @@ def test_people_connected_live_are_in_the_presence_list(team, summary, connect):
         )
     )
     assert present == {(team.editor.id, True), (team.member.id, False)}
+
+
+def test_the_clock_notes_a_whole_room_present_in_one_statement(team, summary, connect, hub):
+    """It noted each person with their own heartbeat (an upsert and a query of the others
+    apiece): a room of 20 cost 40 statements every recheck."""
+    for person in (team.editor, team.owner, team.coordinator, team.member):
+        connect(person, summary)
+
+    with count_queries() as statements:
+        hub.work(everyone=True)
+
+    noted = [s for s in statements if "presence" in s.lower()]
+    assert len(noted) == 1, noted
 
 
 def test_a_revoked_token_ends_the_live_connection(team, summary, connect):
@@ -220,3 +235,32 @@ def test_each_cursor_move_a_script_sends_is_newer_than_the_last(team, summary, c
         ada.set_cursor({"cursor": place})
     clocks = [protocol.parse(message)[0].clock for message in sent]
     assert clocks == sorted(set(clocks)) and len(clocks) == 3
+
+
+def test_a_save_nobody_edits_live_asks_for_the_live_document_once(team, summary):
+    """The drafting benchmark found each save asking twice (catching up live words, then
+    sending the new head into the live document) when no one had the section open live."""
+    services.save_section(team.owner, summary, "First.", None, None)
+    db.session.commit()
+    head = db.session.get(type(summary), summary.id).head_revision_id
+
+    with count_queries() as statements:
+        services.save_section(team.owner, summary, "First.\n\nSecond.", None, head)
+        db.session.commit()
+
+    asked = [s for s in statements if "live_documents" in s]
+    assert len(asked) == 1, asked
+    assert revisions(summary)[-1].body == "First.\n\nSecond."
+
+
+def test_a_live_document_opened_after_a_save_still_gets_the_next_saves_head(team, summary, connect):
+    services.save_section(team.owner, summary, "Before anyone was live.", None, None)
+    db.session.commit()
+    ada = connect(team.editor, summary)
+    assert ada.wait_for(lambda text: "Before" in text) == "Before anyone was live."
+    head = db.session.get(type(summary), summary.id).head_revision_id
+
+    services.save_section(team.owner, summary, "Saved while Ada is live.", None, head)
+    db.session.commit()
+
+    assert ada.wait_for(lambda text: "while Ada" in text) == "Saved while Ada is live."

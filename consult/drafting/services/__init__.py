@@ -30,6 +30,7 @@ from consult.drafting.services.presence import (
     PRESENCE_WINDOW,
     heartbeat,
     leave_section,
+    mark_present,
     others_present,
     present_in_response,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "leave_section",
     "live_sections",
     "lock_section",
+    "mark_present",
     "move_section",
     "open_suggestions",
     "others_present",

@@ -3,6 +3,7 @@ person's editor, forgotten after PRESENCE_WINDOW without one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select
@@ -20,20 +21,31 @@ PRESENCE_WINDOW = timedelta(seconds=45)
 
 def heartbeat(user: User, section: Section, editing: bool) -> list[Presence]:
     """Note that the person has the section open; return the others who do."""
+    mark_present(section.id, {user.id: editing})
+    return others_present(section, user)
+
+
+def mark_present(section_id: int, editing_by_user: Mapping[int, bool]) -> None:
+    """Note that these people have the section open (and whether each edits it), in one
+    statement: an upsert, so two tabs of one person beating at once cannot both insert and
+    trip the unique constraint, and the live hub notes a whole room at once."""
+    if not editing_by_user:
+        return
     now = utcnow()
-    # One statement (an upsert), so two tabs of the same person beating at once cannot both
-    # insert and trip the unique constraint.
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Presence).values(
+        [
+            {"section_id": section_id, "user_id": user_id, "seen_at": now, "editing": editing}
+            for user_id, editing in sorted(editing_by_user.items())
+        ]
+    )
     db.session.execute(
-        insert(Presence)
-        .values(section_id=section.id, user_id=user.id, seen_at=now, editing=editing)
-        .on_conflict_do_update(
+        statement.on_conflict_do_update(
             index_elements=["section_id", "user_id"],
-            set_={"seen_at": now, "editing": editing},
+            set_={"seen_at": statement.excluded.seen_at, "editing": statement.excluded.editing},
         )
     )
-    return others_present(section, user)
 
 
 _OTHERS_PRESENT = (
