@@ -6,7 +6,9 @@ are those of any section."""
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,8 +23,10 @@ from consult.live import documents
 from consult.live.models import LiveDocument
 from tests.bills.sample import PRINT
 from tests.drafting.conftest import membership_of
+from tests.drafting.pages_support import browsers_for
 from tests.live.test_live_access import bearer, handshake, refused_before_the_upgrade, round_trip
 
+ROOT = Path(__file__).resolve().parents[2]
 JUDGE = {
     "kind": "leave_out_insert",
     "page": "1",
@@ -260,3 +264,43 @@ def test_a_document_made_before_amendments_were_live_gets_its_fields_from_the_he
     eddie = connect(team.editor, amendment)
     assert eddie.amendment()["insert"] == "judge"
     assert eddie.amendment()["kind"] == "leave_out_insert"
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def test_the_browsers_list_of_text_fields_is_the_documents(app):
+    source = (ROOT / "assets" / "live-editor" / "src" / "fields.js").read_text()
+    listed = re.search(r"export const TEXTS = \[(.*?)\];", source, re.DOTALL).group(1)
+    assert tuple(re.findall(r'"(\w+)"', listed)) == documents.AMENDMENT_TEXTS
+
+
+def _form_tag(page: str) -> str:
+    return re.search(r"<form[^>]*data-amendment-form[^>]*>", page).group(0)
+
+
+def test_the_amendment_form_is_live_for_those_who_may_edit_it(app, team, amendment, monkeypatch):
+    monkeypatch.setitem(app.config, "LIVE_EDITING", True)
+    browsers = browsers_for(app, team)
+    url = f"/responses/{amendment.response_id}/sections/{amendment.id}"
+    page = browsers("editor").get(url).get_data(as_text=True)
+    assert f'data-live-url="/api/v1/live/sections/{amendment.id}"' in _form_tag(page)
+    assert "data-live-status" in page
+    assert "js/live-editor.js" in page
+    member_page = browsers("member").get(url).get_data(as_text=True)
+    assert "data-live-url" not in member_page  # members see the amendment in House style
+
+
+def test_a_refused_amendment_form_is_not_live_so_what_was_typed_stays(
+    app, team, amendment, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIVE_EDITING", True)
+    browsers = browsers_for(app, team)
+    url = f"/responses/{amendment.response_id}/sections/{amendment.id}"
+    page = browsers("editor").get(url).get_data(as_text=True)
+    fields = dict(re.findall(r'name="(csrf_token|base_revision)"[^>]*value="([^"]*)"', page))
+    result = browsers("editor").post(
+        f"{url}/amendment", data={**fields, **JUDGE, "leave_out": "chief constable"}
+    )
+    assert result.status_code == 422
+    assert "data-live-url" not in result.get_data(as_text=True)
