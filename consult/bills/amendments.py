@@ -73,6 +73,21 @@ _OUTER_QUOTES = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "'": "'"}
 _PROVISION = re.compile(r"^(?:clause\s+)?(\d+[A-Z]*)$|^schedule\s+(\d+[A-Z]*)$", re.IGNORECASE)
 
 
+# The fields that hold words a person writes (not a reference, a number or a choice): each is
+# edited live as a text of its own (consult/live/documents.py), so two people's words merge.
+FREE_TEXT_FIELDS = (
+    "leave_out",
+    "from_words",
+    "to_words",
+    "after",
+    "insert",
+    "title",
+    "text",
+    "explanatory_statement",
+    "purpose",
+)
+
+
 def for_kind(values: Mapping[str, Any]) -> dict[str, Any]:
     """`kind` and the values of the fields that kind uses (FIELD_KINDS), as from_dict takes
     them: what a form or a live document holds, without what was typed under another kind."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pycrdt import Doc, Map, Text
 
-from consult.bills.amendments import FIELD_KINDS
+from consult.bills.amendments import FIELD_KINDS, FREE_TEXT_FIELDS
 
 BODY = "body"
 FIELDS = "fields"
@@ -132,17 +132,7 @@ def replace_text(text: Text, new: str) -> bool:
 # (bills/amendment_text.py), never edited as text.
 
 AMENDMENT_PREFIX = "amendment."
-AMENDMENT_TEXTS = (
-    "leave_out",
-    "from_words",
-    "to_words",
-    "after",
-    "insert",
-    "title",
-    "text",
-    "explanatory_statement",
-    "purpose",
-)
+AMENDMENT_TEXTS = FREE_TEXT_FIELDS
 AMENDMENT_FLAGS = ("to_end_of_line",)  # true or false; every other value is a string
 AMENDMENT_FIELDS = ("kind", *FIELD_KINDS)  # every field, the texts among them
 

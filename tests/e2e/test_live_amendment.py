@@ -14,15 +14,17 @@ import pytest
 from playwright.sync_api import expect
 
 from consult.bills import amendment_text
-from consult.bills import services as bills
 from consult.bills.amendments import Amendment
-from consult.drafting import services as drafting
 from consult.drafting.models import Section
 from consult.extensions import db
-from tests.bills.sample import PRINT
-from tests.drafting.conftest import membership_of
+from tests.drafting.test_bill_responses import JUDGE
 from tests.e2e.test_coediting import log_in
 from tests.e2e.test_live_coediting import live_editing  # noqa: F401 - live on, fast clocks
+from tests.live.test_live_amendments import (  # noqa: F401 - the fixtures
+    amendment,
+    bill,
+    bill_response,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -44,38 +46,6 @@ async ([selector, words, every]) => {
 """
 
 
-@pytest.fixture
-def amendment_path(team) -> tuple[str, int]:
-    bill = bills.create_bill(
-        membership_of(team.coordinator, team.organisation),
-        PRINT,
-        title="Police Reform Bill",
-        label="As introduced",
-        source_kind="text",
-        illustrative=True,
-    )
-    response = drafting.create_bill_response(
-        membership_of(team.editor, team.organisation), bill, "Our evidence"
-    )
-    section, _outcome = bills.add_amendment(
-        team.editor,
-        response,
-        Amendment.from_dict(
-            {
-                "kind": "leave_out_insert",
-                "page": "1",
-                "line": "4",
-                "leave_out": "authorised officer",
-                "insert": "judge",
-                "explanatory_statement": "This amendment would require a judge to authorise it.",
-                "purpose": "Only a judge should decide.",
-            }
-        ),
-    )
-    db.session.commit()
-    return f"/responses/{response.id}/sections/{section.id}", section.id
-
-
 def open_amendment(browsing, who: str, user, path: str):
     page = browsing.new_page(who)
     log_in(page, user, path)
@@ -91,9 +61,12 @@ def saved(section_id: int) -> Amendment:
 
 
 def test_two_people_editing_different_fields_of_an_amendment_both_see_both(
-    browsing, team, amendment_path
+    browsing,
+    team,
+    amendment,  # noqa: F811 - the imported fixture
 ):
-    path, section_id = amendment_path
+    section_id = amendment.id
+    path = f"/responses/{amendment.response_id}/sections/{section_id}"
     eddie = open_amendment(browsing, "eddie", team.editor, path)
     cora = open_amendment(browsing, "cora", team.coordinator, path)
     expect(eddie.locator("[data-live-status]")).to_have_text(
@@ -118,18 +91,18 @@ def test_two_people_editing_different_fields_of_an_amendment_both_see_both(
     for page in (eddie, cora):
         expect(page.get_by_label("Words to insert")).to_have_value("judge of the High Court")
         expect(page.get_by_label("Purpose, for supporters")).to_have_value(
-            "Only a judge should decide. Cameras watch everyone."
+            JUDGE["purpose"] + " Cameras watch everyone."
         )
 
     deadline = time.monotonic() + SETTLE
     while True:
-        amendment = saved(section_id)
-        if amendment.insert.endswith("High Court") and amendment.purpose.endswith("everyone."):
+        stored = saved(section_id)
+        if stored.insert.endswith("High Court") and stored.purpose.endswith("everyone."):
             break
-        assert time.monotonic() < deadline, f"never saved with both edits: {amendment}"
+        assert time.monotonic() < deadline, f"never saved with both edits: {stored}"
         eddie.wait_for_timeout(250)
-    assert amendment.insert == "judge of the High Court"
-    assert amendment.purpose == "Only a judge should decide. Cameras watch everyone."
+    assert stored.insert == "judge of the High Court"
+    assert stored.purpose == JUDGE["purpose"] + " Cameras watch everyone."
     browsing.screenshot(eddie, "live-amendment-1280")
     browsing.check_accessibility(eddie, "live amendment form")
 

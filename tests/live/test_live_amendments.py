@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,38 +20,16 @@ from consult.drafting.models import Revision, Section
 from consult.extensions import db
 from consult.live import documents
 from consult.live.models import LiveDocument
-from tests.bills.sample import PRINT
-from tests.drafting.conftest import membership_of
+from tests.bills.conftest import bill, bill_response  # noqa: F401 - the fixtures
 from tests.drafting.pages_support import browsers_for
+from tests.drafting.test_bill_responses import JUDGE
 from tests.live.test_live_access import bearer, handshake, refused_before_the_upgrade, round_trip
-
-ROOT = Path(__file__).resolve().parents[2]
-JUDGE = {
-    "kind": "leave_out_insert",
-    "page": "1",
-    "line": "4",
-    "leave_out": "authorised officer",
-    "insert": "judge",
-    "explanatory_statement": "This amendment would require a judge to authorise the use.",
-    "purpose": "Only a judge should switch the cameras on.",
-}
 
 
 @pytest.fixture
-def amendment(team) -> Section:
+def amendment(team, bill_response) -> Section:  # noqa: F811 - the imported fixture
     """An amendment (a section of kind "amendment") in a response to the sample bill."""
-    bill = bills.create_bill(
-        membership_of(team.coordinator, team.organisation),
-        PRINT,
-        title="Police Reform Bill",
-        label="As introduced",
-        source_kind="text",
-        illustrative=True,
-    )
-    response = drafting.create_bill_response(
-        membership_of(team.editor, team.organisation), bill, "Our evidence"
-    )
-    section, _outcome = bills.add_amendment(team.editor, response, Amendment.from_dict(JUDGE))
+    section, _outcome = bills.add_amendment(team.editor, bill_response, Amendment.from_dict(JUDGE))
     db.session.commit()
     return section
 
@@ -152,9 +129,7 @@ def test_two_people_editing_different_fields_both_keep_their_words(team, amendme
             lambda v: both(v) and "intrusive" in v["purpose"], of=client.amendment
         )
         assert values["insert"] == "judge of the High Court"
-        assert (
-            values["purpose"] == "Only a judge should switch the cameras on. Cameras are intrusive."
-        )
+        assert values["purpose"] == JUDGE["purpose"] + " Cameras are intrusive."
 
     head = wait_until(
         lambda: next(
@@ -269,12 +244,6 @@ def test_a_document_made_before_amendments_were_live_gets_its_fields_from_the_he
 # --- the page ------------------------------------------------------------------------------------
 
 
-def test_the_browsers_list_of_text_fields_is_the_documents(app):
-    source = (ROOT / "assets" / "live-editor" / "src" / "fields.js").read_text()
-    listed = re.search(r"export const TEXTS = \[(.*?)\];", source, re.DOTALL).group(1)
-    assert tuple(re.findall(r'"(\w+)"', listed)) == documents.AMENDMENT_TEXTS
-
-
 def _form_tag(page: str) -> str:
     return re.search(r"<form[^>]*data-amendment-form[^>]*>", page).group(0)
 
@@ -285,6 +254,7 @@ def test_the_amendment_form_is_live_for_those_who_may_edit_it(app, team, amendme
     url = f"/responses/{amendment.response_id}/sections/{amendment.id}"
     page = browsers("editor").get(url).get_data(as_text=True)
     assert f'data-live-url="/api/v1/live/sections/{amendment.id}"' in _form_tag(page)
+    assert 'data-live-texts="' + " ".join(documents.AMENDMENT_TEXTS) + '"' in _form_tag(page)
     assert "data-live-status" in page
     assert "js/live-editor.js" in page
     member_page = browsers("member").get(url).get_data(as_text=True)

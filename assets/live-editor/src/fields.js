@@ -6,18 +6,6 @@
 // and preview keep working): what others type is put into them, with the caret kept in place.
 import { change, rebase } from "./textdiff.js";
 
-// documents.AMENDMENT_TEXTS (tests/live/test_live_amendments.py checks that they agree).
-export const TEXTS = [
-  "leave_out",
-  "from_words",
-  "to_words",
-  "after",
-  "insert",
-  "title",
-  "text",
-  "explanatory_statement",
-  "purpose",
-];
 const PREFIX = "amendment.";
 
 // Put the person's change from `rendered` (what the page was drawn with) to `now` into the
@@ -56,7 +44,8 @@ function isChoice(input) {
   return input.type === "radio" || input.type === "checkbox";
 }
 
-// `form`: the amendment form; `doc`: its Y.Doc; `origin`: what marks this page's own edits.
+// `form`: the amendment form, whose data-live-texts names the fields that are texts of their
+// own (documents.AMENDMENT_TEXTS); `doc`: its Y.Doc; `origin`: what marks this page's own edits.
 // Words typed into the form before the first sync are added to the shared document (they are
 // the change from what the page was drawn with); then the form shows the shared document.
 export function bindAmendment(form, doc, origin) {
@@ -70,6 +59,7 @@ export function bindAmendment(form, doc, origin) {
     (byName[input.name] = byName[input.name] || []).push(input);
   });
   const texts = {};
+  const textNames = (form.getAttribute("data-live-texts") || "").split(" ");
 
   function valueOf(input) {
     if (input.type === "checkbox") return input.checked;
@@ -106,7 +96,7 @@ export function bindAmendment(form, doc, origin) {
 
   doc.transact(() => {
     Object.keys(byName).forEach((name) => {
-      if (TEXTS.indexOf(name) !== -1) {
+      if (textNames.indexOf(name) !== -1) {
         const input = byName[name][0];
         texts[name] = doc.getText(PREFIX + name);
         addTyping(texts[name], input.defaultValue, input.value);

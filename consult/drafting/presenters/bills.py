@@ -17,6 +17,7 @@ from consult.bills import amendment_text
 from consult.bills import services as bills
 from consult.bills.amendments import (
     FIELD_KINDS,
+    FREE_TEXT_FIELDS,
     STATEMENT_WORD_LIMIT,
     Amendment,
     AmendmentProblem,
@@ -265,6 +266,7 @@ def amendment_form_context(
         "bill_facts": bill_facts(response.bill),
         "kind_labels": AMENDMENT_KIND_LABELS,
         "field_kinds": FIELD_KINDS,
+        "free_text_fields": FREE_TEXT_FIELDS,  # each bound to a text of its own when live
         "preview": preview,
         "warnings": problems_by_field(warnings or []),
         "general_problems": general or [],
