@@ -38,12 +38,71 @@ LOCATED = frozenset({Kind.LEAVE_OUT, Kind.LEAVE_OUT_INSERT, Kind.INSERT})
 LEAVING_OUT = frozenset({Kind.LEAVE_OUT, Kind.LEAVE_OUT_INSERT})
 INSERTING = frozenset({Kind.LEAVE_OUT_INSERT, Kind.INSERT})
 
+# Which kinds each field is for (every field but `kind`): an amendment is made from its kind's
+# fields alone, so words typed under another kind (the form hides them, a live document keeps
+# them) never slip in.
+_NEW = frozenset({Kind.NEW_CLAUSE, Kind.NEW_SCHEDULE})
+FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    name: tuple(str(kind) for kind in Kind if kind in kinds)
+    for name, kinds in {
+        "clause": LOCATED | {Kind.STAND_PART},
+        "page": LOCATED,
+        "line": LOCATED,
+        "subsection": LOCATED,
+        "leave_out": LEAVING_OUT,
+        "from_words": LEAVING_OUT,
+        "to_words": LEAVING_OUT,
+        "to_end_of_line": LEAVING_OUT,
+        "to_line": LEAVING_OUT,
+        "after": {Kind.INSERT},
+        "occurrence": LOCATED,
+        "insert": INSERTING,
+        "title": _NEW,
+        "text": _NEW,
+        "position": _NEW,
+        "explanatory_statement": set(Kind),
+        "purpose": set(Kind),
+    }.items()
+}
+
 # Procedure Committee guideline 1: "an explanatory statement of not more than 50 words".
 STATEMENT_WORD_LIMIT = 50
 
 _SPACES = re.compile(r"\s+")
 _OUTER_QUOTES = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "'": "'"}
 _PROVISION = re.compile(r"^(?:clause\s+)?(\d+[A-Z]*)$|^schedule\s+(\d+[A-Z]*)$", re.IGNORECASE)
+
+
+# The fields that hold words a person writes (not a reference, a number or a choice): each is
+# edited live as a text of its own (consult/live/documents.py), so two people's words merge.
+FREE_TEXT_FIELDS = (
+    "leave_out",
+    "from_words",
+    "to_words",
+    "after",
+    "insert",
+    "title",
+    "text",
+    "explanatory_statement",
+    "purpose",
+)
+
+
+def for_kind(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`kind` and the values of the fields that kind uses (FIELD_KINDS), as from_dict takes
+    them: what a form or a live document holds, without what was typed under another kind."""
+    kind = str(values.get("kind") or "")
+    chosen = {name: values.get(name) for name, kinds in FIELD_KINDS.items() if kind in kinds}
+    return {"kind": kind, **chosen}
+
+
+def typed_values(values: Mapping[str, Any]) -> dict[str, str | bool]:
+    """Stored values (`Amendment.as_dict`) as a person's form or live document holds them:
+    text, numbers written out, nothing as "", and `to_end_of_line` true or false."""
+    return {
+        name: value if isinstance(value, bool) else "" if value is None else str(value)
+        for name, value in values.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -313,6 +372,32 @@ def statement_problems(statement: str) -> list[AmendmentProblem]:
             )
         )
     return problems
+
+
+def differing_fields(
+    values: Mapping[str, str | bool], amendment: Amendment
+) -> dict[str, str | bool]:
+    """What to change in `values` (as typed: `typed_values`) so that they say `amendment`:
+    its kind and the fields of its kind whose typed value means something else. Words that
+    differ only as from_dict tidies them (spaces, quotes) are left as typed, and so are the
+    fields of other kinds, so a saved amendment never snatches words from under a typist."""
+    wanted = typed_values(amendment.as_dict())
+    names = ("kind", *(name for name, kinds in FIELD_KINDS.items() if amendment.kind in kinds))
+    return {
+        name: wanted[name]
+        for name in names
+        if _meaning(amendment.kind, name, values.get(name)) != getattr(amendment, name)
+    }
+
+
+def _meaning(kind: Kind, name: str, value: Any) -> Any:
+    """A typed value as from_dict tidies it (itself when it cannot be: "three" for a page)."""
+    if name == "kind":
+        return value
+    try:
+        return getattr(Amendment.from_dict({"kind": kind, name: value}), name)
+    except (TypeError, ValueError):
+        return value
 
 
 def blocking(problems: list[AmendmentProblem]) -> list[AmendmentProblem]:

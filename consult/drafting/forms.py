@@ -29,6 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from consult.bills.amendments import FIELD_KINDS, for_kind, typed_values
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.models import SECTION_STATUSES, STATUS_LABELS
 from consult.drafting.services import (
@@ -374,30 +375,6 @@ AMENDMENT_KIND_LABELS = {
     "new_clause": "New clause",
     "new_schedule": "New schedule",
 }
-_LOCATED = ("leave_out", "leave_out_insert", "insert")
-_LEAVING_OUT = ("leave_out", "leave_out_insert")
-_NEW = ("new_clause", "new_schedule")
-# Which kinds each field is for: the page hides the others (static/js/amendment-form.js) and
-# the amendment is made from these alone, so words typed under another kind never slip in.
-AMENDMENT_FIELD_KINDS: dict[str, tuple[str, ...]] = {
-    "clause": (*_LOCATED, "stand_part"),
-    "page": _LOCATED,
-    "line": _LOCATED,
-    "subsection": _LOCATED,
-    "leave_out": _LEAVING_OUT,
-    "from_words": _LEAVING_OUT,
-    "to_words": _LEAVING_OUT,
-    "to_end_of_line": _LEAVING_OUT,
-    "to_line": _LEAVING_OUT,
-    "after": ("insert",),
-    "occurrence": _LOCATED,
-    "insert": ("leave_out_insert", "insert"),
-    "title": _NEW,
-    "text": _NEW,
-    "position": _NEW,
-    "explanatory_statement": tuple(AMENDMENT_KIND_LABELS),
-    "purpose": tuple(AMENDMENT_KIND_LABELS),
-}
 MAX_WORDS_LENGTH = 2_000  # quoted words, titles, references
 MAX_AMENDMENT_TEXT = 20_000  # inserted text, a new clause's text, the purpose
 
@@ -479,21 +456,12 @@ class AmendmentForm(FlaskForm):
     @classmethod
     def for_amendment(cls, values: dict, base_revision: int | None) -> AmendmentForm:
         """The form drawn from an amendment's stored values (no data posted)."""
-        data = {
-            name: ("" if value is None else value if isinstance(value, bool) else str(value))
-            for name, value in values.items()
-        }
-        return cls(formdata=None, data={**data, "base_revision": base_revision})
+        return cls(formdata=None, data={**typed_values(values), "base_revision": base_revision})
 
     def values(self) -> dict:
         """The amendment's fields for the chosen kind (those of other kinds left out), as
         Amendment.from_dict takes them."""
-        kind = self.kind.data or ""
-        values: dict = {"kind": kind}
-        for name, kinds in AMENDMENT_FIELD_KINDS.items():
-            if kind in kinds:
-                values[name] = self[name].data
-        return values
+        return for_kind({name: self[name].data for name in ("kind", *FIELD_KINDS)})
 
     @property
     def previewing(self) -> bool:

@@ -14,6 +14,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from pycrdt import Doc, Text, TransactionEvent, YSyncMessageType
 from simple_websocket import Client, ConnectionClosed
@@ -57,10 +58,21 @@ class LiveClient:
         with self._lock:
             return str(self.body)
 
-    def edit(self, change: Callable[[Text], None]) -> None:
-        """Change the text (e.g. `lambda body: body.insert(0, "Hello")`); sent at once."""
+    def edit(self, change: Callable[[Text], None], field: str | None = None) -> None:
+        """Change the text (e.g. `lambda body: body.insert(0, "Hello")`), or an amendment's
+        text `field` ("purpose"); sent at once."""
         with self._lock, self.doc.transaction():
-            change(self.body)
+            change(self.body if field is None else documents.amendment_field(self.doc, field))
+
+    def set_value(self, name: str, value: str | bool) -> None:
+        """Set one of an amendment's other fields ("kind", "page" ...); sent at once."""
+        with self._lock, self.doc.transaction():
+            documents.fields(self.doc)[name] = value
+
+    def amendment(self) -> dict[str, str | bool]:
+        """An amendment's fields as this client holds them."""
+        with self._lock:
+            return documents.amendment_values(self.doc)
 
     def set_cursor(self, state: dict) -> None:
         # Each state needs a clock above the last (y-protocols drops the others).
@@ -72,16 +84,23 @@ class LiveClient:
         if not self.synced.wait(timeout):
             raise TimeoutError("the server did not answer the sync")
 
-    def wait_for(self, condition: Callable[[str], bool], timeout: float = 10) -> str:
-        """Wait until the text satisfies `condition`; the text."""
+    def wait_for(
+        self,
+        condition: Callable[[Any], bool],
+        timeout: float = 10,
+        of: Callable[[], Any] | None = None,
+    ) -> Any:
+        """Wait until the text (or what `of` reads, e.g. `client.amendment`) satisfies
+        `condition`; the text (or what `of` read)."""
+        read = of or self.text
         deadline = time.monotonic() + timeout
         with self.changed:
-            while not condition(self.text()):
+            while not condition(read()):
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError(f"text never matched; it is {self.text()!r}")
+                    raise TimeoutError(f"never matched; it is {read()!r}")
                 self.changed.wait(left)
-        return self.text()
+        return read()
 
     def close(self) -> None:
         with contextlib.suppress(ConnectionClosed):

@@ -1,12 +1,16 @@
 """A section as a Yjs document (pycrdt): the Markdown in the Y.Text `body` (API.md, "Live
-editing") and the closed answer in the Y.Map `fields` under `choice`. Pure functions on
-pycrdt documents; no database, no sockets."""
+editing") and the closed answer in the Y.Map `fields` under `choice`; an amendment's fields
+as Y.Texts and values of `fields` (below). Pure functions on pycrdt documents; no database,
+no sockets."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pycrdt import Doc, Map, Text
+
+from consult.bills.amendments import FIELD_KINDS, FREE_TEXT_FIELDS
 
 BODY = "body"
 FIELDS = "fields"
@@ -95,17 +99,82 @@ def set_content(doc: Doc, text: str, choice: str | None) -> bytes:
     """Make the document say `text` with `choice`, as the smallest edit; return the update
     (empty bytes when nothing changed) to send to everyone holding the document."""
     before = doc.get_state()
-    old = text_of(doc)
-    change = change_between(old, text)
     with doc.transaction():
-        if change is not None:
-            start = utf8_offset(old, change.start)
-            if change.removed:
-                del body(doc)[start : utf8_offset(old, change.start + change.removed)]
-            if change.inserted:
-                body(doc).insert(start, change.inserted)
+        changed = replace_text(body(doc), text)
         if choice_of(doc) != choice:
             fields(doc)[CHOICE] = choice or ""
-    if change is None and doc.get_state() == before:
+    # A deletion alone leaves the state vector as it was: only `changed` tells.
+    if not changed and doc.get_state() == before:
         return b""
     return doc.get_update(before)
+
+
+def replace_text(text: Text, new: str) -> bool:
+    """Make `text` say `new` by the smallest change (in a transaction of the caller's);
+    whether it changed."""
+    old = str(text)
+    change = change_between(old, new)
+    if change is None:
+        return False
+    start = utf8_offset(old, change.start)
+    if change.removed:
+        del text[start : utf8_offset(old, change.start + change.removed)]
+    if change.inserted:
+        text.insert(start, change.inserted)
+    return True
+
+
+# --- an amendment (a section of kind "amendment") ---------------------------------------------
+# Each of its free-text fields is a Y.Text of its own, named AMENDMENT_PREFIX + the field, so
+# that two people typing in different fields both keep their words (and in the same field,
+# their words merge); the rest (kind, clause, page, line ...) are values in `fields`, as typed.
+# The Y.Text `body` stays empty: the revision's text is made from the fields
+# (bills/amendment_text.py), never edited as text.
+
+AMENDMENT_PREFIX = "amendment."
+AMENDMENT_TEXTS = FREE_TEXT_FIELDS
+AMENDMENT_FLAGS = ("to_end_of_line",)  # true or false; every other value is a string
+AMENDMENT_FIELDS = ("kind", *FIELD_KINDS)  # every field, the texts among them
+
+
+def amendment_field(doc: Doc, name: str) -> Text:
+    """The Y.Text of one of an amendment's free-text fields."""
+    return doc.get(AMENDMENT_PREFIX + name, type=Text)
+
+
+def amendment_values(doc: Doc) -> dict[str, str | bool]:
+    """What the document holds for each field ("" or False when nothing yet)."""
+    values: dict[str, str | bool] = {}
+    for name in AMENDMENT_FIELDS:
+        if name in AMENDMENT_TEXTS:
+            values[name] = str(amendment_field(doc, name))
+        else:
+            value = fields(doc).get(name)
+            values[name] = bool(value) if name in AMENDMENT_FLAGS else _scalar(value)
+    return values
+
+
+def _scalar(value: object) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def set_amendment_values(doc: Doc, values: Mapping[str, str | bool]) -> bytes:
+    """Make these fields say these values (a text field by its smallest change, so words typed
+    live elsewhere in it stay); the update to send (empty bytes when nothing changed)."""
+    before = doc.get_state()
+    changed = False
+    with doc.transaction():
+        for name, value in values.items():
+            if name in AMENDMENT_TEXTS:
+                changed |= replace_text(amendment_field(doc, name), str(value))
+            elif fields(doc).get(name) != value:
+                fields(doc)[name] = value
+                changed = True
+    return doc.get_update(before) if changed else b""
+
+
+def initial_amendment_state(values: Mapping[str, str | bool]) -> bytes:
+    """The first state of an amendment's document (made once, as initial_state)."""
+    doc = new_doc()
+    set_amendment_values(doc, values)
+    return doc.get_update()

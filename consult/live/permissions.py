@@ -15,9 +15,9 @@ from consult.organisations.models import Membership
 
 
 def may_write(membership: Membership | None, section: Section) -> bool:
-    """Editors and above, on a section that takes edits. Amendments are edited with their
-    structured form (save and merge), not live."""
-    return can_edit(membership) and section.removed_at is None and section.kind != "amendment"
+    """Editors and above, on a section that takes edits (an amendment too: its fields are
+    edited live, each its own text: documents.py)."""
+    return can_edit(membership) and section.removed_at is None
 
 
 def load_live_section(section_id: int, user: User) -> tuple[Section, Membership]:

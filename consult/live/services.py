@@ -9,13 +9,20 @@ The revisions stay the source of truth. Three rules keep the two in step:
    (`apply_head`, on head_moved): live editors see it, and words they type meanwhile merge.
 3. Storing merges with what is stored (`store`): two instances, or an API save and a room,
    never overwrite each other's edits.
+An amendment's document holds its fields (documents.py); its revisions are written, and its
+new heads applied, field by field, through the bill services (`_write`, `_apply_amendment`).
 Services flush; the caller commits (the request, or the clock for the rooms)."""
 
 from __future__ import annotations
 
+from pycrdt import Doc
 from sqlalchemy import select
 
 from consult.accounts.models import User
+from consult.bills import amendment_text
+from consult.bills.amendments import differing_fields
+from consult.bills.errors import BillError
+from consult.bills.services import save_live_amendment
 from consult.drafting.models import Response, Revision, Section
 from consult.drafting.services import lock_section, save_live_text
 from consult.extensions import db
@@ -44,19 +51,58 @@ def document_state(section: Section) -> bytes:
     under the section's row lock, so that it is made once: two documents made separately
     from the same text would hold it twice once merged."""
     row = _stored(section.id)
-    if row is not None:
+    if row is not None and not _lacks_fields(section, row.state):
         return row.state
     lock_section(section, catch_up_live=False)
     row = _stored(section.id)
     if row is None:
-        row = LiveDocument(
-            section_id=section.id,
-            state=documents.initial_state(section.body, section.choice),
-        )
+        row = LiveDocument(section_id=section.id, state=_initial_state(section))
         db.session.add(row)
         db.session.flush()
         db.session.info.get(NOT_LIVE_KEY, set()).discard(section.id)
+    elif _lacks_fields(section, row.state):
+        doc = documents.new_doc(row.state)
+        _apply_amendment(doc, section.body)
+        row.state = doc.get_update()
+        db.session.flush()
     return row.state
+
+
+def _lacks_fields(section: Section, state: bytes) -> bool:
+    """An amendment's document made before amendments were edited live (a read-only view
+    of its text): its fields are to be filled from the head once."""
+    if section.kind != "amendment":
+        return False
+    return not documents.fields(documents.new_doc(state)).get("kind")
+
+
+def _initial_state(section: Section) -> bytes:
+    if section.kind != "amendment":
+        return documents.initial_state(section.body, section.choice)
+    doc = documents.new_doc()
+    _apply_amendment(doc, section.body)
+    return doc.get_update()
+
+
+def _apply_amendment(doc: Doc, body: str) -> bytes:
+    """Make an amendment's document say the amendment in `body` (a revision's text), changing
+    only the fields whose meaning differs; the update (empty bytes if none, or if the text is
+    no amendment: its words then stay as they are)."""
+    try:
+        amendment = amendment_text.load(body)
+    except BillError:
+        return b""
+    typed = documents.amendment_values(doc)
+    return documents.set_amendment_values(doc, differing_fields(typed, amendment))
+
+
+def _write(author: User | None, section: Section, doc: Doc) -> Revision | None:
+    """The document's words as a revision by `author` (None if there is nothing new, or an
+    amendment that cannot be saved as it stands)."""
+    if section.kind == "amendment":
+        values = documents.amendment_values(doc)
+        return save_live_amendment(author, section, values)
+    return save_live_text(author, section, documents.text_of(doc), documents.choice_of(doc))
 
 
 def store(section_id: int, state: bytes, editor_id: int | None) -> bytes | None:
@@ -84,9 +130,7 @@ def checkpoint(section_id: int, author_id: int | None, state: bytes) -> bytes | 
     merged = store(section_id, state, author_id)
     if merged is None or author_id is None:
         return merged
-    doc = documents.new_doc(merged)
-    author = db.session.get(User, author_id)
-    save_live_text(author, section, documents.text_of(doc), documents.choice_of(doc))
+    _write(db.session.get(User, author_id), section, documents.new_doc(merged))
     return merged
 
 
@@ -97,9 +141,8 @@ def catch_up(section: Section) -> Revision | None:
     if row is None:
         db.session.info.setdefault(NOT_LIVE_KEY, set()).add(section.id)
         return None
-    doc = documents.new_doc(row.state)
     author = db.session.get(User, row.last_editor_id) if row.last_editor_id else None
-    return save_live_text(author, section, documents.text_of(doc), documents.choice_of(doc))
+    return _write(author, section, documents.new_doc(row.state))
 
 
 def catch_up_response(response: Response) -> None:
@@ -125,7 +168,10 @@ def apply_head(section: Section, revision: Revision) -> None:
     if row is None:
         return
     doc = documents.new_doc(row.state)
-    update = documents.set_content(doc, revision.body, revision.choice)
+    if section.kind == "amendment":
+        update = _apply_amendment(doc, revision.body)
+    else:
+        update = documents.set_content(doc, revision.body, revision.choice)
     if not update:
         return
     row.state = doc.get_update()

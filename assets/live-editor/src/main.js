@@ -17,10 +17,15 @@
 // and marks the form with data-live-state (connecting, live, offline, unavailable, lost).
 //
 // Read-only people get the same live text, read-only, in place of the rendered text.
+//
+// An amendment's form (data-amendment-form) goes live the same way, its fields bound to the
+// amendment's live document (fields.js) rather than one text; its Save button gives way, as
+// every change is saved as it is typed (once it makes an amendment that can be saved: the
+// preview says what stops it), and without a sync the form is saved as before.
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { createEditor } from "./view.js";
-import { change, rebase } from "./textdiff.js";
+import { addTyping, bindAmendment } from "./fields.js";
 import { keepStylesWithinPolicy } from "./styles.js";
 
 const FIRST_SYNC_WAIT = 5000;
@@ -54,6 +59,16 @@ function socketBase(path) {
 
 // Everything on the page one live text needs, for the editor form or the read-only view.
 function partsOf(host) {
+  const user = {
+    name: host.getAttribute("data-live-user-name") || "Someone",
+    color: host.getAttribute("data-live-user-color") || "#1d4e89",
+    colorLight: host.getAttribute("data-live-user-color-light") || "#1d4e8933",
+  };
+  if (host.hasAttribute("data-amendment-form")) {
+    const status = host.querySelector("[data-live-status]");
+    const saveButton = host.querySelector('button[value="save"]');
+    return { host, editing: true, amendment: true, writable: true, original: host, status, saveButton, choices: [], user };
+  }
   const editing = host.hasAttribute("data-editor");
   const textarea = editing ? host.querySelector("[data-body]") : null;
   return {
@@ -67,19 +82,16 @@ function partsOf(host) {
     saveButton: editing ? host.querySelector('button[type="submit"]') : null,
     toolbar: host.querySelector("[data-toolbar]"),
     choices: Array.prototype.slice.call(host.querySelectorAll('input[name="choice"]')),
-    user: {
-      name: host.getAttribute("data-live-user-name") || "Someone",
-      color: host.getAttribute("data-live-user-color") || "#1d4e89",
-      colorLight: host.getAttribute("data-live-user-color-light") || "#1d4e8933",
-    },
+    user,
   };
 }
 
 function start(host) {
   const parts = partsOf(host);
-  if ((parts.editing && !parts.textarea) || !parts.original) return;
+  if ((parts.editing && !parts.textarea && !parts.amendment) || !parts.original) return;
   let state = "connecting";
   let editor = null;
+  let amendment = null; // the amendment form's binding (fields.js)
   let localWhileAway = false; // typed while the connection was down, not yet merged
   let failures = 0;
   let rightsChanges = 0; // closes with CLOSE_RIGHTS_CHANGED
@@ -139,17 +151,7 @@ function start(host) {
   // --- the first sync: the text box gives way to the live box --------------------------
 
   function addEarlyTyping() {
-    const rendered = parts.textarea.defaultValue;
-    const typed = change(rendered, parts.textarea.value);
-    if (typed.remove || typed.insert) {
-      const pieces = rebase(typed, change(rendered, body.toString()));
-      doc.transact(() => {
-        pieces.forEach((piece) => {
-          if (piece.remove) body.delete(piece.at, piece.remove);
-          if (piece.insert) body.insert(piece.at, piece.insert);
-        });
-      });
-    }
+    doc.transact(() => addTyping(body, parts.textarea.defaultValue, parts.textarea.value));
     const picked = parts.choices.filter((input) => input.checked !== input.defaultChecked);
     if (picked.length) {
       const checked = parts.choices.filter((input) => input.checked)[0];
@@ -170,8 +172,20 @@ function start(host) {
     parts.textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  function goAmendmentLive() {
+    amendment = bindAmendment(host, doc, parts);
+    if (parts.saveButton) parts.saveButton.hidden = true; // every change is saved as it is typed
+    setState("live");
+    sayWhoIsHere();
+    tell("live:ready", {});
+  }
+
   function goLive() {
     window.clearTimeout(firstSyncTimer);
+    if (parts.amendment) {
+      goAmendmentLive();
+      return;
+    }
     if (parts.writable) addEarlyTyping();
     const wrapper = document.createElement("div");
     wrapper.className = "live-editor" + (parts.writable ? "" : " live-editor--read-only");
@@ -224,6 +238,7 @@ function start(host) {
 
   function lock() {
     if (editor) editor.lock();
+    if (amendment) amendment.lock();
     parts.choices.forEach((input) => {
       input.disabled = true;
     });

@@ -10,6 +10,7 @@ from consult.bills.services.amendments import (
     preview_amendment,
     review_amendment,
     save_amendment,
+    save_live_amendment,
 )
 from consult.bills.services.prints import (
     add_print,
@@ -34,5 +35,6 @@ __all__ = [
     "preview_amendment",
     "review_amendment",
     "save_amendment",
+    "save_live_amendment",
     "set_stage",
 ]

@@ -13,14 +13,14 @@ from sqlalchemy import func, select
 from consult.accounts.models import User
 from consult.audit.services import record
 from consult.bills import amendment_text
-from consult.bills.amendments import Amendment, AmendmentProblem, blocking, check
+from consult.bills.amendments import Amendment, AmendmentProblem, blocking, check, for_kind
 from consult.bills.errors import BillError
 from consult.bills.house_style import House, Rendered, render
 from consult.bills.services.prints import parsed_print
 from consult.bills.stages import amendment_stage, sitting_house
 from consult.bills.validation import check_against_print, completed
 from consult.drafting.models import Response, Revision, Section
-from consult.drafting.services import SaveOutcome, save_section
+from consult.drafting.services import SaveOutcome, save_live_text, save_section
 from consult.drafting.services.text import MAX_TITLE_LENGTH
 from consult.extensions import db
 
@@ -159,6 +159,22 @@ def save_amendment(
     return save_section(
         user, section, amendment_text.dump(amendment), None, base_revision_id, clash=clash
     )
+
+
+def save_live_amendment(
+    user: User | None, section: Section, values: dict[str, str | bool]
+) -> Revision | None:
+    """Write an amendment's live document (its fields as typed, `values`) as a revision by
+    `user`, checked and completed as save_amendment checks and completes a form's, and
+    written as the same text (amendment_text.dump). The caller holds the section's row lock.
+    An amendment a save would refuse is not written, as a refused save writes nothing; its
+    words stay in the live document (as in a refused form), to be written once they make an
+    amendment that can be saved. None then, or when the head says it already."""
+    try:
+        amendment = _checked(section.response, Amendment.from_dict(for_kind(values)))
+    except (BillError, ValueError):
+        return None
+    return save_live_text(user, section, amendment_text.dump(amendment), None)
 
 
 def _house_now(response: Response) -> House:

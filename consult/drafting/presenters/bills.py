@@ -16,6 +16,8 @@ from sqlalchemy import select
 from consult.bills import amendment_text
 from consult.bills import services as bills
 from consult.bills.amendments import (
+    FIELD_KINDS,
+    FREE_TEXT_FIELDS,
     STATEMENT_WORD_LIMIT,
     Amendment,
     AmendmentProblem,
@@ -28,7 +30,7 @@ from consult.bills.models import Bill, BillPrint
 from consult.bills.parts import is_part, part_named
 from consult.bills.stages import STAGES, amendment_stage
 from consult.bills.structure import PrintedLine
-from consult.drafting.forms import AMENDMENT_FIELD_KINDS, AMENDMENT_KIND_LABELS, AmendmentForm
+from consult.drafting.forms import AMENDMENT_KIND_LABELS, AmendmentForm
 from consult.drafting.models import POSITION_LABELS, Response, Revision, Section
 from consult.drafting.titles import bill_response_title
 from consult.extensions import db
@@ -242,7 +244,7 @@ def problems_by_field(problems: list[AmendmentProblem]) -> dict[str | None, list
     """{field name (None: the amendment as a whole): messages}, for the form's warnings."""
     found: dict[str | None, list[str]] = {}
     for problem in problems:
-        name = problem.field if problem.field in AMENDMENT_FIELD_KINDS else None
+        name = problem.field if problem.field in FIELD_KINDS else None
         found.setdefault(name, []).append(problem.message)
     return found
 
@@ -263,7 +265,8 @@ def amendment_form_context(
         "amendment_form": form,
         "bill_facts": bill_facts(response.bill),
         "kind_labels": AMENDMENT_KIND_LABELS,
-        "field_kinds": AMENDMENT_FIELD_KINDS,
+        "field_kinds": FIELD_KINDS,
+        "free_text_fields": FREE_TEXT_FIELDS,  # each bound to a text of its own when live
         "preview": preview,
         "warnings": problems_by_field(warnings or []),
         "general_problems": general or [],

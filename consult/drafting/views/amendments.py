@@ -12,11 +12,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.bills import services as bills
-from consult.bills.amendments import Amendment, blocking
+from consult.bills.amendments import FIELD_KINDS, Amendment, blocking
 from consult.bills.services.amendments import AmendmentRefused
 from consult.bills.validation import completed
 from consult.drafting import blueprint
-from consult.drafting.forms import AMENDMENT_FIELD_KINDS, AmendmentForm, strip_control_characters
+from consult.drafting.forms import AmendmentForm, strip_control_characters
 from consult.drafting.models import Response
 from consult.drafting.permissions import load_response, load_section
 from consult.drafting.presenters import bills as bill_presenters
@@ -45,7 +45,7 @@ def _place(form: AmendmentForm, refusal: DomainError | None) -> list[str]:
     general: list[str] = []
     if isinstance(refusal, AmendmentRefused):
         for problem in refusal.problems:
-            if problem.field in AMENDMENT_FIELD_KINDS:
+            if problem.field in FIELD_KINDS:
                 field = form[problem.field]
                 field.errors = [*field.errors, problem.message]
             else:
