@@ -79,8 +79,9 @@ class Hub:
                         state_vector = room.doc.get_state()
                     self.relay.ask_for(section.id, state_vector)
         with self.lock:
-            # The clock may have closed the room between the two locks: open it again.
-            self.rooms.setdefault(section.id, room)
+            # The clock may have closed the room between the two locks, and another join may
+            # have opened a new one since: join whichever is open, never a closed one.
+            room = self.rooms.setdefault(section.id, room)
             room.join(connection)
         return room
 

@@ -264,3 +264,29 @@ def test_a_live_document_opened_after_a_save_still_gets_the_next_saves_head(team
     db.session.commit()
 
     assert ada.wait_for(lambda text: "while Ada" in text) == "Saved while Ada is live."
+
+
+def test_two_people_joining_as_the_clock_closes_the_room_end_in_the_same_room(
+    team, summary, connect, hub, monkeypatch
+):
+    """The first join opened a room; the clock closed it (empty) and a second join opened a
+    new one before the first got back the hub's lock: the first then joined the closed room,
+    where nobody else's words ever reached it."""
+    ask_for = hub.relay.ask_for
+    opened: list = []
+
+    def the_clock_closes_it_and_another_join_opens_a_new_one(section_id, state_vector):
+        ask_for(section_id, state_vector)
+        if not opened:
+            opened.append(hub.rooms.pop(section_id))
+            hub.rooms[section_id] = type(opened[0])(
+                section_id, opened[0].organisation_id, opened[0].doc.get_update()
+            )
+
+    monkeypatch.setattr(hub.relay, "ask_for", the_clock_closes_it_and_another_join_opens_a_new_one)
+    ada = connect(team.editor, summary)
+    bea = connect(team.owner, summary)
+
+    ada.edit(lambda body: body.insert(0, "Both in one room."))
+    assert bea.wait_for(lambda text: "one room" in text) == "Both in one room."
+    assert opened[0].is_empty()
