@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import JSON, String, Text, delete, event
+from sqlalchemy import JSON, String, Text, delete, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -108,7 +108,7 @@ def send_emails(
         # A plain INSERT, built once (public signing is a hot path).
         db.session.execute(_INSERT_OUTBOX, rows)
         return
-    ids = db.session.scalars(_INSERT_OUTBOX_IDS, rows).all()
+    ids = _insert_returning_ids(rows)
     pending = db.session().info.setdefault(_PENDING, [])
     app = current_app._get_current_object()
     for outbox_id, row in zip(ids, rows, strict=True):
@@ -124,6 +124,19 @@ def send_emails(
 
 
 _PENDING = "consult.pending_mail"
+
+
+def _insert_returning_ids(rows: list[dict]) -> list[int]:
+    """Store the rows; their ids, in order. PostgreSQL returns them from batched INSERTs.
+    SQLite cannot promise RETURNING's order for a many-row INSERT, so SQLAlchemy would send
+    one INSERT a row (a digest to thousands would be thousands of statements): there the rows
+    go in one executemany instead, and since SQLite lets one transaction write at a time and
+    numbers new rows one above the highest, they are the len(rows) highest ids."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return list(db.session.scalars(_INSERT_OUTBOX_IDS, rows))
+    db.session.execute(_INSERT_OUTBOX, rows)
+    last = db.session.scalar(select(func.max(OutboxMessage.id)))
+    return list(range(last - len(rows) + 1, last + 1))
 
 
 # The server refused this one message (its recipient, sender or content), not the connection:

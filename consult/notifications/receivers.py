@@ -40,8 +40,7 @@ def on_comment_added(comment: Comment, actor: User, **_extra) -> None:
                 Comment.id != comment.id,
             )
         )
-        replied = notify("reply", list(earlier), actor=actor, comment=comment, **_where(section))
-        told = {notice.recipient_id for notice in replied}
+        told = set(notify("reply", list(earlier), actor=actor, comment=comment, **_where(section)))
     if section.assignee_id is not None and section.assignee_id not in told:
         notify("comment", [section.assignee_id], actor=actor, comment=comment, **_where(section))
 

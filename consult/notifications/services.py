@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
@@ -51,12 +51,17 @@ def notify(
     organisation_id: int | None = None,
     may_see: Rule = can_view,
     dedupe_key: str | None = None,
+    detail: str | None = None,
     **objects: Any,
-) -> list[Notification]:
+) -> list[int]:
     """Tell each of `recipients` who may see the object (their membership of
-    `organisation_id` passes `may_see`), but not the actor; `objects` are the notice's
-    relationships (section=, comment=, response= ...). A notice with no organisation is about
-    the recipient's own account (security) and goes to them alone. Returns the notices made."""
+    `organisation_id` passes `may_see`), but not the actor; `objects` are what the notice is
+    about (response=, section=, comment=, suggestion=, version=). A notice with no
+    organisation is about the recipient's own account (security) and goes to them alone.
+    Returns the ids of those told.
+
+    The notices go in with one INSERT whatever their number (a version opened for signing
+    tells a whole organisation), and the immediate ones' e-mails with them."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of notice: {kind}")
     wanted = _ids(recipients)
@@ -71,22 +76,31 @@ def notify(
     if not wanted:
         return []
     modes = modes_of(wanted, kind)
-    notices = [
-        Notification(
-            recipient_id=user_id,
-            kind=kind,
-            actor=actor,
-            organisation_id=organisation_id,
-            dedupe_key=dedupe_key,
-            delivery=modes[user_id],
-            **objects,
-        )
-        for user_id in wanted
+    now = utcnow()
+    fields = {
+        "kind": kind,
+        "actor_id": actor.id if actor is not None else None,
+        "organisation_id": organisation_id,
+        "dedupe_key": dedupe_key,
+        "detail": detail,
+        "created_at": now,
+        **{f"{name}_id": thing.id for name, thing in objects.items()},
+    }
+    rows = [{**fields, "recipient_id": user_id, "delivery": modes[user_id]} for user_id in wanted]
+    # The immediate ones as unsaved notices, with what their e-mails' sentences and links are
+    # drawn from; send_now marks those it sent.
+    immediate = [
+        Notification(**row, actor=actor, **objects)
+        for row in rows
+        if row["delivery"] == "immediate"
     ]
-    db.session.add_all(notices)
-    db.session.flush()
-    emails.send_now([notice for notice in notices if notice.delivery == "immediate"])
-    return notices
+    emails.send_now(immediate, now)
+    emailed = {notice.recipient_id: notice.emailed_at for notice in immediate}
+    db.session.execute(
+        insert(Notification),
+        [row | {"emailed_at": emailed.get(row["recipient_id"])} for row in rows],
+    )
+    return wanted
 
 
 def _ids(recipients: Iterable[User | int | None]) -> list[int]:

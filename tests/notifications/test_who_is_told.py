@@ -224,7 +224,8 @@ def test_notify_never_tells_another_organisation(team, summary):
         response=summary.response,
         section=summary,
     )
-    assert [notice.recipient_id for notice in made] == [team.member.id]
+    assert made == [team.member.id]
+    assert told("comment") == ids(team.member)
 
 
 def test_only_security_notices_may_be_about_no_organisation(team):

@@ -52,6 +52,7 @@ from consult.extensions import db
 from consult.notifications import services as notifications
 from consult.notifications.emails import unsubscribe_token
 from consult.notifications.forms import CHOOSABLE
+from consult.notifications.models import Notification
 from consult.organisations import services as organisations
 from consult.organisations.permissions import PERMISSIONS, ROLES
 from consult.signing import consent, robots
@@ -1208,7 +1209,7 @@ def build_notifications(app, team, drafts: dict[str, Any]) -> dict[str, Any]:
     """Three unread notices to the team owner (one to open, one to mark read on the page, one
     through the API) and the owner's link to stop e-mails about deadlines."""
     section = db.session.get(Section, drafts["about_id"])
-    notices = [
+    for _ in range(3):
         notifications.notify(
             "comment",
             [team.owner],
@@ -1216,10 +1217,13 @@ def build_notifications(app, team, drafts: dict[str, Any]) -> dict[str, Any]:
             organisation_id=team.organisation.id,
             response=section.response,
             section=section,
-        )[0]
-        for _ in range(3)
-    ]
+        )
     db.session.commit()
+    notices = db.session.scalars(
+        select(Notification)
+        .where(Notification.recipient_id == team.owner.id)
+        .order_by(Notification.id)
+    ).all()[-3:]
     with app.test_request_context():
         token = unsubscribe_token(team.owner.id, ["deadline"])
     return {
