@@ -150,7 +150,7 @@ def _target(notice: Notification | Facts) -> tuple[str, dict]:
         anchor = None
         if notice.comment_id is not None:
             anchor = f"comment-{notice.comment_id}"
-        elif notice.suggestion_id is not None and kind == "suggestion":
+        elif notice.suggestion_id is not None and kind in ("suggestion", "mention"):
             anchor = f"suggestion-{notice.suggestion_id}"
         values = {"response_id": notice.response_id, "section_id": notice.section_id}
         return "drafting.editor", values | ({"_anchor": anchor} if anchor else {})

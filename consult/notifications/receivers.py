@@ -14,6 +14,7 @@ from consult.drafting import events as drafting_events
 from consult.drafting.models import Comment, Section, Suggestion
 from consult.drafting.permissions import can_decide_suggestion
 from consult.extensions import db
+from consult.notifications.mentions import mentioned
 from consult.notifications.services import notify
 from consult.organisations import events as organisation_events
 from consult.organisations.models import Invitation, Membership
@@ -29,10 +30,19 @@ def _where(section: Section) -> dict:
 
 @drafting_events.comment_added.connect
 def on_comment_added(comment: Comment, actor: User, **_extra) -> None:
-    """A reply tells those earlier in the thread; any comment tells the section's assignee
-    (once: an assignee who is also in the thread hears of the reply)."""
+    """Those mentioned hear of the mention; a reply tells those earlier in the thread; any
+    comment tells the section's assignee. Each person once, by the most particular notice."""
     section = comment.section
-    told: set[int] = set()
+    where = _where(section)
+    told = set(
+        notify(
+            "mention",
+            mentioned(comment.body, section.response.organisation_id),
+            actor=actor,
+            comment=comment,
+            **where,
+        )
+    )
     if comment.parent_id is not None:
         earlier = db.session.scalars(
             select(Comment.author_id).where(
@@ -40,9 +50,10 @@ def on_comment_added(comment: Comment, actor: User, **_extra) -> None:
                 Comment.id != comment.id,
             )
         )
-        told = set(notify("reply", list(earlier), actor=actor, comment=comment, **_where(section)))
+        others = [user_id for user_id in earlier if user_id not in told]
+        told |= set(notify("reply", others, actor=actor, comment=comment, **where))
     if section.assignee_id is not None and section.assignee_id not in told:
-        notify("comment", [section.assignee_id], actor=actor, comment=comment, **_where(section))
+        notify("comment", [section.assignee_id], actor=actor, comment=comment, **where)
 
 
 def _deciders(section: Section) -> list[int]:
@@ -70,15 +81,26 @@ def _deciders(section: Section) -> list[int]:
 
 @drafting_events.suggestion_made.connect
 def on_suggestion_made(suggestion: Suggestion, actor: User, **_extra) -> None:
+    """Those who decide it are told it waits for them; anyone else mentioned in its note
+    hears of the mention."""
     section = suggestion.section
-    notify(
-        "suggestion",
-        _deciders(section),
-        actor=actor,
-        may_see=lambda membership: can_decide_suggestion(membership, section),
-        suggestion=suggestion,
-        **_where(section),
+    where = _where(section)
+    told = set(
+        notify(
+            "suggestion",
+            _deciders(section),
+            actor=actor,
+            may_see=lambda membership: can_decide_suggestion(membership, section),
+            suggestion=suggestion,
+            **where,
+        )
     )
+    others = [
+        user_id
+        for user_id in mentioned(suggestion.note, section.response.organisation_id)
+        if user_id not in told
+    ]
+    notify("mention", others, actor=actor, suggestion=suggestion, **where)
 
 
 @drafting_events.suggestion_decided.connect
