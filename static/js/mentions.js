@@ -47,8 +47,9 @@
     field.insertAdjacentElement("afterend", list);
     list.insertAdjacentElement("afterend", status);
     field.setAttribute("aria-autocomplete", "list");
+    // A textarea keeps its textbox role (a combobox may not be one), so the list's opening
+    // is told by the live region rather than aria-expanded, which a textbox may not carry.
     field.setAttribute("aria-controls", listId);
-    field.setAttribute("aria-expanded", "false");
 
     var options = [];
     var active = -1;
@@ -59,7 +60,6 @@
       list.textContent = "";
       options = [];
       active = -1;
-      field.setAttribute("aria-expanded", "false");
       field.removeAttribute("aria-activedescendant");
     }
 
@@ -100,7 +100,6 @@
         return { name: member.name, element: item };
       });
       list.hidden = !options.length;
-      field.setAttribute("aria-expanded", options.length ? "true" : "false");
       highlight(options.length ? 0 : -1);
       status.textContent = options.length
         ? options.length + (options.length === 1 ? " member matches" : " members match") +
