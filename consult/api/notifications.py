@@ -62,7 +62,10 @@ def _preferences(user) -> Preferences:
     "The caller's notifications, newest first, with the unread count",
     ACCOUNTS,
     query=NotificationsQuery,
-    responses={200: (Notices, "OK")},
+    responses={
+        200: (Notices, "OK"),
+        422: "`before` or `limit` is not a whole number in range, or `unread` is not true or false",
+    },
 )
 def my_notifications():
     user = current_caller()

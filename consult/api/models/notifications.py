@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from consult.api.fields import NOT_VALID, Check, QueryId, QueryNumber, Time, refuse
+from consult.api.fields import NOT_VALID, Check, QueryNumber, Time, refuse
 from consult.api.models.base import ReplyModel, RequestModel
+from consult.forms import MAX_ID
 from consult.notifications.models import ALWAYS_IMMEDIATE, KINDS, MODES
 
 Kind = Literal[KINDS]
@@ -42,9 +43,10 @@ def _true_or_false(value: Any) -> bool:
 class NotificationsQuery(RequestModel):
     before: Annotated[
         int | None,
-        QueryId(
-            description="Only notices older than this one (the id of the last "
-            "notice of the previous page)"
+        QueryNumber(
+            MAX_ID,
+            description="Only notices older than this one (the id of the last notice of the "
+            "previous page)",
         ),
     ] = None
     limit: Annotated[
