@@ -81,7 +81,8 @@ bundle:
 # and amendments (checking and re-mapping 100 amendments on a 300-page print), and live
 # co-editing (keystroke-to-peer p95 under 150 ms for 20 editors in a section and 200 across a
 # response, server CPU per update, memory per open document, the stored size after an hour of
-# typing, and the drafting figures before live editing and now).
+# typing, and the drafting figures before live editing and now), and notifications
+# (`notifications send-due` for 5,000 people: time, SQL statements, SMTP connections).
 # drafting and signing measure PostgreSQL too when DATABASE_URL points at one (a scratch
 # database beside it); live runs on SQLite only.
 .PHONY: bench
@@ -92,6 +93,7 @@ bench: install-dev
 	$(BIN)/python bench/bills.py
 	$(BIN)/python bench/amendments.py
 	$(BIN)/python bench/live.py
+	$(BIN)/python bench/notifications.py
 
 # The README's pictures: the main screens in headless Chromium, from a throwaway demo instance.
 .PHONY: screenshots

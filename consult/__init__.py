@@ -8,7 +8,16 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from consult import assets, deferred, errors, live, logging, security, templating
+from consult import (
+    assets,
+    deferred,
+    errors,
+    live,
+    logging,
+    notifications,
+    security,
+    templating,
+)
 from consult.config import build_config
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -78,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     bills_cli.init_app(app)
     pages.init_app(app)
     live.init_app(app)
+    notifications.init_app(app)
     return app
 
 
@@ -91,5 +101,6 @@ def _import_models() -> None:
     import consult.exports.models
     import consult.live.models
     import consult.mail
+    import consult.notifications.models
     import consult.organisations.models
     import consult.signing.models  # noqa: F401

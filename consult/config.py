@@ -213,6 +213,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "INVITATION_RETENTION_DAYS": _days(env, "INVITATION_RETENTION_DAYS", 30),
         "EXPORT_RETENTION_DAYS": _days(env, "EXPORT_RETENTION_DAYS", 30),
         "OUTBOX_RETENTION_DAYS": _days(env, "OUTBOX_RETENTION_DAYS", 30),
+        "NOTIFICATION_RETENTION_DAYS": _days(env, "NOTIFICATION_RETENTION_DAYS", 90),
         "IP_HASH_RETENTION_DAYS": _days(env, "IP_HASH_RETENTION_DAYS", 30),
         "AUDIT_RETENTION_DAYS": _days(env, "AUDIT_RETENTION_DAYS", 365),
         # The privacy notice (/privacy) names the controller of account data and how to reach

@@ -10,6 +10,7 @@ local address in development.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -19,14 +20,24 @@ from flask import current_app
 def public_url(endpoint: str, **values: Any) -> str:
     """The absolute URL of `endpoint` at the instance's public address (PUBLIC_URL), the same
     in a request, a background job or a command-line command, whatever the request's Host."""
-    app = current_app
+    return public_urls()(endpoint, **values)
+
+
+def public_urls() -> Callable[..., str]:
+    """public_url for many links at once (digests to thousands of people): the public address
+    is bound to the URL map once, not for each link."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     base = urlsplit(app.config["PUBLIC_URL"])
     adapter = app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
-    anchor = values.pop("_anchor", None)
-    app.inject_url_defaults(endpoint, values)
-    url = adapter.build(endpoint, values, force_external=True)
-    if anchor is not None:
-        url += "#" + quote(anchor, safe="%!#$&'()*+,/:;=?@")
-    return url
+
+    def build(endpoint: str, **values: Any) -> str:
+        anchor = values.pop("_anchor", None)
+        app.inject_url_defaults(endpoint, values)
+        url = adapter.build(endpoint, values, force_external=True)
+        if anchor is not None:
+            url += "#" + quote(anchor, safe="%!#$&'()*+,/:;=?@")
+        return url
+
+    return build

@@ -10,6 +10,9 @@ whose e-mail could not be stored is not saved either). With SMTP the messages ar
 after the commit, and each one the server took is then deleted from the outbox; the others
 stay there, so a mail server outage neither undoes a sign-up nor loses its e-mail.
 
+A message may carry extra headers (a notification's List-Unsubscribe, say): they are kept with
+it in the outbox and set on the SMTP message.
+
 Every subject fits its column: callers shorten the titles they quote (`shorten`), and a
 subject still too long is cut at a word with an ellipsis rather than failing the transaction.
 """
@@ -24,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import String, Text, delete, event
+from sqlalchemy import JSON, String, Text, delete, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -40,14 +43,18 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    headers: Mapped[dict | None] = mapped_column(JSON)
 
     def as_dict(self) -> dict:
-        return {
+        entry = {
             "to": self.to,
             "subject": self.subject,
             "body": self.body,
             "created_at": isoformat(self.created_at),
         }
+        if self.headers:
+            entry["headers"] = self.headers
+        return entry
 
 
 _INSERT_OUTBOX = OutboxMessage.__table__.insert()
@@ -72,28 +79,36 @@ def shorten(text: str, limit: int) -> str:
     return room.rstrip(" ,;:-\u2013\u2014") + ELLIPSIS
 
 
-def send_email(to: str, subject: str, body: str) -> None:
+def send_email(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     """Send a plain-text e-mail when the current transaction commits (see the module text)."""
-    send_emails([(to, subject, body)])
+    send_emails([(to, subject, body, headers)] if headers else [(to, subject, body)])
 
 
-def send_emails(messages: list[tuple[str, str, str]]) -> None:
-    """Send many e-mails, each (to, subject, body), so that inviting thousands of signers at
-    once stays quick: into the outbox in one INSERT, in the current transaction, and with
-    SMTP over one connection after the commit."""
+def send_emails(
+    messages: list[tuple[str, str, str]] | list[tuple[str, str, str, dict[str, str] | None]],
+) -> None:
+    """Send many e-mails, each (to, subject, body) or (to, subject, body, headers), so that
+    inviting thousands of signers at once stays quick: into the outbox in one INSERT, in the
+    current transaction, and with SMTP over one connection after the commit."""
     if not messages:
         return
     now = utcnow()
     rows = [
-        {"to": to, "subject": shorten(subject, SUBJECT_LENGTH), "body": body, "created_at": now}
-        for to, subject, body in messages
+        {
+            "to": to,
+            "subject": shorten(subject, SUBJECT_LENGTH),
+            "body": body,
+            "created_at": now,
+            "headers": extra[0] if extra else None,
+        }
+        for to, subject, body, *extra in messages
     ]
     config = current_app.config
     if not config["MAIL_SERVER"]:
         # A plain INSERT, built once (public signing is a hot path).
         db.session.execute(_INSERT_OUTBOX, rows)
         return
-    ids = db.session.scalars(_INSERT_OUTBOX_IDS, rows).all()
+    ids = _insert_returning_ids(rows)
     pending = db.session().info.setdefault(_PENDING, [])
     app = current_app._get_current_object()
     for outbox_id, row in zip(ids, rows, strict=True):
@@ -102,11 +117,26 @@ def send_emails(messages: list[tuple[str, str, str]]) -> None:
         message["To"] = row["to"]
         message["Subject"] = row["subject"]
         message["Message-ID"] = make_msgid(domain="consult")
+        for name, value in (row["headers"] or {}).items():
+            message[name] = value
         message.set_content(row["body"])
         pending.append((app, outbox_id, message))
 
 
 _PENDING = "consult.pending_mail"
+
+
+def _insert_returning_ids(rows: list[dict]) -> list[int]:
+    """Store the rows; their ids, in order. PostgreSQL returns them from batched INSERTs.
+    SQLite cannot promise RETURNING's order for a many-row INSERT, so SQLAlchemy would send
+    one INSERT a row (a digest to thousands would be thousands of statements): there the rows
+    go in one executemany instead, and since SQLite lets one transaction write at a time and
+    numbers new rows one above the highest, they are the len(rows) highest ids."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return list(db.session.scalars(_INSERT_OUTBOX_IDS, rows))
+    db.session.execute(_INSERT_OUTBOX, rows)
+    last = db.session.scalar(select(func.max(OutboxMessage.id)))
+    return list(range(last - len(rows) + 1, last + 1))
 
 
 # The server refused this one message (its recipient, sender or content), not the connection:

@@ -22,8 +22,10 @@ from sqlalchemy import text
 
 from consult.bills.presenters import dashboard_bills
 from consult.config import LOOPBACK_HOSTS
+from consult.drafting.models import STATUS_LABELS
 from consult.extensions import db
 from consult.mail import outbox
+from consult.notifications.work import my_work
 from consult.organisations import services as organisations
 from consult.organisations.permissions import ROLE_LABELS
 
@@ -39,6 +41,8 @@ def index():
         memberships=organisations.memberships_of(current_user),
         invitations=organisations.invitations_for(current_user),
         bills=dashboard_bills(current_user),
+        work=my_work(current_user),
+        status_labels=STATUS_LABELS,
     )
 
 

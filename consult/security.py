@@ -47,6 +47,8 @@ PUBLIC_ENDPOINTS: frozenset[str] = frozenset(
         "signing.manage_erase",
         "signing.verify",
         "signing.verify_fingerprint",
+        # The one-click unsubscribe link in notification e-mails: its signed token says whose.
+        "notifications.unsubscribe",
     }
 )
 

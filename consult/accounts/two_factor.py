@@ -26,7 +26,7 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from consult.accounts import pending_logins
+from consult.accounts import events, pending_logins
 from consult.accounts.models import RecoveryCode, User
 from consult.accounts.services import AccountError, WrongPassword, verify_password
 from consult.audit.services import record
@@ -147,6 +147,7 @@ def disable(user: User, password: str, code: str) -> None:
     user.totp_last_step = None
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record("two_factor.disabled", actor=user, subject=user)
+    events.two_factor_disabled.send(user)
 
 
 def regenerate_recovery_codes(user: User, code: str) -> list[str]:

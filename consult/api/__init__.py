@@ -9,6 +9,7 @@ from consult.api import (  # noqa: F401  (register their routes on the blueprint
     exports,
     live,
     me,
+    notifications,
     signing,
     versions,
 )

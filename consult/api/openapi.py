@@ -84,6 +84,7 @@ PATH_PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
     "version_id": ("The version's id", {}),
     "signature_id": ("The signature's id", {}),
     "export_id": ("The export's id", {}),
+    "notification_id": ("The id of one of the caller's notifications", {}),
     "bill_id": ("The bill's id", {}),
     "print_id": ("The print's id (a print of a bill)", {}),
     "amendment_id": ("The amendment's id (a section of kind amendment of that response)", {}),

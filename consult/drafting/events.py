@@ -7,7 +7,15 @@ co-editing (consult/live) keeps each section's shared document in step with its 
 - head_moved(section, revision=): a new head (a save, a merge, a restore, an accepted
   suggestion); live editors are sent the change.
 - response_freezing(response): a version is about to be frozen; live words go into revisions
-  first, so the version holds what people see."""
+  first, so the version holds what people see.
+
+And moments that tell people something (consult/notifications), each sent with `actor=` the
+person who acted:
+
+- comment_added(comment): a comment or a reply was written.
+- suggestion_made(suggestion): a suggested edit waits for a decision.
+- suggestion_decided(suggestion): it was accepted or rejected (its status says which).
+- section_assigned(section, assignee=): the section was given to someone."""
 
 from blinker import Namespace
 
@@ -15,3 +23,7 @@ _signals = Namespace()
 section_locked = _signals.signal("section-locked")
 head_moved = _signals.signal("head-moved")
 response_freezing = _signals.signal("response-freezing")
+comment_added = _signals.signal("comment-added")
+suggestion_made = _signals.signal("suggestion-made")
+suggestion_decided = _signals.signal("suggestion-decided")
+section_assigned = _signals.signal("section-assigned")

@@ -360,6 +360,7 @@ def accept_invitation(user: User, invitation: Invitation) -> Membership:
         subject=invitation,
         role=invitation.role,
     )
+    events.invitation_accepted.send(invitation, actor=user)
     return membership
 
 

@@ -72,6 +72,11 @@ LINKS: tuple[Link, ...] = (
     Link("bill_prints", "imported_by_id", "bill_prints_imported", "keep"),
     # Who typed last in a section's live document (a freeze writes their words as theirs).
     Link("live_documents", "last_editor_id", "live_documents_last_edited", "clear"),
+    # Notices to the person (and their e-mail choices) go; in others' notices, the person
+    # who acted is forgotten (the notice then reads "Someone ...").
+    Link("notifications", "recipient_id", "notifications", "delete"),
+    Link("notifications", "actor_id", "notifications_caused", "clear"),
+    Link("notification_preferences", "user_id", "notification_preferences", "delete"),
 )
 
 # Never part of a download: secrets (only their hashes are stored, useless to anyone) and

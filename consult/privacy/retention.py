@@ -12,6 +12,7 @@ exact and nothing changes. The periods are settings (consult/config.py):
 - invitations: INVITATION_RETENTION_DAYS after the link expired;
 - export files (kept in the database): EXPORT_RETENTION_DAYS after they were made;
 - stored e-mails (the outbox): OUTBOX_RETENTION_DAYS;
+- notifications (read or not): NOTIFICATION_RETENTION_DAYS after they were made;
 - logged-in sessions: as soon as they time out (idle or absolute), and used or expired e-mail
   links (confirmation, reset, address change) as soon as they expire;
 - hashed client addresses in the audit log: IP_HASH_RETENTION_DAYS;
@@ -33,6 +34,7 @@ from consult.audit.services import record
 from consult.exports.services import purge_old_exports
 from consult.extensions import db
 from consult.mail import purge_outbox
+from consult.notifications.services import purge_old_notifications
 from consult.organisations.services import purge_ended_invitations
 from consult.signing.robots import purge_used_stamps
 from consult.signing.services import anonymise_ended_signatures, purge_unconfirmed
@@ -126,6 +128,11 @@ def kinds() -> list[Kind]:
             "outbox",
             "stored e-mails older than OUTBOX_RETENTION_DAYS",
             lambda now: purge_outbox(now - _days("OUTBOX_RETENTION_DAYS")),
+        ),
+        Kind(
+            "notifications",
+            "notifications made more than NOTIFICATION_RETENTION_DAYS ago",
+            lambda now: purge_old_notifications(now - _days("NOTIFICATION_RETENTION_DAYS")),
         ),
         Kind(
             "ip_hashes",

@@ -20,6 +20,7 @@ from consult.exports.models import ExportJob
 from consult.extensions import db
 from consult.live import documents
 from consult.live.models import LiveDocument
+from consult.notifications import services as notifications
 from consult.organisations import services as organisations
 from consult.signing import consent
 from consult.signing import services as signing
@@ -98,6 +99,9 @@ def person(app, team, make_client) -> Person:
         totp = two_factor.totp_for(user)
         two_factor.enable(user, totp.generate_otp(int(time.time()) // two_factor.STEP_SECONDS))
         pending_logins.begin(user)  # a log-in waiting for its second factor
+        # Their e-mail choice for one kind of notice (their suggestion above told the
+        # organisation's coordinators, and the member's told them).
+        notifications.set_preferences(user, {"comment": "off"})
     db.session.add(  # they typed last in the section's live document
         LiveDocument(
             section_id=section.id,

@@ -17,6 +17,7 @@ PERIODS = {
     "EXPORT_RETENTION_DAYS": 45,
     "IP_HASH_RETENTION_DAYS": 1,
     "AUDIT_RETENTION_DAYS": 730,
+    "NOTIFICATION_RETENTION_DAYS": 60,
 }
 
 
@@ -40,6 +41,7 @@ def test_the_notice_states_each_period_as_configured(client, configured):
     )
     assert "which list the signatories: deleted after 45 days" in notice
     assert "cleared after 1 day, and each event is deleted after 730 days" in notice
+    assert "when you read it): deleted 60 days after they were made" in notice
     assert "after 90 minutes without use (24 hours at most)" in notice
     assert "Signatures never confirmed from the e-mailed link: deleted after 7 days" in notice
 

@@ -49,6 +49,10 @@ from consult.drafting import services as drafting
 from consult.drafting.models import Response, Section
 from consult.exports.models import ExportFile, ExportJob
 from consult.extensions import db
+from consult.notifications import services as notifications
+from consult.notifications.emails import unsubscribe_token
+from consult.notifications.forms import CHOOSABLE
+from consult.notifications.models import Notification
 from consult.organisations import services as organisations
 from consult.organisations.permissions import PERMISSIONS, ROLES
 from consult.signing import consent, robots
@@ -80,6 +84,7 @@ API_PUBLIC = "api-public"  # JSON API, no token needed
 API = "api"  # JSON API, any valid bearer token; none -> 401
 API_ORG = "api-org"  # JSON API, a member of the organisation in the URL with `permission`
 API_INVITATION_ACCEPT = "api-invitation-accept"  # token holder; only the invitee joins
+API_OWN = "api-own"  # JSON API, an object of one account (the team owner's notice): others 404
 # Accepting or rejecting a suggested edit (consult/drafting/permissions.py): an owner or a
 # coordinator, or the section's assignee if their role may draft; other members 403, others 404.
 DECIDE_SUGGESTION = "decide-suggestion"
@@ -783,6 +788,45 @@ POLICY: dict[str, Access] = {
         body={"PATCH": {"stage": "committee", "evidence_deadline": "2030-07-10"}},
         changes={"PATCH": "bills"},
     ),
+    # Notifications (consult/notifications/views.py, consult/api/notifications.py): each
+    # person's own; a notice is its recipient's alone (the team owner's, in the world:
+    # build_notifications), anyone else's is a 404. The unsubscribe link is public: its signed
+    # token names the owner and one kind.
+    "notifications.index": Access(LOGIN),
+    "notifications.open_notice": Access(
+        OWN, params={"notification_id": "owner_notification_id"}, changes={"POST": "notifications"}
+    ),
+    "notifications.mark_read": Access(
+        OWN,
+        params={"notification_id": "owner_unread_notification_id"},
+        changes={"POST": "notifications"},
+    ),
+    # Marking all read comes after the notices are opened and marked one by one.
+    "notifications.mark_all_read": Access(LOGIN, phase=LEAVE),
+    "notifications.preferences": Access(
+        LOGIN,
+        body={"POST": dict.fromkeys(CHOOSABLE, "digest")},
+        changes={"POST": "notification_preferences"},
+    ),
+    "notifications.unsubscribe": Access(
+        PUBLIC,
+        params={"token": "unsubscribe_token"},
+        changes={"POST": "notification_preferences"},
+    ),
+    "api.my_notifications": Access(API),
+    "api.unread_notifications": Access(API),
+    "api.mark_notification_read": Access(
+        API_OWN,
+        params={"notification_id": "owner_api_notification_id"},
+        changes={"POST": "notifications"},
+    ),
+    "api.mark_all_notifications_read": Access(API, phase=LEAVE),
+    "api.notification_preferences": Access(API),
+    "api.set_notification_preferences": Access(
+        API,
+        body={"PUT": {"preferences": {"comment": "off"}}},
+        changes={"PUT": "notification_preferences"},
+    ),
 }
 
 DEFAULT_PARAMS = {
@@ -793,7 +837,7 @@ DEFAULT_PARAMS = {
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 IDENTITIES = ("anonymous", "member", "editor", "coordinator", "owner", "outsider", "invitee")
-API_KINDS = {API_PUBLIC, API, API_ORG, API_INVITATION_ACCEPT, API_SIGNER, API_ERASE}
+API_KINDS = {API_PUBLIC, API, API_ORG, API_INVITATION_ACCEPT, API_SIGNER, API_ERASE, API_OWN}
 TOKEN_KINDS = {INVITATION_LINK, INVITATION_ACCEPT, API_INVITATION_ACCEPT}
 
 # Outcomes.
@@ -845,7 +889,7 @@ def expected_outcome(
         return OK if method == "GET" else INVALID
     if kind == API_ERASE:
         return CONFLICT if identity in LAST_OWNERS else OK
-    if kind == OWN:
+    if kind in (OWN, API_OWN):
         return OK if identity == "owner" else NOT_FOUND
     if kind == INVITATION_ACCEPT:
         return OK if identity == "invitee" else REFUSED
@@ -900,6 +944,7 @@ def build_world(app, team, identity: str) -> World:
     signing_values, published = build_signing(app, team, drafts["response_id"])
     export_values = build_exports(drafts["response_id"], signing_values["frozen_version_id"])
     bill_values, bill_secrets = build_bills(team, user)
+    notification_values = build_notifications(app, team, drafts)
     secrets = (
         [organisation.name]
         + [person.name for person in (*[team.user(r) for r in ROLES], role_victim, removal_victim)]
@@ -924,6 +969,7 @@ def build_world(app, team, identity: str) -> World:
             **signing_values,
             **export_values,
             **bill_values,
+            **notification_values,
         },
         secrets=secrets,
         published=published,
@@ -1159,6 +1205,35 @@ def build_exports(response_id: int, version_id: int) -> dict[str, Any]:
     return {"export_id": job.id, "export_page": 1, "export_text_kind": "md"}
 
 
+def build_notifications(app, team, drafts: dict[str, Any]) -> dict[str, Any]:
+    """Three unread notices to the team owner (one to open, one to mark read on the page, one
+    through the API) and the owner's link to stop e-mails about deadlines."""
+    section = db.session.get(Section, drafts["about_id"])
+    for _ in range(3):
+        notifications.notify(
+            "comment",
+            [team.owner],
+            actor=team.member,
+            organisation_id=team.organisation.id,
+            response=section.response,
+            section=section,
+        )
+    db.session.commit()
+    notices = db.session.scalars(
+        select(Notification)
+        .where(Notification.recipient_id == team.owner.id)
+        .order_by(Notification.id)
+    ).all()[-3:]
+    with app.test_request_context():
+        token = unsubscribe_token(team.owner.id, ["deadline"])
+    return {
+        "owner_notification_id": notices[0].id,
+        "owner_unread_notification_id": notices[1].id,
+        "owner_api_notification_id": notices[2].id,
+        "unsubscribe_token": token,
+    }
+
+
 # The rows that a refused request must not change (volatile timestamps left out).
 SNAPSHOT_QUERIES = {
     "organisations": "SELECT id, slug, name FROM organisations",
@@ -1194,6 +1269,8 @@ SNAPSHOT_QUERIES = {
     "export_jobs": "SELECT id, response_id, version_id, profile, format, status FROM export_jobs",
     "bills": "SELECT id, organisation_id, slug, title, stage, evidence_deadline FROM bills",
     "bill_prints": "SELECT id, bill_id, number, label, pages, line_count FROM bill_prints",
+    "notifications": "SELECT id, recipient_id, kind, read_at FROM notifications",
+    "notification_preferences": "SELECT user_id, kind, mode FROM notification_preferences",
 }
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
+from consult.drafting import events
 from consult.drafting.errors import DraftingError
 from consult.drafting.merge import normalise_newlines
 from consult.drafting.models import Comment, Revision, Section, Suggestion
@@ -51,6 +52,7 @@ def add_comment(
     )
     db.session.add(comment)
     db.session.flush()
+    events.comment_added.send(comment, actor=user)
     return comment
 
 
@@ -104,6 +106,7 @@ def suggest(
     )
     db.session.add(suggestion)
     db.session.flush()
+    events.suggestion_made.send(suggestion, actor=user)
     return suggestion
 
 
@@ -155,3 +158,4 @@ def _decide(user: User, suggestion: Suggestion, status: str, revision: Revision 
     suggestion.decided_by_id = user.id
     suggestion.decided_at = utcnow()
     suggestion.result_revision_id = revision.id if revision else None
+    events.suggestion_decided.send(suggestion, actor=user)

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, select
 
 from consult.accounts.models import User
 from consult.audit.services import record
+from consult.drafting import events
 from consult.drafting.errors import DraftingError
 from consult.drafting.models import SECTION_STATUSES, Response, Section
 from consult.drafting.services.responses import live_sections
@@ -140,6 +141,8 @@ def assign_section(user: User, section: Section, assignee: User | None) -> None:
         subject=section,
         assignee=assignee_id,
     )
+    if assignee is not None:
+        events.section_assigned.send(section, actor=user, assignee=assignee)
 
 
 def set_status(user: User, section: Section, status: str) -> None:

@@ -23,6 +23,7 @@ from consult.links import public_url
 from consult.mail import send_emails, shorten
 from consult.organisations.models import Membership
 from consult.organisations.services import NotAllowed
+from consult.signing import events as signing_events
 from consult.signing.models import ResignInvitation, Signature, Version
 from consult.signing.permissions import can_coordinate, partner_token, publicly_visible_clause
 from consult.signing.services.errors import SigningError
@@ -205,6 +206,7 @@ def open_signing(
     # invitations' unique (version, invitee) constraint keeps each one to a single e-mail.
     db.session.execute(select(Version.id).where(Version.id == version.id).with_for_update())
     db.session.refresh(version, ["signing_opened_at"])
+    first_opening = version.signing_opened_at is None
     version.signing_open = True
     version.signing_public = public
     version.signing_closes_at = closes_at
@@ -218,6 +220,8 @@ def open_signing(
         public=public,
     )
     _invite_earlier_signers(version)
+    if first_opening:
+        signing_events.signing_opened.send(version, actor=membership.user)
 
 
 def close_signing(membership: Membership, version: Version) -> None:

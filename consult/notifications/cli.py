@@ -1,0 +1,28 @@
+"""`flask --app wsgi notifications send-due`: from cron (hourly or daily), makes the deadline
+reminders due today and sends the daily digests that are due, then commits. Idempotent: each
+reminder is made once per person, and a notice is e-mailed once."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from consult.extensions import db
+from consult.notifications.emails import send_digests
+from consult.notifications.reminders import send_reminders
+
+notifications_cli = AppGroup("notifications", help="Deadline reminders and e-mail digests.")
+
+
+@notifications_cli.command("send-due")
+def send_due() -> None:
+    """Make today's deadline reminders and send the digests that are due."""
+    reminders = send_reminders()
+    digests = send_digests()
+    db.session.commit()
+    click.echo(f"{reminders} reminders made, {digests} digests sent.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(notifications_cli)

@@ -1,0 +1,287 @@
+"""Notices: who is told what, how each person chose to hear of it, and read or unread.
+
+`notify` is the one way a notice is made. It decides who receives it by what each person may
+see now (their membership of the object's organisation, checked with the same predicates as
+the pages: consult/drafting/permissions.py), never tells the person who acted (except about
+their own account's security, where the point is that it might not have been them), files
+each notice with its e-mail mode (the person's choice for the kind) and e-mails the immediate
+ones in the same transaction (consult/mail.py: nothing is sent for a change rolled back).
+Services flush; the request (or the command) commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from consult.accounts.models import User
+from consult.drafting.permissions import can_view
+from consult.errors import DomainError
+from consult.extensions import db
+from consult.notifications import emails
+from consult.notifications.models import (
+    ALWAYS_IMMEDIATE,
+    DEFAULT_MODES,
+    KINDS,
+    MODES,
+    Notification,
+    NotificationPreference,
+)
+from consult.organisations.models import Membership
+from consult.timeutil import utcnow
+
+Rule = Callable[[Membership], bool]
+
+
+class PreferenceError(DomainError):
+    """A preference that cannot be set (an unknown kind or mode, or turning security off)."""
+
+
+# --- making notices -------------------------------------------------------------------------
+
+
+def notify(
+    kind: str,
+    recipients: Iterable[User | int | None],
+    *,
+    actor: User | None = None,
+    organisation_id: int | None = None,
+    may_see: Rule = can_view,
+    dedupe_key: str | None = None,
+    detail: str | None = None,
+    **objects: Any,
+) -> list[int]:
+    """Tell each of `recipients` who may see the object (their membership of
+    `organisation_id` passes `may_see`), but not the actor; `objects` are what the notice is
+    about (response=, section=, comment=, suggestion=, version=). A notice with no
+    organisation is about the recipient's own account (security) and goes to them alone.
+    Returns the ids of those told.
+
+    The notices go in with one INSERT whatever their number (a version opened for signing
+    tells a whole organisation), and the immediate ones' e-mails with them."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of notice: {kind}")
+    wanted = _ids(recipients)
+    if actor is not None and kind not in ALWAYS_IMMEDIATE:
+        wanted = [user_id for user_id in wanted if user_id != actor.id]
+    if organisation_id is not None:
+        wanted = _who_may_see(wanted, organisation_id, may_see)
+    elif kind not in ALWAYS_IMMEDIATE:
+        raise ValueError("only security notices are about no organisation's objects")
+    if dedupe_key is not None:
+        wanted = _not_told_yet(wanted, dedupe_key)
+    if not wanted:
+        return []
+    modes = modes_of(wanted, kind)
+    now = utcnow()
+    fields = {
+        "kind": kind,
+        "actor_id": actor.id if actor is not None else None,
+        "organisation_id": organisation_id,
+        "dedupe_key": dedupe_key,
+        "detail": detail,
+        "created_at": now,
+        **{f"{name}_id": thing.id for name, thing in objects.items()},
+    }
+    rows = [{**fields, "recipient_id": user_id, "delivery": modes[user_id]} for user_id in wanted]
+    # The immediate ones as unsaved notices, with what their e-mails' sentences and links are
+    # drawn from; send_now marks those it sent.
+    immediate = [
+        Notification(**row, actor=actor, **objects)
+        for row in rows
+        if row["delivery"] == "immediate"
+    ]
+    emails.send_now(immediate, now)
+    emailed = {notice.recipient_id: notice.emailed_at for notice in immediate}
+    db.session.execute(
+        insert(Notification),
+        [row | {"emailed_at": emailed.get(row["recipient_id"])} for row in rows],
+    )
+    return wanted
+
+
+def _ids(recipients: Iterable[User | int | None]) -> list[int]:
+    """The recipients' ids, each once, in the order given."""
+    ids: dict[int, None] = {}
+    for recipient in recipients:
+        if recipient is not None:
+            ids[recipient if isinstance(recipient, int) else recipient.id] = None
+    return list(ids)
+
+
+def _who_may_see(user_ids: list[int], organisation_id: int, may_see: Rule) -> list[int]:
+    """Those of `user_ids` who are members of the organisation and pass `may_see`: one query
+    whatever their number. A former member (an assignee since removed, say) is told nothing."""
+    if not user_ids:
+        return []
+    memberships = {
+        membership.user_id: membership
+        for membership in db.session.scalars(
+            select(Membership).where(
+                Membership.organisation_id == organisation_id, Membership.user_id.in_(user_ids)
+            )
+        )
+    }
+    return [
+        user_id
+        for user_id in user_ids
+        if (membership := memberships.get(user_id)) is not None and may_see(membership)
+    ]
+
+
+def _not_told_yet(user_ids: list[int], dedupe_key: str) -> list[int]:
+    """Those of `user_ids` without a notice of this key (a reminder is sent once; the unique
+    constraint stands behind this against two runs at once)."""
+    if not user_ids:
+        return []
+    told = set(
+        db.session.scalars(
+            select(Notification.recipient_id).where(
+                Notification.dedupe_key == dedupe_key, Notification.recipient_id.in_(user_ids)
+            )
+        )
+    )
+    return [user_id for user_id in user_ids if user_id not in told]
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+
+def modes_of(user_ids: list[int], kind: str) -> dict[int, str]:
+    """How each person hears of `kind` by e-mail: their choice, or the default (one query)."""
+    if kind in ALWAYS_IMMEDIATE:
+        return dict.fromkeys(user_ids, "immediate")
+    chosen = dict(
+        db.session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.mode).where(
+                NotificationPreference.kind == kind,
+                NotificationPreference.user_id.in_(user_ids),
+            )
+        ).all()
+    )
+    return {user_id: chosen.get(user_id, DEFAULT_MODES[kind]) for user_id in user_ids}
+
+
+def preferences(user: User) -> dict[str, str]:
+    """The person's mode for every kind (defaults filled in), in KINDS order."""
+    chosen = dict(
+        db.session.execute(
+            select(NotificationPreference.kind, NotificationPreference.mode).where(
+                NotificationPreference.user_id == user.id
+            )
+        ).all()
+    )
+    return {
+        kind: "immediate" if kind in ALWAYS_IMMEDIATE else chosen.get(kind, DEFAULT_MODES[kind])
+        for kind in KINDS
+    }
+
+
+def set_preferences(user: User, modes: dict[str, str]) -> None:
+    """Set the person's mode for the kinds given (the others stay as they are). Security
+    notices cannot be turned off or delayed: asking to is refused, not ignored."""
+    for kind, mode in modes.items():
+        if kind not in KINDS:
+            raise PreferenceError(f"There is no kind of notice called {kind!r}.")
+        if mode not in MODES:
+            raise PreferenceError(f"Choose one of: {', '.join(MODES)}.")
+        if kind in ALWAYS_IMMEDIATE and mode != "immediate":
+            raise PreferenceError("Security notices are always e-mailed: they cannot be changed.")
+    current = {
+        row.kind: row
+        for row in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        )
+    }
+    for kind, mode in modes.items():
+        if kind in ALWAYS_IMMEDIATE:
+            continue
+        row = current.get(kind)
+        if row is None:
+            db.session.add(NotificationPreference(user_id=user.id, kind=kind, mode=mode))
+        elif row.mode != mode:
+            row.mode, row.updated_at = mode, utcnow()
+    db.session.flush()
+
+
+def unsubscribe(user: User, kinds: list[str]) -> None:
+    """No more e-mails of these kinds (the one-click link in each e-mail); the notices still
+    show in the app."""
+    set_preferences(user, dict.fromkeys(kinds, "off"))
+
+
+# --- reading notices ------------------------------------------------------------------------
+
+
+def _visible(user: User):
+    """The person's notices that they may still see: about their own account, or about an
+    organisation they still belong to (a former member's old notices name its sections)."""
+    mine = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    return (Notification.recipient_id == user.id) & or_(
+        Notification.organisation_id.is_(None), Notification.organisation_id.in_(mine)
+    )
+
+
+def notices_for(
+    user: User, *, limit: int = 50, before_id: int | None = None, unread_only: bool = False
+) -> list[Notification]:
+    """The person's notices, newest first, with what their sentences and links need (one
+    query)."""
+    statement = (
+        select(Notification)
+        .where(_visible(user))
+        .options(
+            joinedload(Notification.actor),
+            joinedload(Notification.organisation),
+            joinedload(Notification.response),
+            joinedload(Notification.section),
+            joinedload(Notification.version),
+        )
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        statement = statement.where(Notification.id < before_id)
+    if unread_only:
+        statement = statement.where(Notification.read_at.is_(None))
+    return list(db.session.scalars(statement))
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(_visible(user), Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def mark_read(user: User, notice: Notification) -> None:
+    """Mark one of the person's notices read (reading it twice changes nothing)."""
+    if notice.recipient_id != user.id:
+        raise ValueError("a notice is marked read by its recipient only")
+    if notice.read_at is None:
+        notice.read_at = utcnow()
+    db.session.flush()
+
+
+def mark_all_read(user: User, now: datetime | None = None) -> int:
+    """Mark every unread notice of the person read; returns how many were unread."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+    )
+    return result.rowcount or 0
+
+
+def purge_old_notifications(before: datetime) -> int:
+    """Storage limitation: notices made before `before` go (read or not; a digest has long
+    carried the unread ones)."""
+    result = db.session.execute(db.delete(Notification).where(Notification.created_at < before))
+    return result.rowcount or 0
