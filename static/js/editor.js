@@ -54,7 +54,10 @@
   var PRESENCE_EVERY = 15000;
   var RETRY_FIRST = 2000;
   var RETRY_MAX = 30000;
-  var STORAGE_PREFIX = "consult-draft:section-" + sectionId + ":base-";
+  // One person's drafts of one section (a shared computer's next user is never offered them;
+  // app.js forgets them all on log-out).
+  var STORAGE_PREFIX =
+    "consult-draft:user-" + (form.getAttribute("data-user-id") || "") + ":section-" + sectionId + ":base-";
 
   // --- small helpers ------------------------------------------------------------------------
 

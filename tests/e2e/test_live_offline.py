@@ -1,0 +1,133 @@
+"""Words typed live while offline survive the page: Eddie loses the connection, types, and
+closes the tab before it returns; the browser keeps his words (for him and this section
+only), and the next time he opens the section they go into the shared text, reach Cora and a
+revision, and the browser forgets them. Logging out forgets them too, reconnected or not:
+drafts of a political response must not wait on a shared computer for the next person."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.drafting.pages_support import make_draft, save_text
+from tests.e2e.test_coediting import log_in, watched_page
+from tests.e2e.test_live_coediting import (
+    CLOSING,
+    OPENING,
+    START_TYPING,
+    caret_at_end_of,
+    live_editing,  # noqa: F401 - the fixture: live editing on, fast clocks
+    open_live,
+    paragraphs,
+    shared_text,
+    wait_for_saved,
+    wait_until_alike,
+)
+
+pytestmark = pytest.mark.e2e
+
+OFFLINE = re.compile(r"^Offline — keep typing")
+RESTORED = re.compile(r"^Your words typed offline before this page opened")
+KEPT = "() => Object.keys(localStorage).filter((key) => key.startsWith('consult-live:'))"
+
+
+def type_offline(browsing, page, prefix: str) -> list[str]:
+    """Take the page offline and type words at the end of the opening paragraph."""
+    caret_at_end_of(page, OPENING)
+    page.context.set_offline(True)
+    expect(page.locator("[data-save-state]")).to_have_text(OFFLINE)
+    page.evaluate(START_TYPING, [prefix, 3, 120])
+    return page.evaluate("() => window.__typed")
+
+
+def test_words_typed_offline_survive_a_closed_tab_and_merge_when_it_reopens(browsing, team):
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    save_text(section_id, paragraphs(OPENING, CLOSING), team.coordinator)
+    path = draft.editor("summary")
+    eddie = open_live(browsing, "eddie", team.editor, path)
+    cora = open_live(browsing, "cora", team.coordinator, path)
+    context = eddie.context
+
+    eddies = type_offline(browsing, eddie, "e")
+    assert eddies
+    kept = eddie.evaluate(KEPT)
+    assert len(kept) == 1 and kept[0].startswith(f"consult-live:{team.editor.id}:{section_id}:")
+    # Cora types meanwhile: both sets of words must end up in the text.
+    caret_at_end_of(cora, CLOSING)
+    cora.evaluate(START_TYPING, ["c", 2, 120])
+    coras = cora.evaluate("() => window.__typed")
+    eddie.close()  # the tab is gone, offline: his words were only in this browser
+    assert not any(word in shared_text(cora) for word in eddies)
+
+    context.set_offline(False)
+    again = watched_page(browsing, context, "eddie again")
+    again.goto(path)
+    expect(again.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    expect(again.locator("[data-save-state]")).to_have_text(RESTORED)
+    final = wait_until_alike([again, cora], eddies + coras)
+    first, last = final.split("\n\n")
+    assert first.startswith(OPENING) and all(word in first for word in eddies)
+    assert last.startswith(CLOSING) and all(word in last for word in coras)
+    wait_for_saved(section_id, final, cora)
+    # The server has them: the browser forgets them.
+    again.wait_for_function(KEPT + ".length === 0")
+    browsing.screenshot(again, "restored")
+
+
+def test_two_tabs_typing_offline_keep_each_others_words(browsing, team):
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    save_text(section_id, paragraphs(OPENING, CLOSING), team.coordinator)
+    path = draft.editor("summary")
+    first = open_live(browsing, "eddie", team.editor, path)
+    context = first.context
+    second = watched_page(browsing, context, "eddie's second tab")
+    second.goto(path)
+    expect(second.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+
+    words = type_offline(browsing, first, "a") + type_offline(browsing, second, "b")
+    assert len(first.evaluate(KEPT)) == 2
+    first.close()
+    second.close()
+
+    context.set_offline(False)
+    again = watched_page(browsing, context, "eddie again")
+    again.goto(path)
+    expect(again.locator("[data-save-state]")).to_have_text(RESTORED)
+    final = wait_until_alike([again], words)
+    wait_for_saved(section_id, final, again)
+    again.wait_for_function(KEPT + ".length === 0")
+
+
+def test_logging_out_forgets_words_kept_offline(browsing, team):
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    save_text(section_id, paragraphs(OPENING, CLOSING), team.coordinator)
+    path = draft.editor("summary")
+    eddie = open_live(browsing, "eddie", team.editor, path)
+    context = eddie.context
+    assert type_offline(browsing, eddie, "e")
+    assert eddie.evaluate(KEPT)
+    eddie.close()
+
+    context.set_offline(False)
+    # Another tab that never went live (his account page) logs out.
+    other = watched_page(browsing, context, "eddie elsewhere")
+    other.goto("/")
+    other.get_by_role("button", name="Log out").click()
+    expect(other.get_by_text("You have logged out.")).to_be_visible()
+    assert other.evaluate(KEPT) == []
+    assert (
+        other.evaluate(
+            "() => Object.keys(localStorage).filter((key) => key.startsWith('consult-draft:'))"
+        )
+        == []
+    )
+
+    # Cora on the same computer finds nothing of his, and the section says what the server has.
+    log_in(other, team.coordinator, path)
+    expect(other.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    assert shared_text(other) == paragraphs(OPENING, CLOSING)
