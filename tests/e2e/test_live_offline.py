@@ -11,7 +11,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.drafting.pages_support import make_draft, save_text
 from tests.e2e.test_coediting import log_in, watched_page
 from tests.e2e.test_live_coediting import (
     CLOSING,
@@ -22,6 +21,7 @@ from tests.e2e.test_live_coediting import (
     open_live,
     paragraphs,
     shared_text,
+    summary_saying,
     wait_for_saved,
     wait_until_alike,
 )
@@ -43,10 +43,7 @@ def type_offline(browsing, page, prefix: str) -> list[str]:
 
 
 def test_words_typed_offline_survive_a_closed_tab_and_merge_when_it_reopens(browsing, team):
-    draft = make_draft(team)
-    section_id = draft.sections["summary"]
-    save_text(section_id, paragraphs(OPENING, CLOSING), team.coordinator)
-    path = draft.editor("summary")
+    section_id, path = summary_saying(team, paragraphs(OPENING, CLOSING))
     eddie = open_live(browsing, "eddie", team.editor, path)
     cora = open_live(browsing, "cora", team.coordinator, path)
     context = eddie.context
@@ -78,10 +75,7 @@ def test_words_typed_offline_survive_a_closed_tab_and_merge_when_it_reopens(brow
 
 
 def test_two_tabs_typing_offline_keep_each_others_words(browsing, team):
-    draft = make_draft(team)
-    section_id = draft.sections["summary"]
-    save_text(section_id, paragraphs(OPENING, CLOSING), team.coordinator)
-    path = draft.editor("summary")
+    section_id, path = summary_saying(team, paragraphs(OPENING, CLOSING))
     first = open_live(browsing, "eddie", team.editor, path)
     context = first.context
     second = watched_page(browsing, context, "eddie's second tab")
@@ -103,10 +97,7 @@ def test_two_tabs_typing_offline_keep_each_others_words(browsing, team):
 
 
 def test_logging_out_forgets_words_kept_offline(browsing, team):
-    draft = make_draft(team)
-    section_id = draft.sections["summary"]
-    save_text(section_id, paragraphs(OPENING, CLOSING), team.coordinator)
-    path = draft.editor("summary")
+    _, path = summary_saying(team, paragraphs(OPENING, CLOSING))
     eddie = open_live(browsing, "eddie", team.editor, path)
     context = eddie.context
     assert type_offline(browsing, eddie, "e")
