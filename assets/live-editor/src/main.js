@@ -17,7 +17,8 @@
 //   live:ended  {reason}   "unavailable": save as before; "lost": no access any more, save nothing
 // and marks the form with data-live-state (connecting, live, offline, unavailable, lost).
 //
-// Read-only people get the same live text, read-only, in place of the rendered text.
+// Read-only people get the same live text, read-only, in place of the rendered text, and the
+// closed answer as it is picked ([data-live-choice]).
 //
 // An amendment's form (data-amendment-form) goes live the same way, its fields bound to the
 // amendment's live document (fields.js) rather than one text; its Save button gives way, as
@@ -85,8 +86,16 @@ function partsOf(host) {
     saveButton: editing ? host.querySelector('button[type="submit"]') : null,
     toolbar: host.querySelector("[data-toolbar]"),
     choices: Array.prototype.slice.call(host.querySelectorAll('input[name="choice"]')),
+    choiceShown: host.querySelector("[data-live-choice]"), // a reader's closed answer, as text
     user,
   };
+}
+
+// The closed answer's words for a reader: the value, or its label (a clause's position).
+function choiceWords(element, value) {
+  if (!value) return element.getAttribute("data-live-choice-none") || "";
+  const labels = JSON.parse(element.getAttribute("data-live-choice-labels") || "{}");
+  return Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : value;
 }
 
 function start(host) {
@@ -169,6 +178,8 @@ function start(host) {
     parts.choices.forEach((input) => {
       input.checked = input.value === value;
     });
+    const words = parts.choiceShown && choiceWords(parts.choiceShown, value);
+    if (parts.choiceShown && parts.choiceShown.textContent !== words) parts.choiceShown.textContent = words;
   }
 
   function mirror() {
@@ -229,7 +240,7 @@ function start(host) {
         if (input.checked && state !== "lost") fields.set("choice", input.value);
       });
     });
-    if (parts.choices.length) {
+    if (parts.choices.length || parts.choiceShown) {
       showChoice();
       fields.observe(showChoice);
     }
