@@ -346,6 +346,10 @@
   // "Compare and resolve" (or Save) while there is a clash: the latest text first, then go.
   function openClash() {
     if (!clash) return;
+    if (live !== "off") {
+      leaveFor(clash.url); // the shared text is saved as it is typed: nothing to send first
+      return;
+    }
     openingClash = true;
     if (inFlight) return; // its answer carries on
     if (dirty()) save();
@@ -524,15 +528,12 @@
     }
     show(restoreEl, true);
     restoreEl.querySelector("[data-restore-apply]").addEventListener("click", function () {
-      entries.forEach(function (entry) { forgetLocally(entry.base); });
       show(restoreEl, false);
       if (live === "live") {
-        // Into the shared text, in place of what it says now (which stays in the history).
-        liveSurface.replaceAll(latest.body);
-        if (choiceInputs.length) pickLive(latest.choice);
-        liveSurface.focus();
+        restoreLive(latest, entries);
         return;
       }
+      entries.forEach(function (entry) { forgetLocally(entry.base); });
       textarea.value = latest.body;
       if (choiceInputs.length) setChoice(latest.choice);
       // Saved from the revision it was written on, so the server merges it with what came since
@@ -549,6 +550,33 @@
       if (live === "live") liveSurface.focus();
       else textarea.focus();
     });
+  }
+
+  // Live, the kept text is saved from the revision it was written on too, never put in place
+  // of the shared text: others may have written since. The server merges it three ways (the
+  // text it started from, it, the head, which holds the live words) and sends the result into
+  // the shared text as the smallest change; where both changed the same part it keeps it as a
+  // clash, to compare on the clash screen. Kept here until the server has it.
+  function restoreLive(latest, entries) {
+    var payload = { body: latest.body, base_revision: latest.base === undefined ? null : latest.base };
+    if (choiceInputs.length) payload.choice = latest.choice;
+    if (latest.clash) payload.clash = latest.clash;
+    request("PUT", saveUrl, payload).then(
+      function (reply) {
+        var code = reply.data.error && reply.data.error.code;
+        if (reply.status === 200) {
+          show(mergedEl, Boolean(reply.data.merged));
+        } else if (reply.status === 409 && code === "edit_conflict") {
+          enterClash({ body: textarea.value, choice: currentChoice(), base: latest.base }, reply.data);
+        } else {
+          show(restoreEl, true); // refused or offline: still offered, still kept
+          return;
+        }
+        entries.forEach(function (entry) { forgetLocally(entry.base); });
+        liveSurface.focus();
+      },
+      function () { show(restoreEl, true); }
+    );
   }
 
   // --- live preview -------------------------------------------------------------------------
@@ -643,16 +671,6 @@
 
   var liveSurface = null; // the live editor, as md-toolbar.js also edits it
   var keptWhileWaiting = false;
-
-  // A closed answer picked into the shared document: live-editor.js hears the change.
-  function pickLive(value) {
-    for (var i = 0; i < choiceInputs.length; i++) {
-      if (choiceInputs[i].value === value && !choiceInputs[i].checked) {
-        choiceInputs[i].checked = true;
-        choiceInputs[i].dispatchEvent(new Event("change", { bubbles: true }));
-      }
-    }
-  }
 
   // Autosave as without live co-editing; anything typed while waiting is saved now.
   function saveAsBefore() {

@@ -2,7 +2,11 @@
 closes the tab before it returns; the browser keeps his words (for him and this section
 only), and the next time he opens the section they go into the shared text, reach Cora and a
 revision, and the browser forgets them. Logging out forgets them too, reconnected or not:
-drafts of a political response must not wait on a shared computer for the next person."""
+drafts of a political response must not wait on a shared computer for the next person.
+
+And text the browser kept when a save never reached the server ("Restore my text", after
+losing the right to edit, say) goes into a live section merged with what others wrote since,
+never in place of it: saved from the revision it started from, or kept as a clash to compare."""
 
 from __future__ import annotations
 
@@ -11,9 +15,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_coediting import log_in, watched_page
+from consult.drafting.models import Section
+from consult.extensions import db
+from tests.e2e.test_coediting import (
+    all_revision_text,
+    forgive_expected_conflict,
+    log_in,
+    watched_page,
+)
 from tests.e2e.test_live_coediting import (
     CLOSING,
+    MIDDLE,
     OPENING,
     START_TYPING,
     caret_at_end_of,
@@ -23,6 +35,7 @@ from tests.e2e.test_live_coediting import (
     shared_text,
     summary_saying,
     wait_for_saved,
+    wait_for_text,
     wait_until_alike,
 )
 
@@ -122,3 +135,64 @@ def test_logging_out_forgets_words_kept_offline(browsing, team):
     log_in(other, team.coordinator, path)
     expect(other.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
     assert shared_text(other) == paragraphs(OPENING, CLOSING)
+
+
+# Text this browser kept when a save never reached the server (editor.js's store), as a page
+# without live editing leaves it: [key, entry].
+KEEP_DRAFT = "([key, entry]) => localStorage.setItem(key, JSON.stringify(entry))"
+
+
+def test_restoring_kept_text_into_a_live_section_keeps_the_words_others_wrote_since(browsing, team):
+    section_id, path = summary_saying(team, paragraphs(OPENING, MIDDLE, CLOSING))
+    base = db.session.get(Section, section_id).head_revision_id
+    cora = open_live(browsing, "cora", team.coordinator, path)
+    caret_at_end_of(cora, CLOSING)
+    cora.keyboard.type(" Cora wrote this since.")
+    theirs = paragraphs(OPENING, MIDDLE, CLOSING + " Cora wrote this since.")
+    wait_for_saved(section_id, theirs, cora)
+
+    eddie = browsing.new_page("eddie")
+    log_in(eddie, team.editor, path)  # then keep a draft, and open the section again
+    mine = paragraphs(OPENING + " Eddie kept this.", MIDDLE, CLOSING)
+    key = f"consult-draft:user-{team.editor.id}:section-{section_id}:base-{base}"
+    entry = {"body": mine, "choice": None, "base": base, "clash": None, "at": 0}
+    eddie.evaluate(KEEP_DRAFT, [key, entry])
+    eddie.goto(path)
+    expect(eddie.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    eddie.get_by_role("button", name="Restore my text").click()
+
+    both = paragraphs(OPENING + " Eddie kept this.", MIDDLE, CLOSING + " Cora wrote this since.")
+    wait_for_text(eddie, both)
+    wait_for_text(cora, both)
+    wait_for_saved(section_id, both, eddie)
+    expect(eddie.locator("[data-merged]")).to_be_visible()
+    assert eddie.evaluate(f"() => localStorage.getItem({key!r})") is None
+
+
+def test_restoring_kept_text_that_overlaps_live_words_makes_a_clash_and_clobbers_nothing(
+    browsing, team
+):
+    section_id, path = summary_saying(team, paragraphs(OPENING, CLOSING))
+    base = db.session.get(Section, section_id).head_revision_id
+    cora = open_live(browsing, "cora", team.coordinator, path)
+    caret_at_end_of(cora, OPENING)
+    cora.keyboard.type(" Cora's words.")
+    theirs = paragraphs(OPENING + " Cora's words.", CLOSING)
+    wait_for_saved(section_id, theirs, cora)
+
+    eddie = browsing.new_page("eddie")
+    log_in(eddie, team.editor, path)  # then keep a draft, and open the section again
+    key = f"consult-draft:user-{team.editor.id}:section-{section_id}:base-{base}"
+    mine = paragraphs(OPENING + " Eddie's words.", CLOSING)
+    eddie.evaluate(KEEP_DRAFT, [key, {"body": mine, "choice": None, "base": base, "at": 0}])
+    eddie.goto(path)
+    expect(eddie.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    eddie.get_by_role("button", name="Restore my text").click()
+
+    clash = eddie.locator("[data-clash]")
+    expect(clash).to_be_visible()
+    forgive_expected_conflict(browsing)
+    assert shared_text(eddie) == theirs == shared_text(cora)  # nobody's words replaced
+    assert mine in all_revision_text(section_id)  # his are kept, to compare
+    clash.get_by_role("button", name="Compare and resolve").click()
+    expect(eddie).to_have_url(re.compile(r"/conflict/\d+$"))
