@@ -82,9 +82,40 @@ def test_words_typed_offline_survive_a_closed_tab_and_merge_when_it_reopens(brow
     assert first.startswith(OPENING) and all(word in first for word in eddies)
     assert last.startswith(CLOSING) and all(word in last for word in coras)
     wait_for_saved(section_id, final, cora)
-    # The server has them: the browser forgets them.
+    # The server has them: the browser forgets them. The preview shows them too.
     again.wait_for_function(KEPT + ".length === 0")
+    expect(again.locator("[data-preview-body]")).to_contain_text(eddies[-1])
     browsing.screenshot(again, "restored")
+
+
+def test_words_sent_into_a_connection_that_died_unnoticed_are_kept_too(browsing, team):
+    """The socket still looks open, but nothing reaches the server (a network that dropped
+    without a word): the words are kept once the server fails to confirm them in time."""
+    section_id, path = summary_saying(team, paragraphs(OPENING, CLOSING))
+    eddie = browsing.new_page("eddie")
+    swallowing = []
+
+    def relay(socket) -> None:
+        server = socket.connect_to_server()
+        socket.on_message(lambda message: None if swallowing else server.send(message))
+
+    eddie.route_web_socket(re.compile(r"/api/v1/live/"), relay)
+    log_in(eddie, team.editor, path)
+    expect(eddie.locator("[data-live-state]")).to_have_attribute("data-live-state", "live")
+    caret_at_end_of(eddie, OPENING)
+    swallowing.append(True)
+    eddie.keyboard.type(" Lost in the wire.")
+    eddie.wait_for_function(KEPT + ".length === 1", timeout=10_000)
+    assert eddie.locator("[data-live-state]").get_attribute("data-live-state") == "live"
+    context = eddie.context
+    eddie.close()
+
+    again = watched_page(browsing, context, "eddie again")
+    again.goto(path)
+    mine = paragraphs(OPENING + " Lost in the wire.", CLOSING)
+    wait_for_text(again, mine)
+    wait_for_saved(section_id, mine, again)
+    again.wait_for_function(KEPT + ".length === 0")
 
 
 def test_two_tabs_typing_offline_keep_each_others_words(browsing, team):

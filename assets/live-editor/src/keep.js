@@ -17,7 +17,8 @@
 import * as Y from "yjs";
 
 const KEPT_PREFIX = "consult-live:";
-const PROBE_DELAY = 1000; // after typing pauses, ask whether the server has it
+const PROBE_EVERY = 2000; // while typing, ask at most this often whether the server has it
+const PROBE_PATIENCE = 3000; // unanswered this long (a connection dead but not yet closed): keep
 const MESSAGE_SYNC = 0;
 const SYNC_STEP1 = 0;
 const SYNC_STEP2 = 1;
@@ -63,6 +64,8 @@ export function keepUnsynced({ doc, provider, scope, restore }) {
   let probe = null; // the state vector sent in a pending sync step 1
   let changedSincePing = false;
   let probeTimer = 0;
+  let patienceTimer = 0;
+  let overdue = false; // a probe went unanswered too long: keep each change meanwhile
   let kept = false;
 
   function save() {
@@ -88,18 +91,29 @@ export function keepUnsynced({ doc, provider, scope, restore }) {
     return provider.synced && provider.ws && provider.ws.readyState === WebSocket.OPEN;
   }
 
+  function probeSoon() {
+    if (!probeTimer) probeTimer = window.setTimeout(sendProbe, PROBE_EVERY);
+  }
+
   function sendProbe() {
     window.clearTimeout(probeTimer);
+    probeTimer = 0;
     if (!unconfirmed || probe || !connected()) return;
     probe = Y.encodeStateVector(doc);
     changedSincePing = false;
     provider.ws.send(syncStep1(probe));
+    patienceTimer = window.setTimeout(() => {
+      overdue = true;
+      save();
+    }, PROBE_PATIENCE);
   }
 
   function answered(sent) {
     confirmed = sent;
+    window.clearTimeout(patienceTimer);
+    overdue = false;
     if (changedSincePing) {
-      probeTimer = window.setTimeout(sendProbe, PROBE_DELAY);
+      probeSoon();
       return;
     }
     unconfirmed = false;
@@ -146,12 +160,8 @@ export function keepUnsynced({ doc, provider, scope, restore }) {
     if (origin === provider) return;
     unconfirmed = true;
     changedSincePing = true;
-    if (connected()) {
-      window.clearTimeout(probeTimer);
-      probeTimer = window.setTimeout(sendProbe, PROBE_DELAY);
-    } else {
-      save();
-    }
+    if (connected()) probeSoon();
+    if (!connected() || overdue) save();
   });
 
   provider.on("sync", (synced) => {
@@ -163,6 +173,8 @@ export function keepUnsynced({ doc, provider, scope, restore }) {
   provider.on("status", (event) => {
     if (event.status === "connected") return;
     probe = null; // its answer will never come
+    window.clearTimeout(patienceTimer);
+    overdue = false;
     save();
   });
 
