@@ -25,7 +25,6 @@ from consult.api.models.drafting import (
     NewResponse,
     Presence,
     PresenceUpdate,
-    PresentPerson,
     Preview,
     PreviewRequest,
     Response,
@@ -429,11 +428,7 @@ def section_presence(response_id: int, section_id: int):
     others = drafting.heartbeat(membership.user, section, editing)
     # The answer is read before the commit: the commit expires the rows, and another person
     # leaving at that moment would delete a row this answer still had to read.
-    answer = Presence(
-        others=[PresentPerson(name=p.user.name, editing=p.editing) for p in others],
-        head_revision=section.head_revision_id,
-        updated_at=section.updated_at,
-    )
+    answer = Presence.of(others, section)
     db.session.commit()
     return reply(answer)
 

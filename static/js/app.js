@@ -11,6 +11,25 @@
     }
   });
 
+  // Log-out forgets the drafts this browser kept for the person (editor.js's unsaved text,
+  // live-editor.js's words typed offline): on a shared computer the next person must not
+  // find drafts of someone's response.
+  var DRAFT_PREFIXES = ["consult-draft:", "consult-live:"];
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.classList || !form.classList.contains("logout-form")) return;
+    try {
+      var keys = [];
+      for (var i = 0; i < window.localStorage.length; i++) keys.push(window.localStorage.key(i));
+      keys.forEach(function (key) {
+        var draft = DRAFT_PREFIXES.some(function (prefix) { return key && key.indexOf(prefix) === 0; });
+        if (draft) window.localStorage.removeItem(key);
+      });
+    } catch (error) {
+      /* storage disabled: nothing was kept */
+    }
+  });
+
   // Copy buttons: <button data-copy="#selector">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

@@ -54,7 +54,10 @@
   var PRESENCE_EVERY = 15000;
   var RETRY_FIRST = 2000;
   var RETRY_MAX = 30000;
-  var STORAGE_PREFIX = "consult-draft:section-" + sectionId + ":base-";
+  // One person's drafts of one section (a shared computer's next user is never offered them;
+  // app.js forgets them all on log-out).
+  var STORAGE_PREFIX =
+    "consult-draft:user-" + (form.getAttribute("data-user-id") || "") + ":section-" + sectionId + ":base-";
 
   // --- small helpers ------------------------------------------------------------------------
 
@@ -133,111 +136,30 @@
   }
 
   // --- the page's account of the section, kept up to date after each save -------------------
-  // "Last changed ... by", the history link's revision count, the section's words in the
-  // sidebar and the response's total there: as the server drew them when the page opened,
-  // then from each save's answer (head_revision, revision_number, word_count, updated_at).
+  // (section-facts.js draws it: "Last changed ... by", the revision count, the words.)
 
   var userName = form.getAttribute("data-user-name") || "";
-  var lastChangedEl = document.querySelector("[data-last-changed]");
   var historyEl = document.querySelector("[data-history]");
-  var navWordsEl = document.querySelector("[data-nav-words]");
-  var totalEl = document.querySelector("[data-total]");
-
-  function number(value) {
-    return value.toLocaleString("en-GB");
-  }
-
-  function intAttribute(element, name) {
-    return parseInt(element.getAttribute(name) || "0", 10) || 0;
-  }
-
-  // The same words and classes as the word_count macro in drafting/_macros.html.
-  function wordCountSpan(count, limit) {
-    var span = document.createElement("span");
-    span.className = "word-count" + (limit && count > limit ? " word-count--over" : "");
-    if (!limit) {
-      span.textContent = number(count) + " word" + (count === 1 ? "" : "s");
-      return span;
-    }
-    span.textContent = number(count) + " of " + number(limit) + " words";
-    if (count > limit) {
-      var over = document.createElement("span");
-      over.className = "word-count__over";
-      over.textContent = ": " + number(count - limit) + " over";
-      span.appendChild(over);
-    }
-    return span;
-  }
-
-  function replaceCount(container, count, limit) {
-    var fresh = wordCountSpan(count, limit);
-    var old = container.querySelector(".word-count");
-    if (old) old.parentNode.replaceChild(fresh, old);
-    else container.appendChild(fresh);
-  }
+  var facts = window.ConsultSectionFacts || { show: function () {} };
+  var shownHead = baseInput.value; // the head the page describes
 
   function showSaved(data) {
     if (data.unchanged) return; // the head is the one the page already describes
-    if (lastChangedEl) {
-      var when = data.updated_at ? new Date(data.updated_at) : new Date();
-      var time = document.createElement("time");
-      time.setAttribute("datetime", data.updated_at || when.toISOString());
-      time.setAttribute("data-ago", "");
-      time.title = when.toLocaleString("en-GB", {
-        day: "numeric",
-        month: "short",
-        year: "numeric",
-        hour: "2-digit",
-        minute: "2-digit",
-      });
-      time.textContent = "just now";
-      lastChangedEl.textContent = "Last changed ";
-      lastChangedEl.appendChild(time);
-      if (userName) {
-        var who = document.createElement("strong");
-        who.textContent = userName;
-        lastChangedEl.appendChild(document.createTextNode(" by "));
-        lastChangedEl.appendChild(who);
-      }
-    }
-    if (historyEl && typeof data.revision_number === "number") {
-      var revisions = data.revision_number;
-      historyEl.textContent = "History (" + number(revisions) + " revision" + (revisions === 1 ? "" : "s") + ")";
-    }
-    if (typeof data.word_count === "number") {
-      if (navWordsEl) replaceCount(navWordsEl, data.word_count, intAttribute(navWordsEl, "data-limit"));
-      if (totalEl) {
-        var total =
-          intAttribute(totalEl, "data-total-words") - intAttribute(totalEl, "data-section-words") + data.word_count;
-        totalEl.setAttribute("data-total-words", String(total));
-        totalEl.setAttribute("data-section-words", String(data.word_count));
-        replaceCount(totalEl, total, intAttribute(totalEl, "data-limit"));
-      }
-    }
+    shownHead = data.head_revision === null || data.head_revision === undefined ? "" : String(data.head_revision);
+    facts.show({
+      revision_number: data.revision_number,
+      word_count: data.word_count,
+      changed_at: data.updated_at,
+      changed_by: userName,
+    });
   }
 
-  // "3 minutes ago" keeps counting while the page stays open.
-  function agoText(date) {
-    var seconds = Math.floor((Date.now() - date.getTime()) / 1000);
-    if (seconds < 60) return "just now";
-    if (seconds < 3600) {
-      var minutes = Math.floor(seconds / 60);
-      return minutes + " minute" + (minutes === 1 ? "" : "s") + " ago";
-    }
-    if (seconds < 86400) {
-      var hours = Math.floor(seconds / 3600);
-      return hours + " hour" + (hours === 1 ? "" : "s") + " ago";
-    }
-    return null; // older: the date the server wrote stays
-  }
-
-  function refreshTimes() {
-    var times = document.querySelectorAll("time[data-ago]");
-    for (var i = 0; i < times.length; i++) {
-      var date = new Date(times[i].getAttribute("datetime"));
-      var text = isNaN(date.getTime()) ? null : agoText(date);
-      if (text && times[i].textContent !== text) times[i].textContent = text;
-    }
+  // Live, the text changes without a save here: the heartbeat tells what the head is now.
+  function showHead(data) {
+    var head = data.head_revision === null || data.head_revision === undefined ? "" : String(data.head_revision);
+    if (head === shownHead) return;
+    shownHead = head;
+    facts.show(data);
   }
 
   // --- text kept in this browser until the server confirms it -------------------------------
@@ -417,13 +339,17 @@
     show(clashEl, true);
     setState("clash", "Kept on the server as a clash: see the notice above");
     if (historyEl && typeof clash.number === "number") {
-      historyEl.textContent = "History (" + number(clash.number) + " revisions)";
+      historyEl.textContent = "History (" + clash.number.toLocaleString("en-GB") + " revisions)";
     }
   }
 
   // "Compare and resolve" (or Save) while there is a clash: the latest text first, then go.
   function openClash() {
     if (!clash) return;
+    if (live !== "off") {
+      leaveFor(clash.url); // the shared text is saved as it is typed: nothing to send first
+      return;
+    }
     openingClash = true;
     if (inFlight) return; // its answer carries on
     if (dirty()) save();
@@ -602,15 +528,12 @@
     }
     show(restoreEl, true);
     restoreEl.querySelector("[data-restore-apply]").addEventListener("click", function () {
-      entries.forEach(function (entry) { forgetLocally(entry.base); });
       show(restoreEl, false);
       if (live === "live") {
-        // Into the shared text, in place of what it says now (which stays in the history).
-        liveSurface.replaceAll(latest.body);
-        if (choiceInputs.length) pickLive(latest.choice);
-        liveSurface.focus();
+        restoreLive(latest, entries);
         return;
       }
+      entries.forEach(function (entry) { forgetLocally(entry.base); });
       textarea.value = latest.body;
       if (choiceInputs.length) setChoice(latest.choice);
       // Saved from the revision it was written on, so the server merges it with what came since
@@ -627,6 +550,33 @@
       if (live === "live") liveSurface.focus();
       else textarea.focus();
     });
+  }
+
+  // Live, the kept text is saved from the revision it was written on too, never put in place
+  // of the shared text: others may have written since. The server merges it three ways (the
+  // text it started from, it, the head, which holds the live words) and sends the result into
+  // the shared text as the smallest change; where both changed the same part it keeps it as a
+  // clash, to compare on the clash screen. Kept here until the server has it.
+  function restoreLive(latest, entries) {
+    var payload = { body: latest.body, base_revision: latest.base === undefined ? null : latest.base };
+    if (choiceInputs.length) payload.choice = latest.choice;
+    if (latest.clash) payload.clash = latest.clash;
+    request("PUT", saveUrl, payload).then(
+      function (reply) {
+        var code = reply.data.error && reply.data.error.code;
+        if (reply.status === 200) {
+          show(mergedEl, Boolean(reply.data.merged));
+        } else if (reply.status === 409 && code === "edit_conflict") {
+          enterClash({ body: textarea.value, choice: currentChoice(), base: latest.base }, reply.data);
+        } else {
+          show(restoreEl, true); // refused or offline: still offered, still kept
+          return;
+        }
+        entries.forEach(function (entry) { forgetLocally(entry.base); });
+        liveSurface.focus();
+      },
+      function () { show(restoreEl, true); }
+    );
   }
 
   // --- live preview -------------------------------------------------------------------------
@@ -692,8 +642,12 @@
     var editing = (live === "off" && (dirty() || Boolean(inFlight))) || Date.now() - lastTyped < 30000;
     request("POST", presenceUrl, { editing: editing }).then(
       function (reply) {
+        if (reply.status !== 200) return;
         // Live, the shared text is always the latest, and the live state names who is here.
-        if (reply.status !== 200 || live === "live" || live === "lost") return;
+        if (live === "live" || live === "lost") {
+          showHead(reply.data);
+          return;
+        }
         showOthers(reply.data.others || []);
         var head = reply.data.head_revision;
         var changed = head !== null && head !== undefined && String(head) !== baseInput.value;
@@ -717,16 +671,6 @@
 
   var liveSurface = null; // the live editor, as md-toolbar.js also edits it
   var keptWhileWaiting = false;
-
-  // A closed answer picked into the shared document: live-editor.js hears the change.
-  function pickLive(value) {
-    for (var i = 0; i < choiceInputs.length; i++) {
-      if (choiceInputs[i].value === value && !choiceInputs[i].checked) {
-        choiceInputs[i].checked = true;
-        choiceInputs[i].dispatchEvent(new Event("change", { bubbles: true }));
-      }
-    }
-  }
 
   // Autosave as without live co-editing; anything typed while waiting is saved now.
   function saveAsBefore() {
@@ -776,5 +720,4 @@
   renderPreview();
   heartbeat();
   window.setInterval(heartbeat, PRESENCE_EVERY);
-  window.setInterval(refreshTimes, 30000);
 })();

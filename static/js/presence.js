@@ -1,8 +1,10 @@
 // Presence for people reading a section they cannot edit (members, for instance): who else has
 // it open ("Sam is editing this section") and a notice when its text changes, as the editor
 // shows them to those who edit (editor.js). Without this file the page works as it is drawn.
-// Where the text is live (live-editor.js), there is no "changed since" notice: it is the latest.
-//   POST   <presence url> {editing: false} -> {others: [{name, editing}], head_revision}
+// Where the text is live (live-editor.js), there is no "changed since" notice: it is the latest,
+// and the page's account of the section ("Last changed ... by", the revision count, the words:
+// section-facts.js) follows the head instead.
+//   POST   <presence url> {editing: false} -> {others: [{name, editing}], head_revision, ...}
 //   DELETE <presence url>                   (when the page is left)
 (function () {
   "use strict";
@@ -12,6 +14,7 @@
 
   var url = watch.getAttribute("data-presence-url");
   var openedAt = watch.getAttribute("data-head") || "";
+  var shownHead = openedAt; // the head the page's account of the section describes
   var presenceEl = watch.querySelector("[data-presence]");
   var staleEl = watch.querySelector("[data-stale]");
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
@@ -55,8 +58,10 @@
         if (!data) return;
         showOthers(data.others || []);
         var head = data.head_revision === null || data.head_revision === undefined ? "" : String(data.head_revision);
-        // A live view (live-editor.js) shows the latest text already.
+        // A live view (live-editor.js) shows the latest text already: say who changed it.
         var live = document.querySelector('[data-live-state="live"], [data-live-state="offline"]');
+        if (live && head !== shownHead && window.ConsultSectionFacts) window.ConsultSectionFacts.show(data);
+        if (live) shownHead = head;
         if (staleEl && head !== openedAt && !live) staleEl.hidden = false;
       })
       .catch(function () { /* offline: presence resumes with the connection */ });

@@ -126,6 +126,24 @@ def test_the_heartbeat_shows_that_the_section_changed(client, bearer, draft):
     assert opened is None and later["head_revision"] == saved
 
 
+def test_the_heartbeat_describes_the_head_as_the_editor_page_does(client, bearer, draft):
+    """Who last changed the section, when, its revision number and words: a page kept open
+    (a live one, whose text changes without saving) keeps its account of the section from it."""
+    empty = _beat(client, bearer("member"), draft).get_json()
+    first = save(client, bearer("owner"), draft, draft.summary, "One two.")["head_revision"]
+    saved = save(client, bearer("editor"), draft, draft.summary, "One two three four.", first)
+
+    later = _beat(client, bearer("member"), draft)
+
+    assert_documented(later, PRESENCE, "post")
+    assert (empty["revision_number"], empty["changed_by"], empty["changed_at"]) == (None,) * 3
+    body = later.get_json()
+    assert body["revision_number"] == saved["revision_number"] == 2
+    assert body["word_count"] == 4
+    assert body["changed_by"] == "Eddie Editor"
+    assert body["changed_at"].endswith("Z")
+
+
 def test_someone_who_left_or_went_quiet_is_not_shown(client, team, bearer, draft):
     _beat(client, bearer("editor"), draft)
     _beat(client, bearer("coordinator"), draft)

@@ -9,6 +9,7 @@ The bill is tests/bills/sample.py: our own illustrative text in the shape of a r
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
@@ -302,8 +303,11 @@ def test_the_position_is_chosen_with_radio_buttons_and_saved_as_the_choice(
     assert result.status_code == 302
     db.session.expire_all()
     assert db.session.get(Section, clause.id).choice == "amend"
-    member_view = text_of(_page(browsers("member").get(url)))
-    assert "Position: Amend" in member_view
+    member_page = _page(browsers("member").get(url))
+    assert "Position: Amend" in text_of(member_page)
+    # The live view names a position picked meanwhile by its label, from the page.
+    labels = re.search(r"data-live-choice-labels='([^']*)'", member_page)
+    assert json.loads(unescape(labels.group(1)))["no_view"] == "No view"
 
 
 def test_a_position_that_is_not_one_of_the_five_is_refused_beside_the_choice(

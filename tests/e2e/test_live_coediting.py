@@ -84,6 +84,14 @@ def paragraphs(*texts: str) -> str:
     return "\n\n".join(texts)
 
 
+def summary_saying(team, text: str) -> tuple[int, str]:
+    """A new draft whose summary says `text`: the section's id and its editor's path."""
+    draft = make_draft(team)
+    section_id = draft.sections["summary"]
+    save_text(section_id, text, team.coordinator)
+    return section_id, draft.editor("summary")
+
+
 def open_live(browsing, who: str, user, path: str, **context_options):
     """`user`'s page on the section, once its live editor has taken over."""
     page = browsing.new_page(who, **context_options)
@@ -233,10 +241,7 @@ def test_three_people_typing_at_once_end_with_the_same_text_and_every_word(brows
 
 
 def test_someone_offline_keeps_typing_and_loses_nothing(browsing, team):
-    draft = make_draft(team)
-    section_id = draft.sections["summary"]
-    save_text(section_id, paragraphs(OPENING, CLOSING), team.coordinator)
-    path = draft.editor("summary")
+    section_id, path = summary_saying(team, paragraphs(OPENING, CLOSING))
     eddie = open_live(browsing, "eddie", team.editor, path)
     cora = open_live(browsing, "cora", team.coordinator, path)
     caret_at_end_of(eddie, OPENING)

@@ -1,6 +1,7 @@
 // Live co-editing of a section: everyone with the section open edits one shared text (a Yjs
 // document kept by the server at <data-live-url>, spoken to with the y-websocket protocol),
-// sees the others' carets, and keeps typing through a dropped connection.
+// sees the others' carets, and keeps typing through a dropped connection (what is typed then
+// is kept in this browser too, keep.js, so a reload or a closed tab loses none of it).
 //
 // Progressive enhancement over the plain editor (editor.js), never in place of it:
 // - The page works without this file and without WebSockets: editor.js saves and merges.
@@ -16,7 +17,8 @@
 //   live:ended  {reason}   "unavailable": save as before; "lost": no access any more, save nothing
 // and marks the form with data-live-state (connecting, live, offline, unavailable, lost).
 //
-// Read-only people get the same live text, read-only, in place of the rendered text.
+// Read-only people get the same live text, read-only, in place of the rendered text, and the
+// closed answer as it is picked ([data-live-choice]).
 //
 // An amendment's form (data-amendment-form) goes live the same way, its fields bound to the
 // amendment's live document (fields.js) rather than one text; its Save button gives way, as
@@ -27,6 +29,7 @@ import { WebsocketProvider } from "y-websocket";
 import { createEditor } from "./view.js";
 import { addTyping, bindAmendment } from "./fields.js";
 import { keepStylesWithinPolicy } from "./styles.js";
+import { keepUnsynced } from "./keep.js";
 
 const FIRST_SYNC_WAIT = 5000;
 const BACK_ONLINE_SHOWN = 8000;
@@ -39,6 +42,7 @@ const WORDS = {
   offline: "Offline — keep typing; your words are kept and will merge when the connection returns",
   offlineReading: "Offline — the text will catch up when the connection returns",
   backMerged: "Back online — your edits were merged",
+  restored: "Your words typed offline before this page opened were kept in this browser and are merged now",
   back: "Back online",
   unavailable: "Live editing is unavailable here; your words are saved as before.",
   unavailableReading: "Live updates are unavailable here; reload the page for the latest text.",
@@ -82,8 +86,16 @@ function partsOf(host) {
     saveButton: editing ? host.querySelector('button[type="submit"]') : null,
     toolbar: host.querySelector("[data-toolbar]"),
     choices: Array.prototype.slice.call(host.querySelectorAll('input[name="choice"]')),
+    choiceShown: host.querySelector("[data-live-choice]"), // a reader's closed answer, as text
     user,
   };
+}
+
+// The closed answer's words for a reader: the value, or its label (a clause's position).
+function choiceWords(element, value) {
+  if (!value) return element.getAttribute("data-live-choice-none") || "";
+  const labels = JSON.parse(element.getAttribute("data-live-choice-labels") || "{}");
+  return Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : value;
 }
 
 function start(host) {
@@ -113,6 +125,8 @@ function start(host) {
     },
   });
   provider.awareness.setLocalStateField("user", parts.user);
+  // Words typed offline are kept in this browser too, and put back here from the last page.
+  const kept = keepUnsynced({ doc, provider, scope: host.getAttribute("data-live-keep"), restore: parts.writable });
 
   function say(key, text) {
     if (!parts.status) return;
@@ -164,6 +178,8 @@ function start(host) {
     parts.choices.forEach((input) => {
       input.checked = input.value === value;
     });
+    const words = parts.choiceShown && choiceWords(parts.choiceShown, value);
+    if (parts.choiceShown && parts.choiceShown.textContent !== words) parts.choiceShown.textContent = words;
   }
 
   function mirror() {
@@ -177,6 +193,7 @@ function start(host) {
     if (parts.saveButton) parts.saveButton.hidden = true; // every change is saved as it is typed
     setState("live");
     sayWhoIsHere();
+    if (kept.kept) sayBriefly(WORDS.restored);
     tell("live:ready", {});
   }
 
@@ -223,7 +240,7 @@ function start(host) {
         if (input.checked && state !== "lost") fields.set("choice", input.value);
       });
     });
-    if (parts.choices.length) {
+    if (parts.choices.length || parts.choiceShown) {
       showChoice();
       fields.observe(showChoice);
     }
@@ -231,6 +248,7 @@ function start(host) {
     mirror();
     setState("live");
     sayWhoIsHere();
+    if (kept.kept) sayBriefly(WORDS.restored);
     tell("live:ready", { surface: editor.surface });
   }
 
@@ -297,13 +315,18 @@ function start(host) {
       return;
     }
     offlineSaid = false;
-    sayLive("live", merged ? WORDS.backMerged : WORDS.back);
+    sayBriefly(merged ? WORDS.backMerged : WORDS.back);
+  });
+
+  // Words for a while, then who is here again.
+  function sayBriefly(text) {
+    sayLive("live", text);
     window.clearTimeout(backTimer);
     backTimer = window.setTimeout(() => {
       backTimer = 0;
       sayWhoIsHere();
     }, BACK_ONLINE_SHOWN);
-  });
+  }
 
   function sayOffline() {
     window.clearTimeout(offlineTimer);
@@ -355,9 +378,10 @@ function start(host) {
     if (state === "offline" && !provider.shouldConnect) provider.connect();
   });
 
-  // Words typed while offline live only in this page until the connection returns.
+  // Words typed while offline are kept in this browser (keep.js); where it cannot keep them
+  // (storage full or disabled) they live only in this page until the connection returns.
   window.addEventListener("beforeunload", (event) => {
-    if (state === "offline" && localWhileAway) {
+    if (state === "offline" && localWhileAway && !kept.save()) {
       event.preventDefault();
       event.returnValue = "";
     }

@@ -547,6 +547,11 @@ class ResponsePresence(ReplyModel):
 
 
 class Presence(ReplyModel):
+    """The heartbeat's answer: who else is here, and the section's head as the editor page
+    describes it ("Last changed ... by", "History (n revisions)", the words in the sidebar),
+    so that a page kept open (a live one above all, whose text changes without saving) can
+    keep that account up to date."""
+
     others: list[PresentPerson] = Field(
         description="Others who had the section open in the last 45 seconds"
     )
@@ -555,3 +560,24 @@ class Presence(ReplyModel):
         "section changed since"
     )
     updated_at: Time
+    revision_number: NullableInt = Field(
+        default=None, description="The head revision's number within the section"
+    )
+    word_count: int = Field(default=0, ge=0, description="The head's words, as counted for limits")
+    changed_at: Time | None = Field(default=None, description="When the head was written")
+    changed_by: NullableStr = Field(
+        default=None, description="Who wrote the head (null: nobody yet, or a former member)"
+    )
+
+    @classmethod
+    def of(cls, others: list, section: drafted.Section) -> Presence:
+        head = section.head
+        return cls(
+            others=[PresentPerson(name=p.user.name, editing=p.editing) for p in others],
+            head_revision=section.head_revision_id,
+            updated_at=section.updated_at,
+            revision_number=head.number if head else None,
+            word_count=section.word_count,
+            changed_at=head.created_at if head else None,
+            changed_by=head.author.name if head and head.author else None,
+        )
