@@ -262,10 +262,12 @@ class Room:
         inserted, self._inserted = self._inserted, []
         if not inserted:
             return
-        text = documents.text_of(self.doc)
-        if len(text) <= MAX_BODY_LENGTH and not any(_unsaveable(chunk) for *_, chunk in inserted):
-            return
         body = documents.body(self.doc)
+        # len() counts UTF-8 bytes, never fewer than characters: the whole text is read only
+        # when it may be too long.
+        too_long = len(body) > MAX_BODY_LENGTH and len(str(body)) > MAX_BODY_LENGTH
+        if not too_long and not any(_unsaveable(chunk) for *_, chunk in inserted):
+            return
         with self.doc.transaction():
             for start, length, _chunk in sorted(inserted, reverse=True):
                 del body[start : start + length]
