@@ -8,7 +8,12 @@ and a cursor (a tab's client id) is its person's alone, while their connection d
 Malformed messages are ignored and counted; updates that would put control characters in the
 text or make it longer than a section may be are undone by a server edit, so the document
 everyone holds is always one that could be saved. The database work (storing the state,
-writing revisions) is done by the clock (consult/live/hub.py), outside the lock."""
+writing revisions) is done by the clock (consult/live/hub.py), outside the lock.
+
+What is passed on to everyone waits for the process's writer (consult/live/outbox.py) when the
+room has one: Room.flush then gives each person, in one piece, every update since the last
+turn but their own, and the latest cursor of each person who moved. Without one (tests that
+drive a room themselves), each message goes out at once."""
 
 from __future__ import annotations
 
@@ -39,9 +44,12 @@ MAX_AWARENESS_STATE = 2048  # bytes of JSON one cursor state may take
 
 
 class Transport(Protocol):
-    """Where a connection's messages go: the socket (consult/live/sockets.py) or a test's list."""
+    """Where a connection's messages go: the socket (consult/live/outbox.py) or a test's list.
+    `write` takes `count` messages already framed, by Room.flush, for rooms with a writer."""
 
     def send(self, message: bytes) -> None: ...
+
+    def write(self, data: bytes, count: int) -> None: ...
 
     def close(self, code: int, reason: str) -> None: ...
 
@@ -120,6 +128,7 @@ class Room:
         organisation_id: int,
         state: bytes,
         publish: Callable[[str, bytes], None] = lambda kind, payload: None,
+        schedule: Callable[[Room], None] | None = None,
     ) -> None:
         self.section_id = section_id
         self.organisation_id = organisation_id
@@ -134,6 +143,9 @@ class Room:
         self.last_editor_id: int | None = None
         self.last_stored = time.monotonic()
         self._publish = publish
+        self._schedule = schedule  # the writer's: the room has something to pass on
+        self._outgoing: list[tuple[bytes, int | None]] = []  # (message, sender's connection id)
+        self._cursors: dict[int, tuple[AwarenessEntry, int | None]] = {}  # by client id
         self._updates: list[bytes] = []
         self._inserted: list[tuple[int, int, str]] = []  # (UTF-8 offset, length, text)
         self._subscriptions = [
@@ -188,7 +200,7 @@ class Room:
                 self._owners.pop(entry.client_id, None)
                 self._departed[entry.client_id] = connection.user_id
             if gone:
-                self._broadcast(protocol.awareness_message(gone), None)
+                self._pass_on_cursors(gone, None)
                 self._publish("awareness", protocol.awareness_message(gone))
             burst = self.bursts.get(connection.user_id)
             still_here = any(c.user_id == connection.user_id for c in self.connections.values())
@@ -317,14 +329,63 @@ class Room:
             connection.client_ids.add(entry.client_id)
             accepted.append(kept)
         if accepted:
-            message = protocol.awareness_message(accepted)
-            self._broadcast(message, connection)
-            self._publish("awareness", message)
+            self._pass_on_cursors(accepted, connection)
+            self._publish("awareness", protocol.awareness_message(accepted))
 
     def _broadcast(self, message: bytes, sender: Connection | None) -> None:
-        for connection in list(self.connections.values()):
-            if connection is not sender:
-                connection.send(message)
+        if self._schedule is None:
+            for connection in list(self.connections.values()):
+                if connection is not sender:
+                    connection.send(message)
+            return
+        if not self._outgoing and not self._cursors:
+            self._schedule(self)
+        self._outgoing.append((message, None if sender is None else sender.id))
+
+    def _pass_on_cursors(self, entries: list[AwarenessEntry], sender: Connection | None) -> None:
+        """Cursors wait for the writer's turn like updates, but only each one's latest state
+        goes out (as the awareness protocol keeps only the latest: a higher clock wins)."""
+        if self._schedule is None:
+            self._broadcast(protocol.awareness_message(entries), sender)
+            return
+        if not self._outgoing and not self._cursors:
+            self._schedule(self)
+        for entry in entries:
+            self._cursors[entry.client_id] = (entry, None if sender is None else sender.id)
+
+    def flush(self, frame: Callable[[bytes], bytes]) -> list[tuple[Connection, bytes, int]]:
+        """What the writer sends each connection for what waited since its last turn: the
+        bytes (each message framed once by `frame`) and how many messages they hold. Someone
+        who sent nothing gets the same bytes as everyone else; a sender, all but their own."""
+        with self.lock:
+            outgoing, self._outgoing = self._outgoing, []
+            cursors, self._cursors = self._cursors, {}
+            if not outgoing and not cursors:
+                return []
+            framed = [(frame(message), sender) for message, sender in outgoing]
+            if cursors:
+                entries = [entry for entry, _sender in cursors.values()]
+                framed.append((frame(protocol.awareness_message(entries)), None))
+            everyone = b"".join(data for data, _sender in framed)
+            senders = {sender for _message, sender in outgoing} | {
+                sender for _entry, sender in cursors.values()
+            }
+            batches = []
+            for connection in self.connections.values():
+                if connection.closed:
+                    continue
+                if connection.id not in senders:
+                    batches.append((connection, everyone, len(framed)))
+                    continue
+                own = [data for data, sender in framed if sender != connection.id]
+                others = [entry for entry, sender in cursors.values() if sender != connection.id]
+                if cursors:
+                    own.pop()  # the cursors' message: made again without theirs
+                    if others:
+                        own.append(frame(protocol.awareness_message(others)))
+                if own:
+                    batches.append((connection, b"".join(own), len(own)))
+            return batches
 
     # --- from elsewhere: other instances, the database ---------------------------------------
 
@@ -364,7 +425,7 @@ class Room:
                     self._owners[entry.client_id] = None
                 accepted.append(entry)
             if accepted:
-                self._broadcast(protocol.awareness_message(accepted), None)
+                self._pass_on_cursors(accepted, None)
 
     # --- for the clock ------------------------------------------------------------------------
 

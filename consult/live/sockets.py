@@ -3,16 +3,13 @@ WSGI server in a thread of its own (Werkzeug's in `make run`, gunicorn's gthread
 production: README, "Live editing"), so the session cookie, the bearer token and the loaders
 are the ones every page and API call uses.
 
-Each connection has two threads besides the socket's reader: this request's, which passes
-each message to the room, and a sender, which writes what the room sends. Only the sender
-writes to the socket (it is not safe from several threads), and a person whose connection
-cannot keep up is disconnected (their editor reconnects and catches up) instead of holding
-everyone else's messages."""
+Each connection has two threads: the socket's reader (simple-websocket's) and this request's,
+which passes each message to the room. Writing is the process's writer's (consult/live/
+outbox.py: one thread for every socket, never blocking), and a person whose connection cannot
+keep up is disconnected (their editor reconnects and catches up) instead of holding everyone
+else's messages."""
 
 from __future__ import annotations
-
-import threading
-from collections import deque
 
 from flask import Response, current_app, request
 from simple_websocket import ConnectionClosed, Server
@@ -21,6 +18,7 @@ from consult.accounts.models import User
 from consult.drafting.models import Section
 from consult.extensions import db
 from consult.live.hub import current_hub
+from consult.live.outbox import Wire
 from consult.live.rooms import CLOSE_TOO_SLOW, Connection
 
 # Colours for people's cursors: dark enough for white text on them (WCAG AA), told apart by
@@ -30,50 +28,6 @@ COLOURS = ("#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#be185d", "#0
 
 def colour_of(user_id: int) -> str:
     return COLOURS[user_id % len(COLOURS)]
-
-
-class SocketSender:
-    """The connection's transport: a queue of messages, written to the socket by one thread."""
-
-    def __init__(self, socket: Server, limit: int) -> None:
-        self.socket = socket
-        self.limit = limit
-        self._queue: deque = deque()
-        self._ready = threading.Condition()
-        self._thread = threading.Thread(target=self._run, name="live-sender", daemon=True)
-        self._thread.start()
-
-    def send(self, message: bytes) -> None:
-        with self._ready:
-            if len(self._queue) >= self.limit:
-                self._queue.clear()
-                self._queue.append((CLOSE_TOO_SLOW, "Too far behind; reconnecting."))
-            else:
-                self._queue.append(message)
-            self._ready.notify()
-
-    def close(self, code: int, reason: str) -> None:
-        with self._ready:
-            self._queue.append((code, reason))
-            self._ready.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._ready:
-                while not self._queue:
-                    self._ready.wait()
-                item = self._queue.popleft()
-            try:
-                if isinstance(item, tuple):
-                    self.socket.close(*item)
-                    return
-                self.socket.send(item)
-            except (ConnectionClosed, OSError):
-                return
-
-    def finish(self) -> None:
-        self.close(1000, "")
-        self._thread.join(timeout=5)
 
 
 class _Handled(Response):
@@ -105,17 +59,18 @@ def serve(
         max_message_size=config["LIVE_MAX_MESSAGE_BYTES"],
         ping_interval=config["LIVE_PING_SECONDS"],
     )
-    sender = SocketSender(socket, config["LIVE_SEND_QUEUE"])
+    wire = Wire(socket, hub.outbox, config["LIVE_SEND_QUEUE"])
     connection = Connection(
         user_id=user.id,
         name=user.name,
         colour=colour_of(user.id),
         writable=writable,
-        transport=sender,
+        transport=wire,
         rate_per_second=config["LIVE_MESSAGES_PER_SECOND"],
         burst=config["LIVE_MESSAGE_BURST"],
         credential=credential,
     )
+    wire.on_too_slow = lambda: connection.close(CLOSE_TOO_SLOW, "Too far behind; reconnecting.")
     room = hub.join(section, connection)
     db.session.commit()
     db.session.close()  # no database connection held while the socket is open
@@ -135,6 +90,6 @@ def serve(
             room.receive(connection, message)
     finally:
         hub.leave(room, connection)
-        connection.closed = True
-        sender.finish()
+        connection.close(1000, "")
+        wire.finish()
     return _Handled(socket.mode)
