@@ -87,7 +87,6 @@ class Wire:
             self.closing = True
         with contextlib.suppress(ConnectionClosed, OSError):
             self.websocket.close(code, reason)  # writes through _Socket, after the backlog
-        self.websocket.event.set()  # the request's thread stops waiting for messages
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -181,7 +180,8 @@ class _Socket:
         return self._wire.sock.fileno()
 
     def close(self) -> None:
-        self._wire.dead = True
+        """At the end of the reading loop: what waits (a closing frame) goes out first."""
+        self._wire.finish()
         self._wire.sock.close()
 
 

@@ -3,16 +3,19 @@ WSGI server in a thread of its own (Werkzeug's in `make run`, gunicorn's gthread
 production: README, "Live editing"), so the session cookie, the bearer token and the loaders
 are the ones every page and API call uses.
 
-Each connection has two threads: the socket's reader (simple-websocket's) and this request's,
-which passes each message to the room. Writing is the process's writer's (consult/live/
+Each connection has one thread, this request's: it reads the socket (simple-websocket's reading
+loop, run here rather than in a thread of its own, so that a message needs no hand-off between
+threads) and passes each message to the room. Writing is the process's writer's (consult/live/
 outbox.py: one thread for every socket, never blocking), and a person whose connection cannot
 keep up is disconnected (their editor reconnects and catches up) instead of holding everyone
 else's messages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, current_app, request
-from simple_websocket import ConnectionClosed, Server
+from simple_websocket import Server
 
 from consult.accounts.models import User
 from consult.drafting.models import Section
@@ -28,6 +31,42 @@ COLOURS = ("#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#be185d", "#0
 
 def colour_of(user_id: int) -> str:
     return COLOURS[user_id % len(COLOURS)]
+
+
+class _NotStarted:
+    """In place of the reading thread simple-websocket would start: InlineServer.run reads."""
+
+    def __init__(self, target: Callable[[], None]) -> None:
+        self.name = "live-reader"
+
+    def start(self) -> None:
+        pass
+
+
+class InlineServer(Server):
+    """simple-websocket's server, read by the request's own thread (run): its loop answers
+    pings and the closing handshake, and hands each whole message to `on_message`."""
+
+    def __init__(self, environ: dict, **options) -> None:
+        self.on_message: Callable[[bytes | str], None] = lambda message: None
+        self.closed_here = False
+        super().__init__(environ, thread_class=_NotStarted, **options)
+
+    def run(self) -> None:
+        """Read until either side closes the connection (when the server closed it, until
+        the client answers, or the next ping finds it gone)."""
+        self._thread()
+
+    def close(self, reason: int | None = None, message: str | None = None) -> None:
+        self.closed_here = True
+        super().close(reason, message)
+
+    def _handle_events(self) -> bool:
+        keep_going = super()._handle_events()
+        while keep_going and self.input_buffer:
+            self.on_message(self.input_buffer.pop(0))
+            keep_going = not self.closed_here  # the room closed it: read no more
+        return keep_going
 
 
 class _Handled(Response):
@@ -54,10 +93,11 @@ def serve(
     """Upgrade the request and pass messages to the section's room until either side closes."""
     config = current_app.config
     hub = current_hub()
-    socket = Server(
+    socket = InlineServer(
         request.environ,
         max_message_size=config["LIVE_MAX_MESSAGE_BYTES"],
         ping_interval=config["LIVE_PING_SECONDS"],
+        receive_bytes=65536,
     )
     wire = Wire(socket, hub.outbox, config["LIVE_SEND_QUEUE"])
     connection = Connection(
@@ -74,20 +114,16 @@ def serve(
     room = hub.join(section, connection)
     db.session.commit()
     db.session.close()  # no database connection held while the socket is open
-    try:
-        while not connection.closed:
-            try:
-                message = socket.receive(timeout=5)
-            except ConnectionClosed:
-                break
-            if message is None:
-                if not socket.connected:
-                    break
-                continue
-            if isinstance(message, str):
-                connection.strike()  # the protocol is binary
-                continue
+
+    def receive(message: bytes | str) -> None:
+        if isinstance(message, str):
+            connection.strike()  # the protocol is binary
+        else:
             room.receive(connection, message)
+
+    socket.on_message = receive
+    try:
+        socket.run()
     finally:
         hub.leave(room, connection)
         connection.close(1000, "")
