@@ -72,8 +72,8 @@ class Hub:
                         section.id,
                         section.response.organisation_id,
                         state,
-                        publish=lambda kind, payload, sid=section.id: self.relay.publish(
-                            sid, kind, payload
+                        publish=lambda messages, sid=section.id: self.relay.publish_many(
+                            sid, messages
                         ),
                         schedule=self.outbox.schedule,
                     )

@@ -119,15 +119,16 @@ class Burst:
 
 
 class Room:
-    """One section's document and connections in this process. `publish(kind, payload)`
-    passes what happens here to the other instances (consult/live/relay.py)."""
+    """One section's document and connections in this process. `publish([(kind, payload)])`
+    passes what happens here to the other instances (consult/live/relay.py): with a writer, at
+    its turn, outside the room's lock, rather than from the reading thread at each keystroke."""
 
     def __init__(
         self,
         section_id: int,
         organisation_id: int,
         state: bytes,
-        publish: Callable[[str, bytes], None] = lambda kind, payload: None,
+        publish: Callable[[list[tuple[str, bytes]]], None] = lambda messages: None,
         schedule: Callable[[Room], None] | None = None,
     ) -> None:
         self.section_id = section_id
@@ -146,6 +147,7 @@ class Room:
         self._schedule = schedule  # the writer's: the room has something to pass on
         self._outgoing: list[tuple[bytes, int | None]] = []  # (message, sender's connection id)
         self._cursors: dict[int, tuple[AwarenessEntry, int | None]] = {}  # by client id
+        self._relayed: list[tuple[str, bytes]] = []  # for the other instances, in order
         self._updates: list[bytes] = []
         self._inserted: list[tuple[int, int, str]] = []  # (UTF-8 offset, length, text)
         self._subscriptions = [
@@ -201,7 +203,7 @@ class Room:
                 self._departed[entry.client_id] = connection.user_id
             if gone:
                 self._pass_on_cursors(gone, None)
-                self._publish("awareness", protocol.awareness_message(gone))
+                self._relay("awareness", protocol.awareness_message(gone))
             burst = self.bursts.get(connection.user_id)
             still_here = any(c.user_id == connection.user_id for c in self.connections.values())
             if burst is not None and not still_here:
@@ -265,7 +267,7 @@ class Room:
             return  # nothing new (a duplicate, or waiting for what it depends on)
         for applied in updates:
             self._broadcast(protocol.create_update_message(applied), connection)
-            self._publish("update", applied)
+            self._relay("update", applied)
         self._note_edit(connection.user_id)
         self._refuse_unsaveable()
 
@@ -285,7 +287,7 @@ class Room:
                 del body[start : start + length]
         for undo in self._take_updates():
             self._broadcast(protocol.create_update_message(undo), None)
-            self._publish("update", undo)
+            self._relay("update", undo)
 
     def _note_edit(self, user_id: int) -> None:
         now = time.monotonic()
@@ -330,7 +332,7 @@ class Room:
             accepted.append(kept)
         if accepted:
             self._pass_on_cursors(accepted, connection)
-            self._publish("awareness", protocol.awareness_message(accepted))
+            self._relay("awareness", protocol.awareness_message(accepted))
 
     def _broadcast(self, message: bytes, sender: Connection | None) -> None:
         if self._schedule is None:
@@ -338,9 +340,19 @@ class Room:
                 if connection is not sender:
                     connection.send(message)
             return
-        if not self._outgoing and not self._cursors:
-            self._schedule(self)
+        self._schedule_once()
         self._outgoing.append((message, None if sender is None else sender.id))
+
+    def _relay(self, kind: str, payload: bytes) -> None:
+        if self._schedule is None:
+            self._publish([(kind, payload)])
+            return
+        self._schedule_once()
+        self._relayed.append((kind, payload))
+
+    def _schedule_once(self) -> None:
+        if not self._outgoing and not self._cursors and not self._relayed:
+            self._schedule(self)
 
     def _pass_on_cursors(self, entries: list[AwarenessEntry], sender: Connection | None) -> None:
         """Cursors wait for the writer's turn like updates, but only each one's latest state
@@ -348,15 +360,19 @@ class Room:
         if self._schedule is None:
             self._broadcast(protocol.awareness_message(entries), sender)
             return
-        if not self._outgoing and not self._cursors:
-            self._schedule(self)
+        self._schedule_once()
         for entry in entries:
             self._cursors[entry.client_id] = (entry, None if sender is None else sender.id)
 
     def flush(self, frame: Callable[[bytes], bytes]) -> list[tuple[Connection, bytes, int]]:
         """What the writer sends each connection for what waited since its last turn: the
         bytes (each message framed once by `frame`) and how many messages they hold. Someone
-        who sent nothing gets the same bytes as everyone else; a sender, all but their own."""
+        who sent nothing gets the same bytes as everyone else; a sender, all but their own.
+        What waited for the other instances is published first, outside the lock."""
+        with self.lock:
+            relayed, self._relayed = self._relayed, []
+        if relayed:
+            self._publish(relayed)
         with self.lock:
             outgoing, self._outgoing = self._outgoing, []
             cursors, self._cursors = self._cursors, {}

@@ -102,6 +102,24 @@ def test_a_rooms_updates_wait_for_the_writer_and_reach_everyone_but_their_sender
     assert room.flush(frame) == []  # nothing waits twice
 
 
+def test_what_goes_to_other_instances_waits_for_the_writer_and_goes_in_one_call_in_order():
+    published: list[list[tuple[str, bytes]]] = []
+    scheduled: list[Room] = []
+    room = Room(1, 1, documents.initial_state("", None), published.append, scheduled.append)
+    ada = connection_to(Batches(), user_id=1)
+    room.join(ada)
+    doc = documents.new_doc()
+    sent = [update_typing(doc, word) for word in ("One ", "two ", "three ")]
+    for message in sent:
+        room.receive(ada, message)
+    room.receive(ada, protocol.awareness_message([AwarenessEntry(9, 1, {"cursor": None})]))
+    assert published == [] and scheduled == [room]
+    room.flush(frame)
+    [batch] = published
+    assert [kind for kind, _payload in batch] == ["update", "update", "update", "awareness"]
+    assert [protocol.create_update_message(payload) for _kind, payload in batch[:3]] == sent
+
+
 def test_only_each_cursors_latest_place_is_passed_on():
     room, _scheduled = a_room_with_a_writer()
     ada_wire, bea_wire = Batches(), Batches()
