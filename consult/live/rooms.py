@@ -148,6 +148,7 @@ class Room:
         self._outgoing: list[tuple[bytes, int | None]] = []  # (message, sender's connection id)
         self._cursors: dict[int, tuple[AwarenessEntry, int | None]] = {}  # by client id
         self._relayed: list[tuple[str, bytes]] = []  # for the other instances, in order
+        self._scheduled = False  # with the writer, until its flush takes what waits
         self._updates: list[bytes] = []
         self._inserted: list[tuple[int, int, str]] = []  # (UTF-8 offset, length, text)
         self._subscriptions = [
@@ -351,7 +352,8 @@ class Room:
         self._relayed.append((kind, payload))
 
     def _schedule_once(self) -> None:
-        if not self._outgoing and not self._cursors and not self._relayed:
+        if not self._scheduled:
+            self._scheduled = True
             self._schedule(self)
 
     def _pass_on_cursors(self, entries: list[AwarenessEntry], sender: Connection | None) -> None:
@@ -368,40 +370,50 @@ class Room:
         """What the writer sends each connection for what waited since its last turn: the
         bytes (each message framed once by `frame`) and how many messages they hold. Someone
         who sent nothing gets the same bytes as everyone else; a sender, all but their own.
-        What waited for the other instances is published first, outside the lock."""
+        What waited for the other instances is published too, outside the lock."""
         with self.lock:
+            self._scheduled = False
             relayed, self._relayed = self._relayed, []
-        if relayed:
-            self._publish(relayed)
-        with self.lock:
             outgoing, self._outgoing = self._outgoing, []
             cursors, self._cursors = self._cursors, {}
-            if not outgoing and not cursors:
-                return []
-            framed = [(frame(message), sender) for message, sender in outgoing]
+            batches = self._batches(frame, outgoing, cursors)
+        if relayed:
+            self._publish(relayed)
+        return batches
+
+    def _batches(
+        self,
+        frame: Callable[[bytes], bytes],
+        outgoing: list[tuple[bytes, int | None]],
+        cursors: dict[int, tuple[AwarenessEntry, int | None]],
+    ) -> list[tuple[Connection, bytes, int]]:
+        """Under the lock: the messages framed once, and who gets which (Room.flush)."""
+        if not outgoing and not cursors:
+            return []
+        framed = [(frame(message), sender) for message, sender in outgoing]
+        if cursors:
+            entries = [entry for entry, _sender in cursors.values()]
+            framed.append((frame(protocol.awareness_message(entries)), None))
+        everyone = b"".join(data for data, _sender in framed)
+        senders = {sender for _message, sender in outgoing} | {
+            sender for _entry, sender in cursors.values()
+        }
+        batches = []
+        for connection in self.connections.values():
+            if connection.closed:
+                continue
+            if connection.id not in senders:
+                batches.append((connection, everyone, len(framed)))
+                continue
+            own = [data for data, sender in framed if sender != connection.id]
+            others = [entry for entry, sender in cursors.values() if sender != connection.id]
             if cursors:
-                entries = [entry for entry, _sender in cursors.values()]
-                framed.append((frame(protocol.awareness_message(entries)), None))
-            everyone = b"".join(data for data, _sender in framed)
-            senders = {sender for _message, sender in outgoing} | {
-                sender for _entry, sender in cursors.values()
-            }
-            batches = []
-            for connection in self.connections.values():
-                if connection.closed:
-                    continue
-                if connection.id not in senders:
-                    batches.append((connection, everyone, len(framed)))
-                    continue
-                own = [data for data, sender in framed if sender != connection.id]
-                others = [entry for entry, sender in cursors.values() if sender != connection.id]
-                if cursors:
-                    own.pop()  # the cursors' message: made again without theirs
-                    if others:
-                        own.append(frame(protocol.awareness_message(others)))
-                if own:
-                    batches.append((connection, b"".join(own), len(own)))
-            return batches
+                own.pop()  # the cursors' message: made again without theirs
+                if others:
+                    own.append(frame(protocol.awareness_message(others)))
+            if own:
+                batches.append((connection, b"".join(own), len(own)))
+        return batches
 
     # --- from elsewhere: other instances, the database ---------------------------------------
 

@@ -120,6 +120,33 @@ def test_what_goes_to_other_instances_waits_for_the_writer_and_goes_in_one_call_
     assert [protocol.create_update_message(payload) for _kind, payload in batch[:3]] == sent
 
 
+def test_what_arrives_while_the_relay_publishes_goes_out_at_the_next_turn():
+    """Publishing to Redis takes a round trip outside the room's lock, and keystrokes keep
+    arriving meanwhile: they must schedule the room again (they were stranded, and the room
+    never again scheduled: every later keystroke waited forever)."""
+    doc = documents.new_doc()
+    first, *later = [update_typing(doc, word) for word in ("before ", "during ", "after ")]
+    scheduled: list[Room] = []
+
+    def publish(messages):
+        if len(scheduled) == 1:
+            room.receive(ada, later[0])  # another thread's keystroke, mid round trip
+
+    room = Room(1, 1, documents.initial_state("", None), publish, scheduled.append)
+    ada = connection_to(Batches(), user_id=1)
+    bea_wire = Batches()
+    room.join(ada)
+    room.join(connection_to(bea_wire, user_id=2))
+    room.receive(ada, first)
+    for connection, data, count in room.flush(frame):
+        connection.transport.write(data, count)
+    assert len(scheduled) == 2  # the keystroke during the publish scheduled the room again
+    room.receive(ada, later[1])
+    for connection, data, count in room.flush(frame):
+        connection.transport.write(data, count)
+    assert len(bea_wire.messages()) == 3
+
+
 def test_only_each_cursors_latest_place_is_passed_on():
     room, _scheduled = a_room_with_a_writer()
     ada_wire, bea_wire = Batches(), Batches()
