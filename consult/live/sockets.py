@@ -63,10 +63,10 @@ class InlineServer(Server):
 
     def _handle_events(self) -> bool:
         keep_going = super()._handle_events()
-        while keep_going and self.input_buffer:
+        # Every message read before a closing frame counts (both may come in one read).
+        while self.input_buffer and not self.closed_here:  # the room closed it: no more
             self.on_message(self.input_buffer.pop(0))
-            keep_going = not self.closed_here  # the room closed it: read no more
-        return keep_going
+        return keep_going and not self.closed_here
 
 
 class _Handled(Response):

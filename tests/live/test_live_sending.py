@@ -8,7 +8,7 @@ from __future__ import annotations
 import socket
 
 from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, BytesMessage, CloseConnection, Request
+from wsproto.events import AcceptConnection, BytesMessage, CloseConnection, Message, Request
 
 from consult.live import documents, protocol
 from consult.live.outbox import frame
@@ -198,6 +198,18 @@ def raw_websocket(server: str, section_id: int, token: str) -> tuple[socket.sock
         wire.receive_data(sock.recv(4096))
         if any(isinstance(event, AcceptConnection) for event in wire.events()):
             return sock, wire
+
+
+def test_an_edit_sent_with_the_closing_frame_is_kept(team, summary, connect, server, token_of):
+    """An editor closing the tab right after typing: the update and the closing frame may
+    reach the server in one read (the update was dropped with the connection)."""
+    watcher = connect(team.coordinator, summary)
+    sock, wire = raw_websocket(server, summary.id, token_of(team.editor))
+    doc = documents.new_doc()
+    last_words = update_typing(doc, "Said, then gone.")
+    sock.sendall(wire.send(Message(data=last_words)) + wire.send(CloseConnection(code=1000)))
+    assert watcher.wait_for(lambda text: text == "Said, then gone.") == "Said, then gone."
+    sock.close()
 
 
 def test_a_reader_that_falls_behind_is_told_to_reconnect_and_holds_no_one_back(
