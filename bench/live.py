@@ -10,10 +10,11 @@
     passes on exactly the update it applied; arrivals that match nothing are counted): p50/p95/
     max over every delivery, and to the last of the keystroke's 19 peers.
     The editors run in this process, apart from the server, on one asyncio loop (wsproto's
-    frames); the 20 run again as consult.live.client.LiveClient, two threads an editor. The
-    generator's CPU and its loop's lag are printed (an arrival waits as long as the loop), and
-    the machine's CPU pressure: other work on a 2-core machine delays the server and the
-    generator alike, and latency shows it far more than CPU time does.
+    handshake and frames out, a lean reader of the server's frames); the 20 run again as
+    consult.live.client.LiveClient, two threads an editor. The generator's CPU and its loop's
+    lag are printed (an arrival waits as long as the loop), and the machine's CPU pressure:
+    other work on a 2-core machine delays the server and the generator alike, and latency
+    shows it far more than CPU time does.
 (b) the server's CPU per update (its worker's CPU seconds, from /proc, from the first keystroke
     to the last arrival, over the updates sent) and its memory per open document: the worker's
     RSS growth with --documents sections open (one connection each), then with a second
