@@ -375,9 +375,11 @@ def gunicorn(
     workdir: Path,
     arguments: tuple[str, ...] = ("-w", "2"),
     environment: dict[str, str] | None = None,
+    root: Path = ROOT,
 ):
     """The app under gunicorn on a free loopback port (`arguments`: its workers; `environment`
-    added to its own): (base URL, the master's pid); stopped afterwards."""
+    added to its own; `root`: the tree whose code it serves, this one unless another's is
+    compared): (base URL, the master's pid); stopped afterwards."""
     port = free_port()
     log = (workdir / "gunicorn.log").open("w")
     command = [str(BIN / "gunicorn"), *arguments, "-b", f"127.0.0.1:{port}", "wsgi:app"]
@@ -389,7 +391,7 @@ def gunicorn(
         command.insert(1, "--no-control-socket")
     process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn, loopback only
         command,
-        cwd=ROOT,
+        cwd=root,
         env=base_env(database_url) | (environment or {}),
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -10,10 +10,11 @@
     passes on exactly the update it applied; arrivals that match nothing are counted): p50/p95/
     max over every delivery, and to the last of the keystroke's 19 peers.
     The editors run in this process, apart from the server, on one asyncio loop (wsproto's
-    frames); the 20 run again as consult.live.client.LiveClient, two threads an editor. The
-    generator's CPU and its loop's lag are printed (an arrival waits as long as the loop), and
-    the machine's CPU pressure: other work on a 2-core machine delays the server and the
-    generator alike, and latency shows it far more than CPU time does.
+    handshake and frames out, a lean reader of the server's frames); the 20 run again as
+    consult.live.client.LiveClient, two threads an editor. The generator's CPU and its loop's
+    lag are printed (an arrival waits as long as the loop), and the machine's CPU pressure:
+    other work on a 2-core machine delays the server and the generator alike, and latency
+    shows it far more than CPU time does.
 (b) the server's CPU per update (its worker's CPU seconds, from /proc, from the first keystroke
     to the last arrival, over the updates sent) and its memory per open document: the worker's
     RSS growth with --documents sections open (one connection each), then with a second
@@ -28,7 +29,9 @@
 Target for (a): p95 under 150 ms on loopback on a 2-core machine.
 
 Options: --seconds, --warm-up, --clients asyncio|threads|both, --skip-large, --redis-workers,
---documents, --keystrokes, --random-places, --profile FOLDER (py-spy, when installed, samples
+--documents, --keystrokes, --random-places, --compare TREE (each latency run first with another
+tree's server, e.g. `git worktree add --detach ../before main`, then with this one's, back to
+back), --profile FOLDER (py-spy, when installed, samples
 the server's worker during each run; the functions it was in are printed), --skip-drafting,
 --drafting-options."""
 
@@ -148,9 +151,10 @@ class Server:
 
 
 @contextmanager
-def live_server(database_url: str, workdir: Path, workers: int = 1):
+def live_server(database_url: str, workdir: Path, workers: int = 1, root: Path = ROOT):
     """gunicorn as in production (gthread, a thread a socket); with several workers, a private
-    redis-server relays edits between them (REDIS_URL), as between instances."""
+    redis-server relays edits between them (REDIS_URL), as between instances. `root`: the tree
+    whose server runs (--compare)."""
     with ExitStack() as stack:
         environment, redis_pid = None, None
         if workers > 1:
@@ -160,7 +164,7 @@ def live_server(database_url: str, workdir: Path, workers: int = 1):
             environment = {"REDIS_URL": redis_url}
         arguments = (*GUNICORN, "-w", str(workers))
         base, master_pid = stack.enter_context(
-            gunicorn(database_url, workdir, arguments, environment)
+            gunicorn(database_url, workdir, arguments, environment, root)
         )
         yield Server(base, master_pid, redis_pid)
 
@@ -679,23 +683,29 @@ def server_runs(args, database_url: str, scenario: Scenario, workdir: Path) -> N
         f"measured after {args.warm_up:.0f} s (load average {os.getloadavg()[0]:.1f}, "
         f"{cpu_pressure()})"
     )
+    trees = [(ROOT, "")]
+    if args.compare:
+        trees = [(Path(args.compare).resolve(), "before"), (ROOT, "now")]
     for plan in plans(args):
-        # A fresh server for each run, so that one's rooms do not weigh on the next.
-        with live_server(database_url, workdir, plan.workers) as server:
-            rooms = [
-                (section_id, scenario.tokens[n * per_room : (n + 1) * per_room])
-                for n, section_id in enumerate(scenario.typing[: plan.rooms])
-            ]
-            profile = None
-            if args.profile:
-                name = f"live-{plan.rooms}x{per_room}-{plan.kind}-{plan.workers}.txt"
-                profile = Path(args.profile) / name
-            run = asyncio.run(type_together(server, rooms, plan.kind, args, profile))
-        for text in report(run, plan.label(per_room), per_room - 1):
-            print(text, flush=True)
-        if profile is not None:
-            for text in profile_lines(profile):
+        for tree, name in trees:
+            # A fresh server for each run, so that one's rooms do not weigh on the next.
+            with live_server(database_url, workdir, plan.workers, tree) as server:
+                rooms = [
+                    (section_id, scenario.tokens[n * per_room : (n + 1) * per_room])
+                    for n, section_id in enumerate(scenario.typing[: plan.rooms])
+                ]
+                profile = None
+                if args.profile:
+                    name_part = f"-{name}" if name else ""
+                    label = f"live-{plan.rooms}x{per_room}-{plan.kind}-{plan.workers}{name_part}"
+                    profile = Path(args.profile) / f"{label}.txt"
+                run = asyncio.run(type_together(server, rooms, plan.kind, args, profile))
+            label = plan.label(per_room) + (f", {name}: {tree}" if name else "")
+            for text in report(run, label, per_room - 1):
                 print(text, flush=True)
+            if profile is not None:
+                for text in profile_lines(profile):
+                    print(text, flush=True)
     print(
         f"\n(b) memory per open document: {args.documents} sections of about 730 words "
         f"(load average {os.getloadavg()[0]:.1f})"
@@ -731,6 +741,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--profile", metavar="FOLDER", help="py-spy each run's server into FOLDER, summarised"
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="TREE",
+        help="each latency run first with the server of TREE (a worktree of another commit, "
+        "its schema the same), then with this tree's",
     )
     parser.add_argument("--skip-drafting", action="store_true")
     parser.add_argument(

@@ -262,6 +262,8 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "LIVE_MESSAGES_PER_SECOND": float(env.get("LIVE_MESSAGES_PER_SECOND", "60") or 60),
         "LIVE_MESSAGE_BURST": float(env.get("LIVE_MESSAGE_BURST", "300") or 300),
         "LIVE_SEND_QUEUE": 2000,
+        # A room's updates wait at most this long to go out together (consult/live/outbox.py)
+        "LIVE_SEND_WINDOW_SECONDS": float(env.get("LIVE_SEND_WINDOW_SECONDS", "0.02") or 0.02),
         "LIVE_PING_SECONDS": 25,
     }
     return config

@@ -25,6 +25,7 @@ from consult.drafting.models import Response, Revision, Section
 from consult.drafting.services import mark_present
 from consult.extensions import db
 from consult.live import services
+from consult.live.outbox import Outbox
 from consult.live.permissions import credentials_alive, rights_now
 from consult.live.relay import Relay, make_relay
 from consult.live.rooms import (
@@ -46,6 +47,7 @@ class Hub:
         self.rooms: dict[int, Room] = {}
         self.lock = threading.Lock()
         self.relay: Relay = make_relay(app.config.get("REDIS_URL"), self)
+        self.outbox = Outbox(app.config["LIVE_SEND_WINDOW_SECONDS"])
         self._stored_at: dict[int, object] = {}
         self._last_recheck = 0.0
         self._recheck_soon: set[int] = set()  # organisations
@@ -70,9 +72,10 @@ class Hub:
                         section.id,
                         section.response.organisation_id,
                         state,
-                        publish=lambda kind, payload, sid=section.id: self.relay.publish(
-                            sid, kind, payload
+                        publish=lambda messages, sid=section.id: self.relay.publish_many(
+                            sid, messages
                         ),
+                        schedule=self.outbox.schedule,
                     )
                     self.rooms[section.id] = room
                     with room.lock:  # pycrdt documents are not to be read mid-transaction

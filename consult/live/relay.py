@@ -28,6 +28,8 @@ NAMES = {code: name for name, code in KINDS.items()}
 class Relay(Protocol):
     def publish(self, section_id: int, kind: str, payload: bytes) -> None: ...
 
+    def publish_many(self, section_id: int, messages: list[tuple[str, bytes]]) -> None: ...
+
     def ask_for(self, section_id: int, state_vector: bytes) -> None: ...
 
     def start(self) -> None: ...
@@ -39,6 +41,9 @@ class NoRelay:
     """One process serves everyone: nothing to pass on."""
 
     def publish(self, section_id: int, kind: str, payload: bytes) -> None:
+        pass
+
+    def publish_many(self, section_id: int, messages: list[tuple[str, bytes]]) -> None:
         pass
 
     def ask_for(self, section_id: int, state_vector: bytes) -> None:
@@ -63,9 +68,16 @@ class RedisRelay:
         self._lock = threading.Lock()
 
     def publish(self, section_id: int, kind: str, payload: bytes) -> None:
-        message = self.instance + bytes([KINDS[kind]]) + section_id.to_bytes(8, "big") + payload
+        self.publish_many(section_id, [(kind, payload)])
+
+    def publish_many(self, section_id: int, messages: list[tuple[str, bytes]]) -> None:
+        """Several messages in one round trip (a room's, at the writer's turn), in order."""
+        section = section_id.to_bytes(8, "big")
         try:
-            self.redis.publish(CHANNEL, message)
+            pipeline = self.redis.pipeline(transaction=False)
+            for kind, payload in messages:
+                pipeline.publish(CHANNEL, self.instance + bytes([KINDS[kind]]) + section + payload)
+            pipeline.execute()
         except Exception:  # Redis down: people here still edit together; others catch up
             log.warning("Live editing: could not publish to Redis", exc_info=True)
 

@@ -8,7 +8,12 @@ and a cursor (a tab's client id) is its person's alone, while their connection d
 Malformed messages are ignored and counted; updates that would put control characters in the
 text or make it longer than a section may be are undone by a server edit, so the document
 everyone holds is always one that could be saved. The database work (storing the state,
-writing revisions) is done by the clock (consult/live/hub.py), outside the lock."""
+writing revisions) is done by the clock (consult/live/hub.py), outside the lock.
+
+What is passed on to everyone waits for the process's writer (consult/live/outbox.py) when the
+room has one: Room.flush then gives each person, in one piece, every update since the last
+turn but their own, and the latest cursor of each person who moved. Without one (tests that
+drive a room themselves), each message goes out at once."""
 
 from __future__ import annotations
 
@@ -39,9 +44,12 @@ MAX_AWARENESS_STATE = 2048  # bytes of JSON one cursor state may take
 
 
 class Transport(Protocol):
-    """Where a connection's messages go: the socket (consult/live/sockets.py) or a test's list."""
+    """Where a connection's messages go: the socket (consult/live/outbox.py) or a test's list.
+    `write` takes `count` messages already framed, by Room.flush, for rooms with a writer."""
 
     def send(self, message: bytes) -> None: ...
+
+    def write(self, data: bytes, count: int) -> None: ...
 
     def close(self, code: int, reason: str) -> None: ...
 
@@ -111,15 +119,17 @@ class Burst:
 
 
 class Room:
-    """One section's document and connections in this process. `publish(kind, payload)`
-    passes what happens here to the other instances (consult/live/relay.py)."""
+    """One section's document and connections in this process. `publish([(kind, payload)])`
+    passes what happens here to the other instances (consult/live/relay.py): with a writer, at
+    its turn, outside the room's lock, rather than from the reading thread at each keystroke."""
 
     def __init__(
         self,
         section_id: int,
         organisation_id: int,
         state: bytes,
-        publish: Callable[[str, bytes], None] = lambda kind, payload: None,
+        publish: Callable[[list[tuple[str, bytes]]], None] = lambda messages: None,
+        schedule: Callable[[Room], None] | None = None,
     ) -> None:
         self.section_id = section_id
         self.organisation_id = organisation_id
@@ -134,6 +144,11 @@ class Room:
         self.last_editor_id: int | None = None
         self.last_stored = time.monotonic()
         self._publish = publish
+        self._schedule = schedule  # the writer's: the room has something to pass on
+        self._outgoing: list[tuple[bytes, int | None]] = []  # (message, sender's connection id)
+        self._cursors: dict[int, tuple[AwarenessEntry, int | None]] = {}  # by client id
+        self._relayed: list[tuple[str, bytes]] = []  # for the other instances, in order
+        self._scheduled = False  # with the writer, until its flush takes what waits
         self._updates: list[bytes] = []
         self._inserted: list[tuple[int, int, str]] = []  # (UTF-8 offset, length, text)
         self._subscriptions = [
@@ -188,8 +203,8 @@ class Room:
                 self._owners.pop(entry.client_id, None)
                 self._departed[entry.client_id] = connection.user_id
             if gone:
-                self._broadcast(protocol.awareness_message(gone), None)
-                self._publish("awareness", protocol.awareness_message(gone))
+                self._pass_on_cursors(gone, None)
+                self._relay("awareness", protocol.awareness_message(gone))
             burst = self.bursts.get(connection.user_id)
             still_here = any(c.user_id == connection.user_id for c in self.connections.values())
             if burst is not None and not still_here:
@@ -253,7 +268,7 @@ class Room:
             return  # nothing new (a duplicate, or waiting for what it depends on)
         for applied in updates:
             self._broadcast(protocol.create_update_message(applied), connection)
-            self._publish("update", applied)
+            self._relay("update", applied)
         self._note_edit(connection.user_id)
         self._refuse_unsaveable()
 
@@ -262,16 +277,18 @@ class Room:
         inserted, self._inserted = self._inserted, []
         if not inserted:
             return
-        text = documents.text_of(self.doc)
-        if len(text) <= MAX_BODY_LENGTH and not any(_unsaveable(chunk) for *_, chunk in inserted):
-            return
         body = documents.body(self.doc)
+        # len() counts UTF-8 bytes, never fewer than characters: the whole text is read only
+        # when it may be too long.
+        too_long = len(body) > MAX_BODY_LENGTH and len(str(body)) > MAX_BODY_LENGTH
+        if not too_long and not any(_unsaveable(chunk) for *_, chunk in inserted):
+            return
         with self.doc.transaction():
             for start, length, _chunk in sorted(inserted, reverse=True):
                 del body[start : start + length]
         for undo in self._take_updates():
             self._broadcast(protocol.create_update_message(undo), None)
-            self._publish("update", undo)
+            self._relay("update", undo)
 
     def _note_edit(self, user_id: int) -> None:
         now = time.monotonic()
@@ -315,14 +332,88 @@ class Room:
             connection.client_ids.add(entry.client_id)
             accepted.append(kept)
         if accepted:
-            message = protocol.awareness_message(accepted)
-            self._broadcast(message, connection)
-            self._publish("awareness", message)
+            self._pass_on_cursors(accepted, connection)
+            self._relay("awareness", protocol.awareness_message(accepted))
 
     def _broadcast(self, message: bytes, sender: Connection | None) -> None:
-        for connection in list(self.connections.values()):
-            if connection is not sender:
-                connection.send(message)
+        if self._schedule is None:
+            for connection in list(self.connections.values()):
+                if connection is not sender:
+                    connection.send(message)
+            return
+        self._schedule_once()
+        self._outgoing.append((message, None if sender is None else sender.id))
+
+    def _relay(self, kind: str, payload: bytes) -> None:
+        if self._schedule is None:
+            self._publish([(kind, payload)])
+            return
+        self._schedule_once()
+        self._relayed.append((kind, payload))
+
+    def _schedule_once(self) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            self._schedule(self)
+
+    def _pass_on_cursors(self, entries: list[AwarenessEntry], sender: Connection | None) -> None:
+        """Cursors wait for the writer's turn like updates, but only each one's latest state
+        goes out (as the awareness protocol keeps only the latest: a higher clock wins)."""
+        if self._schedule is None:
+            self._broadcast(protocol.awareness_message(entries), sender)
+            return
+        self._schedule_once()
+        for entry in entries:
+            self._cursors[entry.client_id] = (entry, None if sender is None else sender.id)
+
+    def flush(self, frame: Callable[[bytes], bytes]) -> list[tuple[Connection, bytes, int]]:
+        """What the writer sends each connection for what waited since its last turn: the
+        bytes (each message framed once by `frame`) and how many messages they hold. Someone
+        who sent nothing gets the same bytes as everyone else; a sender, all but their own.
+        What waited for the other instances is published too, outside the lock."""
+        with self.lock:
+            self._scheduled = False
+            relayed, self._relayed = self._relayed, []
+            outgoing, self._outgoing = self._outgoing, []
+            cursors, self._cursors = self._cursors, {}
+            batches = self._batches(frame, outgoing, cursors)
+        if relayed:
+            self._publish(relayed)
+        return batches
+
+    def _batches(
+        self,
+        frame: Callable[[bytes], bytes],
+        outgoing: list[tuple[bytes, int | None]],
+        cursors: dict[int, tuple[AwarenessEntry, int | None]],
+    ) -> list[tuple[Connection, bytes, int]]:
+        """Under the lock: the messages framed once, and who gets which (Room.flush)."""
+        if not outgoing and not cursors:
+            return []
+        framed = [(frame(message), sender) for message, sender in outgoing]
+        if cursors:
+            entries = [entry for entry, _sender in cursors.values()]
+            framed.append((frame(protocol.awareness_message(entries)), None))
+        everyone = b"".join(data for data, _sender in framed)
+        senders = {sender for _message, sender in outgoing} | {
+            sender for _entry, sender in cursors.values()
+        }
+        batches = []
+        for connection in self.connections.values():
+            if connection.closed:
+                continue
+            if connection.id not in senders:
+                batches.append((connection, everyone, len(framed)))
+                continue
+            own = [data for data, sender in framed if sender != connection.id]
+            others = [entry for entry, sender in cursors.values() if sender != connection.id]
+            if cursors:
+                own.pop()  # the cursors' message: made again without theirs
+                if others:
+                    own.append(frame(protocol.awareness_message(others)))
+            if own:
+                batches.append((connection, b"".join(own), len(own)))
+        return batches
 
     # --- from elsewhere: other instances, the database ---------------------------------------
 
@@ -362,7 +453,7 @@ class Room:
                     self._owners[entry.client_id] = None
                 accepted.append(entry)
             if accepted:
-                self._broadcast(protocol.awareness_message(accepted), None)
+                self._pass_on_cursors(accepted, None)
 
     # --- for the clock ------------------------------------------------------------------------
 

@@ -3,24 +3,25 @@ WSGI server in a thread of its own (Werkzeug's in `make run`, gunicorn's gthread
 production: README, "Live editing"), so the session cookie, the bearer token and the loaders
 are the ones every page and API call uses.
 
-Each connection has two threads besides the socket's reader: this request's, which passes
-each message to the room, and a sender, which writes what the room sends. Only the sender
-writes to the socket (it is not safe from several threads), and a person whose connection
-cannot keep up is disconnected (their editor reconnects and catches up) instead of holding
-everyone else's messages."""
+Each connection has one thread, this request's: it reads the socket (simple-websocket's reading
+loop, run here rather than in a thread of its own, so that a message needs no hand-off between
+threads) and passes each message to the room. Writing is the process's writer's (consult/live/
+outbox.py: one thread for every socket, never blocking), and a person whose connection cannot
+keep up is disconnected (their editor reconnects and catches up) instead of holding everyone
+else's messages."""
 
 from __future__ import annotations
 
-import threading
-from collections import deque
+from collections.abc import Callable
 
 from flask import Response, current_app, request
-from simple_websocket import ConnectionClosed, Server
+from simple_websocket import Server
 
 from consult.accounts.models import User
 from consult.drafting.models import Section
 from consult.extensions import db
 from consult.live.hub import current_hub
+from consult.live.outbox import Wire
 from consult.live.rooms import CLOSE_TOO_SLOW, Connection
 
 # Colours for people's cursors: dark enough for white text on them (WCAG AA), told apart by
@@ -32,48 +33,40 @@ def colour_of(user_id: int) -> str:
     return COLOURS[user_id % len(COLOURS)]
 
 
-class SocketSender:
-    """The connection's transport: a queue of messages, written to the socket by one thread."""
+class _NotStarted:
+    """In place of the reading thread simple-websocket would start: InlineServer.run reads."""
 
-    def __init__(self, socket: Server, limit: int) -> None:
-        self.socket = socket
-        self.limit = limit
-        self._queue: deque = deque()
-        self._ready = threading.Condition()
-        self._thread = threading.Thread(target=self._run, name="live-sender", daemon=True)
-        self._thread.start()
+    def __init__(self, target: Callable[[], None]) -> None:
+        self.name = "live-reader"
 
-    def send(self, message: bytes) -> None:
-        with self._ready:
-            if len(self._queue) >= self.limit:
-                self._queue.clear()
-                self._queue.append((CLOSE_TOO_SLOW, "Too far behind; reconnecting."))
-            else:
-                self._queue.append(message)
-            self._ready.notify()
+    def start(self) -> None:
+        pass
 
-    def close(self, code: int, reason: str) -> None:
-        with self._ready:
-            self._queue.append((code, reason))
-            self._ready.notify()
 
-    def _run(self) -> None:
-        while True:
-            with self._ready:
-                while not self._queue:
-                    self._ready.wait()
-                item = self._queue.popleft()
-            try:
-                if isinstance(item, tuple):
-                    self.socket.close(*item)
-                    return
-                self.socket.send(item)
-            except (ConnectionClosed, OSError):
-                return
+class InlineServer(Server):
+    """simple-websocket's server, read by the request's own thread (run): its loop answers
+    pings and the closing handshake, and hands each whole message to `on_message`."""
 
-    def finish(self) -> None:
-        self.close(1000, "")
-        self._thread.join(timeout=5)
+    def __init__(self, environ: dict, **options) -> None:
+        self.on_message: Callable[[bytes | str], None] = lambda message: None
+        self.closed_here = False
+        super().__init__(environ, thread_class=_NotStarted, **options)
+
+    def run(self) -> None:
+        """Read until either side closes the connection (when the server closed it, until
+        the client answers, or the next ping finds it gone)."""
+        self._thread()
+
+    def close(self, reason: int | None = None, message: str | None = None) -> None:
+        self.closed_here = True
+        super().close(reason, message)
+
+    def _handle_events(self) -> bool:
+        keep_going = super()._handle_events()
+        # Every message read before a closing frame counts (both may come in one read).
+        while self.input_buffer and not self.closed_here:  # the room closed it: no more
+            self.on_message(self.input_buffer.pop(0))
+        return keep_going and not self.closed_here
 
 
 class _Handled(Response):
@@ -100,41 +93,39 @@ def serve(
     """Upgrade the request and pass messages to the section's room until either side closes."""
     config = current_app.config
     hub = current_hub()
-    socket = Server(
+    socket = InlineServer(
         request.environ,
         max_message_size=config["LIVE_MAX_MESSAGE_BYTES"],
         ping_interval=config["LIVE_PING_SECONDS"],
+        receive_bytes=65536,
     )
-    sender = SocketSender(socket, config["LIVE_SEND_QUEUE"])
+    wire = Wire(socket, hub.outbox, config["LIVE_SEND_QUEUE"])
     connection = Connection(
         user_id=user.id,
         name=user.name,
         colour=colour_of(user.id),
         writable=writable,
-        transport=sender,
+        transport=wire,
         rate_per_second=config["LIVE_MESSAGES_PER_SECOND"],
         burst=config["LIVE_MESSAGE_BURST"],
         credential=credential,
     )
+    wire.on_too_slow = lambda: connection.close(CLOSE_TOO_SLOW, "Too far behind; reconnecting.")
     room = hub.join(section, connection)
     db.session.commit()
     db.session.close()  # no database connection held while the socket is open
-    try:
-        while not connection.closed:
-            try:
-                message = socket.receive(timeout=5)
-            except ConnectionClosed:
-                break
-            if message is None:
-                if not socket.connected:
-                    break
-                continue
-            if isinstance(message, str):
-                connection.strike()  # the protocol is binary
-                continue
+
+    def receive(message: bytes | str) -> None:
+        if isinstance(message, str):
+            connection.strike()  # the protocol is binary
+        else:
             room.receive(connection, message)
+
+    socket.on_message = receive
+    try:
+        socket.run()
     finally:
         hub.leave(room, connection)
-        connection.closed = True
-        sender.finish()
+        connection.close(1000, "")
+        wire.finish()
     return _Handled(socket.mode)

@@ -405,6 +405,19 @@ def test_unsaveable_words_are_undone_wherever_they_are_typed(opening, at, typed)
     assert writer.text() == opening  # the undo reached the person who typed
 
 
+def test_a_text_long_in_bytes_but_not_in_characters_is_kept():
+    """The length check counts bytes first (pycrdt's measure) and characters only when the
+    bytes are too many: "é" is two bytes, one character."""
+    room = Room(1, 1, documents.initial_state("", None))
+    writer = SimClient(room, user_id=1, name="Ada")
+    writer.connect()
+    settle([writer])
+    typed = "é" * (MAX_BODY_LENGTH // 2 + 10)
+    writer.insert(0, typed)
+    settle([writer])
+    assert room.text_and_choice()[0] == typed
+
+
 @pytest.mark.parametrize(
     "state",
     [
