@@ -80,7 +80,7 @@ def test_bad_preferences_are_a_clear_422(client, team, api_token):
 
 def test_bad_query_parameters_are_a_clear_422(client, team, api_token):
     headers = api_token(team.member)
-    for query in ("limit=0", "limit=abc", "unread=yes", "before=x"):
+    for query in ("limit=0", "limit=abc", "unread=yes", "unread=", "before=x"):
         response = client.get(f"/api/v1/me/notifications?{query}", headers=headers)
         assert response.status_code == 422, query
         assert "revision" not in str(response.get_json()["error"]["fields"]), query

@@ -33,7 +33,7 @@ def _modes(value: Any) -> dict[str, str]:
 
 
 def _true_or_false(value: Any) -> bool:
-    if value in (None, "", "false"):
+    if value is None or value == "false":  # left out, or false; an empty value is neither
         return False
     if value == "true":
         return True
