@@ -265,18 +265,36 @@ def server_pids(gunicorn_pid: int, database_url: str, redis_pid: int | None) -> 
     return groups
 
 
-def cpu_seconds(groups: dict[str, set[int]]) -> Counter:
-    """User and system CPU seconds used so far by each group of processes (Linux /proc)."""
+def cpu_by_process(groups: dict[str, set[int]]) -> dict[tuple[str, int], float]:
+    """User and system CPU seconds used so far by each process of each group (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    totals: Counter = Counter()
+    used = {}
     for group, pids in groups.items():
         for pid in pids:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            totals[group] += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            used[group, pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def cpu_seconds(groups: dict[str, set[int]]) -> Counter:
+    """User and system CPU seconds used so far by each group of processes."""
+    totals: Counter = Counter()
+    for (group, _pid), seconds in cpu_by_process(groups).items():
+        totals[group] += seconds
     return totals
+
+
+def cpu_between(before: dict[tuple[str, int], float], after: dict) -> Counter:
+    """CPU seconds each group used between two readings of cpu_by_process: a process that
+    ended meanwhile (a PostgreSQL autovacuum worker, say) counts nothing rather than minus
+    what it had used, one that started counts all it used."""
+    used: Counter = Counter({group: 0.0 for group, _pid in after})
+    for (group, pid), seconds in after.items():
+        used[group] += seconds - before.get((group, pid), 0.0)
+    return used
 
 
 def sign_load(
@@ -397,13 +415,12 @@ def run(database_url: str, label: str, args) -> list[str]:
             ),
             gunicorn(database_url, workdir, args.workers, redis_url) as (port, pid),
         ):
-            before = cpu_seconds(server_pids(pid, database_url, redis_pid))
+            before = cpu_by_process(server_pids(pid, database_url, redis_pid))
             client_before = time.process_time()
             results, elapsed = sign_load(
                 port, version_id, args.clients, args.duration, consent.CURRENT_VERSION
             )
-            used = cpu_seconds(server_pids(pid, database_url, redis_pid))
-            used.subtract(before)
+            used = cpu_between(before, cpu_by_process(server_pids(pid, database_url, redis_pid)))
             server_cpu = sum(used.values())
             client_cpu = time.process_time() - client_before
             statuses = Counter(status for status, _, _ in results)
