@@ -375,12 +375,14 @@ def gunicorn(
     workdir: Path,
     arguments: tuple[str, ...] = ("-w", "2"),
     environment: dict[str, str] | None = None,
+    app: str = "wsgi:app",
 ):
-    """The app under gunicorn on a free loopback port (`arguments`: its workers; `environment`
-    added to its own): (base URL, the master's pid); stopped afterwards."""
+    """The app (Consult, or bench/floor.py's floor) under gunicorn on a free loopback port
+    (`arguments`: its workers; `environment` added to its own): (base URL, the master's pid);
+    stopped afterwards."""
     port = free_port()
     log = (workdir / "gunicorn.log").open("w")
-    command = [str(BIN / "gunicorn"), *arguments, "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    command = [str(BIN / "gunicorn"), *arguments, "-b", f"127.0.0.1:{port}", app]
     options = subprocess.run(  # noqa: S603 - our own venv's gunicorn
         [command[0], "--help"], capture_output=True, text=True, check=False
     ).stdout

@@ -21,9 +21,16 @@ Consult/floor of rates and of CPU. The generator's own CPU is printed beside it:
 most of a core it would be the limit, not the servers. Afterwards the checks of
 bench/signing.py: every address answered 202 has exactly one row, none has two.
 
+Pages: the floor (`floor_pages_app`) renders the demo response's dashboard and section
+editors with Consult's own templates from the context each was rendered with once at start-up,
+the data already in memory (the same HTML but for the CSRF tokens); both run under gunicorn
+-w 2 on SQLite with bench/drafting.py's 20 logged-in clients, and the ratio floor/Consult of
+the workers' CPU a page and of p95 is printed.
+
 Options: --clients N, --duration S, --rounds N, --workers N, --baseline DIR (Consult from
 another checkout, measured in the same rounds: before/after figures), --sqlite-only,
---postgresql-only, --postgresql URL."""
+--postgresql-only, --postgresql URL, --page-clients N, --page-requests N, --skip-pages,
+--skip-signing."""
 
 from __future__ import annotations
 
@@ -40,6 +47,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import drafting
 from drafting import percentiles
 from signing import (
     Addresses,
@@ -208,6 +216,48 @@ def floor_app():
     return app
 
 
+def floor_pages_app():
+    """The least a page needs: Consult's own template rendered again from the context it was
+    rendered with once, at start-up (the data already in memory), for each path in
+    FLOOR_PAGES, as FLOOR_LOGIN sees it. Served at /floor<path>; no database, no session, no
+    before-request work, only a request context to render in (url_for, csrf_token)."""
+    from drafting import DEMO_PASSWORD
+    from flask import Flask, g, template_rendered
+
+    from consult import create_app
+
+    consult = create_app({"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    pages: dict[str, tuple] = {}
+    browser = consult.test_client()
+    login = {"email": os.environ["FLOOR_LOGIN"], "password": DEMO_PASSWORD}
+    assert browser.post("/login", data=login).status_code == 302, "floor: could not log in"
+    for path in os.environ["FLOOR_PAGES"].split():
+        browser.get(path)  # as any later visit shows it: the log-in's message shown once
+        seen: list = []
+
+        def keep(_app, template, context, seen=seen, **_extra):
+            seen.append((template, dict(context), g.get("_login_user")))
+
+        with template_rendered.connected_to(keep, consult):
+            assert browser.get(path).status_code == 200, f"floor: {path} did not answer"
+        pages[path] = seen[-1]  # the page itself (its macros render no template of their own)
+
+    app = Flask("floor-pages")
+
+    @app.get("/login")
+    def ready():
+        return "ok"
+
+    @app.get("/floor/<path:path>")
+    def page(path: str):
+        template, context, user = pages["/" + path]
+        with consult.test_request_context("/" + path):
+            g._login_user = user
+            return template.render(context)
+
+    return app
+
+
 # --- the runs -------------------------------------------------------------------------------
 
 
@@ -312,12 +362,81 @@ def checks(database_url: str, version_id: int, runs: list[dict]) -> str:
     )
 
 
+def run_pages(args) -> list[str]:
+    """The dashboard and the section editor of the demo response, under Consult and under
+    the floor (bench/drafting.py's clients, gunicorn -w 2, SQLite): p50/p95, workers' CPU."""
+    workdir = Path(tempfile.mkdtemp(prefix="consult-bench-floor-pages-"))
+    database_url = f"sqlite:///{workdir / 'bench.db'}"
+    lines = []
+    figures: dict[tuple[str, str], tuple[float, float, float]] = {}
+    try:
+        drafting.flask_cli(database_url, "db", "upgrade")
+        drafting.flask_cli(database_url, "demo")
+        with drafting.app_for(database_url):
+            from consult.drafting import services
+
+            response = drafting.demo_response()
+            sections = services.live_sections(response)
+            editors = [f"/responses/{response.id}/sections/{s.id}" for s in sections]
+        pages = {"dashboard": [f"/responses/{response.id}"], "editor": editors}
+        login = drafting.DEMO_LOGINS[0]
+        for server in ("consult", "floor"):
+            environment, app, prefix = {}, "wsgi:app", ""
+            if server == "floor":
+                every_path = " ".join(path for paths in pages.values() for path in paths)
+                environment = {"FLOOR_PAGES": every_path, "FLOOR_LOGIN": login}
+                app, prefix = "floor:floor_pages_app()", "/floor"
+            arguments = ("-w", "2", "--pythonpath", "bench")
+            with drafting.gunicorn(database_url, workdir, arguments, environment, app) as (
+                base,
+                master_pid,
+            ):
+                clients = [drafting.Client(base) for _ in range(args.page_clients)]
+                if server == "consult":
+                    for client in clients:
+                        client.login(login)
+                for name, paths in pages.items():
+                    seconds: list[float] = []
+                    cpu: list[float] = []
+                    probe = (lambda: drafting.workers_cpu_seconds(master_pid), cpu)
+                    samples = drafting.load(
+                        base, clients, [prefix + p for p in paths], args.page_requests,
+                        None, 5, seconds, probe,
+                    )  # fmt: skip
+                    p50, p95, _ = percentiles(samples)
+                    figures[server, name] = (p50, p95, 1000 * cpu[0] / len(samples))
+                    lines.append(
+                        f"    {server:<8} {name:<10} p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  "
+                        f"{len(samples) / seconds[0]:4.0f} pages/s  workers' CPU "
+                        f"{figures[server, name][2]:.1f} ms/page"
+                    )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return lines + page_ratios(figures)
+
+
+def page_ratios(figures: dict[tuple[str, str], tuple[float, float, float]]) -> list[str]:
+    """Floor/Consult for each page: workers' CPU a page, and p95."""
+    ratios = []
+    for name in dict.fromkeys(page for _server, page in figures):
+        consult, floor = figures["consult", name], figures["floor", name]
+        ratios.append(
+            f"    RATIO {name} floor/consult: CPU a page {floor[2] / consult[2]:.2f}, "
+            f"p95 {floor[1] / consult[1]:.2f}"
+        )
+    return ratios
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds a run")
     parser.add_argument("--rounds", type=int, default=2, help="Consult then the floor, N times")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--page-clients", type=int, default=20)
+    parser.add_argument("--page-requests", type=int, default=30, help="per client and page")
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-signing", action="store_true")
     parser.add_argument(
         "--baseline",
         type=Path,
@@ -328,10 +447,21 @@ def main() -> int:
     args = parser.parse_args()
     print(
         f"Consult against the floor ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"load average {os.getloadavg()[0]:.1f})\n\nPublic signing: {args.clients} clients, "
-        f"{args.rounds} rounds of {args.duration:.0f} s each, gunicorn -w {args.workers}"
+        f"load average {os.getloadavg()[0]:.1f})"
     )
-    on_each_database(args, run)
+    if not args.skip_signing:
+        print(
+            f"\nPublic signing: {args.clients} clients, {args.rounds} rounds of "
+            f"{args.duration:.0f} s each, gunicorn -w {args.workers}"
+        )
+        on_each_database(args, run)
+    if not args.skip_pages:
+        print(
+            f"\nPages of the demo response: {args.page_clients} clients, {args.page_requests} "
+            "requests each a page, gunicorn -w 2, SQLite"
+        )
+        for line in run_pages(args):
+            print(line, flush=True)
     return 0
 
 
