@@ -58,9 +58,6 @@ def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
     return tuple(parse_many(limits))
 
 
-_scripts: dict[int, Callable] = {}
-
-
 def _redis_storage() -> RedisStorage | None:
     """Flask-Limiter's Redis storage while it counts there, else None."""
     storage = limiter.storage
@@ -85,10 +82,8 @@ def count_at_once(limits: list[tuple[str, str, Callable[[], str]]]) -> Counted |
             items.append(item)
             keys.append(item.key_for(KEY_PREFIX, prefix, scope, key))
             arguments += [item.get_expiry(), item.amount]
-    connection = storage.get_connection()
-    script = _scripts.get(id(connection))
-    if script is None:
-        script = _scripts[id(connection)] = connection.register_script(_COUNT_AT_ONCE)
+    # A Script costs a SHA-1 of a few hundred bytes: made anew, it never outlives its client.
+    script = storage.get_connection().register_script(_COUNT_AT_ONCE)
     try:
         position, seconds_left = script(keys=keys, args=arguments)
     except Exception:  # Redis is down or failing: Flask-Limiter counts, and falls back
