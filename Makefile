@@ -89,6 +89,7 @@ bundle:
 bench: install-dev
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/signing.py
+	$(BIN)/python bench/floor.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/bills.py
 	$(BIN)/python bench/amendments.py

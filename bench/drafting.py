@@ -376,13 +376,15 @@ def gunicorn(
     arguments: tuple[str, ...] = ("-w", "2"),
     environment: dict[str, str] | None = None,
     root: Path = ROOT,
+    app: str = "wsgi:app",
 ):
-    """The app under gunicorn on a free loopback port (`arguments`: its workers; `environment`
-    added to its own; `root`: the tree whose code it serves, this one unless another's is
-    compared): (base URL, the master's pid); stopped afterwards."""
+    """The app (Consult, or bench/floor.py's floor) under gunicorn on a free loopback port
+    (`arguments`: its workers; `environment` added to its own; `root`: the tree whose code it
+    serves, this one unless another's is compared): (base URL, the master's pid); stopped
+    afterwards."""
     port = free_port()
     log = (workdir / "gunicorn.log").open("w")
-    command = [str(BIN / "gunicorn"), *arguments, "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    command = [str(BIN / "gunicorn"), *arguments, "-b", f"127.0.0.1:{port}", app]
     options = subprocess.run(  # noqa: S603 - our own venv's gunicorn
         [command[0], "--help"], capture_output=True, text=True, check=False
     ).stdout

@@ -121,13 +121,21 @@ def flask_cli(database_url: str, *args: str) -> str:
 
 
 @contextmanager
-def gunicorn(database_url: str, workdir: Path, workers: int, redis_url: str | None):
+def gunicorn(
+    database_url: str,
+    workdir: Path,
+    workers: int,
+    redis_url: str | None,
+    app: tuple[str, ...] = ("wsgi:app",),
+):
+    """`app` (gunicorn's last arguments: Consult by default, or bench/floor.py's floor) under
+    the same gunicorn settings, on a free loopback port: (port, the master's pid)."""
     port = free_port()
     log = (workdir / "gunicorn.log").open("w")
     command = [
         str(BIN / "gunicorn"),
         *("-w", str(workers), "-b", f"127.0.0.1:{port}", "--backlog", "2048"),
-        "wsgi:app",
+        *app,
     ]
     options = subprocess.run(  # noqa: S603 - our own venv's gunicorn
         [command[0], "--help"], capture_output=True, text=True, check=False
@@ -188,12 +196,14 @@ async def post(port: int, path: str, body: dict, client_ip: str) -> tuple[int, f
 
 class Addresses:
     """New client addresses and signer e-mails; about one signature in ten repeats an address
-    already used once, spelled differently."""
+    already used once, spelled differently. Runs one after another on the same database and
+    rate-limit storage each take their own `label` (in the addresses) and `first_ip`."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, label: str = "bench", first_ip: int = 0) -> None:
         self.random = random.Random(seed)
+        self.label = label
         self.count = 0
-        self.ips = 0
+        self.ips = first_ip
         self.used_once: list[str] = []
 
     def client_ip(self) -> str:
@@ -206,7 +216,7 @@ class Addresses:
             address = self.used_once.pop(self.random.randrange(len(self.used_once)))
             return self.random.choice([address.upper(), f"  {address.title()} ", address + "\t"])
         self.count += 1
-        address = f"signer{self.count}.bench@example.org"
+        address = f"signer{self.count}.{self.label}@example.org"
         self.used_once.append(address)
         return address
 
@@ -255,25 +265,51 @@ def server_pids(gunicorn_pid: int, database_url: str, redis_pid: int | None) -> 
     return groups
 
 
-def cpu_seconds(groups: dict[str, set[int]]) -> Counter:
-    """User and system CPU seconds used so far by each group of processes (Linux /proc)."""
+def cpu_by_process(groups: dict[str, set[int]]) -> dict[tuple[str, int], float]:
+    """User and system CPU seconds used so far by each process of each group (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    totals: Counter = Counter()
+    used = {}
     for group, pids in groups.items():
         for pid in pids:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            totals[group] += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            used[group, pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def cpu_seconds(groups: dict[str, set[int]]) -> Counter:
+    """User and system CPU seconds used so far by each group of processes."""
+    totals: Counter = Counter()
+    for (group, _pid), seconds in cpu_by_process(groups).items():
+        totals[group] += seconds
     return totals
 
 
-def sign_load(port: int, version_id: int, clients: int, duration: float, statement: str):
+def cpu_between(before: dict[tuple[str, int], float], after: dict) -> Counter:
+    """CPU seconds each group used between two readings of cpu_by_process: a process that
+    ended meanwhile (a PostgreSQL autovacuum worker, say) counts nothing rather than minus
+    what it had used, one that started counts all it used."""
+    used: Counter = Counter({group: 0.0 for group, _pid in after})
+    for (group, pid), seconds in after.items():
+        used[group] += seconds - before.get((group, pid), 0.0)
+    return used
+
+
+def sign_load(
+    port: int,
+    version_id: int,
+    clients: int,
+    duration: float,
+    statement: str,
+    addresses: Addresses | None = None,
+    path: str = "/api/v1/versions/{version_id}/signatures",
+):
     """`clients` coroutines POST public signatures until `duration` has passed. Returns
     ([(status, seconds, normalised address)], elapsed seconds)."""
-    addresses = Addresses(seed=4)
-    path = f"/api/v1/versions/{version_id}/signatures"
+    addresses = addresses or Addresses(seed=4)
+    path = path.format(version_id=version_id)
     results: list[tuple[int, float, str]] = []
 
     async def client() -> None:
@@ -358,13 +394,18 @@ def signature_rows(database_url: str, version_id: int) -> list[tuple[str, str]]:
         ]
 
 
+def demo_version(database_url: str) -> int:
+    """The schema and the demo data, with a version open for public signing: its id."""
+    flask_cli(database_url, "db", "upgrade")
+    output = flask_cli(database_url, "demo", "--signatories", "0")
+    return int(re.search(r"\(id (\d+),", output).group(1))
+
+
 def run(database_url: str, label: str, args) -> list[str]:
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-signing-"))
     lines = [f"  {label}:"]
     try:
-        flask_cli(database_url, "db", "upgrade")
-        output = flask_cli(database_url, "demo", "--signatories", "0")
-        version_id = int(re.search(r"\(id (\d+),", output).group(1))
+        version_id = demo_version(database_url)
         from consult.signing import consent
 
         with (
@@ -374,13 +415,12 @@ def run(database_url: str, label: str, args) -> list[str]:
             ),
             gunicorn(database_url, workdir, args.workers, redis_url) as (port, pid),
         ):
-            before = cpu_seconds(server_pids(pid, database_url, redis_pid))
+            before = cpu_by_process(server_pids(pid, database_url, redis_pid))
             client_before = time.process_time()
             results, elapsed = sign_load(
                 port, version_id, args.clients, args.duration, consent.CURRENT_VERSION
             )
-            used = cpu_seconds(server_pids(pid, database_url, redis_pid))
-            used.subtract(before)
+            used = cpu_between(before, cpu_by_process(server_pids(pid, database_url, redis_pid)))
             server_cpu = sum(used.values())
             client_cpu = time.process_time() - client_before
             statuses = Counter(status for status, _, _ in results)
@@ -443,6 +483,37 @@ def run(database_url: str, label: str, args) -> list[str]:
     return lines
 
 
+def database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
+    parser.add_argument(
+        "--postgresql",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="a PostgreSQL URL beside which a scratch database is made (default DATABASE_URL)",
+    )
+
+
+def on_each_database(args, run) -> None:
+    """Print `run(database_url, label, args)`'s lines on a fresh SQLite file, then in a scratch
+    PostgreSQL database beside --postgresql (dropped afterwards), as the options ask."""
+    sqlite_dir = Path(tempfile.mkdtemp(prefix="consult-bench-sqlite-"))
+    try:
+        if not args.postgresql_only:
+            for line in run(f"sqlite:///{sqlite_dir / 'bench.db'}", "SQLite", args):
+                print(line, flush=True)
+    finally:
+        shutil.rmtree(sqlite_dir, ignore_errors=True)
+    if args.sqlite_only:
+        return
+    if not args.postgresql.startswith(("postgresql", "postgres:")):
+        print("  PostgreSQL: not measured (set DATABASE_URL or --postgresql to a PostgreSQL URL)")
+        return
+    with scratch_postgresql(args.postgresql) as scratch:
+        if scratch:
+            for line in run(scratch, "PostgreSQL", args):
+                print(line, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -455,13 +526,7 @@ def main() -> int:
         help="rate-limit storage: a private redis-server (REDIS_URL, as in production with "
         "several workers) or each worker's memory (default: redis when installed)",
     )
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--postgresql-only", action="store_true")
-    parser.add_argument(
-        "--postgresql",
-        default=os.environ.get("DATABASE_URL", ""),
-        help="a PostgreSQL URL beside which a scratch database is made (default DATABASE_URL)",
-    )
+    database_options(parser)
     args = parser.parse_args()
     print(
         f"Consult signing benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
@@ -473,22 +538,7 @@ def main() -> int:
         "every request from a new X-Forwarded-For address (TRUSTED_PROXY_COUNT=1), rate "
         f"limits in {args.limits}"
     )
-    sqlite_dir = Path(tempfile.mkdtemp(prefix="consult-bench-sqlite-"))
-    try:
-        if not args.postgresql_only:
-            for line in run(f"sqlite:///{sqlite_dir / 'bench.db'}", "SQLite", args):
-                print(line, flush=True)
-    finally:
-        shutil.rmtree(sqlite_dir, ignore_errors=True)
-    if args.sqlite_only:
-        return 0
-    if not args.postgresql.startswith(("postgresql", "postgres:")):
-        print("  PostgreSQL: not measured (set DATABASE_URL or --postgresql to a PostgreSQL URL)")
-        return 0
-    with scratch_postgresql(args.postgresql) as scratch:
-        if scratch:
-            for line in run(scratch, "PostgreSQL", args):
-                print(line, flush=True)
+    on_each_database(args, run)
     return 0
 
 

@@ -100,7 +100,10 @@ def handle_http_error(error: HTTPException):
 
 def _retry_after(error: HTTPException) -> int:
     """Seconds until the breached rate limit's window ends (asked of its storage only now:
-    Flask-Limiter's X-RateLimit headers would ask on every request), else a minute."""
+    Flask-Limiter's X-RateLimit headers would ask on every request, or already known to a
+    TooManyRequests raised with it: consult/ratelimits.py), else a minute."""
+    if isinstance(getattr(error, "retry_after", None), int):
+        return max(1, error.retry_after)
     if isinstance(error, RateLimitExceeded) and limiter.current_limit is not None:
         try:
             return max(1, int(limiter.current_limit.reset_at - time.time()))

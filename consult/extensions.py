@@ -46,7 +46,7 @@ def hashed_key(value: str) -> str:
     return hashlib.blake2b(data, key=secret, digest_size=16).hexdigest()
 
 
-def _hashed_key(key_func: Callable[[], str]) -> Callable[[], str]:
+def safe_hashed_key(key_func: Callable[[], str]) -> Callable[[], str]:
     """A rate-limit key function whose keys are keyed hashes of what `key_func` returns, and
     which never raises: should `key_func` fail, the request is counted under its client
     address instead (and the failure logged)."""
@@ -88,11 +88,11 @@ class HashedKeyLimiter(Limiter):
 
     def limit(self, limit_value, *, key_func: Callable[[], str] | None = None, **options):
         return super().limit(
-            limit_value, key_func=_hashed_key(key_func or client_ip), **_safe(options)
+            limit_value, key_func=safe_hashed_key(key_func or client_ip), **_safe(options)
         )
 
     def shared_limit(self, limit_value, scope, *, key_func=None, **options):
-        hashed = _hashed_key(key_func or client_ip)
+        hashed = safe_hashed_key(key_func or client_ip)
         return super().shared_limit(limit_value, scope, key_func=hashed, **_safe(options))
 
 
@@ -102,7 +102,7 @@ def _safe(options: dict) -> dict:
     return options
 
 
-limiter = HashedKeyLimiter(key_func=_hashed_key(client_ip), default_limits=[])
+limiter = HashedKeyLimiter(key_func=safe_hashed_key(client_ip), default_limits=[])
 
 
 @event.listens_for(Engine, "connect")

@@ -14,8 +14,11 @@ body (400/422) -> one service call -> commit once."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, request, url_for
+from functools import wraps
+
+from flask import abort, current_app, g, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
 
 from consult.accounts.models import User
 from consult.accounts.services import normalise_email
@@ -53,6 +56,7 @@ from consult.api.views import blueprint
 from consult.errors import json_error
 from consult.extensions import db, limiter
 from consult.net import client_ip
+from consult.ratelimits import count_at_once
 from consult.signing import services as signing
 
 # Public signing, per client address (behind TRUSTED_PROXY_COUNT proxies) and per e-mail
@@ -94,12 +98,48 @@ def _email_key() -> str:
     return "sign-email:" + normalise_email(json_object_or_empty().get("email", ""))[:254]
 
 
+def _counted_at_once() -> bool:
+    return g.get("sign_limits_counted", False)
+
+
+def _public_limits_at_once(view):
+    """Count a public signature against both limits in one round trip to Redis
+    (consult/ratelimits.py); the limiter's decorators below count it only when that could
+    not be done (memory storage, Redis down). Like theirs, a failing test of whether the
+    signature is public applies the limits."""
+
+    @wraps(view)
+    def counted(*args, **kwargs):
+        try:
+            public, email = _is_public_signing(), _email_given()
+        except Exception:
+            current_app.logger.exception("Public signing test failed; limits applied")
+            public, email = True, False
+        if public:
+            limits = [(_ip_limit(), "sign-ip", _ip_key)]
+            if email:
+                limits.append((_email_limit(), "sign-email", _email_key))
+            outcome = count_at_once(limits)
+            if outcome is not None:
+                g.sign_limits_counted = True
+                if outcome.exceeded is not None:
+                    raise TooManyRequests(str(outcome.exceeded), retry_after=outcome.retry_after)
+        return view(*args, **kwargs)
+
+    return counted
+
+
 # --- signing --------------------------------------------------------------------------------
 
 
 @blueprint.post("/versions/<int:version_id>/signatures")
-@limiter.limit(_ip_limit, key_func=_ip_key, exempt_when=lambda: not _is_public_signing())
-@limiter.limit(_email_limit, key_func=_email_key, exempt_when=lambda: not _email_given())
+@_public_limits_at_once
+@limiter.limit(
+    _ip_limit, key_func=_ip_key, exempt_when=lambda: _counted_at_once() or not _is_public_signing()
+)
+@limiter.limit(
+    _email_limit, key_func=_email_key, exempt_when=lambda: _counted_at_once() or not _email_given()
+)
 @operation(
     "Sign the version. A body with `email` (or no token) is a public signature: pending until "
     "the e-mailed link is followed, answered 202 whatever the address's state. Otherwise the "
