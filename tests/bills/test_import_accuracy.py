@@ -191,3 +191,13 @@ def test_the_margin_numbers_correct_a_miscount_and_say_so():
     assert "check lines 6 to 10" in problem.message
     assert parsed.line_at(3, 10).text == bill.on_page(3)[9].text.strip()
     assert parsed.line_at(3, 11).text == bill.on_page(3)[10].text
+
+
+def test_a_page_number_that_goes_back_is_read_as_text_and_said():
+    """A page's first line read as its running head gave page "0" after page 1, and a
+    schedule then ended on a page before the one it began on."""
+    parsed = read_print("Aaaaaaaaaaa\nSCHEDULE 2\n\f\n0 Aaaaaaaaaaa\nPART 1".encode())
+
+    assert sorted({line.page for line in parsed.lines}) == [1, 2]
+    assert all(p.start <= p.end for p in parsed.provisions)
+    assert any("printed as 0 follows page 1" in p.message for p in parsed.problems)

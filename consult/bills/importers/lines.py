@@ -162,7 +162,17 @@ def number_pages(
                 Problem(f"Page {head} (front matter, such as the contents) was left out.")
             )
             continue
-        printed = int(head) if head and head.isdigit() else printed + 1
+        given = int(head) if head and head.isdigit() else None
+        if given is not None and given <= printed:
+            # Pages only go forward: a "0" or an earlier number is text, not this page's.
+            problems.append(
+                Problem(
+                    f"A page printed as {given} follows page {printed}: it was counted as "
+                    f"page {printed + 1}."
+                )
+            )
+            given = None
+        printed = given if given is not None else printed + 1
         numbered.extend(number_page(printed, rows, problems))
     return numbered, title
 
