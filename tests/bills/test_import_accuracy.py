@@ -196,7 +196,7 @@ def test_the_margin_numbers_correct_a_miscount_and_say_so():
 def test_a_page_number_that_goes_back_is_read_as_text_and_said():
     """A page's first line read as its running head gave page "0" after page 1, and a
     schedule then ended on a page before the one it began on."""
-    parsed = read_print("Aaaaaaaaaaa\nSCHEDULE 2\n\f\n0 Aaaaaaaaaaa\nPART 1".encode())
+    parsed = read_print(b"Aaaaaaaaaaa\nSCHEDULE 2\n\f\n0 Aaaaaaaaaaa\nPART 1")
 
     assert sorted({line.page for line in parsed.lines}) == [1, 2]
     assert all(p.start <= p.end for p in parsed.provisions)
