@@ -148,14 +148,29 @@
   var form = document.querySelector(".export-form");
   if (form && results) {
     var stale = null;
-    form.addEventListener("change", function (event) {
-      if (stale || !event.target.name || event.target.name === "override") return;
+    var counts = function (field) {
+      return field.name && field.name !== "override";
+    };
+    var markStale = function () {
+      if (stale) return;
       stale = document.createElement("p");
       stale.className = "export-check__stale";
       stale.setAttribute("role", "status");
       stale.textContent =
         "You have changed your choices since this check: press “Check for problems” again.";
       results.appendChild(stale);
+    };
+    form.addEventListener("change", function (event) {
+      if (counts(event.target)) markStale();
+    });
+    // A choice changed before this script ran (a quick click while the page loaded, or the
+    // browser restoring the form on "Back") differs from what the page was checked with.
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!counts(field)) return;
+      var changed = field.type === "radio" || field.type === "checkbox"
+        ? field.checked !== field.defaultChecked
+        : "defaultValue" in field && field.value !== field.defaultValue;
+      if (changed) markStale();
     });
   }
 })();

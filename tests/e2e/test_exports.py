@@ -149,6 +149,27 @@ def test_the_formats_follow_the_recipient_chosen_at_once(browsing, team, frozen_
     browsing.check_accessibility(page, "export page, formats reordered")
 
 
+def test_a_recipient_chosen_while_the_checked_page_loads_still_says_check_again(
+    browsing, team, frozen_version
+):
+    """CI clicked a recipient before exports.js had run on the page the check returned: the
+    change went unheard, and the results still said the old choices had no problems."""
+    page = browsing.new_page("coordinator", **DESKTOP)
+    log_in(page, team.coordinator, f"/responses/{frozen_version.response_id}/export")
+    script = "**/static/js/exports.js*"
+    page.route(script, lambda route: route.fulfill(content_type="text/javascript", body=""))
+    page.get_by_role("button", name="Check for problems").click()
+    expect(page.locator("#check-results")).to_contain_text("No problems found")
+
+    page.get_by_label("Commons select committee (written evidence)").check()
+    page.unroute(script)
+    source = page.locator("script[src*='exports.js']").get_attribute("src")
+    page.add_script_tag(url=f"{source}{'&' if '?' in source else '?'}late")
+
+    expect(page.locator("#check-results")).to_contain_text("press “Check for problems” again")
+    expect(page.get_by_label("Word (.docx)")).to_be_checked()
+
+
 def test_the_text_for_online_forms_copies_each_answer(browsing, team, frozen_version):
     page = browsing.new_page("coordinator", **DESKTOP)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
