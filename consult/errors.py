@@ -8,7 +8,8 @@ import time
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from consult.extensions import db, limiter
 
@@ -112,10 +113,24 @@ def _retry_after(error: HTTPException) -> int:
     return 60
 
 
+# Seconds a person is asked to wait when the database was too busy to take their change.
+BUSY_RETRY_AFTER = 2
+
+
+def database_busy(error: Exception) -> bool:
+    """SQLite refused a write: another writer committed after this transaction began reading
+    (in WAL mode that refusal is immediate, the busy timeout cannot help), or held the lock
+    past the timeout. Nothing was written; trying again works."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
 def handle_unexpected(error: Exception):
     db.session.rollback()
     if isinstance(error, HTTPException):
         return handle_http_error(error)
+    if database_busy(error):
+        current_app.logger.warning("Database busy: asked the client to try again")
+        return handle_http_error(ServiceUnavailable(retry_after=BUSY_RETRY_AFTER))
     current_app.logger.exception("Unhandled error")
     return handle_http_error(InternalServerError())
 
