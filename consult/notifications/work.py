@@ -32,6 +32,13 @@ from consult.signing.models import Signature, Version
 from consult.timeutil import utcnow
 
 SHOWN = 10  # rows of each kind at most: the rest are a click away
+# Where a waiting item is (its section and response), the columns each list links by.
+_WHERE = (
+    Section.id.label("section_id"),
+    Section.title.label("section"),
+    Response.id.label("response_id"),
+    Response.title.label("response"),
+)
 
 
 @dataclass(frozen=True)
@@ -102,10 +109,7 @@ def my_work(user: User) -> Work:
             Suggestion.id,
             Suggestion.created_at,
             author.name.label("author"),
-            Section.id.label("section_id"),
-            Section.title.label("section"),
-            Response.id.label("response_id"),
-            Response.title.label("response"),
+            *_WHERE,
         )
         .join(Section, Section.id == Suggestion.section_id)
         .join(Response, Response.id == Section.response_id)
@@ -129,10 +133,7 @@ def my_work(user: User) -> Work:
             Comment.id,
             Comment.created_at,
             author.name.label("author"),
-            Section.id.label("section_id"),
-            Section.title.label("section"),
-            Response.id.label("response_id"),
-            Response.title.label("response"),
+            *_WHERE,
         )
         .join(Section, Section.id == Comment.section_id)
         .join(Response, Response.id == Section.response_id)
@@ -152,10 +153,7 @@ def my_work(user: User) -> Work:
         select(
             Revision.id,
             Revision.created_at,
-            Section.id.label("section_id"),
-            Section.title.label("section"),
-            Response.id.label("response_id"),
-            Response.title.label("response"),
+            *_WHERE,
         )
         .join(Section, Section.id == Revision.section_id)
         .join(Response, Response.id == Section.response_id)
