@@ -1,13 +1,16 @@
 """Public signing's rate limits counted in one round trip to Redis (consult/ratelimits.py).
 
 The other signing tests count in memory, where Flask-Limiter does the counting; these put the
-limiter on a real Redis (redis://127.0.0.1:6379/14, a database of its own, emptied first;
-REDIS_LIMITS_TEST_URL to change it) and are skipped without one."""
+limiter on a real Redis (redis://127.0.0.1:6379/14, REDIS_LIMITS_TEST_URL to change it) and are
+skipped without one. Each test counts under a key prefix of its own rather than emptying the
+database: another run of the suite on this machine (the other database's, a second checkout's)
+counting there at the same time would otherwise empty it under this one, or add to its counts."""
 
 from __future__ import annotations
 
 import os
 import socket
+import uuid
 
 import pytest
 import redis
@@ -21,7 +24,6 @@ from tests.api.helpers import assert_error
 from tests.api.test_signing_signatures import public_id, sign_publicly, url, version_id
 from tests.signing.support import mails_to
 
-pytestmark = pytest.mark.xdist_group("redis-database-14")
 REDIS_URL = os.environ.get("REDIS_LIMITS_TEST_URL", "redis://127.0.0.1:6379/14")
 __all__ = ["public_id", "version_id"]  # fixtures used here
 
@@ -39,15 +41,21 @@ def _count_in(monkeypatch, storage: RedisStorage) -> None:
 
 
 @pytest.fixture
-def redis_limits(monkeypatch):
+def redis_limits(app, monkeypatch):
     """The limiter counting in Redis, as in production with several workers."""
+    connection = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
     try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
+        connection.ping()
     except (OSError, redis.RedisError):
         pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", prefix)
+    monkeypatch.setattr(limiter, "_key_prefix", prefix)
     storage = RedisStorage(REDIS_URL)
     _count_in(monkeypatch, storage)
-    return storage
+    yield storage
+    for key in connection.scan_iter(match=f"*{prefix}*"):
+        connection.delete(key)
 
 
 @pytest.fixture

@@ -38,8 +38,22 @@ def bill(team):
     return made
 
 
-def _box(page, selector: str) -> dict:
-    return page.locator(selector).first.bounding_box()
+def _clause_layout(page) -> tuple[dict, dict]:
+    """The boxes of the bill's text and the editor once the clause page has settled (loaded,
+    its fonts in), both read at the same moment: read one at a time, a web font arriving in
+    between moved the second and CI saw them overlap."""
+    expect(page.get_by_role("heading", name="The bill\u2019s text")).to_be_visible()
+    page.wait_for_load_state("load")
+    return page.evaluate(
+        """async () => {
+            await document.fonts.ready;
+            const box = (selector) => {
+                const r = document.querySelector(selector).getBoundingClientRect();
+                return {x: r.x, y: r.y, width: r.width, height: r.height};
+            };
+            return [box(".bill-text"), box("#editor")];
+        }"""
+    )
 
 
 def test_a_response_to_a_bill_from_the_form_to_the_frozen_version(browsing, team, bill):
@@ -60,8 +74,7 @@ def test_a_response_to_a_bill_from_the_form_to_the_frozen_version(browsing, team
 
     # Clause 1: the bill's text beside the response, then a position and a quoted line.
     eddie.get_by_role("link", name="Clause 1: Use of live facial recognition").first.click()
-    expect(eddie.get_by_role("heading", name="The bill\u2019s text")).to_be_visible()
-    bill_text, editor = _box(eddie, ".bill-text"), _box(eddie, "#editor")
+    bill_text, editor = _clause_layout(eddie)
     assert bill_text["x"] + bill_text["width"] <= editor["x"] + 1, "not side by side at 1280"
     eddie.get_by_label("Amend").check(force=True)
     eddie.get_by_label("Explain your position").fill("A judge, not a police officer, decides.")
@@ -124,7 +137,7 @@ def test_a_response_to_a_bill_from_the_form_to_the_frozen_version(browsing, team
         browsing.screenshot(phone, f"{name}-375")
     phone.goto(f"/{response_path}")
     phone.get_by_role("link", name="Clause 1: Use of live facial recognition").first.click()
-    bill_text, editor = _box(phone, ".bill-text"), _box(phone, "#editor")
+    bill_text, editor = _clause_layout(phone)
     assert bill_text["y"] + bill_text["height"] <= editor["y"] + 1, "not stacked at 375"
     browsing.assert_fits_width(phone, 375, "clause editor")
     browsing.screenshot(phone, "clause-editor-375")
