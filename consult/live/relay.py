@@ -5,6 +5,11 @@ asks the others for what it lacks ("want", with its state vector); a change of m
 asks them to check rights again ("recheck", section id 0, the organisation's id). Without
 Redis there is one process (README, "Live editing"), and the relay does nothing.
 
+The channel is named for the Redis database in REDIS_URL ("consult:live:3"): pub/sub channels
+are shared by every database of a Redis server, so two deployments kept apart by database
+number (staging and production, say) would otherwise hear each other's words, section ids
+being alike.
+
 A message is: the sender instance's id (16 bytes), the kind (1 byte), the section id
 (8 bytes, big-endian), then the payload."""
 
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "consult:live"
+CHANNEL_PREFIX = "consult:live:"
 KINDS = {"update": 1, "awareness": 2, "want": 3, "recheck": 4}
 NAMES = {code: name for name, code in KINDS.items()}
 
@@ -61,6 +66,8 @@ class RedisRelay:
         import redis
 
         self.redis = redis.Redis.from_url(url, socket_timeout=5, health_check_interval=30)
+        database = self.redis.connection_pool.connection_kwargs.get("db", 0)
+        self.channel = f"{CHANNEL_PREFIX}{database}"
         self.hub = hub
         self.instance = secrets.token_bytes(16)
         self._thread: threading.Thread | None = None
@@ -76,7 +83,8 @@ class RedisRelay:
         try:
             pipeline = self.redis.pipeline(transaction=False)
             for kind, payload in messages:
-                pipeline.publish(CHANNEL, self.instance + bytes([KINDS[kind]]) + section + payload)
+                message = self.instance + bytes([KINDS[kind]]) + section + payload
+                pipeline.publish(self.channel, message)
             pipeline.execute()
         except Exception:  # Redis down: people here still edit together; others catch up
             log.warning("Live editing: could not publish to Redis", exc_info=True)
@@ -98,7 +106,7 @@ class RedisRelay:
         while not self._stopping.is_set():
             try:
                 pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(self.channel)
                 while not self._stopping.is_set():
                     message = pubsub.get_message(timeout=1.0)
                     if message is not None:
