@@ -96,7 +96,7 @@ def _navigation():
     if not has_request_context() or not current_user.is_authenticated:
         return {}  # e-mails rendered by the CLI or a job have no visitor
     memberships = organisations.memberships_of(current_user)
-    current = organisations.current_organisation(current_user)
+    current = organisations.current_organisation(current_user, memberships)
     return {
         "nav_memberships": memberships,
         "nav_organisation": current,

@@ -118,9 +118,13 @@ def members(organisation: Organisation) -> list[Membership]:
     return sorted(rows, key=lambda membership: ROLES.index(membership.role))
 
 
-def current_organisation(user: User) -> Organisation | None:
-    """The organisation the person last chose, or their first one."""
-    memberships = memberships_of(user)
+def current_organisation(
+    user: User, memberships: list[Membership] | None = None
+) -> Organisation | None:
+    """The organisation the person last chose, or their first one (among `memberships`, when
+    the caller has them already: the header of every page does)."""
+    if memberships is None:
+        memberships = memberships_of(user)
     for membership in memberships:
         if membership.organisation_id == user.current_organisation_id:
             return membership.organisation

@@ -15,7 +15,8 @@ from consult.organisations.services import membership_of
 from consult.timeutil import utcnow
 from tests.drafting.pages_support import browsers_for, count_queries
 
-# The editor costs 10 today, the dashboard 6: the session, the header's organisations and the
+# The editor costs 12 today, the dashboard 8: the session, the header's organisations (once), the
+# bell's unread count and the
 # page's own few. Some room for what every page may come to need, but a page that loaded
 # sections or revisions one by one would blow far past it.
 MOST_QUERIES = 15
@@ -144,3 +145,16 @@ def test_a_sections_manage_page_costs_the_same_queries_for_5_or_40_sections(app,
 
     assert few == many
     assert many <= MOST_QUERIES
+
+
+def test_a_page_asks_for_the_headers_organisations_once(app, team):
+    browser = browsers_for(app, team)("editor")
+    response, question = _response_with(team, sections=5, revisions=10, slug="small")
+
+    for url in (f"/responses/{response.id}", f"/responses/{response.id}/sections/{question.id}"):
+        browser.get(url)
+        with count_queries() as statements:
+            assert browser.get(url).status_code == 200
+        header = [s for s in statements if "ORDER BY lower(organisations.name)" in s]
+
+        assert len(header) == 1, url
