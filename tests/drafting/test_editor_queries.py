@@ -16,9 +16,8 @@ from consult.timeutil import utcnow
 from tests.drafting.pages_support import browsers_for, count_queries
 
 # The editor costs 12 today, the dashboard 8: the session, the header's organisations (once), the
-# bell's unread count and the
-# page's own few. Some room for what every page may come to need, but a page that loaded
-# sections or revisions one by one would blow far past it.
+# bell's unread count and the page's own few. Some room for what every page may come to need,
+# but a page that loaded sections or revisions one by one would blow far past it.
 MOST_QUERIES = 15
 
 
