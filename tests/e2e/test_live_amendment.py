@@ -18,7 +18,7 @@ from consult.bills.amendments import Amendment
 from consult.drafting.models import Section
 from consult.extensions import db
 from tests.drafting.test_bill_responses import JUDGE
-from tests.e2e.test_coediting import log_in
+from tests.e2e.test_coediting import PHONE, log_in
 from tests.e2e.test_live_coediting import live_editing  # noqa: F401 - live on, fast clocks
 from tests.live.test_live_amendments import (  # noqa: F401 - the fixtures
     amendment,
@@ -111,3 +111,35 @@ def test_two_people_editing_different_fields_of_an_amendment_both_see_both(
     expect(eddie.get_by_label("Insert words", exact=True)).to_be_checked()
     expect(eddie.get_by_label("Words to leave out")).to_be_hidden()
     expect(eddie.get_by_label("Words to insert")).to_be_visible()
+
+
+def test_a_member_reading_an_amendment_sees_its_house_style_follow_the_typing(
+    browsing,
+    team,
+    amendment,  # noqa: F811 - the imported fixture
+):
+    path = f"/responses/{amendment.response_id}/sections/{amendment.id}"
+    eddie = open_amendment(browsing, "eddie", team.editor, path)
+    mo = browsing.new_page("mo", **PHONE)
+    log_in(mo, team.member, path)
+    card = mo.locator("[data-amendment-shown-url]")
+    expect(card).to_have_attribute("data-live-state", "live")
+    expect(mo.locator("[data-live-status]")).to_have_text("Live — 1 other here: Eddie Editor")
+    shown = mo.locator("[data-amendment-shown]")
+    expect(shown).to_contain_text("insert \u201cjudge\u201d")
+
+    eddie.evaluate("(args) => (" + TYPE_SLOWLY + ")(args)", ["#insert", " of the High Court", 20])
+    # Well before any save: the House style the server renders from the live fields.
+    expect(shown).to_contain_text("insert \u201cjudge of the High Court\u201d", timeout=5000)
+    expect(mo.locator("[data-amendment-typing]")).to_be_hidden()
+
+    # Words that make no amendment yet (nothing to insert): the last complete one stays, marked.
+    eddie.get_by_label("Words to insert").fill("")
+    expect(mo.locator("[data-amendment-typing]")).to_be_visible()
+    expect(shown).to_contain_text("insert \u201cjudge of the High Court\u201d")
+    eddie.get_by_label("Words to insert").fill("a judge")
+    expect(shown).to_contain_text("insert \u201ca judge\u201d")
+    expect(mo.locator("[data-amendment-typing]")).to_be_hidden()
+    browsing.assert_fits_width(mo, 375, "live amendment, read")
+    browsing.screenshot(mo, "live-amendment-read-375")
+    browsing.check_accessibility(mo, "live amendment, read")

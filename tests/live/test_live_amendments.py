@@ -258,7 +258,8 @@ def test_the_amendment_form_is_live_for_those_who_may_edit_it(app, team, amendme
     assert "data-live-status" in page
     assert "js/live-editor.js" in page
     member_page = browsers("member").get(url).get_data(as_text=True)
-    assert "data-live-url" not in member_page  # members see the amendment in House style
+    assert "data-amendment-form" not in member_page  # members read it in House style, live
+    assert "data-amendment-shown-url=" in member_page
 
 
 def test_a_refused_amendment_form_is_not_live_so_what_was_typed_stays(

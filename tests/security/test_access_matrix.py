@@ -144,6 +144,8 @@ class Access:
     file: bool = False
     # The body is a multipart form (bytes values are sent as files), not JSON (uploads).
     multipart: bool = False
+    # A page route that takes JSON (sent by the page's script), not a form.
+    json: bool = False
     # Query string parameters the route needs.
     query: Mapping[str, Any] = field(default_factory=dict)
     # A WebSocket endpoint: an allowed plain GET is told to upgrade (426); the socket itself
@@ -437,6 +439,14 @@ POLICY: dict[str, Access] = {
             )
         },
         changes={"POST": "revisions"},
+    ),
+    # a reader's page following an amendment typed live: its House style (nothing saved)
+    "drafting.amendment_shown": Access(
+        ORG,
+        "view",
+        params={"response_id": "bill_response_id", "section_id": "amendment_id"},
+        body={"POST": {"values": MATRIX_AMENDMENT}},
+        json=True,
     ),
     "drafting.accept_suggestion": Access(
         DECIDE_SUGGESTION,
@@ -1319,7 +1329,7 @@ def send(client, method: str, url: str, access: Access, world: World, headers: d
         return client.open(
             url, method=method, headers=headers, data=form, content_type="multipart/form-data"
         )
-    if access.kind in API_KINDS:
+    if access.kind in API_KINDS or access.json:
         kwargs = {"json": dict(body)} if method != "GET" else {}
         return client.open(url, method=method, headers=headers, **kwargs)
     return client.open(url, method=method, data=dict(body) if method != "GET" else None)

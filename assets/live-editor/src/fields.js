@@ -6,7 +6,7 @@
 // and preview keep working): what others type is put into them, with the caret kept in place.
 import { change, rebase } from "./textdiff.js";
 
-const PREFIX = "amendment.";
+export const PREFIX = "amendment.";
 
 // Put the person's change from `rendered` (what the page was drawn with) to `now` into the
 // shared text, which others may have changed from `rendered` meanwhile (in a transaction of

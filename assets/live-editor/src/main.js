@@ -18,7 +18,8 @@
 // and marks the form with data-live-state (connecting, live, offline, unavailable, lost).
 //
 // Read-only people get the same live text, read-only, in place of the rendered text, and the
-// closed answer as it is picked ([data-live-choice]).
+// closed answer as it is picked ([data-live-choice]); an amendment's readers, its House style
+// as it is typed (shown.js).
 //
 // An amendment's form (data-amendment-form) goes live the same way, its fields bound to the
 // amendment's live document (fields.js) rather than one text; its Save button gives way, as
@@ -30,6 +31,7 @@ import { createEditor } from "./view.js";
 import { addTyping, bindAmendment } from "./fields.js";
 import { keepStylesWithinPolicy } from "./styles.js";
 import { keepUnsynced } from "./keep.js";
+import { followAmendment } from "./shown.js";
 
 const FIRST_SYNC_WAIT = 5000;
 const BACK_ONLINE_SHOWN = 8000;
@@ -73,6 +75,11 @@ function partsOf(host) {
     const saveButton = host.querySelector('button[value="save"]');
     return { host, editing: true, amendment: true, writable: true, original: host, status, saveButton, choices: [], user };
   }
+  if (host.hasAttribute("data-amendment-shown-url")) {
+    const shown = host.querySelector("[data-amendment-shown]");
+    const status = host.querySelector("[data-live-status]");
+    return { host, editing: false, writable: false, shown, original: shown, status, choices: [], user };
+  }
   const editing = host.hasAttribute("data-editor");
   const textarea = editing ? host.querySelector("[data-body]") : null;
   return {
@@ -103,7 +110,7 @@ function start(host) {
   if ((parts.editing && !parts.textarea && !parts.amendment) || !parts.original) return;
   let state = "connecting";
   let editor = null;
-  let amendment = null; // the amendment form's binding (fields.js)
+  let amendment = null; // the amendment form's binding (fields.js), or a reader's (shown.js)
   let localWhileAway = false; // typed while the connection was down, not yet merged
   let failures = 0;
   let rightsChanges = 0; // closes with CLOSE_RIGHTS_CHANGED
@@ -197,10 +204,30 @@ function start(host) {
     tell("live:ready", {});
   }
 
+  // A reader of an amendment: its House style follows the live document.
+  function followAmendmentLive() {
+    const csrf = document.querySelector('meta[name="csrf-token"]');
+    const following = followAmendment({
+      doc,
+      shown: parts.shown,
+      note: host.querySelector("[data-amendment-typing]"),
+      url: host.getAttribute("data-amendment-shown-url"),
+      csrfToken: csrf ? csrf.getAttribute("content") : "",
+    });
+    amendment = { lock: following.stop };
+    setState("live");
+    sayWhoIsHere();
+    tell("live:ready", {});
+  }
+
   function goLive() {
     window.clearTimeout(firstSyncTimer);
     if (parts.amendment) {
       goAmendmentLive();
+      return;
+    }
+    if (parts.shown) {
+      followAmendmentLive();
       return;
     }
     if (parts.writable) addEarlyTyping();

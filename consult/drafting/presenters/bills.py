@@ -21,6 +21,7 @@ from consult.bills.amendments import (
     STATEMENT_WORD_LIMIT,
     Amendment,
     AmendmentProblem,
+    for_kind,
     provision_name,
 )
 from consult.bills.amendments import word_count as statement_words
@@ -128,6 +129,22 @@ def amendment_entry(
     if reason and reason not in attention:
         attention.insert(0, reason)
     return AmendmentEntry(section, amendment, bills.house_style(response, amendment), attention)
+
+
+def typed_amendment_entry(
+    response: Response, section: Section, values: dict[str, str | bool]
+) -> AmendmentEntry | None:
+    """The amendment as its live document holds it now (`values`, as typed), rendered as a
+    save would render it, for those following it live; None while the words typed so far make
+    no amendment a save would take (the page keeps showing what it showed)."""
+    try:
+        amendment = Amendment.from_dict(for_kind(values))
+    except (BillError, ValueError, TypeError):
+        return None
+    preview = bills.preview_amendment(response, amendment)
+    if preview.rendered is None:
+        return None
+    return AmendmentEntry(section, preview.amendment, preview.rendered)
 
 
 def amendment_entries(response: Response) -> list[AmendmentEntry]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from consult.bills import services as bills
 from consult.bills.amendments import FIELD_KINDS, Amendment, blocking
@@ -22,7 +23,12 @@ from consult.drafting.permissions import load_response, load_section
 from consult.drafting.presenters import bills as bill_presenters
 from consult.drafting.views.editor import after_save, render_editor
 from consult.errors import DomainError
+from consult.extensions import limiter
 from consult.web import commit
+
+# How often one person's page may ask for an amendment being typed live, in House style: a
+# request at most every 400 ms while someone types (live-editor.js), with room to spare.
+SHOWN_LIMIT = "200 per minute"
 
 
 class _Problems:
@@ -149,3 +155,47 @@ def edit_amendment(response_id: int, section_id: int) -> ResponseReturnValue:
         response, form, general=_place(form, saved.refusal)
     )
     return render_editor(response, section, membership, 422, amendment=context)
+
+
+def _typed_form(payload: object) -> AmendmentForm | None:
+    """The amendment form filled with what a live document holds ({"values": {field: text or
+    true/false}}), so it is checked exactly as a typed form is; None if it is not that."""
+    values = payload.get("values") if isinstance(payload, dict) else None
+    if not isinstance(values, dict):
+        return None
+    known = ("kind", *FIELD_KINDS)
+    if not all(isinstance(values.get(name, ""), str | bool) for name in known):
+        return None
+    data = MultiDict()
+    for name in known:
+        value = values.get(name, "")
+        if value is True:
+            data[name] = "y"
+        elif value:
+            data[name] = value
+    return AmendmentForm(formdata=data, meta={"csrf": False})
+
+
+@blueprint.post("/responses/<int:response_id>/sections/<int:section_id>/amendment/shown")
+@limiter.limit(SHOWN_LIMIT, key_func=lambda: f"user:{current_user.id}")
+def amendment_shown(response_id: int, section_id: int) -> ResponseReturnValue:
+    """The amendment in House style as its live document holds it now, for someone reading it
+    live (live-editor.js sends the document's fields): nothing is saved, and only those who
+    may read the section are answered. 204 (nothing to show) while what is typed makes no
+    amendment a save would take: the page keeps what it shows, marked as being changed; a
+    4xx would be logged as an error in the reader's browser at every pause. 400 for a body
+    that is not the fields."""
+    response, section, _membership = load_section(response_id, section_id)
+    if section.kind != "amendment" or response.bill is None or response.bill.current_print is None:
+        abort(404)
+    form = _typed_form(request.get_json(silent=True))
+    if form is None:
+        return {"error": 'Send the amendment\'s fields as {"values": {...}}.'}, 400
+    entry = (
+        bill_presenters.typed_amendment_entry(response, section, form.values())
+        if form.validate()
+        else None
+    )
+    if entry is None:
+        return "", 204
+    return render_template("drafting/amendment_shown.html", entry=entry)
