@@ -74,6 +74,11 @@
         var fresh = page.getElementById("amendment-preview");
         var shown = currentPreview();
         if (!fresh || !shown) return;
+        // Live (live-editor.js), there is no Save button: every change is saved as typed.
+        var saving = fresh.querySelector("[data-preview-saving]");
+        if (saving && form.getAttribute("data-live-state") === "live") {
+          saving.textContent = saving.getAttribute("data-live-words");
+        }
         fresh.removeAttribute("tabindex");
         fresh.setAttribute("aria-live", "polite");
         shown.replaceWith(document.importNode(fresh, true));

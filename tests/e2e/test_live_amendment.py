@@ -88,6 +88,11 @@ def test_two_people_editing_different_fields_of_an_amendment_both_see_both(
     eddie.evaluate("() => window.__typing")
     cora.evaluate("() => window.__typing")
 
+    # Each sees who is in which field, under its label.
+    expect(eddie.locator('[data-field-people="purpose"]')).to_have_text("Cora Coordinator")
+    expect(cora.locator('[data-field-people="insert"]')).to_have_text("Eddie Editor")
+    expect(eddie.locator('[data-field-people="insert"]')).to_have_count(0)
+
     for page in (eddie, cora):
         expect(page.get_by_label("Words to insert")).to_have_value("judge of the High Court")
         expect(page.get_by_label("Purpose, for supporters")).to_have_value(
@@ -103,11 +108,19 @@ def test_two_people_editing_different_fields_of_an_amendment_both_see_both(
         eddie.wait_for_timeout(250)
     assert stored.insert == "judge of the High Court"
     assert stored.purpose == JUDGE["purpose"] + " Cameras watch everyone."
+    # "As saved" follows what is saved as typed; the preview says nothing waits for a Save.
+    as_saved = eddie.locator("[data-amendment-shown-url] [data-amendment-shown]")
+    expect(as_saved).to_contain_text("insert \u201cjudge of the High Court\u201d")
+    expect(eddie.locator("#amendment-preview [data-preview-saving]")).to_have_text(
+        re.compile(r"^While the form is live, every change is saved as it is typed")
+    )
     browsing.screenshot(eddie, "live-amendment-1280")
     browsing.check_accessibility(eddie, "live amendment form")
 
     # A new kind chosen by one is chosen for the other, whose form shows that kind's fields.
     cora.get_by_label("Insert words", exact=True).check(force=True)
+    expect(eddie.locator('[data-field-people="kind"]')).to_have_text("Cora Coordinator")
+    expect(eddie.locator('[data-field-people="purpose"]')).to_have_count(0)
     expect(eddie.get_by_label("Insert words", exact=True)).to_be_checked()
     expect(eddie.get_by_label("Words to leave out")).to_be_hidden()
     expect(eddie.get_by_label("Words to insert")).to_be_visible()

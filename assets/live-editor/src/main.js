@@ -32,6 +32,7 @@ import { addTyping, bindAmendment } from "./fields.js";
 import { keepStylesWithinPolicy } from "./styles.js";
 import { keepUnsynced } from "./keep.js";
 import { followAmendment } from "./shown.js";
+import { showWhoIsInEachField } from "./infields.js";
 
 const FIRST_SYNC_WAIT = 5000;
 const BACK_ONLINE_SHOWN = 8000;
@@ -195,8 +196,31 @@ function start(host) {
     parts.textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  // The amendment in House style ([data-amendment-shown-url]: a reader's, or "As saved" above
+  // an editor's form) follows the live document; stopped with the rest when access ends.
+  function followShownAmendment() {
+    const card = document.querySelector("[data-amendment-shown-url]");
+    if (!card) return { stop() {} };
+    const csrf = document.querySelector('meta[name="csrf-token"]');
+    return followAmendment({
+      doc,
+      shown: card.querySelector("[data-amendment-shown]"),
+      note: card.querySelector("[data-amendment-typing]"),
+      url: card.getAttribute("data-amendment-shown-url"),
+      csrfToken: csrf ? csrf.getAttribute("content") : "",
+    });
+  }
+
   function goAmendmentLive() {
-    amendment = bindAmendment(host, doc, parts);
+    const binding = bindAmendment(host, doc, parts);
+    const following = followShownAmendment();
+    amendment = {
+      lock() {
+        binding.lock();
+        following.stop();
+      },
+    };
+    showWhoIsInEachField(host, provider.awareness, parts.user.name);
     if (parts.saveButton) parts.saveButton.hidden = true; // every change is saved as it is typed
     setState("live");
     sayWhoIsHere();
@@ -206,14 +230,7 @@ function start(host) {
 
   // A reader of an amendment: its House style follows the live document.
   function followAmendmentLive() {
-    const csrf = document.querySelector('meta[name="csrf-token"]');
-    const following = followAmendment({
-      doc,
-      shown: parts.shown,
-      note: host.querySelector("[data-amendment-typing]"),
-      url: host.getAttribute("data-amendment-shown-url"),
-      csrfToken: csrf ? csrf.getAttribute("content") : "",
-    });
+    const following = followShownAmendment();
     amendment = { lock: following.stop };
     setState("live");
     sayWhoIsHere();
