@@ -630,8 +630,12 @@ def test_a_suggested_edit_of_an_amendment_is_accepted_through_the_merge(
 ):
     section = _add(team, bill_response)
     url = f"/responses/{bill_response.id}/sections/{section.id}"
-    offered = _value(_page(browsers("member").get(url)), "suggestion")
+    page = _page(browsers("member").get(url))
+    offered = _value(page, "suggestion")
     assert offered.startswith("Kind: leave_out_insert")  # the fields, one a line
+    # ... and beside the box, how that text is written (as on a clash page)
+    assert 'aria-describedby="suggestion-hint amendment-format"' in page
+    assert "one field a line" in text_of(page)
 
     browsers("member").post(
         f"{url}/suggestions",

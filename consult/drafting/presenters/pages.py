@@ -379,7 +379,13 @@ def _bill_editor(
         values = bill_presenters.amendment_values(section)
         form = AmendmentForm.for_amendment(values or {}, section.head_revision_id)
         amendment = bill_presenters.amendment_form_context(response, form)
-    return {"bill_section": "amendment", "amendment_entry": entry, **amendment}
+    return {
+        "bill_section": "amendment",
+        "amendment_entry": entry,
+        # A suggested edit of an amendment is its text, one field a line: how to write it.
+        "amendment_format": bill_presenters.amendment_format(),
+        **amendment,
+    }
 
 
 def history_page(
