@@ -21,6 +21,7 @@ from consult.mail import send_emails, shorten
 from consult.notifications.models import ALWAYS_IMMEDIATE, KIND_LABELS, KINDS, Notification
 from consult.notifications.presenters import (
     FACT_COLUMNS,
+    SECURITY_SUBJECTS,
     Facts,
     describe,
     fact_joins,
@@ -118,6 +119,10 @@ class _Writer:
         if digest:
             count = len(notices)
             subject = f"Consult: {count} thing{'s' if count != 1 else ''} since your last digest"
+        elif notices[0].kind == "security":
+            subject = SECURITY_SUBJECTS.get(
+                (notices[0].detail or "").partition(":")[0], "A security change on Consult"
+            )
         else:
             subject = shorten(entries[0]["text"], 150)
         return user.email, subject, body, headers

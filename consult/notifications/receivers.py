@@ -6,6 +6,7 @@ process: the app factory imports it)."""
 
 from __future__ import annotations
 
+from flask import render_template
 from sqlalchemy import select
 
 from consult.accounts import events as account_events
@@ -14,7 +15,9 @@ from consult.drafting import events as drafting_events
 from consult.drafting.models import Comment, Section, Suggestion
 from consult.drafting.permissions import can_decide_suggestion
 from consult.extensions import db
+from consult.mail import send_email
 from consult.notifications.mentions import mentioned
+from consult.notifications.presenters import SECURITY_SUBJECTS, TOKENS_REVOKED
 from consult.notifications.services import notify
 from consult.organisations import events as organisation_events
 from consult.organisations.models import Invitation, Membership
@@ -154,3 +157,23 @@ def on_signing_opened(version: Version, actor: User, **_extra) -> None:
 @account_events.two_factor_disabled.connect
 def on_two_factor_disabled(user: User, **_extra) -> None:
     notify("security", [user], actor=user, detail="two_factor_disabled")
+
+
+@account_events.password_changed.connect
+def on_password_changed(user: User, reset: bool, tokens_revoked: int, **_extra) -> None:
+    detail = "password_reset" if reset else "password_changed"
+    notify(
+        "security", [user], actor=user, detail=detail + (TOKENS_REVOKED if tokens_revoked else "")
+    )
+
+
+@account_events.email_changed.connect
+def on_email_changed(user: User, old_email: str, **_extra) -> None:
+    """The account is told at its new address (and in the app), and the old address too: if
+    someone took the account over, the old address is where its owner still reads."""
+    notify("security", [user], actor=user, detail="email_changed")
+    send_email(
+        old_email,
+        SECURITY_SUBJECTS["email_changed"],
+        render_template("mail/email_changed.txt", user=user),
+    )
