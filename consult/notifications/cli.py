@@ -1,6 +1,7 @@
-"""`flask --app wsgi notifications send-due`: from cron (hourly or daily), makes the deadline
-reminders due today and sends the daily digests that are due, then commits. Idempotent: each
-reminder is made once per person, and a notice is e-mailed once."""
+"""`flask --app wsgi notifications send-due`: from cron (every few minutes, or hourly), makes
+the deadline reminders due today and, at the first run at or after the digest hour
+(NOTIFICATION_DIGEST_HOUR), sends the day's digests, then commits. Idempotent: each reminder
+is made once per person, the digests go once a day, and a notice is e-mailed once."""
 
 from __future__ import annotations
 

@@ -118,3 +118,16 @@ class NotificationPreference(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     mode: Mapped[str] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestRun(db.Model):
+    """The daily digest's run for one day: `slot_at` is that day's digest hour (UTC). Its
+    row says the day's digests went, so `send-due` run every few minutes sends them once,
+    and a run that comes late (or after a missed day) still sends them. One row at most is
+    kept: each run removes the ones before it."""
+
+    __tablename__ = "notification_digest_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_at: Mapped[datetime] = mapped_column(unique=True)
+    ran_at: Mapped[datetime] = mapped_column(default=utcnow)

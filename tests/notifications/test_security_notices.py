@@ -61,7 +61,7 @@ def test_the_bell_shows_a_password_change_and_leads_to_the_account_page(team, ma
     )
     page = browser.get("/notifications").get_data(as_text=True)
     assert "Your password was changed" in page
-    assert 'href="/account"' in page or "href=\"/account#" in page
+    assert 'href="/account"' in page or 'href="/account#' in page
 
 
 def test_changing_the_email_address_tells_both_the_new_and_the_old_address(team, make_client):
@@ -69,7 +69,8 @@ def test_changing_the_email_address_tells_both_the_new_and_the_old_address(team,
     old = user.email
     browser = logged_in_client(make_client, user)
     browser.post(
-        "/account/email", data={"email": "moved@example.org", "current_password": factories.PASSWORD}
+        "/account/email",
+        data={"email": "moved@example.org", "current_password": factories.PASSWORD},
     )
     link = factories.link_in_last_email("moved@example.org", "/account/email/confirm/")
     assert browser.post(link).status_code == 302
