@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from consult.accounts.models import User
 from consult.extensions import db
@@ -178,13 +179,18 @@ def digest_slot(now: datetime, hour: int, zone: str) -> datetime:
 
 def _claim(slot: datetime, now: datetime) -> bool:
     """Claim the digests of the day whose digest time is `slot`: False when a run already
-    sent them (or is sending them: the unique slot refuses a second row)."""
-    if db.session.scalar(select(DigestRun.id).where(DigestRun.slot_at == slot)) is not None:
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(DigestRun(slot_at=slot, ran_at=now))
-    except IntegrityError:
+    sent them, or is sending them (one statement: the unique slot lets one row in, and a
+    run meeting another's row does nothing; no savepoint, whose release would send the
+    run's e-mails before its commit)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    claimed = db.session.scalar(
+        insert(DigestRun)
+        .values(slot_at=slot, ran_at=now)
+        .on_conflict_do_nothing(index_elements=["slot_at"])
+        .returning(DigestRun.id)
+    )
+    if claimed is None:
         return False
     db.session.execute(delete(DigestRun).where(DigestRun.slot_at < slot))
     return True
@@ -196,7 +202,7 @@ def send_digests(now: datetime | None = None) -> int:
     yet); all of them over one SMTP connection after the commit. Runs later that day send
     nothing; a run that comes late, even a day late, sends the digests it finds due. Returns
     how many digests went. A bounded number of queries, whatever the number of people: the
-    day's run claimed (three), the notices with what their sentences need, as plain rows
+    day's run claimed (two), the notices with what their sentences need, as plain rows
     (one), the marking (one a batch)."""
     now = now or utcnow()
     config = current_app.config

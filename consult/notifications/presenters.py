@@ -41,6 +41,7 @@ class Facts:
     comment_id: int | None = None
     suggestion_id: int | None = None
     version_id: int | None = None
+    revision_id: int | None = None
 
 
 _actor = aliased(User)
@@ -60,6 +61,7 @@ FACT_COLUMNS = (
     Notification.comment_id,
     Notification.suggestion_id,
     Notification.version_id,
+    Notification.revision_id,
 )
 
 
@@ -94,6 +96,7 @@ def facts(notice: Notification | Facts) -> Facts:
         comment_id=notice.comment_id,
         suggestion_id=notice.suggestion_id,
         version_id=notice.version_id,
+        revision_id=notice.revision_id,
     )
 
 
@@ -126,6 +129,11 @@ def describe(notice: Notification | Facts) -> str:
     if kind == "signing_opened":
         number = f"Version {fact.version_number}" if fact.version_number else "A version"
         return f"{number} of {_quoted(fact.version_title)} is open for signing."
+    if kind == "clash":
+        return (
+            f"Your edit to {section} in {response} clashed with someone else's and is not in "
+            "the text yet: settle the clash to keep your words."
+        )
     if kind == "deadline":
         return f"{response} closes {fact.detail}; some of its sections are not finished yet."
     if kind == "security":
@@ -181,6 +189,9 @@ def _target(notice: Notification | Facts) -> tuple[str, dict]:
         return "organisations.members", {"slug": notice.organisation_slug}
     if kind == "signing_opened" and notice.version_id is not None:
         return "signing.sign", {"version_id": notice.version_id}
+    if kind == "clash" and notice.revision_id is not None and notice.section_id is not None:
+        values = {"section_id": notice.section_id, "revision_id": notice.revision_id}
+        return "drafting.conflict", values | {"response_id": notice.response_id}
     if notice.section_id is not None and notice.response_id is not None:
         anchor = None
         if notice.comment_id is not None:

@@ -7,16 +7,17 @@ process: the app factory imports it)."""
 from __future__ import annotations
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from consult.accounts import events as account_events
 from consult.accounts.models import User
 from consult.drafting import events as drafting_events
-from consult.drafting.models import Comment, Section, Suggestion
+from consult.drafting.models import Comment, Revision, Section, Suggestion
 from consult.drafting.permissions import can_decide_suggestion
 from consult.extensions import db
 from consult.mail import send_email
 from consult.notifications.mentions import mentioned
+from consult.notifications.models import Notification
 from consult.notifications.presenters import SECURITY_SUBJECTS, TOKENS_REVOKED
 from consult.notifications.services import notify
 from consult.organisations import events as organisation_events
@@ -24,6 +25,7 @@ from consult.organisations.models import Invitation, Membership
 from consult.organisations.permissions import PERMISSIONS
 from consult.signing import events as signing_events
 from consult.signing.models import Version
+from consult.timeutil import utcnow
 
 
 def _where(section: Section) -> dict:
@@ -116,6 +118,22 @@ def on_suggestion_decided(suggestion: Suggestion, actor: User, **_extra) -> None
             suggestion=suggestion,
             **_where(suggestion.section),
         )
+
+
+@drafting_events.clash_settled.connect
+def on_clash_settled(clash: Revision, **_extra) -> None:
+    """A settled clash needs nobody: a reminder of it already made is marked read, so the
+    bell stops counting it and the digest leaves it out."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.kind == "clash",
+            Notification.revision_id == clash.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 @drafting_events.section_assigned.connect

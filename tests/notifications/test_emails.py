@@ -24,7 +24,7 @@ def _unsubscribe_path(message) -> str:
 
 def test_the_defaults_are_immediate_for_urgent_kinds_and_digest_for_the_rest():
     immediate = {kind for kind, mode in DEFAULT_MODES.items() if mode == "immediate"}
-    assert immediate == {"mention", "assignment", "suggestion", "security"}
+    assert immediate == {"mention", "assignment", "suggestion", "clash", "security"}
     assert set(DEFAULT_MODES.values()) == {"immediate", "digest"}
 
 
