@@ -6,6 +6,8 @@ process: the app factory imports it)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask import render_template
 from sqlalchemy import select, update
 
@@ -34,7 +36,7 @@ def _where(section: Section) -> dict:
 
 
 @drafting_events.comment_added.connect
-def on_comment_added(comment: Comment, actor: User, **_extra) -> None:
+def on_comment_added(comment: Comment, actor: User, picked: Collection[int] = (), **_extra) -> None:
     """Those mentioned hear of the mention; a reply tells those earlier in the thread; any
     comment tells the section's assignee. Each person once, by the most particular notice."""
     section = comment.section
@@ -42,7 +44,7 @@ def on_comment_added(comment: Comment, actor: User, **_extra) -> None:
     told = set(
         notify(
             "mention",
-            mentioned(comment.body, section.response.organisation_id),
+            mentioned(comment.body, section.response.organisation_id, picked),
             actor=actor,
             comment=comment,
             **where,
@@ -85,7 +87,9 @@ def _deciders(section: Section) -> list[int]:
 
 
 @drafting_events.suggestion_made.connect
-def on_suggestion_made(suggestion: Suggestion, actor: User, **_extra) -> None:
+def on_suggestion_made(
+    suggestion: Suggestion, actor: User, picked: Collection[int] = (), **_extra
+) -> None:
     """Those who decide it are told it waits for them; anyone else mentioned in its note
     hears of the mention."""
     section = suggestion.section
@@ -102,7 +106,7 @@ def on_suggestion_made(suggestion: Suggestion, actor: User, **_extra) -> None:
     )
     others = [
         user_id
-        for user_id in mentioned(suggestion.note, section.response.organisation_id)
+        for user_id in mentioned(suggestion.note, section.response.organisation_id, picked)
         if user_id not in told
     ]
     notify("mention", others, actor=actor, suggestion=suggestion, **where)
