@@ -146,7 +146,7 @@ def measure(database_url: str, organisations: int, people: int) -> bool:
     from consult import create_app
     from consult.extensions import db
     from consult.notifications.emails import send_digests
-    from consult.notifications.reminders import send_reminders
+    from consult.notifications.reminders import send_clash_reminders, send_reminders
 
     port = free_port()
     connections, messages, ready = mp.Value("i", 0), mp.Value("i", 0), mp.Event()
@@ -174,6 +174,7 @@ def measure(database_url: str, organisations: int, people: int) -> bool:
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         started, cpu = time.perf_counter(), time.process_time()
         reminders = send_reminders()
+        send_clash_reminders()
         digests = send_digests()
         built, built_cpu = time.perf_counter() - started, time.process_time() - cpu
         db.session.commit()  # the e-mails go over SMTP after the commit
@@ -194,7 +195,11 @@ def measure(database_url: str, organisations: int, people: int) -> bool:
         ok = sent < TARGET_SECONDS and connections.value == 1 and messages.value == total
 
         statements.clear()
-        again_reminders, again_digests = send_reminders(), send_digests()
+        again_reminders, _, again_digests = (
+            send_reminders(),
+            send_clash_reminders(),
+            send_digests(),
+        )
         db.session.commit()
         print(
             f"  send-due again: {again_reminders} reminders, {again_digests} digests, "

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -116,6 +117,26 @@ def _days(env: dict[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+def _hour(env: dict[str, str], name: str, default: int) -> int:
+    """An hour of the day (0 to 23) from the environment."""
+    value = (env.get(name) or "").strip() or str(default)
+    if not value.isdigit() or int(value) > 23:
+        raise UnsafeConfiguration(f"{name} must be an hour of the day, from 0 to 23.")
+    return int(value)
+
+
+def _zone(env: dict[str, str], name: str, default: str) -> str:
+    """An IANA time zone name (Europe/London) from the environment, checked to exist."""
+    value = (env.get(name) or "").strip() or default
+    try:
+        ZoneInfo(value)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise UnsafeConfiguration(
+            f"{name} must name a time zone such as Europe/London, not {value!r}."
+        ) from None
+    return value
+
+
 def _short_text(env: dict[str, str], name: str, max_length: int) -> str | None:
     """A line of text shown to people (the privacy notice's contact details)."""
     value = " ".join((env.get(name) or "").split())
@@ -216,6 +237,11 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "NOTIFICATION_RETENTION_DAYS": _days(env, "NOTIFICATION_RETENTION_DAYS", 90),
         "IP_HASH_RETENTION_DAYS": _days(env, "IP_HASH_RETENTION_DAYS", 30),
         "AUDIT_RETENTION_DAYS": _days(env, "AUDIT_RETENTION_DAYS", 365),
+        # Notifications (consult/notifications, `flask --app wsgi notifications send-due`): the
+        # daily digest goes out once a day, at the first run of send-due at or after this
+        # hour (local time in NOTIFICATION_DIGEST_TIMEZONE, summer time included).
+        "NOTIFICATION_DIGEST_HOUR": _hour(env, "NOTIFICATION_DIGEST_HOUR", 8),
+        "NOTIFICATION_DIGEST_TIMEZONE": _zone(env, "NOTIFICATION_DIGEST_TIMEZONE", "Europe/London"),
         # The privacy notice (/privacy) names the controller of account data and how to reach
         # them (UK GDPR Art. 13(1)(a)): a name, an e-mail address, optionally a postal address
         # and the controller's registration number with the Information Commissioner's Office.

@@ -15,7 +15,7 @@ from flask import current_app, has_request_context, render_template
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from consult.accounts import pending_logins
+from consult.accounts import events, pending_logins
 from consult.accounts.models import ApiToken, EmailLink, User, UserSession
 from consult.audit.services import record
 from consult.errors import DomainError
@@ -417,6 +417,7 @@ def reset_password(token: str, new_password: str) -> PasswordChanged:
     pending_logins.end_all(user)
     revoked = revoke_api_tokens(user)
     record("account.password_reset", actor=user, subject=user, sessions_ended=ended, tokens=revoked)
+    events.password_changed.send(user, reset=True, tokens_revoked=revoked)
     return PasswordChanged(user, ended, revoked)
 
 
@@ -433,13 +434,7 @@ def change_password(
     record(
         "account.password_changed", actor=user, subject=user, sessions_ended=ended, tokens=revoked
     )
-    _mail(
-        user.email,
-        "Your Consult password was changed",
-        "password_changed",
-        user=user,
-        tokens_revoked=revoked,
-    )
+    events.password_changed.send(user, reset=False, tokens_revoked=revoked)
     return PasswordChanged(user, ended, revoked)
 
 
@@ -477,7 +472,7 @@ def confirm_email_change(token: str, keep_session: str | None) -> User:
     _spend_links(user, "reset_password", "confirm_email", "change_email")
     end_other_sessions(user, keep_session)
     record("account.email_changed", actor=user, subject=user)
-    _mail(old_email, "Your Consult e-mail address was changed", "email_changed", user=user)
+    events.email_changed.send(user, old_email=old_email)
     return user
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.audit.services import record
+from consult.drafting import events
 from consult.drafting.errors import ClashSettled
 from consult.drafting.models import ClashSettlement, Response, Revision, Section
 from consult.extensions import db
@@ -137,4 +138,5 @@ def settle(
         revision=clash.id,
         outcome=outcome,
     )
+    events.clash_settled.send(clash, actor=user, outcome=outcome)
     return settlement

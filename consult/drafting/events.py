@@ -12,10 +12,14 @@ co-editing (consult/live) keeps each section's shared document in step with its 
 And moments that tell people something (consult/notifications), each sent with `actor=` the
 person who acted:
 
-- comment_added(comment): a comment or a reply was written.
-- suggestion_made(suggestion): a suggested edit waits for a decision.
+- comment_added(comment, picked=): a comment or a reply was written; `picked` are the ids of
+  the members the writer chose from the @mention list (which of two of one name is meant).
+- suggestion_made(suggestion, picked=): a suggested edit waits for a decision (`picked` as
+  above, for its note).
 - suggestion_decided(suggestion): it was accepted or rejected (its status says which).
-- section_assigned(section, assignee=): the section was given to someone."""
+- section_assigned(section, assignee=): the section was given to someone.
+- clash_settled(clash, outcome=): a clash (a `conflict` revision) was resolved, dismissed or
+  replaced by a newer one; a reminder that it waits is no longer wanted."""
 
 from blinker import Namespace
 
@@ -27,3 +31,4 @@ comment_added = _signals.signal("comment-added")
 suggestion_made = _signals.signal("suggestion-made")
 suggestion_decided = _signals.signal("suggestion-decided")
 section_assigned = _signals.signal("section-assigned")
+clash_settled = _signals.signal("clash-settled")

@@ -232,6 +232,28 @@ class ConflictForm(SectionForm):
             raise ValidationError("Choose one of the buttons below the text.")
 
 
+# The most people one text may pick to mention (the picker's hidden field).
+MAX_PICKED = 50
+
+
+class PickedField(HiddenField):
+    """The ids of the members picked from the @mention list (static/js/mentions.js writes
+    them, comma-separated): which of two members of the same name a mention means. They only
+    narrow down what the text names, so anything that is no id is left out, not refused
+    (without JavaScript the field is empty and names alone are matched)."""
+
+    def _value(self) -> str:
+        return ",".join(str(user_id) for user_id in self.data or [])
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        picked: dict[int, None] = {}
+        for part in (valuelist[0] if valuelist else "").split(",")[:MAX_PICKED]:
+            part = part.strip()
+            if part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ID:
+                picked[int(part)] = None
+        self.data = list(picked)
+
+
 class SuggestionForm(FlaskForm):
     suggestion = body_field("Your suggested text")
     note = TextAreaField(
@@ -244,6 +266,7 @@ class SuggestionForm(FlaskForm):
         ],
     )
     suggestion_base = revision_id_field()
+    note_mentions = PickedField()
 
 
 # --- comments -------------------------------------------------------------------------------
@@ -274,6 +297,7 @@ class CommentForm(FlaskForm):
             no_control_characters,
         ],
     )
+    comment_mentions = PickedField()
 
 
 class ReplyForm(FlaskForm):
@@ -289,6 +313,7 @@ class ReplyForm(FlaskForm):
             no_control_characters,
         ],
     )
+    reply_mentions = PickedField()
 
 
 class ResolveForm(FlaskForm):

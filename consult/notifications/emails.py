@@ -8,19 +8,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from consult.accounts.models import User
 from consult.extensions import db
 from consult.links import public_urls
 from consult.mail import send_emails, shorten
-from consult.notifications.models import ALWAYS_IMMEDIATE, KIND_LABELS, KINDS, Notification
+from consult.notifications.models import (
+    ALWAYS_IMMEDIATE,
+    KIND_LABELS,
+    KINDS,
+    DigestRun,
+    Notification,
+)
 from consult.notifications.presenters import (
     FACT_COLUMNS,
+    SECURITY_SUBJECTS,
     Facts,
     describe,
     fact_joins,
@@ -29,9 +39,6 @@ from consult.notifications.presenters import (
 )
 from consult.timeutil import utcnow
 
-# A digest goes to a person at most this often, however often `send-due` runs (daily from
-# cron, a little early or late).
-DIGEST_INTERVAL = timedelta(hours=20)
 _SALT = "notification-unsubscribe"
 # Rows marked e-mailed per statement (a bound on the statement's parameters).
 _BATCH = 500
@@ -118,6 +125,10 @@ class _Writer:
         if digest:
             count = len(notices)
             subject = f"Consult: {count} thing{'s' if count != 1 else ''} since your last digest"
+        elif notices[0].kind == "security":
+            subject = SECURITY_SUBJECTS.get(
+                (notices[0].detail or "").partition(":")[0], "A security change on Consult"
+            )
         else:
             subject = shorten(entries[0]["text"], 150)
         return user.email, subject, body, headers
@@ -154,13 +165,52 @@ class Recipient:
     name: str
 
 
+def digest_slot(now: datetime, hour: int, zone: str) -> datetime:
+    """The latest digest time not after `now` (naive UTC): `hour` o'clock local time in
+    `zone`, today's if it has come, else yesterday's. Summer time is followed: 8 o'clock in
+    London is 08:00 UTC in winter and 07:00 UTC in summer."""
+    local_zone = ZoneInfo(zone)
+    local_now = now.replace(tzinfo=UTC).astimezone(local_zone)
+    slot = datetime.combine(local_now.date(), time(hour), tzinfo=local_zone)
+    if slot > local_now:
+        slot = datetime.combine(local_now.date() - timedelta(days=1), time(hour), local_zone)
+    return slot.astimezone(UTC).replace(tzinfo=None)
+
+
+def _claim(slot: datetime, now: datetime) -> bool:
+    """Claim the digests of the day whose digest time is `slot`: False when a run already
+    sent them, or is sending them (one statement: the unique slot lets one row in, and a
+    run meeting another's row does nothing; no savepoint, whose release would send the
+    run's e-mails before its commit)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    claimed = db.session.scalar(
+        insert(DigestRun)
+        .values(slot_at=slot, ran_at=now)
+        .on_conflict_do_nothing(index_elements=["slot_at"])
+        .returning(DigestRun.id)
+    )
+    if claimed is None:
+        return False
+    db.session.execute(delete(DigestRun).where(DigestRun.slot_at < slot))
+    return True
+
+
 def send_digests(now: datetime | None = None) -> int:
-    """One e-mail to each person with digest notices waiting (unread, not e-mailed yet), if
-    their last digest went more than DIGEST_INTERVAL ago; all of them over one SMTP connection
-    after the commit. Returns how many digests went. A bounded number of queries, whatever
-    the number of people: the notices with what their sentences need, as plain rows (one),
-    the last digests (one), the marking (one a batch)."""
+    """Once a day, at the first run at or after the digest hour (NOTIFICATION_DIGEST_HOUR,
+    local time), one e-mail to each person with digest notices waiting (unread, not e-mailed
+    yet); all of them over one SMTP connection after the commit. Runs later that day send
+    nothing; a run that comes late, even a day late, sends the digests it finds due. Returns
+    how many digests went. A bounded number of queries, whatever the number of people: the
+    day's run claimed (two), the notices with what their sentences need, as plain rows
+    (one), the marking (one a batch)."""
     now = now or utcnow()
+    config = current_app.config
+    slot = digest_slot(
+        now, config["NOTIFICATION_DIGEST_HOUR"], config["NOTIFICATION_DIGEST_TIMEZONE"]
+    )
+    if not _claim(slot, now):
+        return 0
     waiting = db.session.execute(
         fact_joins(
             select(
@@ -183,21 +233,10 @@ def send_digests(now: datetime | None = None) -> int:
     ).all()
     if not waiting:
         return 0
-    last_digest = dict(
-        db.session.execute(
-            select(Notification.recipient_id, func.max(Notification.emailed_at))
-            .where(Notification.delivery == "digest", Notification.emailed_at.is_not(None))
-            .group_by(Notification.recipient_id)
-        ).all()
-    )
-    due_before = now - DIGEST_INTERVAL
     people: dict[int, Recipient] = {}
     by_person: dict[int, list[Facts]] = defaultdict(list)
     ids: list[int] = []
     for row in waiting:
-        previous = last_digest.get(row.recipient_id)
-        if previous is not None and previous > due_before:
-            continue
         people.setdefault(
             row.recipient_id, Recipient(row.recipient_id, row.recipient_email, row.recipient_name)
         )

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.drafting.models import Comment, Response, Section, Suggestion
+from consult.drafting.models import Comment, Response, Revision, Section, Suggestion
 from consult.extensions import db
 from consult.organisations.models import Organisation
 from consult.signing.models import Version
@@ -21,6 +21,7 @@ KIND_LABELS: dict[str, str] = {
     "mention": "Someone mentions you",
     "assignment": "A section is assigned to you",
     "suggestion": "A suggested edit waits for your decision",
+    "clash": "An edit of yours that clashed is still to settle (an hour on)",
     "comment": "A comment on a section assigned to you",
     "reply": "A reply to your comment",
     "suggestion_accepted": "Your suggested edit is accepted",
@@ -35,9 +36,13 @@ KINDS = tuple(KIND_LABELS)
 MODES = ("immediate", "digest", "off")
 MODE_LABELS = {"immediate": "E-mail at once", "digest": "Daily digest", "off": "No e-mail"}
 # Urgent kinds are e-mailed at once unless the person chooses otherwise; the rest wait for the
-# digest. Security notices are always e-mailed at once: they cannot be turned off.
+# digest. A clash left open is urgent: its words are in no text until it is settled, and the
+# notice comes once, an hour on (a day in the digest lets someone write over that part
+# meanwhile). Security notices are always e-mailed at once: they cannot be turned off.
 DEFAULT_MODES: dict[str, str] = {
-    kind: "immediate" if kind in {"mention", "assignment", "suggestion", "security"} else "digest"
+    kind: "immediate"
+    if kind in {"mention", "assignment", "suggestion", "clash", "security"}
+    else "digest"
     for kind in KINDS
 }
 ALWAYS_IMMEDIATE = frozenset({"security"})
@@ -84,6 +89,10 @@ class Notification(db.Model):
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("versions.id", ondelete="CASCADE"), index=True
     )
+    # A clash (a `conflict` revision) left open: the notice leads to its screen.
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", ondelete="CASCADE"), index=True
+    )
     # A fact of the notice that no object holds: the days left of a reminder, say.
     detail: Mapped[str | None] = mapped_column(String(200))
     dedupe_key: Mapped[str | None] = mapped_column(String(120))
@@ -100,6 +109,7 @@ class Notification(db.Model):
     comment: Mapped[Comment | None] = relationship()
     suggestion: Mapped[Suggestion | None] = relationship()
     version: Mapped[Version | None] = relationship()
+    revision: Mapped[Revision | None] = relationship()
 
 
 class NotificationPreference(db.Model):
@@ -118,3 +128,16 @@ class NotificationPreference(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     mode: Mapped[str] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestRun(db.Model):
+    """The daily digest's run for one day: `slot_at` is that day's digest hour (UTC). Its
+    row says the day's digests went, so `send-due` run every few minutes sends them once,
+    and a run that comes late (or after a missed day) still sends them. One row at most is
+    kept: each run removes the ones before it."""
+
+    __tablename__ = "notification_digest_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_at: Mapped[datetime] = mapped_column(unique=True)
+    ran_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -41,6 +41,7 @@ class Facts:
     comment_id: int | None = None
     suggestion_id: int | None = None
     version_id: int | None = None
+    revision_id: int | None = None
 
 
 _actor = aliased(User)
@@ -60,6 +61,7 @@ FACT_COLUMNS = (
     Notification.comment_id,
     Notification.suggestion_id,
     Notification.version_id,
+    Notification.revision_id,
 )
 
 
@@ -94,6 +96,7 @@ def facts(notice: Notification | Facts) -> Facts:
         comment_id=notice.comment_id,
         suggestion_id=notice.suggestion_id,
         version_id=notice.version_id,
+        revision_id=notice.revision_id,
     )
 
 
@@ -126,14 +129,53 @@ def describe(notice: Notification | Facts) -> str:
     if kind == "signing_opened":
         number = f"Version {fact.version_number}" if fact.version_number else "A version"
         return f"{number} of {_quoted(fact.version_title)} is open for signing."
+    if kind == "clash":
+        return (
+            f"Your edit to {section} in {response} clashed with someone else's and is not in "
+            "the text yet: settle the clash to keep your words."
+        )
     if kind == "deadline":
         return f"{response} closes {fact.detail}; some of its sections are not finished yet."
     if kind == "security":
-        return (
-            "Two-factor authentication was turned off on your account. If that was not you, "
-            "reset your password and turn it on again."
-        )
+        return _security(fact.detail)
     return "Something needs you."
+
+
+# What each security notice's detail says happened; SECURITY_SUBJECTS its e-mail's subject.
+_SECURITY_EVENTS = {
+    "two_factor_disabled": "Two-factor authentication was turned off on your account.",
+    "password_changed": "Your password was changed and your other browsers were logged out.",
+    "password_reset": (
+        "Your password was reset with a link sent to your e-mail address, and your other "
+        "browsers were logged out."
+    ),
+    "email_changed": (
+        "The e-mail address of your account was changed to this one, and your other browsers "
+        "were logged out. Your previous address was told too."
+    ),
+}
+SECURITY_SUBJECTS = {
+    "two_factor_disabled": "Two-factor authentication was turned off on your Consult account",
+    "password_changed": "Your Consult password was changed",
+    "password_reset": "Your Consult password was reset",
+    "email_changed": "Your Consult e-mail address was changed",
+}
+# A password change's detail ends with this when it revoked API tokens.
+TOKENS_REVOKED = ":tokens"
+
+
+def _security(detail: str | None) -> str:
+    """A security notice: what happened, and what to do if it was not the person."""
+    what, _, revoked = (detail or "").partition(":")
+    said = _SECURITY_EVENTS.get(what, "A security setting of your account was changed.")
+    if revoked:
+        said += " Your API tokens were revoked too: tools using them need new ones."
+    advice = (
+        "reset your password and turn it on again"
+        if what == "two_factor_disabled"
+        else "reset your password at once and tell your organisation's coordinator"
+    )
+    return f"{said} If that was not you, {advice}."
 
 
 def _target(notice: Notification | Facts) -> tuple[str, dict]:
@@ -141,11 +183,15 @@ def _target(notice: Notification | Facts) -> tuple[str, dict]:
     notice = facts(notice)
     kind = notice.kind
     if kind == "security":
-        return "accounts.two_factor", {}
+        two_factor = (notice.detail or "").startswith("two_factor")
+        return ("accounts.two_factor" if two_factor else "accounts.account"), {}
     if kind == "invitation_accepted" and notice.organisation_slug is not None:
         return "organisations.members", {"slug": notice.organisation_slug}
     if kind == "signing_opened" and notice.version_id is not None:
         return "signing.sign", {"version_id": notice.version_id}
+    if kind == "clash" and notice.revision_id is not None and notice.section_id is not None:
+        values = {"section_id": notice.section_id, "revision_id": notice.revision_id}
+        return "drafting.conflict", values | {"response_id": notice.response_id}
     if notice.section_id is not None and notice.response_id is not None:
         anchor = None
         if notice.comment_id is not None:

@@ -6,21 +6,28 @@ process: the app factory imports it)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from flask import render_template
+from sqlalchemy import select, update
 
 from consult.accounts import events as account_events
 from consult.accounts.models import User
 from consult.drafting import events as drafting_events
-from consult.drafting.models import Comment, Section, Suggestion
+from consult.drafting.models import Comment, Revision, Section, Suggestion
 from consult.drafting.permissions import can_decide_suggestion
 from consult.extensions import db
+from consult.mail import send_email
 from consult.notifications.mentions import mentioned
+from consult.notifications.models import Notification
+from consult.notifications.presenters import SECURITY_SUBJECTS, TOKENS_REVOKED
 from consult.notifications.services import notify
 from consult.organisations import events as organisation_events
 from consult.organisations.models import Invitation, Membership
 from consult.organisations.permissions import PERMISSIONS
 from consult.signing import events as signing_events
 from consult.signing.models import Version
+from consult.timeutil import utcnow
 
 
 def _where(section: Section) -> dict:
@@ -29,7 +36,7 @@ def _where(section: Section) -> dict:
 
 
 @drafting_events.comment_added.connect
-def on_comment_added(comment: Comment, actor: User, **_extra) -> None:
+def on_comment_added(comment: Comment, actor: User, picked: Collection[int] = (), **_extra) -> None:
     """Those mentioned hear of the mention; a reply tells those earlier in the thread; any
     comment tells the section's assignee. Each person once, by the most particular notice."""
     section = comment.section
@@ -37,7 +44,7 @@ def on_comment_added(comment: Comment, actor: User, **_extra) -> None:
     told = set(
         notify(
             "mention",
-            mentioned(comment.body, section.response.organisation_id),
+            mentioned(comment.body, section.response.organisation_id, picked),
             actor=actor,
             comment=comment,
             **where,
@@ -80,7 +87,9 @@ def _deciders(section: Section) -> list[int]:
 
 
 @drafting_events.suggestion_made.connect
-def on_suggestion_made(suggestion: Suggestion, actor: User, **_extra) -> None:
+def on_suggestion_made(
+    suggestion: Suggestion, actor: User, picked: Collection[int] = (), **_extra
+) -> None:
     """Those who decide it are told it waits for them; anyone else mentioned in its note
     hears of the mention."""
     section = suggestion.section
@@ -97,7 +106,7 @@ def on_suggestion_made(suggestion: Suggestion, actor: User, **_extra) -> None:
     )
     others = [
         user_id
-        for user_id in mentioned(suggestion.note, section.response.organisation_id)
+        for user_id in mentioned(suggestion.note, section.response.organisation_id, picked)
         if user_id not in told
     ]
     notify("mention", others, actor=actor, suggestion=suggestion, **where)
@@ -113,6 +122,22 @@ def on_suggestion_decided(suggestion: Suggestion, actor: User, **_extra) -> None
             suggestion=suggestion,
             **_where(suggestion.section),
         )
+
+
+@drafting_events.clash_settled.connect
+def on_clash_settled(clash: Revision, **_extra) -> None:
+    """A settled clash needs nobody: a reminder of it already made is marked read, so the
+    bell stops counting it and the digest leaves it out."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.kind == "clash",
+            Notification.revision_id == clash.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 @drafting_events.section_assigned.connect
@@ -154,3 +179,23 @@ def on_signing_opened(version: Version, actor: User, **_extra) -> None:
 @account_events.two_factor_disabled.connect
 def on_two_factor_disabled(user: User, **_extra) -> None:
     notify("security", [user], actor=user, detail="two_factor_disabled")
+
+
+@account_events.password_changed.connect
+def on_password_changed(user: User, reset: bool, tokens_revoked: int, **_extra) -> None:
+    detail = "password_reset" if reset else "password_changed"
+    notify(
+        "security", [user], actor=user, detail=detail + (TOKENS_REVOKED if tokens_revoked else "")
+    )
+
+
+@account_events.email_changed.connect
+def on_email_changed(user: User, old_email: str, **_extra) -> None:
+    """The account is told at its new address (and in the app), and the old address too: if
+    someone took the account over, the old address is where its owner still reads."""
+    notify("security", [user], actor=user, detail="email_changed")
+    send_email(
+        old_email,
+        SECURITY_SUBJECTS["email_changed"],
+        render_template("mail/email_changed.txt", user=user),
+    )

@@ -1,4 +1,7 @@
-"""Deadline reminders: a response's closing date (its consultation's, or the next deadline of
+"""Reminders made by `send-due`. Clashes left open: a save that met a real clash is kept as
+a clash for its author to settle (they see it at once, on the clash screen); one still open
+an hour later tells its author once, in case they moved on (send_clash_reminders). Deadline
+reminders: a response's closing date (its consultation's, or the next deadline of
 its bill: the committee's evidence deadline or a stage's date) reminds its coordinators and
 the assignees of its unfinished sections 7 days before, 2 days before and on the day.
 
@@ -12,20 +15,29 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import joinedload
 
 from consult.bills.models import Bill
 from consult.bills.presenters import long_date, next_deadline, today
 from consult.consultations.models import Consultation
-from consult.drafting.models import Response, Section
+from consult.drafting.models import ClashSettlement, Response, Revision, Section
+from consult.drafting.permissions import can_edit
 from consult.extensions import db
-from consult.notifications.services import notify
+from consult.notifications.models import Notification
+from consult.notifications.services import Notice, notify, notify_each
 from consult.organisations.models import Membership
 from consult.organisations.permissions import PERMISSIONS
+from consult.timeutil import utcnow
 
 STEPS = (0, 2, 7)  # days before the deadline, nearest first
 HORIZON = max(STEPS)
+# A clash still open this long after it was made tells its author (once). Sooner would
+# interrupt someone who is settling it; clashes older than CLASH_REMINDER_UNTIL (made before
+# reminders existed, or while send-due did not run) have been on their home page for long
+# enough, and a notice then would be noise.
+CLASH_REMINDER_AFTER = timedelta(hours=1)
+CLASH_REMINDER_UNTIL = timedelta(days=7)
 
 
 def step_for(days_left: int) -> int | None:
@@ -113,3 +125,43 @@ def send_reminders(on: date | None = None) -> int:
             )
         )
     return made
+
+
+def send_clash_reminders(now: datetime | None = None) -> int:
+    """Tell the author of each clash still open an hour after it was made (once: a notice
+    per clash, keyed to it; a clash settled meanwhile is not found). Its author must still
+    be a member who may draft, as the home page's list of clashes asks. Returns how many
+    notices were made. Two queries and the notices' few, whatever the number of clashes."""
+    now = now or utcnow()
+    told = exists().where(Notification.kind == "clash", Notification.revision_id == Revision.id)
+    found = db.session.execute(
+        select(Revision, Section, Response)
+        .join(Section, Section.id == Revision.section_id)
+        .join(Response, Response.id == Section.response_id)
+        .outerjoin(ClashSettlement, ClashSettlement.revision_id == Revision.id)
+        .where(
+            and_(
+                Revision.kind == "conflict",
+                ClashSettlement.id.is_(None),
+                Revision.author_id.is_not(None),
+                Revision.created_at <= now - CLASH_REMINDER_AFTER,
+                Revision.created_at > now - CLASH_REMINDER_UNTIL,
+                Section.removed_at.is_(None),
+                ~told,
+            )
+        )
+        .order_by(Revision.id)
+    ).all()
+    return notify_each(
+        "clash",
+        [
+            Notice(
+                recipient_id=clash.author_id,
+                organisation_id=response.organisation_id,
+                objects={"response": response, "section": section, "revision": clash},
+                dedupe_key=f"clash:{clash.id}",
+            )
+            for clash, section, response in found
+        ],
+        may_see=can_edit,
+    )

@@ -11,6 +11,7 @@ Services flush; the request (or the command) commits."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -75,32 +76,97 @@ def notify(
         wanted = _not_told_yet(wanted, dedupe_key)
     if not wanted:
         return []
-    modes = modes_of(wanted, kind)
-    now = utcnow()
     fields = {
         "kind": kind,
         "actor_id": actor.id if actor is not None else None,
         "organisation_id": organisation_id,
         "dedupe_key": dedupe_key,
         "detail": detail,
-        "created_at": now,
         **{f"{name}_id": thing.id for name, thing in objects.items()},
     }
-    rows = [{**fields, "recipient_id": user_id, "delivery": modes[user_id]} for user_id in wanted]
+    _file(kind, [({**fields, "recipient_id": user_id}, objects) for user_id in wanted], actor)
+    return wanted
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice of `notify_each`: to whom, in which organisation, about what."""
+
+    recipient_id: int
+    organisation_id: int
+    objects: dict[str, Any]
+    dedupe_key: str | None = None
+
+
+def notify_each(kind: str, wanted: list[Notice], *, may_see: Rule = can_view) -> int:
+    """Many notices of one kind, each to one person about objects of its own (a reminder for
+    each clash left open), with the rules of `notify` (only members of the organisation who
+    pass `may_see`; no actor). A bounded number of queries whatever their number: the
+    memberships (one), the modes (one), the insert (one) and the immediate e-mails'
+    addresses (one). Returns how many were made."""
+    if not wanted:
+        return 0
+    memberships = {
+        (membership.organisation_id, membership.user_id): membership
+        for membership in db.session.scalars(
+            select(Membership).where(
+                Membership.organisation_id.in_({notice.organisation_id for notice in wanted}),
+                Membership.user_id.in_({notice.recipient_id for notice in wanted}),
+            )
+        )
+    }
+    kept = [
+        notice
+        for notice in wanted
+        if (membership := memberships.get((notice.organisation_id, notice.recipient_id)))
+        is not None
+        and may_see(membership)
+    ]
+    _file(
+        kind,
+        [
+            (
+                {
+                    "kind": kind,
+                    "recipient_id": notice.recipient_id,
+                    "organisation_id": notice.organisation_id,
+                    "dedupe_key": notice.dedupe_key,
+                    **{f"{name}_id": thing.id for name, thing in notice.objects.items()},
+                },
+                notice.objects,
+            )
+            for notice in kept
+        ],
+    )
+    return len(kept)
+
+
+def _file(kind: str, notices: list[tuple[dict, dict]], actor: User | None = None) -> None:
+    """Insert the notices (each its row's values and the objects it is about) with one
+    statement, each with its recipient's e-mail mode for the kind, and e-mail the immediate
+    ones in the same transaction."""
+    if not notices:
+        return
+    modes = modes_of(list({row["recipient_id"] for row, _objects in notices}), kind)
+    now = utcnow()
+    rows = [
+        {**row, "created_at": now, "delivery": modes[row["recipient_id"]]} for row, _ in notices
+    ]
     # The immediate ones as unsaved notices, with what their e-mails' sentences and links are
     # drawn from; send_now marks those it sent.
-    immediate = [
-        Notification(**row, actor=actor, **objects)
-        for row in rows
+    immediate = {
+        index: Notification(**row, actor=actor, **notices[index][1])
+        for index, row in enumerate(rows)
         if row["delivery"] == "immediate"
-    ]
-    emails.send_now(immediate, now)
-    emailed = {notice.recipient_id: notice.emailed_at for notice in immediate}
+    }
+    emails.send_now(list(immediate.values()), now)
     db.session.execute(
         insert(Notification),
-        [row | {"emailed_at": emailed.get(row["recipient_id"])} for row in rows],
+        [
+            row | {"emailed_at": immediate[index].emailed_at if index in immediate else None}
+            for index, row in enumerate(rows)
+        ],
     )
-    return wanted
 
 
 def _ids(recipients: Iterable[User | int | None]) -> list[int]:

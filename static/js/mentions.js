@@ -2,8 +2,11 @@
 // and the start of a name opens a list of the organisation's members who match. Arrow keys
 // move through it, Enter or Tab picks, Escape closes; a click or tap picks too. Screen readers
 // hear how many match and which is chosen (aria-activedescendant on the textarea, a polite
-// live region). Picking writes "@Full Name ", which the server matches against the members
-// (consult/notifications/mentions.py). Without this file, typing "@Full Name" works the same.
+// live region). Picking writes "@Full Name " into the text and the member's id into the
+// form's hidden field named by data-mentions-into, so that of two members with the same name
+// (the list shows their roles) the one picked is told (consult/notifications/mentions.py).
+// Without this file, typing "@Full Name" tells the one member of that name; a name two
+// members share then tells nobody, and the page says so.
 (function () {
   "use strict";
 
@@ -18,7 +21,14 @@
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { members: [] }; })
       .then(function (data) {
-        members = (data.members || []).map(function (m) { return { name: m.name }; });
+        members = (data.members || []).map(function (m) {
+          return { id: m.id, name: m.name, role: m.role };
+        });
+        members.forEach(function (member) {
+          member.shared = members.some(function (other) {
+            return other !== member && other.name.toLowerCase() === member.name.toLowerCase();
+          });
+        });
         return members;
       })
       .catch(function () { return []; });
@@ -71,9 +81,19 @@
       if (index >= 0) field.setAttribute("aria-activedescendant", options[index].element.id);
     }
 
+    // The picked member's id, kept in the form beside the text.
+    function remember(id) {
+      var into = field.form && field.form.elements[field.getAttribute("data-mentions-into")];
+      if (!into || typeof id !== "number") return;
+      var ids = into.value ? into.value.split(",") : [];
+      if (ids.indexOf(String(id)) < 0) ids.push(String(id));
+      into.value = ids.join(",");
+    }
+
     function pick(index) {
       if (index < 0 || !query) return;
       var name = options[index].name;
+      remember(options[index].id);
       var before = field.value.slice(0, query.start);
       var after = field.value.slice(field.selectionStart);
       field.value = before + "@" + name + " " + after;
@@ -91,13 +111,15 @@
         item.id = listId + "-" + i;
         item.setAttribute("role", "option");
         item.className = "mention-list__option";
-        item.textContent = member.name;
+        item.textContent = member.shared && member.role
+          ? member.name + " (" + member.role + ")"
+          : member.name;
         item.addEventListener("mousedown", function (event) {
           event.preventDefault(); // keep the focus in the textarea
           pick(i);
         });
         list.appendChild(item);
-        return { name: member.name, element: item };
+        return { id: member.id, name: member.name, element: item };
       });
       list.hidden = !options.length;
       highlight(options.length ? 0 : -1);

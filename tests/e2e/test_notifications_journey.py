@@ -75,3 +75,33 @@ def test_a_mention_reaches_the_other_editor_who_replies_and_the_first_is_told(br
     assert kinds == ["reply"]
     first.reload()
     expect(first.locator("[data-notification-count]")).to_have_text("1")
+
+
+def test_picking_one_of_two_members_of_the_same_name_tells_only_that_one(browsing, team):
+    editor_erin = factories.add_member(
+        team.organisation, factories.make_user(name="Erin Evans"), "editor"
+    )
+    member_erin = factories.add_member(
+        team.organisation, factories.make_user(name="Erin Evans"), "member"
+    )
+    draft = make_draft(team)
+    editor_path = f"/responses/{draft.response_id}/sections/{draft.sections['summary']}"
+
+    page = browsing.new_page("eddie")
+    log_in(page, team.editor, editor_path)
+    box = page.get_by_label("Comment", exact=True)
+    box.click()
+    box.press_sequentially("Over to you, @Erin")
+    listbox = page.get_by_role("listbox", name="Members to mention")
+    # The list tells the two apart by their roles.
+    expect(listbox.get_by_role("option", name="Erin Evans (member)")).to_be_visible()
+    expect(listbox.get_by_role("option", name="Erin Evans (editor)")).to_be_visible()
+    listbox.get_by_role("option", name="Erin Evans (member)").click()
+    expect(box).to_have_value("Over to you, @Erin Evans ")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_text("Over to you, @Erin Evans")).to_be_visible()
+    expect(page.get_by_text("nobody was told")).to_have_count(0)
+
+    db.session.expire_all()
+    assert [notice.kind for notice in services.notices_for(member_erin)] == ["mention"]
+    assert services.notices_for(editor_erin) == []

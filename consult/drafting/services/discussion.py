@@ -30,7 +30,10 @@ def add_comment(
     body: str,
     quote: str | None = None,
     parent: Comment | None = None,
+    picked: list[int] | None = None,
 ) -> Comment:
+    """Add a comment or a reply. `picked`: the members the writer chose from the @mention
+    list, so that a mention of a name two members share tells the one meant."""
     body = body.strip()
     if not body:
         raise DraftingError("Write a comment first.")
@@ -52,7 +55,7 @@ def add_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    events.comment_added.send(comment, actor=user)
+    events.comment_added.send(comment, actor=user, picked=picked or [])
     return comment
 
 
@@ -87,8 +90,15 @@ def set_comment_resolved(user: User, comment: Comment, resolved: bool) -> None:
 
 
 def suggest(
-    user: User, section: Section, body: str, base_revision_id: int | None, note: str = ""
+    user: User,
+    section: Section,
+    body: str,
+    base_revision_id: int | None,
+    note: str = "",
+    picked: list[int] | None = None,
 ) -> Suggestion:
+    """Suggest a new text for the section; `picked` as for add_comment (mentions in the
+    note)."""
     refuse_if_removed(section)
     body = normalise_newlines(body)
     check_text(section, body, None)
@@ -106,7 +116,7 @@ def suggest(
     )
     db.session.add(suggestion)
     db.session.flush()
-    events.suggestion_made.send(suggestion, actor=user)
+    events.suggestion_made.send(suggestion, actor=user, picked=picked or [])
     return suggestion
 
 

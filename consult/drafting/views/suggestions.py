@@ -10,6 +10,7 @@ from flask_login import current_user
 from consult.drafting import blueprint, services
 from consult.drafting.forms import SuggestionForm, strip_control_characters
 from consult.drafting.permissions import load_section, load_suggestion
+from consult.drafting.views.comments import said
 from consult.drafting.views.editor import render_editor, to_clash, to_editor
 from consult.forms import ActionForm
 from consult.web import commit
@@ -32,9 +33,13 @@ def suggest(response_id: int, section_id: int) -> ResponseReturnValue:
             form.suggestion.data or "",
             form.suggestion_base.data,
             form.note.data or "",
+            picked=form.note_mentions.data,
         ),
-        success=(
-            "Suggestion sent. The section's assignee or a coordinator will accept or reject it."
+        success=said(
+            "Suggestion sent. The section's assignee or a coordinator will accept or reject it.",
+            form.note.data or "",
+            response,
+            form.note_mentions.data,
         ),
         error_to=form.suggestion,
     ):
