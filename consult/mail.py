@@ -124,6 +124,7 @@ def send_emails(
 
 
 _PENDING = "consult.pending_mail"
+_SAVEPOINTS = "consult.pending_mail_savepoints"  # {savepoint: e-mails waiting when it began}
 
 
 def _insert_returning_ids(rows: list[dict]) -> list[int]:
@@ -176,6 +177,9 @@ _DELETE_BATCH = 500
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (SQLAlchemy calls that a commit too): not yet
+    session.info.pop(_SAVEPOINTS, None)
     by_app: dict = {}
     for app, outbox_id, message in session.info.pop(_PENDING, []):
         by_app.setdefault(app, []).append((outbox_id, message))
@@ -200,10 +204,24 @@ def _forget_sent(app, outbox_ids: list[int]) -> None:
         app.logger.exception("Could not delete sent e-mails from the outbox")
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction) -> None:
+    """A savepoint remembers how many e-mails were waiting when it began."""
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINTS, {})[transaction] = len(session.info.get(_PENDING, []))
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_pending(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+    """A transaction rolled back takes its e-mails with it (their outbox rows are gone); a
+    savepoint rolled back, those queued since it began."""
+    if previous_transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_SAVEPOINTS, None)
+        return
+    began_with = session.info.get(_SAVEPOINTS, {}).pop(previous_transaction, None)
+    if began_with is not None and _PENDING in session.info:
+        del session.info[_PENDING][began_with:]
 
 
 def count_outbox() -> int:

@@ -107,6 +107,33 @@ def test_smtp_mail_is_sent_only_when_the_change_is_committed(smtp, db):
     assert [message["Subject"] for message in smtp.sent] == ["Hello again"]
 
 
+def test_mail_queued_in_a_savepoint_waits_for_the_whole_transactions_commit(smtp, db):
+    """Releasing a savepoint fires SQLAlchemy's after_commit too: the mail must not go then,
+    before the transaction that made it is committed (or rolled back)."""
+    with db.session.begin_nested():
+        send_email("someone@example.org", "Inside", "Body text")
+    assert smtp.sent == []
+    db.session.rollback()
+    db.session.commit()
+    assert smtp.sent == []
+
+    with db.session.begin_nested():
+        send_email("someone@example.org", "Kept", "Body text")
+    db.session.commit()
+    assert [message["Subject"] for message in smtp.sent] == ["Kept"]
+
+
+def test_mail_queued_in_a_savepoint_rolled_back_is_never_sent(smtp, db):
+    send_email("someone@example.org", "Before", "Body text")
+    savepoint = db.session.begin_nested()
+    send_email("someone@example.org", "Undone", "Body text")
+    savepoint.rollback()
+    send_email("someone@example.org", "After", "Body text")
+    db.session.commit()
+
+    assert [message["Subject"] for message in smtp.sent] == ["Before", "After"]
+
+
 def test_a_mail_server_outage_does_not_undo_a_sign_up(smtp, client, db, monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
