@@ -1,0 +1,249 @@
+"""A Yjs update (format v1, what y-websocket and pycrdt send) read without applying it, so the
+room can see what an update would put where before the document takes it (consult/live/
+guard.py), and write the update that stands in for a refused one.
+
+pycrdt applies an update whole and cannot say what it holds; once applied, a root type cannot
+be taken out of a document again (even emptied, its name stays in the stored state). So the
+structs are read here: for each one, its client and clock range, and (for an item that names
+its parent, as the first item of a type does) the root it goes in, whether it is a map's entry
+(`parent_sub`), and what its content is. The format is lib0's: Yjs's encoding.js and
+yrs's update.rs write it; the parts are named as there. Anything that does not read as an
+update is a ValueError, as pycrdt's apply_update raises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Content kinds (the low five bits of an item's info byte, Yjs's contentRefs)
+GC = 0
+DELETED = 1
+JSON = 2
+BINARY = 3
+STRING = 4
+EMBED = 5
+FORMAT = 6
+TYPE = 7
+ANY = 8
+DOC = 9
+SKIP = 10
+XML_ELEMENT, XML_HOOK = 3, 5  # type refs that carry a name
+MAX_ANY_DEPTH = 64  # our documents hold scalars; lib0 itself stops at nothing
+
+
+@dataclass(frozen=True)
+class Struct:
+    """One struct of an update: `length` clocks of `client` from `clock`. `content` is GC or
+    SKIP for those, else the item's content kind. `parent` is the root's name when the item
+    names its root, `parent_id` when it names an item (a nested type) instead; an item with
+    an origin names neither (it goes where its origin is)."""
+
+    client: int
+    clock: int
+    length: int
+    content: int
+    parent: str | None = None
+    parent_id: bool = False
+    parent_sub: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.clock + self.length
+
+
+@dataclass(frozen=True)
+class Update:
+    structs: list[Struct]
+    deleted: dict[int, list[tuple[int, int]]]  # client -> [(clock, length)]
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.at = 0
+
+    def byte(self) -> int:
+        if self.at >= len(self.data):
+            raise ValueError("truncated update")
+        self.at += 1
+        return self.data[self.at - 1]
+
+    def varuint(self) -> int:
+        value = shift = 0
+        while True:
+            byte = self.byte()
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+            if shift > 63:
+                raise ValueError("number too long")
+
+    def skip_varint(self) -> None:
+        while self.byte() >= 0x80:
+            pass
+
+    def bytes(self, count: int) -> bytes:
+        if self.at + count > len(self.data):
+            raise ValueError("truncated update")
+        self.at += count
+        return self.data[self.at - count : self.at]
+
+    def buffer(self) -> bytes:
+        return self.bytes(self.varuint())
+
+    def string(self) -> str:
+        try:
+            return self.buffer().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError("a string that is not UTF-8") from error
+
+    def any(self, depth: int = 0) -> None:
+        """Skip one lib0 `any` value (readAny)."""
+        if depth > MAX_ANY_DEPTH:
+            raise ValueError("a value nested too deep")
+        tag = self.byte()
+        if tag in (127, 126, 121, 120):  # undefined, null, false, true
+            return
+        if tag == 125:
+            self.skip_varint()
+        elif tag in (124, 123, 122):  # float32, float64, bigint64
+            self.bytes({124: 4, 123: 8, 122: 8}[tag])
+        elif tag in (119, 116):  # string, Uint8Array
+            self.buffer()
+        elif tag == 118:  # object
+            for _ in range(self.varuint()):
+                self.buffer()
+                self.any(depth + 1)
+        elif tag == 117:  # array
+            for _ in range(self.varuint()):
+                self.any(depth + 1)
+        else:
+            raise ValueError("an unknown value")
+
+    def content_length(self, kind: int) -> int:
+        """Read an item's content; its length in clocks."""
+        if kind == DELETED:
+            return self.varuint()
+        if kind == JSON:
+            count = self.varuint()
+            for _ in range(count):
+                self.buffer()
+            return count
+        if kind == BINARY:
+            self.buffer()
+        elif kind == STRING:
+            # Yjs counts a string's clocks in UTF-16 code units, as JavaScript does.
+            return len(self.string().encode("utf-16-le")) // 2
+        elif kind == EMBED:
+            self.buffer()
+        elif kind == FORMAT:
+            self.buffer()
+            self.buffer()
+        elif kind == TYPE:
+            if self.varuint() in (XML_ELEMENT, XML_HOOK):
+                self.buffer()
+        elif kind == ANY:
+            count = self.varuint()
+            for _ in range(count):
+                self.any()
+            return count
+        elif kind == DOC:
+            self.buffer()
+            self.any()
+        else:
+            raise ValueError("an unknown content")
+        return 1
+
+
+def read(data: bytes) -> Update:
+    """The structs and deletions of a v1 update; ValueError if it is not one."""
+    reader = _Reader(data)
+    structs: list[Struct] = []
+    for _ in range(reader.varuint()):
+        count = reader.varuint()
+        client = reader.varuint()
+        clock = reader.varuint()
+        for _ in range(count):
+            item = _struct(reader, client, clock)
+            structs.append(item)
+            clock = item.end
+    deleted: dict[int, list[tuple[int, int]]] = {}
+    for _ in range(reader.varuint()):
+        client = reader.varuint()
+        ranges = deleted.setdefault(client, [])
+        for _ in range(reader.varuint()):
+            ranges.append((reader.varuint(), reader.varuint()))
+    return Update(structs, deleted)
+
+
+def _struct(reader: _Reader, client: int, clock: int) -> Struct:
+    info = reader.byte()
+    kind = info & 0x1F
+    if kind in (GC, SKIP):
+        return Struct(client, clock, reader.varuint(), kind)
+    if info & 0x80:  # a left origin
+        reader.varuint(), reader.varuint()
+    if info & 0x40:  # a right origin
+        reader.varuint(), reader.varuint()
+    parent, parent_id, parent_sub = None, False, False
+    if not info & 0xC0:  # no origin: the item says where it goes
+        if reader.varuint() == 1:
+            parent = reader.string()
+        else:
+            reader.varuint(), reader.varuint()
+            parent_id = True
+        if info & 0x20:
+            reader.buffer()
+            parent_sub = True
+    length = reader.content_length(kind)
+    return Struct(client, clock, length, kind, parent, parent_id, parent_sub)
+
+
+def state_vector(data: bytes) -> dict[int, int]:
+    """A document's state vector (Doc.get_state) as client -> next clock."""
+    reader = _Reader(data)
+    return {reader.varuint(): reader.varuint() for _ in range(reader.varuint())}
+
+
+def _varuint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, number = number & 0x7F, number >> 7
+        out.append(byte | (0x80 if number else 0))
+        if not number:
+            return bytes(out)
+
+
+def reach(structs: Iterable[Struct], known: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """For each client whose clocks these structs take beyond `known` (a state vector): from
+    where the document's clocks of it end to where the furthest struct does, gaps included."""
+    ends: dict[int, int] = {}
+    for item in structs:
+        if item.content != SKIP and item.end > known.get(item.client, 0):
+            ends[item.client] = max(item.end, ends.get(item.client, 0))
+    return {client: (known.get(client, 0), end) for client, end in ends.items()}
+
+
+def tombstones(
+    ranges: dict[int, tuple[int, int]], deleted: dict[int, list[tuple[int, int]]]
+) -> bytes:
+    """An update that fills these clock ranges with nothing (a GC struct, as Yjs leaves of
+    what was deleted) and deletes them, with the deletions in `deleted` too. Applied in place
+    of a refused update, the document gets none of its content yet knows its clocks, so the
+    sender's later edits (which follow them) still apply; the sender, given it, deletes what
+    it had typed, and everyone sees the same text. Gaps are filled too: nothing waits."""
+    out = [_varuint(len(ranges))]
+    for client, (start, end) in ranges.items():
+        out += [_varuint(1), _varuint(client), _varuint(start), bytes([GC]), _varuint(end - start)]
+    removed: dict[int, list[tuple[int, int]]] = {c: list(r) for c, r in deleted.items()}
+    for client, (start, end) in ranges.items():
+        removed.setdefault(client, []).append((start, end - start))
+    out.append(_varuint(len(removed)))
+    for client, spans in removed.items():
+        out += [_varuint(client), _varuint(len(spans))]
+        out += [_varuint(clock) + _varuint(length) for clock, length in spans]
+    return b"".join(out)
+
+
+__all__ = ["Struct", "Update", "reach", "read", "state_vector", "tombstones"]
