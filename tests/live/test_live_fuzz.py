@@ -14,12 +14,16 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pycrdt import Array, Doc, Map, Text, XmlFragment, XmlText
 from simple_websocket import Client
 
 from consult.drafting.services.text import MAX_BODY_LENGTH, check_plain_text
 from consult.live import documents, protocol
+from consult.live.guard import roots_of
 from consult.live.protocol import MAX_AWARENESS_ENTRIES, AwarenessEntry
 from consult.live.rooms import CLOSE_POLICY, MAX_STRIKES, Room
+from consult.live.updates import reach, state_vector
+from consult.live.updates import read as read_update
 from tests.live.simulation import (
     Recorder,
     SimClient,
@@ -302,6 +306,101 @@ def test_garbage_between_real_edits_changes_nothing(steps):
         assert writer.online, "an honest editor was disconnected"
     assert room.text_and_choice()[0] == writer.text()
     assert_sound(room, [writer])
+
+
+# --- root types and sizes (consult/live/guard.py) ----------------------------------------------
+
+root_names = st.one_of(
+    st.sampled_from(["body", "fields", "choice", "amendment.insert", "amendment.", "Body"]),
+    st.text(max_size=12),
+)
+root_types = st.sampled_from([Text, Map, Array, XmlFragment])
+
+
+def _fill(root, words: str) -> None:
+    """Put words in a root of any type, as a script's document would."""
+    if isinstance(root, Text):
+        root.insert(0, words)
+    elif isinstance(root, Map):
+        root[words[:8] or "k"] = words
+    elif isinstance(root, Array):
+        root.append(words)
+    else:
+        root.children.append(XmlText(words))
+
+
+stray_updates = st.tuples(
+    st.lists(st.tuples(root_names, root_types, st.text(max_size=8)), min_size=1, max_size=3),
+    st.booleans(),
+)
+
+
+def stray_update(roots, synced: bool) -> bytes:
+    """An update putting words in roots of any name and type, from a document synced with the
+    room (pycrdt then keeps our roots' types) or a fresh one (it may retype them)."""
+    doc = doc_of(79, OPENING_STATE) if synced else Doc(client_id=79)
+    before = doc.get_state()
+    for name, kind, words in roots:
+        try:
+            root = doc.get(name, type=kind)
+        except (TypeError, ValueError):  # a root of ours, already of the other type
+            continue
+        _fill(root, words)
+    return doc.get_update(before)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("edit"), honest_edits),
+            st.tuples(st.just("stray"), stray_updates),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_no_update_gives_a_section_a_root_it_does_not_use(steps):
+    """An editor's real edits between updates making roots of any name and type: the room
+    keeps only a section's roots, its text is the editor's (whose document is told to delete
+    what was refused), and a new tab syncs to the same."""
+    room = new_room()
+    writer = SimClient(room, user_id=1, name="Ada")
+    writer.connect()
+    settle([writer])
+    script = connection_to(Recorder(), user_id=3)
+    room.join(script)
+    for kind, step in steps:
+        if kind == "edit":
+            for at, words, removed in step:
+                at = min(at, len(writer.text()))
+                writer.delete(at, removed)
+                writer.insert(at, words)
+            settle([writer])
+        else:
+            room.receive(script, protocol.create_update_message(stray_update(*step)))
+    assert set(room.doc.keys()) <= set(roots_of("question"))
+    assert set(documents.new_doc(room.doc.get_update()).keys()) <= set(roots_of("question"))
+    assert script.strikes == 0 and writer.online
+    assert room.text_and_choice()[0] == writer.text()
+    assert_sound(room, [writer])
+
+
+@FUZZ
+@given(update_payloads)
+def test_every_update_pycrdt_takes_is_read_whole_before_it_is_applied(payload):
+    """The room reads an update before applying it: one it could not read would be refused
+    though pycrdt takes it, and what the reading says must cover every clock it applies."""
+    doc = doc_of(78, OPENING_STATE)
+    known = state_vector(doc.get_state())
+    try:
+        doc.apply_update(payload)
+    except ValueError:
+        return
+    parsed = read_update(payload)
+    reached = {client: end for client, (_start, end) in reach(parsed.structs, known).items()}
+    for client, clock in state_vector(doc.get_state()).items():
+        assert clock <= max(known.get(client, 0), reached.get(client, 0))
 
 
 # --- cursors ----------------------------------------------------------------------------------
