@@ -462,9 +462,9 @@ class Room:
             except ValueError:
                 self._take_updates()
                 return False
-            self.guard.grew(len(state_or_update))
             self._inserted = {}
             updates = self._take_updates()
+            self.guard.grew(sum(len(update) for update in updates))  # what was new here
             for update in updates:
                 self._broadcast(protocol.create_update_message(update), None)
             return bool(updates)

@@ -164,6 +164,8 @@ def read(data: bytes) -> Update:
         count = reader.varuint()
         client = reader.varuint()
         clock = reader.varuint()
+        if not count:  # Yjs and yrs never write one; yrs panics on it (BlockSet::exclude)
+            raise ValueError("a client with no structs")
         for _ in range(count):
             item = _struct(reader, client, clock)
             structs.append(item)
