@@ -64,6 +64,7 @@ class Guard:
         send in its place. ValueError if it is no update."""
         parsed = updates.read(update)
         known = updates.state_vector(doc.get_state())
+        updates.check_references(parsed, known)
         if not self._misplaced(parsed) and not (
             _grows(parsed, known) and self._too_big(doc, len(update))
         ):

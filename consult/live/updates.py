@@ -28,6 +28,7 @@ ANY = 8
 DOC = 9
 SKIP = 10
 XML_ELEMENT, XML_HOOK = 3, 5  # type refs that carry a name
+MAX_NUMBER = 2**53 - 1  # lib0's largest (JavaScript's largest safe integer)
 MAX_ANY_DEPTH = 64  # our documents hold scalars; lib0 itself stops at nothing
 
 
@@ -55,6 +56,7 @@ class Struct:
 class Update:
     structs: list[Struct]
     deleted: dict[int, list[tuple[int, int]]]  # client -> [(clock, length)]
+    refs: list[tuple[int, int]]  # the (client, clock) of each origin and parent it names
 
 
 class _Reader:
@@ -69,15 +71,17 @@ class _Reader:
         return self.data[self.at - 1]
 
     def varuint(self) -> int:
+        """lib0's unsigned number: at most 53 bits, as lib0 reads it (yrs reads 64, and
+        panics on clocks near that)."""
         value = shift = 0
         while True:
             byte = self.byte()
             value |= (byte & 0x7F) << shift
             shift += 7
+            if value > MAX_NUMBER:
+                raise ValueError("a number out of range")
             if byte < 0x80:
                 return value
-            if shift > 63:
-                raise ValueError("number too long")
 
     def skip_varint(self) -> None:
         while self.byte() >= 0x80:
@@ -160,14 +164,19 @@ def read(data: bytes) -> Update:
     """The structs and deletions of a v1 update; ValueError if it is not one."""
     reader = _Reader(data)
     structs: list[Struct] = []
+    refs: list[tuple[int, int]] = []
+    clients: set[int] = set()
     for _ in range(reader.varuint()):
         count = reader.varuint()
         client = reader.varuint()
         clock = reader.varuint()
-        if not count:  # Yjs and yrs never write one; yrs panics on it (BlockSet::exclude)
-            raise ValueError("a client with no structs")
+        # Yjs and yrs write each client once, with structs; yrs panics on either (dividing
+        # by zero, BlockSet::exclude).
+        if not count or client in clients:
+            raise ValueError("a client with no structs, or twice")
+        clients.add(client)
         for _ in range(count):
-            item = _struct(reader, client, clock)
+            item = _struct(reader, client, clock, refs)
             structs.append(item)
             clock = item.end
     deleted: dict[int, list[tuple[int, int]]] = {}
@@ -176,30 +185,54 @@ def read(data: bytes) -> Update:
         ranges = deleted.setdefault(client, [])
         for _ in range(reader.varuint()):
             ranges.append((reader.varuint(), reader.varuint()))
-    return Update(structs, deleted)
+    return Update(structs, deleted, refs)
 
 
-def _struct(reader: _Reader, client: int, clock: int) -> Struct:
+def _struct(reader: _Reader, client: int, clock: int, refs: list[tuple[int, int]]) -> Struct:
     info = reader.byte()
     kind = info & 0x1F
     if kind in (GC, SKIP):
-        return Struct(client, clock, reader.varuint(), kind)
+        return _counted(Struct(client, clock, reader.varuint(), kind))
     if info & 0x80:  # a left origin
-        reader.varuint(), reader.varuint()
+        refs.append((reader.varuint(), reader.varuint()))
     if info & 0x40:  # a right origin
-        reader.varuint(), reader.varuint()
+        refs.append((reader.varuint(), reader.varuint()))
     parent, parent_id, parent_sub = None, False, False
     if not info & 0xC0:  # no origin: the item says where it goes
         if reader.varuint() == 1:
             parent = reader.string()
         else:
-            reader.varuint(), reader.varuint()
+            refs.append((reader.varuint(), reader.varuint()))
             parent_id = True
         if info & 0x20:
             reader.buffer()
             parent_sub = True
     length = reader.content_length(kind)
-    return Struct(client, clock, length, kind, parent, parent_id, parent_sub)
+    return _counted(Struct(client, clock, length, kind, parent, parent_id, parent_sub))
+
+
+def _counted(item: Struct) -> Struct:
+    """Yjs writes no struct of no length but a string's, nor clocks past lib0's numbers;
+    yrs panics on some of them (dividing by zero, an index out of bounds)."""
+    if item.length == 0 or item.end > MAX_NUMBER:
+        raise ValueError("a struct of no length, or past the last clock")
+    return item
+
+
+def check_references(update: Update, known: dict[int, int]) -> None:
+    """ValueError if the update names a clock of one of its own clients that neither it nor
+    the document (`known`, its state vector) holds: a gap it skips. Yjs never writes one (a
+    client's run starts where the receiver's clocks of it end); yrs panics on some."""
+    held: dict[int, list[tuple[int, int]]] = {}
+    for item in update.structs:
+        if item.content != SKIP:
+            held.setdefault(item.client, []).append((item.clock, item.end))
+    for client, clock in update.refs:
+        runs = held.get(client)
+        if runs is None or clock < known.get(client, 0):
+            continue
+        if not any(start <= clock < end for start, end in runs):
+            raise ValueError("a reference into a gap of the update's own clocks")
 
 
 def state_vector(data: bytes) -> dict[int, int]:
@@ -248,4 +281,4 @@ def tombstones(
     return b"".join(out)
 
 
-__all__ = ["Struct", "Update", "reach", "read", "state_vector", "tombstones"]
+__all__ = ["Struct", "Update", "check_references", "reach", "read", "state_vector", "tombstones"]
