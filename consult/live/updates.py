@@ -29,6 +29,7 @@ DOC = 9
 SKIP = 10
 XML_ELEMENT, XML_HOOK = 3, 5  # type refs that carry a name
 MAX_NUMBER = 2**53 - 1  # lib0's largest (JavaScript's largest safe integer)
+MAX_CLOCK = 2**32 - 1  # yrs keeps clocks in 32 bits, and panics on an update past them
 MAX_ANY_DEPTH = 64  # our documents hold scalars; lib0 itself stops at nothing
 
 
@@ -82,6 +83,13 @@ class _Reader:
                 raise ValueError("a number out of range")
             if byte < 0x80:
                 return value
+
+    def id(self) -> tuple[int, int]:
+        """A struct's id: (client, clock)."""
+        client, clock = self.varuint(), self.varuint()
+        if clock > MAX_CLOCK:
+            raise ValueError("a clock past the last")
+        return client, clock
 
     def skip_varint(self) -> None:
         while self.byte() >= 0x80:
@@ -184,7 +192,10 @@ def read(data: bytes) -> Update:
         client = reader.varuint()
         ranges = deleted.setdefault(client, [])
         for _ in range(reader.varuint()):
-            ranges.append((reader.varuint(), reader.varuint()))
+            clock, length = reader.varuint(), reader.varuint()
+            if clock + length > MAX_CLOCK:
+                raise ValueError("a deletion past the last clock")
+            ranges.append((clock, length))
     return Update(structs, deleted, refs)
 
 
@@ -194,15 +205,15 @@ def _struct(reader: _Reader, client: int, clock: int, refs: list[tuple[int, int]
     if kind in (GC, SKIP):
         return _counted(Struct(client, clock, reader.varuint(), kind))
     if info & 0x80:  # a left origin
-        refs.append((reader.varuint(), reader.varuint()))
+        refs.append(reader.id())
     if info & 0x40:  # a right origin
-        refs.append((reader.varuint(), reader.varuint()))
+        refs.append(reader.id())
     parent, parent_id, parent_sub = None, False, False
     if not info & 0xC0:  # no origin: the item says where it goes
         if reader.varuint() == 1:
             parent = reader.string()
         else:
-            refs.append((reader.varuint(), reader.varuint()))
+            refs.append(reader.id())
             parent_id = True
         if info & 0x20:
             reader.buffer()
@@ -212,9 +223,9 @@ def _struct(reader: _Reader, client: int, clock: int, refs: list[tuple[int, int]
 
 
 def _counted(item: Struct) -> Struct:
-    """Yjs writes no struct of no length but a string's, nor clocks past lib0's numbers;
-    yrs panics on some of them (dividing by zero, an index out of bounds)."""
-    if item.length == 0 or item.end > MAX_NUMBER:
+    """Yjs writes no struct of no length, and yrs takes no clock past 32 bits: yrs panics
+    on either (dividing by zero, an index out of bounds, an unwrap)."""
+    if item.length == 0 or item.end > MAX_CLOCK:
         raise ValueError("a struct of no length, or past the last clock")
     return item
 
