@@ -7,9 +7,12 @@ from a socket is read first (consult/live/updates.py) and refused if it puts any
 the document's kind has nothing (a root not among `roots_of(kind)`, a map's entry in a text or
 a text's in the map, a nested type or sub-document), or if the document would grow beyond
 LIVE_MAX_DOCUMENT_BYTES. A refused update is never applied, relayed or stored: the room
-applies in its place an update that deletes it (`updates.tombstones`) and sends that to
-everyone; the sender's editor then deletes what it had typed, as when the room undoes a body
-with control characters (consult/live/rooms.py), and its later edits still apply.
+applies in its place an update that deletes it (`updates.tombstones`: its clocks, empty) and
+sends that to everyone; the sender's editor then deletes what it had typed, as when the room
+undoes a body with control characters (consult/live/rooms.py), and its later edits still
+apply. At the limit, even those clocks are kept only for people the document already knows
+(a run of them then merges into their last), so a script inventing client ids cannot grow it
+a few bytes a message either.
 
 The size is the document's encoded state, measured only when a running estimate (the last
 measure plus the bytes of every update since) nears the limit: measuring is a full encoding,

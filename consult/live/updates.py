@@ -8,7 +8,10 @@ structs are read here: for each one, its client and clock range, and (for an ite
 its parent, as the first item of a type does) the root it goes in, whether it is a map's entry
 (`parent_sub`), and what its content is. The format is lib0's: Yjs's encoding.js and
 yrs's update.rs write it; the parts are named as there. Anything that does not read as an
-update is a ValueError, as pycrdt's apply_update raises."""
+update is a ValueError, as pycrdt's apply_update raises; so is what Yjs never writes and yrs
+panics on (a PanicException, which escapes any `except Exception`): a client twice or with no
+structs, a struct of no length, a clock past 32 bits, an origin in a gap of the update's own
+clocks (`check_references`). tests/live/test_live_fuzz.py keeps the updates that found them."""
 
 from __future__ import annotations
 

@@ -215,6 +215,29 @@ def test_updates_waiting_for_what_they_follow_count_towards_the_limit():
     assert room.text_and_choice()[0] == OPENING
 
 
+def test_refusals_from_ever_new_client_ids_do_not_grow_a_full_document():
+    """A refused update leaves its clocks behind (empty) so that its sender's later edits
+    apply; a script inventing a client id for each message would make each leave a few bytes,
+    so at the limit those of people new to the document are not kept."""
+    limit = 16 * 1024
+    room, _published = section_room(max_bytes=limit)
+    sender = connection_to(Recorder(), user_id=7)
+    room.join(sender)
+    words = "w" * 13_000  # no room left for 4,000 more
+    _doc, update = hostile_update(room, lambda d: d.get("body", type=Text).insert(0, words))
+    room.receive(sender, sync_update(update))
+    state = room.doc.get_update()
+    for client_id in range(100, 2100):
+        doc = Doc(client_id=client_id)
+        doc.apply_update(state)
+        before = doc.get_state()
+        doc.get("body" if client_id % 2 else "notes", type=Text).insert(0, "z" * 4000)
+        room.receive(sender, sync_update(doc.get_update(before)))
+    assert len(room.doc.get_update()) <= limit
+    assert room.text_and_choice()[0] == words + OPENING
+    assert sender.strikes == 0
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
