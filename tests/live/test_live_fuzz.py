@@ -352,7 +352,11 @@ def stray_update(roots, synced: bool) -> bytes:
     room (pycrdt then keeps our roots' types) or a fresh one (it may retype them)."""
     doc = doc_of(79, OPENING_STATE) if synced else Doc(client_id=79)
     before = doc.get_state()
+    used = set()
     for name, kind, words in roots:
+        if name in used:  # pycrdt would take it as the other type, and may panic
+            continue
+        used.add(name)
         try:
             root = doc.get(name, type=kind)
         except (TypeError, ValueError):  # a root of ours, already of the other type
