@@ -76,16 +76,21 @@ class _Reader:
 
     def varuint(self) -> int:
         """lib0's unsigned number: at most 53 bits, as lib0 reads it (yrs reads 64, and
-        panics on clocks near that)."""
+        panics on clocks near that). Read inline: it is most of the reading's time."""
+        data, at = self.data, self.at
         value = shift = 0
         while True:
-            byte = self.byte()
+            if at >= len(data):
+                raise ValueError("truncated update")
+            byte = data[at]
+            at += 1
             value |= (byte & 0x7F) << shift
-            shift += 7
             if value > MAX_NUMBER:
                 raise ValueError("a number out of range")
             if byte < 0x80:
+                self.at = at
                 return value
+            shift += 7
 
     def id(self) -> tuple[int, int]:
         """A struct's id: (client, clock)."""
