@@ -145,6 +145,20 @@ def _short_text(env: dict[str, str], name: str, max_length: int) -> str | None:
     return value or None
 
 
+def _live_document_bytes(env: dict[str, str], message_bytes: int) -> int:
+    """The most bytes a live document may take (consult/live/guard.py): by default 4 MiB,
+    some twenty times the longest section (MAX_BODY_LENGTH, 200,000 characters) and five
+    times it all in 4-byte characters; never less than one message may carry, or the
+    largest message allowed would be refused on arrival."""
+    value = (env.get("LIVE_MAX_DOCUMENT_BYTES") or "").strip() or str(4 * 1024 * 1024)
+    if not value.isdigit() or int(value) < message_bytes:
+        raise UnsafeConfiguration(
+            "LIVE_MAX_DOCUMENT_BYTES must be a whole number of bytes, at least "
+            f"LIVE_MAX_MESSAGE_BYTES ({message_bytes})."
+        )
+    return int(value)
+
+
 def _privacy_email(env: dict[str, str]) -> str:
     value = _short_text(env, "PRIVACY_CONTACT_EMAIL", 254) or PLACEHOLDER_PRIVACY_EMAIL
     local, _, domain = value.partition("@")
@@ -168,6 +182,7 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
     if problems:
         raise UnsafeConfiguration(" ".join(problems))
     secret_key = env.get("SECRET_KEY", "") or _dev_secret_key(instance)
+    live_message_bytes = int(env.get("LIVE_MAX_MESSAGE_BYTES", str(1024 * 1024)))
 
     database_url = env.get("DATABASE_URL", "") or f"sqlite:///{instance / 'consult.db'}"
     if database_url.startswith("postgres://"):
@@ -284,7 +299,10 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "LIVE_TICK_SECONDS": 0.25,
         # Limits a connection: one message's size, messages a second (and a burst), messages
         # waiting to be sent to a slow connection before it is told to reconnect.
-        "LIVE_MAX_MESSAGE_BYTES": int(env.get("LIVE_MAX_MESSAGE_BYTES", str(1024 * 1024))),
+        "LIVE_MAX_MESSAGE_BYTES": live_message_bytes,
+        # The most a section's live document may grow to: updates that would take it
+        # further are refused (consult/live/guard.py).
+        "LIVE_MAX_DOCUMENT_BYTES": _live_document_bytes(env, live_message_bytes),
         "LIVE_MESSAGES_PER_SECOND": float(env.get("LIVE_MESSAGES_PER_SECOND", "60") or 60),
         "LIVE_MESSAGE_BURST": float(env.get("LIVE_MESSAGE_BURST", "300") or 300),
         "LIVE_SEND_QUEUE": 2000,

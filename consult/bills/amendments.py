@@ -87,6 +87,23 @@ FREE_TEXT_FIELDS = (
     "purpose",
 )
 
+# The most characters each free-text field may hold: the amendment form refuses more
+# (consult/drafting/forms.py), and a live document undoes more as it is typed
+# (consult/live/rooms.py).
+MAX_WORDS_LENGTH = 2_000  # quoted words, titles, references
+MAX_AMENDMENT_TEXT = 20_000  # inserted text, a new clause's text, the purpose
+FREE_TEXT_LIMITS: dict[str, int] = {
+    "leave_out": MAX_WORDS_LENGTH,
+    "from_words": MAX_WORDS_LENGTH,
+    "to_words": MAX_WORDS_LENGTH,
+    "after": MAX_WORDS_LENGTH,
+    "insert": MAX_AMENDMENT_TEXT,
+    "title": MAX_WORDS_LENGTH,
+    "text": MAX_AMENDMENT_TEXT,
+    "explanatory_statement": MAX_WORDS_LENGTH,
+    "purpose": MAX_AMENDMENT_TEXT,
+}
+
 
 def for_kind(values: Mapping[str, Any]) -> dict[str, Any]:
     """`kind` and the values of the fields that kind uses (FIELD_KINDS), as from_dict takes

@@ -29,7 +29,14 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from consult.bills.amendments import FIELD_KINDS, for_kind, typed_values
+from consult.bills.amendments import (
+    FIELD_KINDS,
+    FREE_TEXT_LIMITS,
+    MAX_AMENDMENT_TEXT,
+    MAX_WORDS_LENGTH,
+    for_kind,
+    typed_values,
+)
 from consult.consultations.profiles import DEFAULT_PROFILE, PROFILES
 from consult.drafting.models import SECTION_STATUSES, STATUS_LABELS
 from consult.drafting.services import (
@@ -400,8 +407,6 @@ AMENDMENT_KIND_LABELS = {
     "new_clause": "New clause",
     "new_schedule": "New schedule",
 }
-MAX_WORDS_LENGTH = 2_000  # quoted words, titles, references
-MAX_AMENDMENT_TEXT = 20_000  # inserted text, a new clause's text, the purpose
 
 
 def _number(label: str, what: str) -> StringField:
@@ -417,13 +422,13 @@ def _number(label: str, what: str) -> StringField:
     )
 
 
-def _words(label: str) -> StringField:
+def _words(label: str, limit: int = MAX_WORDS_LENGTH) -> StringField:
     return StringField(
         label,
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=MAX_WORDS_LENGTH, message=f"Use at most {MAX_WORDS_LENGTH:,} characters."),
+            Length(max=limit, message=f"Use at most {limit:,} characters."),
             no_control_characters,
         ],
     )
@@ -456,21 +461,26 @@ class AmendmentForm(FlaskForm):
     page = _number("Page", "page")
     line = _number("Line", "line")
     subsection = _words("Subsection (optional)")
-    leave_out = _block("Words to leave out", MAX_WORDS_LENGTH)
-    from_words = _words("Or leave out a passage: from the words")
-    to_words = _words("to the words")
+    leave_out = _block("Words to leave out", FREE_TEXT_LIMITS["leave_out"])
+    from_words = _words("Or leave out a passage: from the words", FREE_TEXT_LIMITS["from_words"])
+    to_words = _words("to the words", FREE_TEXT_LIMITS["to_words"])
     to_end_of_line = BooleanField("to the end of the line")
     to_line = _number("The passage ends on line (if not the same line)", "line the passage ends on")
-    after = _words("Insert after the words (leave empty to insert at the end of the line)")
+    after = _words(
+        "Insert after the words (leave empty to insert at the end of the line)",
+        FREE_TEXT_LIMITS["after"],
+    )
     occurrence = _number(
         "Which time the words appear on the line (if more than once)", "occurrence"
     )
-    insert = _block("Words to insert")
-    title = _words("Title of the new clause or schedule")
-    text = _block("Text of the new clause or schedule")
+    insert = _block("Words to insert", FREE_TEXT_LIMITS["insert"])
+    title = _words("Title of the new clause or schedule", FREE_TEXT_LIMITS["title"])
+    text = _block("Text of the new clause or schedule", FREE_TEXT_LIMITS["text"])
     position = _words("Where it goes: after clause (optional; the Lords print it)")
-    explanatory_statement = _block("Explanatory statement", MAX_WORDS_LENGTH)
-    purpose = _block("Purpose, for supporters")
+    explanatory_statement = _block(
+        "Explanatory statement", FREE_TEXT_LIMITS["explanatory_statement"]
+    )
+    purpose = _block("Purpose, for supporters", FREE_TEXT_LIMITS["purpose"])
     base_revision = revision_id_field()
     action = HiddenField(default="save")
 

@@ -76,6 +76,8 @@ class Hub:
                             sid, messages
                         ),
                         schedule=self.outbox.schedule,
+                        kind=section.kind,
+                        max_bytes=self.config["LIVE_MAX_DOCUMENT_BYTES"],
                     )
                     self.rooms[section.id] = room
                     with room.lock:  # pycrdt documents are not to be read mid-transaction

@@ -5,9 +5,11 @@ is answered with what the client lacks; an update from someone who may write is 
 passed to everyone else at once (the latency people feel); awareness (cursors, names) is passed
 on with the sender's name and colour put in by the server, so nobody can pose as someone else,
 and a cursor (a tab's client id) is its person's alone, while their connection drops too.
-Malformed messages are ignored and counted; updates that would put control characters in the
-text or make it longer than a section may be are undone by a server edit, so the document
-everyone holds is always one that could be saved. The database work (storing the state,
+Malformed messages are ignored and counted; updates that would put anything where the section's
+kind has nothing, or grow the document beyond its limit, are refused before they are applied
+(consult/live/guard.py), and updates that would put control characters in a text (the body, or
+an amendment's field) or make it longer than it may be are undone by a server edit, so the
+document everyone holds is always one that could be saved. The database work (storing the state,
 writing revisions) is done by the clock (consult/live/hub.py), outside the lock.
 
 What is passed on to everyone waits for the process's writer (consult/live/outbox.py) when the
@@ -24,10 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pycrdt import TextEvent, TransactionEvent
+from pycrdt import Text, TextEvent, TransactionEvent
 
+from consult.bills.amendments import FREE_TEXT_LIMITS
 from consult.drafting.services.text import MAX_BODY_LENGTH, has_control_characters
 from consult.live import documents, protocol
+from consult.live.guard import DEFAULT_MAX_DOCUMENT_BYTES, Guard, Refusal
 from consult.live.protocol import AwarenessEntry, ProtocolError, QueryAwareness, Sync
 
 # Close codes the editor understands (static/js/live-editor): the person may no longer see the
@@ -130,11 +134,15 @@ class Room:
         state: bytes,
         publish: Callable[[list[tuple[str, bytes]]], None] = lambda messages: None,
         schedule: Callable[[Room], None] | None = None,
+        *,
+        kind: str = "",
+        max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
     ) -> None:
         self.section_id = section_id
         self.organisation_id = organisation_id
         self.lock = threading.RLock()
         self.doc = documents.new_doc(state)
+        self.guard = Guard(self.doc, kind, max_bytes)
         self.connections: dict[int, Connection] = {}
         self.awareness: dict[int, AwarenessEntry] = {}
         self._owners: dict[int, int | None] = {}  # client id -> connection id (None: remote)
@@ -150,10 +158,12 @@ class Room:
         self._relayed: list[tuple[str, bytes]] = []  # for the other instances, in order
         self._scheduled = False  # with the writer, until its flush takes what waits
         self._updates: list[bytes] = []
-        self._inserted: list[tuple[int, int, str]] = []  # (UTF-8 offset, length, text)
-        self._subscriptions = [
-            self.doc.observe(self._on_transaction),
-            documents.body(self.doc).observe(self._on_text),
+        # The texts people type in, with the most characters each may hold, and what the
+        # update being applied inserted in each: (UTF-8 offset, length, text).
+        self._limits = _text_limits(kind)
+        self._inserted: dict[str, list[tuple[int, int, str]]] = {}
+        self._subscriptions = [self.doc.observe(self._on_transaction)] + [
+            self._text(name).observe(self._observer(name)) for name in self._limits
         ]
 
     # --- what the document tells us ----------------------------------------------------------
@@ -162,8 +172,16 @@ class Room:
         if event.update != b"\x00\x00":
             self._updates.append(event.update)
 
-    def _on_text(self, event: TextEvent) -> None:
+    def _text(self, name: str) -> Text:
+        return self.doc.get(name, type=Text)
+
+    def _observer(self, name: str) -> Callable[[TextEvent], None]:
+        # One argument only: pycrdt passes a callback that takes two the transaction too.
+        return lambda event: self._on_text(name, event)
+
+    def _on_text(self, name: str, event: TextEvent) -> None:
         # pycrdt counts positions in UTF-8 bytes, not in characters: "é" takes two.
+        found = self._inserted.setdefault(name, [])
         at = 0
         for part in event.delta:
             if "retain" in part:
@@ -172,7 +190,7 @@ class Room:
                 inserted = part["insert"]
                 chunk = inserted if isinstance(inserted, str) else ""
                 length = len(chunk.encode("utf-8")) if chunk else 1
-                self._inserted.append((at, length, chunk))
+                found.append((at, length, chunk))
                 at += length
 
     def _take_updates(self) -> list[bytes]:
@@ -256,13 +274,18 @@ class Room:
     def _apply(self, connection: Connection, update: bytes) -> None:
         if update == b"\x00\x00":
             return
-        self._inserted = []
+        self._inserted = {}
         try:
+            parsed, refusal = self.guard.check(self.doc, update)
+            if refusal is not None:
+                self._refuse(connection, refusal)
+                return
             self.doc.apply_update(update)
         except ValueError:
             self._take_updates()
             connection.strike()
             return
+        self.guard.applied(self.doc, parsed, len(update))
         updates = self._take_updates()
         if not updates:
             return  # nothing new (a duplicate, or waiting for what it depends on)
@@ -272,20 +295,33 @@ class Room:
         self._note_edit(connection.user_id)
         self._refuse_unsaveable()
 
+    def _refuse(self, connection: Connection, refusal: Refusal) -> None:
+        """Apply, and send everyone, the update that stands in for one the document may not
+        take (consult/live/guard.py); its sender's editor, given theirs, deletes what it had
+        typed, as when the room undoes unsaveable words (below)."""
+        self.doc.apply_update(refusal.everyone)
+        self._take_updates()
+        self.guard.grew(len(refusal.everyone))
+        connection.send(protocol.create_update_message(refusal.sender))
+        self._broadcast(protocol.create_update_message(refusal.everyone), connection)
+        self._relay("update", refusal.everyone)
+        self._note_edit(connection.user_id)
+
     def _refuse_unsaveable(self) -> None:
-        """Undo the last update's insertions if the text could not be saved with them."""
-        inserted, self._inserted = self._inserted, []
-        if not inserted:
-            return
-        body = documents.body(self.doc)
-        # len() counts UTF-8 bytes, never fewer than characters: the whole text is read only
-        # when it may be too long.
-        too_long = len(body) > MAX_BODY_LENGTH and len(str(body)) > MAX_BODY_LENGTH
-        if not too_long and not any(_unsaveable(chunk) for *_, chunk in inserted):
+        """Undo the last update's insertions into each text that could not be saved with them:
+        the body, or an amendment's field (as its form would refuse them)."""
+        inserted, self._inserted = self._inserted, {}
+        refused = [
+            (self._text(name), chunks)
+            for name, chunks in inserted.items()
+            if chunks and _unsaveable_text(self._text(name), self._limits[name], chunks)
+        ]
+        if not refused:
             return
         with self.doc.transaction():
-            for start, length, _chunk in sorted(inserted, reverse=True):
-                del body[start : start + length]
+            for text, chunks in refused:
+                for start, length, _chunk in sorted(chunks, reverse=True):
+                    del text[start : start + length]
         for undo in self._take_updates():
             self._broadcast(protocol.create_update_message(undo), None)
             self._relay("update", undo)
@@ -426,8 +462,9 @@ class Room:
             except ValueError:
                 self._take_updates()
                 return False
-            self._inserted = []
+            self._inserted = {}
             updates = self._take_updates()
+            self.guard.grew(sum(len(update) for update in updates))  # what was new here
             for update in updates:
                 self._broadcast(protocol.create_update_message(update), None)
             return bool(updates)
@@ -487,6 +524,26 @@ class Room:
     def close_all(self, code: int, reason: str) -> None:
         for connection in self.people():
             connection.close(code, reason)
+
+
+def _text_limits(kind: str) -> dict[str, int]:
+    """The texts of a document of this kind people type in, and the most characters each
+    may hold: a section's body; an amendment's free-text fields, as its form limits them."""
+    limits = {documents.BODY: MAX_BODY_LENGTH}  # an amendment's stays empty (documents.py)
+    if kind == "amendment":
+        limits |= {
+            documents.AMENDMENT_PREFIX + name: FREE_TEXT_LIMITS[name]
+            for name in documents.AMENDMENT_TEXTS
+        }
+    return limits
+
+
+def _unsaveable_text(text: Text, limit: int, inserted: list[tuple[int, int, str]]) -> bool:
+    """Whether a text holding these insertions could not be saved."""
+    # len() counts UTF-8 bytes, never fewer than characters: the whole text is read only when
+    # it may be too long.
+    too_long = len(text) > limit and len(str(text)) > limit
+    return too_long or any(_unsaveable(chunk) for *_, chunk in inserted)
 
 
 def _unsaveable(chunk: str) -> bool:

@@ -14,12 +14,16 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pycrdt import Array, Doc, Map, Text, XmlFragment, XmlText
 from simple_websocket import Client
 
 from consult.drafting.services.text import MAX_BODY_LENGTH, check_plain_text
 from consult.live import documents, protocol
+from consult.live.guard import roots_of
 from consult.live.protocol import MAX_AWARENESS_ENTRIES, AwarenessEntry
 from consult.live.rooms import CLOSE_POLICY, MAX_STRIKES, Room
+from consult.live.updates import check_references, reach, state_vector
+from consult.live.updates import read as read_update
 from tests.live.simulation import (
     Recorder,
     SimClient,
@@ -217,8 +221,11 @@ def test_no_message_makes_the_room_raise_or_spoil_the_document(sent):
 
 
 def applies(payload: bytes) -> bool:
-    """Whether pycrdt takes these bytes as an update at all (on a document as the room's)."""
+    """Whether the room takes these bytes as an update at all (on a document as the room's):
+    its reader must (consult/live/updates.py, which refuses some that make pycrdt panic),
+    then pycrdt."""
     try:
+        read_update(payload)
         doc_of(78, OPENING_STATE).apply_update(payload)
     except ValueError:
         return False
@@ -267,6 +274,22 @@ honest_edits = st.lists(
 )
 
 
+def room_with_writer() -> tuple[Room, SimClient]:
+    room = new_room()
+    writer = SimClient(room, user_id=1, name="Ada")
+    writer.connect()
+    settle([writer])
+    return room, writer
+
+
+def type_honestly(writer: SimClient, step) -> None:
+    for at, words, removed in step:
+        at = min(at, len(writer.text()))
+        writer.delete(at, removed)
+        writer.insert(at, words)
+    settle([writer])
+
+
 @FUZZ
 @given(
     st.lists(
@@ -282,19 +305,12 @@ honest_edits = st.lists(
 def test_garbage_between_real_edits_changes_nothing(steps):
     """An editor's real updates (a pycrdt document), with garbage from the same connection
     and real updates from a read-only one in between: the room's text is the editor's."""
-    room = new_room()
-    writer = SimClient(room, user_id=1, name="Ada")
-    writer.connect()
-    settle([writer])
+    room, writer = room_with_writer()
     reader = connection_to(Recorder(), user_id=2, writable=False)
     room.join(reader)
     for kind, step in steps:
         if kind == "edit":
-            for at, words, removed in step:
-                at = min(at, len(writer.text()))
-                writer.delete(at, removed)
-                writer.insert(at, words)
-            settle([writer])
+            type_honestly(writer, step)
         elif kind == "garbage":
             room.receive(writer.connection, step)
         else:  # a real update, from someone who may only read
@@ -302,6 +318,110 @@ def test_garbage_between_real_edits_changes_nothing(steps):
         assert writer.online, "an honest editor was disconnected"
     assert room.text_and_choice()[0] == writer.text()
     assert_sound(room, [writer])
+
+
+# --- root types and sizes (consult/live/guard.py) ----------------------------------------------
+
+root_names = st.one_of(
+    st.sampled_from(["body", "fields", "choice", "amendment.insert", "amendment.", "Body"]),
+    st.text(max_size=12),
+)
+root_types = st.sampled_from([Text, Map, Array, XmlFragment])
+
+
+def _fill(root, words: str) -> None:
+    """Put words in a root of any type, as a script's document would."""
+    if isinstance(root, Text):
+        root.insert(0, words)
+    elif isinstance(root, Map):
+        root[words[:8] or "k"] = words
+    elif isinstance(root, Array):
+        root.append(words)
+    else:
+        root.children.append(XmlText(words))
+
+
+stray_updates = st.tuples(
+    st.lists(st.tuples(root_names, root_types, st.text(max_size=8)), min_size=1, max_size=3),
+    st.booleans(),
+)
+
+
+def stray_update(roots, synced: bool) -> bytes:
+    """An update putting words in roots of any name and type, from a document synced with the
+    room (pycrdt then keeps our roots' types) or a fresh one (it may retype them)."""
+    doc = doc_of(79, OPENING_STATE) if synced else Doc(client_id=79)
+    before = doc.get_state()
+    used = set()
+    for name, kind, words in roots:
+        if name in used:  # pycrdt would take it as the other type, and may panic
+            continue
+        used.add(name)
+        try:
+            root = doc.get(name, type=kind)
+        except (TypeError, ValueError):  # a root of ours, already of the other type
+            continue
+        _fill(root, words)
+    return doc.get_update(before)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("edit"), honest_edits),
+            st.tuples(st.just("stray"), stray_updates),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_no_update_gives_a_section_a_root_it_does_not_use(steps):
+    """An editor's real edits between updates making roots of any name and type (some in
+    the body, which are words like any): the room keeps only a section's roots, the editor
+    ends with the room's text, and a new tab syncs to the same."""
+    room, writer = room_with_writer()
+    script = connection_to(Recorder(), user_id=3)
+    room.join(script)
+    for kind, step in steps:
+        if kind == "edit":
+            type_honestly(writer, step)
+        else:
+            room.receive(script, protocol.create_update_message(stray_update(*step)))
+    assert set(room.doc.keys()) <= set(roots_of("question"))
+    assert set(documents.new_doc(room.doc.get_update()).keys()) <= set(roots_of("question"))
+    assert script.strikes == 0 and writer.online
+    assert_sound(room, [writer])  # the writer too holds the room's text
+
+
+@FUZZ
+@given(st.one_of(updates, stray_updates.map(lambda t: stray_update(*t))))
+def test_every_update_a_document_makes_is_read_whole(payload):
+    """The room reads an update before applying it: what a Yjs document writes must read,
+    and the reading must cover every clock the update takes."""
+    parsed = read_update(payload)
+    doc = doc_of(78, OPENING_STATE)
+    known = state_vector(doc.get_state())
+    check_references(parsed, known)
+    doc.apply_update(payload)
+    reached = {client: end for client, (_start, end) in reach(parsed.structs, known).items()}
+    for client, clock in state_vector(doc.get_state()).items():
+        assert clock <= max(known.get(client, 0), reached.get(client, 0))
+
+
+@FUZZ
+@given(mutated_updates)
+def test_a_mutated_update_the_room_would_read_never_makes_pycrdt_panic(payload):
+    """pycrdt panics on some malformed updates (a PanicException, which no `except` of the
+    room's catches): the room's reading must refuse each of those first."""
+    doc = doc_of(78, OPENING_STATE)
+    try:
+        check_references(read_update(payload), state_vector(doc.get_state()))
+        doc.apply_update(payload)
+    except (ValueError, RuntimeError):  # refused: the room strikes it
+        return
+    reached = reach(read_update(payload).structs, {})
+    assert all(end <= 2**53 for _start, end in reached.values())
 
 
 # --- cursors ----------------------------------------------------------------------------------
@@ -403,6 +523,47 @@ def test_unsaveable_words_are_undone_wherever_they_are_typed(opening, at, typed)
     settle([writer])
     assert room.text_and_choice()[0] == opening
     assert writer.text() == opening  # the undo reached the person who typed
+
+
+def _panic_base() -> bytes:
+    doc = doc_of(1)
+    documents.body(doc).insert(0, "Opening café 📷 words")
+    documents.fields(doc)["choice"] = "yes"
+    return doc.get_update()
+
+
+@pytest.mark.parametrize(
+    ("state", "update"),
+    [
+        # a client with no structs (yrs: BlockSet::exclude unwraps nothing)
+        (OPENING_STATE, b"\x01\x00\x01\x01\x00\x04\x01\x04body"),
+        # client 77 twice (yrs divides by zero)
+        (
+            _panic_base(),
+            b"\x02\x01M\x00(\x01\x06fields\x01k\x01w\x01v\x04M\x00\x04\x01\x04body\x07Opening"
+            b"\x81\x01\x06\x01\x84\x01\x07\x10caf\xc3\xa9 \xf0\x9f\x93\xb7 words(\x01\x06fields"
+            b"\x06choice\x01w\x03yes\x01\x01\x01\x07\x01",
+        ),
+        # a clock past 32 bits (yrs unwraps nothing)
+        (
+            _panic_base(),
+            b"\x02\x02M\x00\x84\x01\x14\x01a(\x01\x06fields\x01k\x01x\x02\x01\xcc\xcc\x92\xcc"
+            b"\xcc\x00\x04\x01\x04body\x18Opening caf\xc3\xa9 \xf0\x9f\x93\xb7 words(\x01\x06"
+            b"fields\x06choice\x01w\x03yes\x00",
+        ),
+    ],
+    ids=["a client with no structs", "a client twice", "a clock past 32 bits"],
+)
+def test_an_update_that_makes_pycrdt_panic_is_refused_as_malformed(state, update):
+    """yrs panics on these (a PanicException, which no `except ValueError` catches, so the
+    connection's handler died mid-apply); Yjs never writes them. Hypothesis found them."""
+    room = Room(1, 1, state)
+    sender = connection_to(Recorder())
+    room.join(sender)
+    text = room.text_and_choice()
+    room.receive(sender, protocol.create_update_message(update))
+    assert sender.strikes == 1
+    assert room.text_and_choice() == text
 
 
 def test_a_text_long_in_bytes_but_not_in_characters_is_kept():

@@ -1,0 +1,303 @@
+"""A Yjs update (format v1, what y-websocket and pycrdt send) read without applying it, so the
+room can see what an update would put where before the document takes it (consult/live/
+guard.py), and write the update that stands in for a refused one.
+
+pycrdt applies an update whole and cannot say what it holds; once applied, a root type cannot
+be taken out of a document again (even emptied, its name stays in the stored state). So the
+structs are read here: for each one, its client and clock range, and (for an item that names
+its parent, as the first item of a type does) the root it goes in, whether it is a map's entry
+(`parent_sub`), and what its content is. The format is lib0's: Yjs's encoding.js and
+yrs's update.rs write it; the parts are named as there. Anything that does not read as an
+update is a ValueError, as pycrdt's apply_update raises; so is what Yjs never writes and yrs
+panics on (a PanicException, which escapes any `except Exception`): a client twice or with no
+structs, a struct of no length, a clock past 32 bits, an origin in a gap of the update's own
+clocks (`check_references`). tests/live/test_live_fuzz.py keeps the updates that found them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Content kinds (the low five bits of an item's info byte, Yjs's contentRefs)
+GC = 0
+DELETED = 1
+JSON = 2
+BINARY = 3
+STRING = 4
+EMBED = 5
+FORMAT = 6
+TYPE = 7
+ANY = 8
+DOC = 9
+SKIP = 10
+XML_ELEMENT, XML_HOOK = 3, 5  # type refs that carry a name
+MAX_NUMBER = 2**53 - 1  # lib0's largest (JavaScript's largest safe integer)
+MAX_CLOCK = 2**32 - 1  # yrs keeps clocks in 32 bits, and panics on an update past them
+MAX_ANY_DEPTH = 64  # our documents hold scalars; lib0 itself stops at nothing
+
+
+@dataclass(frozen=True)
+class Struct:
+    """One struct of an update: `length` clocks of `client` from `clock`. `content` is GC or
+    SKIP for those, else the item's content kind. `parent` is the root's name when the item
+    names its root, `parent_id` when it names an item (a nested type) instead; an item with
+    an origin names neither (it goes where its origin is)."""
+
+    client: int
+    clock: int
+    length: int
+    content: int
+    parent: str | None = None
+    parent_id: bool = False
+    parent_sub: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.clock + self.length
+
+
+@dataclass(frozen=True)
+class Update:
+    structs: list[Struct]
+    deleted: dict[int, list[tuple[int, int]]]  # client -> [(clock, length)]
+    refs: list[tuple[int, int]]  # the (client, clock) of each origin and parent it names
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.at = 0
+
+    def byte(self) -> int:
+        if self.at >= len(self.data):
+            raise ValueError("truncated update")
+        self.at += 1
+        return self.data[self.at - 1]
+
+    def varuint(self) -> int:
+        """lib0's unsigned number: at most 53 bits, as lib0 reads it (yrs reads 64, and
+        panics on clocks near that). Read inline: it is most of the reading's time."""
+        data, at = self.data, self.at
+        value = shift = 0
+        while True:
+            if at >= len(data):
+                raise ValueError("truncated update")
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            if value > MAX_NUMBER:
+                raise ValueError("a number out of range")
+            if byte < 0x80:
+                self.at = at
+                return value
+            shift += 7
+
+    def id(self) -> tuple[int, int]:
+        """A struct's id: (client, clock)."""
+        client, clock = self.varuint(), self.varuint()
+        if clock > MAX_CLOCK:
+            raise ValueError("a clock past the last")
+        return client, clock
+
+    def skip_varint(self) -> None:
+        while self.byte() >= 0x80:
+            pass
+
+    def bytes(self, count: int) -> bytes:
+        if self.at + count > len(self.data):
+            raise ValueError("truncated update")
+        self.at += count
+        return self.data[self.at - count : self.at]
+
+    def buffer(self) -> bytes:
+        return self.bytes(self.varuint())
+
+    def string(self) -> str:
+        try:
+            return self.buffer().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError("a string that is not UTF-8") from error
+
+    def any(self, depth: int = 0) -> None:
+        """Skip one lib0 `any` value (readAny)."""
+        if depth > MAX_ANY_DEPTH:
+            raise ValueError("a value nested too deep")
+        tag = self.byte()
+        if tag in (127, 126, 121, 120):  # undefined, null, false, true
+            return
+        if tag == 125:
+            self.skip_varint()
+        elif tag in (124, 123, 122):  # float32, float64, bigint64
+            self.bytes({124: 4, 123: 8, 122: 8}[tag])
+        elif tag in (119, 116):  # string, Uint8Array
+            self.buffer()
+        elif tag == 118:  # object
+            for _ in range(self.varuint()):
+                self.buffer()
+                self.any(depth + 1)
+        elif tag == 117:  # array
+            for _ in range(self.varuint()):
+                self.any(depth + 1)
+        else:
+            raise ValueError("an unknown value")
+
+    def content_length(self, kind: int) -> int:
+        """Read an item's content; its length in clocks."""
+        if kind == DELETED:
+            return self.varuint()
+        if kind == JSON:
+            count = self.varuint()
+            for _ in range(count):
+                self.buffer()
+            return count
+        if kind == BINARY:
+            self.buffer()
+        elif kind == STRING:
+            # Yjs counts a string's clocks in UTF-16 code units, as JavaScript does.
+            return len(self.string().encode("utf-16-le")) // 2
+        elif kind == EMBED:
+            self.buffer()
+        elif kind == FORMAT:
+            self.buffer()
+            self.buffer()
+        elif kind == TYPE:
+            if self.varuint() in (XML_ELEMENT, XML_HOOK):
+                self.buffer()
+        elif kind == ANY:
+            count = self.varuint()
+            for _ in range(count):
+                self.any()
+            return count
+        elif kind == DOC:
+            self.buffer()
+            self.any()
+        else:
+            raise ValueError("an unknown content")
+        return 1
+
+
+def read(data: bytes) -> Update:
+    """The structs and deletions of a v1 update; ValueError if it is not one."""
+    reader = _Reader(data)
+    structs: list[Struct] = []
+    refs: list[tuple[int, int]] = []
+    clients: set[int] = set()
+    for _ in range(reader.varuint()):
+        count = reader.varuint()
+        client = reader.varuint()
+        clock = reader.varuint()
+        # Yjs and yrs write each client once, with structs; yrs panics on either (dividing
+        # by zero, BlockSet::exclude).
+        if not count or client in clients:
+            raise ValueError("a client with no structs, or twice")
+        clients.add(client)
+        for _ in range(count):
+            item = _struct(reader, client, clock, refs)
+            structs.append(item)
+            clock = item.end
+    deleted: dict[int, list[tuple[int, int]]] = {}
+    for _ in range(reader.varuint()):
+        client = reader.varuint()
+        ranges = deleted.setdefault(client, [])
+        for _ in range(reader.varuint()):
+            clock, length = reader.varuint(), reader.varuint()
+            if clock + length > MAX_CLOCK:
+                raise ValueError("a deletion past the last clock")
+            ranges.append((clock, length))
+    return Update(structs, deleted, refs)
+
+
+def _struct(reader: _Reader, client: int, clock: int, refs: list[tuple[int, int]]) -> Struct:
+    info = reader.byte()
+    kind = info & 0x1F
+    if kind in (GC, SKIP):
+        return _counted(Struct(client, clock, reader.varuint(), kind))
+    if info & 0x80:  # a left origin
+        refs.append(reader.id())
+    if info & 0x40:  # a right origin
+        refs.append(reader.id())
+    parent, parent_id, parent_sub = None, False, False
+    if not info & 0xC0:  # no origin: the item says where it goes
+        if reader.varuint() == 1:
+            parent = reader.string()
+        else:
+            refs.append(reader.id())
+            parent_id = True
+        if info & 0x20:
+            reader.buffer()
+            parent_sub = True
+    length = reader.content_length(kind)
+    return _counted(Struct(client, clock, length, kind, parent, parent_id, parent_sub))
+
+
+def _counted(item: Struct) -> Struct:
+    """Yjs writes no struct of no length, and yrs takes no clock past 32 bits: yrs panics
+    on either (dividing by zero, an index out of bounds, an unwrap)."""
+    if item.length == 0 or item.end > MAX_CLOCK:
+        raise ValueError("a struct of no length, or past the last clock")
+    return item
+
+
+def check_references(update: Update, known: dict[int, int]) -> None:
+    """ValueError if the update names a clock of one of its own clients that neither it nor
+    the document (`known`, its state vector) holds: a gap it skips. Yjs never writes one (a
+    client's run starts where the receiver's clocks of it end); yrs panics on some."""
+    held: dict[int, list[tuple[int, int]]] = {}
+    for item in update.structs:
+        if item.content != SKIP:
+            held.setdefault(item.client, []).append((item.clock, item.end))
+    for client, clock in update.refs:
+        runs = held.get(client)
+        if runs is None or clock < known.get(client, 0):
+            continue
+        if not any(start <= clock < end for start, end in runs):
+            raise ValueError("a reference into a gap of the update's own clocks")
+
+
+def state_vector(data: bytes) -> dict[int, int]:
+    """A document's state vector (Doc.get_state) as client -> next clock."""
+    reader = _Reader(data)
+    return {reader.varuint(): reader.varuint() for _ in range(reader.varuint())}
+
+
+def _varuint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, number = number & 0x7F, number >> 7
+        out.append(byte | (0x80 if number else 0))
+        if not number:
+            return bytes(out)
+
+
+def reach(structs: Iterable[Struct], known: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """For each client whose clocks these structs take beyond `known` (a state vector): from
+    where the document's clocks of it end to where the furthest struct does, gaps included."""
+    ends: dict[int, int] = {}
+    for item in structs:
+        if item.content != SKIP and item.end > known.get(item.client, 0):
+            ends[item.client] = max(item.end, ends.get(item.client, 0))
+    return {client: (known.get(client, 0), end) for client, end in ends.items()}
+
+
+def tombstones(
+    ranges: dict[int, tuple[int, int]], deleted: dict[int, list[tuple[int, int]]]
+) -> bytes:
+    """An update that fills these clock ranges with nothing (a GC struct, as Yjs leaves of
+    what was deleted) and deletes them, with the deletions in `deleted` too. Applied in place
+    of a refused update, the document gets none of its content yet knows its clocks, so the
+    sender's later edits (which follow them) still apply; the sender, given it, deletes what
+    it had typed, and everyone sees the same text. Gaps are filled too: nothing waits."""
+    out = [_varuint(len(ranges))]
+    for client, (start, end) in ranges.items():
+        out += [_varuint(1), _varuint(client), _varuint(start), bytes([GC]), _varuint(end - start)]
+    removed: dict[int, list[tuple[int, int]]] = {c: list(r) for c, r in deleted.items()}
+    for client, (start, end) in ranges.items():
+        removed.setdefault(client, []).append((start, end - start))
+    out.append(_varuint(len(removed)))
+    for client, spans in removed.items():
+        out += [_varuint(client), _varuint(len(spans))]
+        out += [_varuint(clock) + _varuint(length) for clock, length in spans]
+    return b"".join(out)
+
+
+__all__ = ["Struct", "Update", "check_references", "reach", "read", "state_vector", "tombstones"]
