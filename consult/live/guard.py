@@ -5,7 +5,8 @@ without bound: a Yjs update may create any root type by any name (which nobody's
 shows, yet every instance keeps, relays and stores), or simply hold megabytes. So each update
 from a socket is read first (consult/live/updates.py) and refused if it puts anything where
 the document's kind has nothing (a root not among `roots_of(kind)`, a map's entry in a text or
-a text's in the map, a nested type or sub-document), or if the document would grow beyond
+a text's in the map, a nested type or sub-document, an embed or format mark: FOREIGN_CONTENT),
+or if the document would grow beyond
 LIVE_MAX_DOCUMENT_BYTES. A refused update is never applied, relayed or stored: the room
 applies in its place an update that deletes it (`updates.tombstones`: its clocks, empty) and
 sends that to everyone; the sender's editor then deletes what it had typed, as when the room
@@ -31,6 +32,15 @@ from consult.live import documents, updates
 DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 TEXT, MAP = "text", "map"
+
+# What no document of ours holds: our texts hold strings, the map scalars (lib0's `any`), and
+# updates carry deletions. An embed or a format mark in a text takes a position its string
+# does not show (an embed of "" reads as an empty insert), so the room's undo of unsaveable
+# words (rooms.py) would miss by one and leave the others' documents unlike its own; nested
+# types and sub-documents would grow it unseen.
+FOREIGN_CONTENT = frozenset(
+    {updates.JSON, updates.BINARY, updates.EMBED, updates.FORMAT, updates.TYPE, updates.DOC}
+)
 
 
 def roots_of(kind: str) -> dict[str, str]:
@@ -60,6 +70,7 @@ class Guard:
         self.max_bytes = max_bytes
         self.estimate = len(doc.get_update())
         self.pending = 0  # bytes of updates applied but waiting for what they follow
+        self.refusals = 0  # updates refused so far
         self._waiting: dict[int, int] = {}  # client -> the clock they wait to reach
 
     def check(self, doc: Doc, update: bytes) -> tuple[updates.Update, Refusal | None]:
@@ -71,7 +82,9 @@ class Guard:
         if not self._misplaced(parsed) and not (
             _grows(parsed, known) and self._too_big(doc, len(update))
         ):
+            updates.check_splits(parsed, known)  # what would be applied
             return parsed, None
+        self.refusals += 1
         ranges = updates.reach(parsed.structs, known)
         for_sender = updates.tombstones(ranges, parsed.deleted)
         if self.estimate + self.pending + len(for_sender) > self.max_bytes:
@@ -101,7 +114,7 @@ class Guard:
 
     def _misplaced(self, parsed: updates.Update) -> bool:
         for item in parsed.structs:
-            if item.content in (updates.TYPE, updates.DOC) or item.parent_id:
+            if item.content in FOREIGN_CONTENT or item.parent_id:
                 return True
             if item.parent is not None:
                 shape = self.roots.get(item.parent)

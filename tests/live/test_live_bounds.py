@@ -21,7 +21,7 @@ from consult.live import documents, protocol, updates
 from consult.live.guard import roots_of
 from consult.live.models import LiveDocument
 from consult.live.rooms import Room
-from tests.live.simulation import Recorder, SimClient, connection_to, settle
+from tests.live.simulation import Recorder, SimClient, connection_to, fresh_text, settle
 from tests.live.test_live_access import round_trip
 
 HOSTILE = "HOSTILE"  # in every refused update: it must reach no one and nothing stored
@@ -215,6 +215,31 @@ def test_updates_waiting_for_what_they_follow_count_towards_the_limit():
     assert room.text_and_choice()[0] == OPENING
 
 
+def test_a_string_whose_new_part_starts_inside_a_character_is_refused_as_malformed():
+    """Re-sent clocks with other words, so that what the room lacks starts at the second half
+    of "📷" (two UTF-16 code units): yrs would cut the character in two, and its halves read
+    differently in different documents, which parted the room's undo and everyone's text."""
+    room, published = section_room()
+    sender = connection_to(Recorder(), user_id=7)
+    room.join(sender)
+    first = Doc(client_id=4242)
+    first.apply_update(room.doc.get_update())
+    before = first.get_state()
+    first.get("body", type=Text).insert(0, "abcd\U0001f4f7")  # clocks 0-5; the camera 4 and 5
+    room.receive(sender, sync_update(first.get_update(before)))
+    again = Doc(client_id=4242)
+    again.apply_update(documents.initial_state(OPENING, None))
+    state = again.get_state()
+    again.get("body", type=Text).insert(0, "abcde\U0001f4f7x")  # the room lacks clocks 6 and 7
+    held, published_before = room.text_and_choice()[0], len(published)
+
+    room.receive(sender, sync_update(again.get_update(state)))
+
+    assert sender.strikes == 1
+    assert room.text_and_choice()[0] == held == "abcd\U0001f4f7" + OPENING
+    assert len(published) == published_before
+
+
 def test_refusals_from_ever_new_client_ids_do_not_grow_a_full_document():
     """A refused update leaves its clocks behind (empty) so that its sender's later edits
     apply; a script inventing a client id for each message would make each leave a few bytes,
@@ -263,8 +288,14 @@ def test_however_people_type_a_document_stays_within_its_limit(edits):
         # The limit is checked before an update is applied against the last measure plus
         # the update's own size; applying it may split a run of text (tens of bytes).
         assert len(room.doc.get_update()) <= limit + 256
-    texts = {client.text() for client in clients}
-    assert texts == {room.text_and_choice()[0]}
+    text = room.text_and_choice()[0]
+    assert fresh_text(room)[0] == text  # what is kept, and what a new tab or reload shows
+    if room.guard.refusals == 0:
+        assert {client.text() for client in clients} == {text}
+    # After a refusal, live views can differ from the room's text until a reload: the refused
+    # items' clocks reach the others empty (no position), so an edit the refused sender then
+    # makes beside its own refused words, or one waiting for clocks a full document sent only
+    # to its sender, lands elsewhere or waits. Nothing kept is lost; see the issue's notes.
 
 
 # --- an amendment's fields, as typed -----------------------------------------------------------
