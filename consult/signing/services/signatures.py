@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import String, bindparam, cast, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -26,7 +26,7 @@ from consult.organisations.permissions import membership_of
 from consult.organisations.services import NotAllowed
 from consult.signing import consent, robots
 from consult.signing.models import ConsentRecord, ResignInvitation, Signature, Version
-from consult.signing.permissions import can_sign_for, is_open
+from consult.signing.permissions import SigningTarget, can_sign_for, is_open
 from consult.signing.services.errors import LinkExpired, LinkNotValid, SigningClosed, SigningError
 from consult.signing.services.versions import invitee_key, subject_title
 from consult.timeutil import utcnow
@@ -40,13 +40,17 @@ ERASED_NAME = "Erased signer"
 
 
 def _consent(
-    signature: Signature, action: str, method: str, statement_version: str | None = None
+    signature: Signature,
+    action: str,
+    method: str,
+    statement_version: str | None = None,
+    shown: tuple[str, str] | None = None,
 ) -> None:
     """Append a consent record. Giving consent records the statement shown (its version,
-    `statement_version`); confirming and withdrawing refer to that same statement, copied
-    from the signer's latest "given" record, not to whatever statement is current now."""
-    shown = None
-    if statement_version is None:
+    `statement_version`, or `shown`: its version and text, as public signing has them already);
+    confirming and withdrawing refer to that same statement, copied from the signer's latest
+    "given" record, not to whatever statement is current now."""
+    if shown is None and statement_version is None:
         shown = db.session.execute(
             select(ConsentRecord.statement_version, ConsentRecord.statement)
             .where(ConsentRecord.signature_id == signature.id, ConsentRecord.action == "given")
@@ -60,7 +64,7 @@ def _consent(
             version,
             consent.statement(response.organisation.name, response.subject.title, version),
         )
-    db.session.execute(
+    db.session.connection().execute(
         _INSERT_CONSENT_RECORD,
         {
             "signature_id": signature.id,
@@ -112,11 +116,12 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
     it was the first statement, committed the signature on its own at RELEASE, before its
     consent record, audit event and e-mail were written, so a failure after it left a
     signature without its consent record."""
-    statement = _INSERT_SIGNATURE[db.session.get_bind().dialect.name]
+    connection = db.session.connection()
+    statement = _INSERT_SIGNATURE[connection.dialect.name]
     values = {column: values.get(column) for column in _SIGNATURE_COLUMNS}
     key = {"version_id": values["version_id"], "signer_key": values["signer_key"]}
     for _attempt in range(3):
-        created_id = db.session.scalar(statement, values)
+        created_id = connection.scalar(statement, values)
         if created_id is not None:
             # The row as inserted, every column known: an object for the session without
             # the ORM's insert machinery (a third of the public signing request's time).
@@ -131,7 +136,7 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
     raise SigningError("Your signature could not be recorded just now. Please try again.")
 
 
-def _check_open(version: Version, public: bool) -> None:
+def _check_open(version: Version | SigningTarget, public: bool) -> None:
     if not is_open(version):
         raise SigningError("Signing is closed for this version.")
     if public and not version.signing_public:
@@ -159,8 +164,12 @@ _ACTIVE_SIGNATURE = (
 
 
 def _active_signature(version: Version, signer_key: str) -> Signature | None:
+    return _active_signature_by_key(version.id, signer_key)
+
+
+def _active_signature_by_key(version_id: int, signer_key: str) -> Signature | None:
     return db.session.scalar(
-        _ACTIVE_SIGNATURE, {"version_id": version.id, "signer_key": signer_key}
+        _ACTIVE_SIGNATURE, {"version_id": version_id, "signer_key": signer_key}
     )
 
 
@@ -169,10 +178,28 @@ def _public_signature_of(version: Version, email: str) -> Signature | None:
     return _active_signature(version, f"email:{email}")
 
 
-def _member_signature_of(version: Version, email: str) -> Signature | None:
-    """The version's pending or confirmed signature by the account with that address."""
-    user_id = db.session.scalar(_USER_ID_BY_EMAIL, {"email": email})
-    return None if user_id is None else _active_signature(version, f"user:{user_id}")
+# Whether the account with an e-mail address has a pending or confirmed signature of a version,
+# in one query (the account's id by the users' e-mail index, then the signature by the unique
+# (version, signer) index): what every public signature asks, and nearly always "no".
+_MEMBER_SIGNATURE_KEY = (
+    select(Signature.signer_key)
+    .where(
+        Signature.version_id == bindparam("version_id"),
+        Signature.signer_key
+        == literal("user:") + cast(_USER_ID_BY_EMAIL.scalar_subquery(), String),
+        Signature.status != "withdrawn",
+    )
+    .limit(1)
+)
+
+
+def _member_signature_of(version_id: int, email: str) -> Signature | None:
+    """The version's pending or confirmed signature by the account with that address (locked
+    on PostgreSQL, as _active_signature locks it)."""
+    key = db.session.connection().scalar(
+        _MEMBER_SIGNATURE_KEY, {"version_id": version_id, "email": email}
+    )
+    return None if key is None else _active_signature_by_key(version_id, key)
 
 
 def sign_as_member(
@@ -296,7 +323,7 @@ class PublicSignResult:
 
 
 def sign_publicly(
-    version: Version,
+    version: Version | SigningTarget,
     name: str,
     email: str,
     affiliation: str | None,
@@ -308,8 +335,12 @@ def sign_publicly(
 
     Whatever the address's state (new, pending, confirmed, withdrawn, or a member who signed
     from their account with it), the caller learns nothing: one row per address, and exactly
-    one e-mail to the address, which only its owner reads."""
-    _check_open(version, public=True)
+    one e-mail to the address, which only its owner reads.
+
+    The version may come as a SigningTarget (the public API reads one row, not ORM objects):
+    the rows are written with plain statements, in the caller's transaction."""
+    target = version if isinstance(version, SigningTarget) else SigningTarget.of(version)
+    _check_open(target, public=True)
     if statement_version != consent.CURRENT_VERSION:
         raise SigningError("The consent statement has changed. Please read it again and sign.")
     email = normalise_email(email)
@@ -317,15 +348,15 @@ def sign_publicly(
     if not name:
         raise SigningError("Give your name.")
     affiliation = _clean(affiliation, 200)
-    response = version.response
+    db.session.flush()  # what the caller left pending, before statements past the session
     confirm_token, confirm_hash = new_token()
     manage_token, manage_hash = new_token()
-    signature = _member_signature_of(version, email)
+    signature = _member_signature_of(target.id, email)
     created = False
     if signature is None:
         signature, created = _insert_or_existing(
             {
-                "version_id": version.id,
+                "version_id": target.id,
                 "kind": "public",
                 "signer_key": f"email:{email}",
                 "user_id": None,
@@ -343,7 +374,7 @@ def sign_publicly(
     if not created and signature.status == "confirmed":
         # The address's owner gets a fresh link to manage the signature they already gave.
         signature.manage_token_hash = manage_hash
-        _mail_signer(signature, "already_signed", manage_token=manage_token)
+        _mail_signer(signature, "already_signed", manage_token=manage_token, target=target)
         return PublicSignResult(signature, "already_signed")
     if not created:  # pending again, or signing again after withdrawing: fresh links
         signature.status = "pending"
@@ -355,9 +386,16 @@ def sign_publicly(
         signature.created_at = utcnow()
         signature.confirmed_at = None
         signature.withdrawn_at = None
-    _consent(signature, "given", method, statement_version)
-    _mail_signer(signature, "confirm", confirm_token=confirm_token, manage_token=manage_token)
-    record("signature.pending", organisation=response.organisation, subject=signature)
+    shown = consent.statement(target.organisation_name, target.subject_title, statement_version)
+    _consent(signature, "given", method, statement_version, shown=(statement_version, shown))
+    _mail_signer(
+        signature,
+        "confirm",
+        confirm_token=confirm_token,
+        manage_token=manage_token,
+        target=target,
+    )
+    record("signature.pending", organisation_id=target.organisation_id, subject=signature)
     return PublicSignResult(signature, "new" if created else "resent")
 
 
@@ -393,16 +431,17 @@ def _mail_signer(
     template: str,
     confirm_token: str | None = None,
     manage_token: str | None = None,
+    target: SigningTarget | None = None,
 ) -> None:
-    version = signature.version
+    version = target or SigningTarget.of(signature.version)
+    title = subject_title(version)
     subjects = {
-        "confirm": f"Confirm your signature on “{subject_title(version)}”",
-        "already_signed": f"You have already signed “{subject_title(version)}”",
+        "confirm": f"Confirm your signature on “{title}”",
+        "already_signed": f"You have already signed “{title}”",
     }
     body = _render_mail(
         f"mail/signature_{template}.txt",
         signature=signature,
-        response=version.response,
         version=version,
         confirm_url=public_url("signing.confirm", token=confirm_token) if confirm_token else None,
         manage_url=public_url("signing.manage", token=manage_token) if manage_token else None,
