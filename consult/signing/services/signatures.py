@@ -93,6 +93,30 @@ _INSERT_SIGNATURE = {
     for name, dialect in _UPSERT_DIALECTS.items()
 }
 _SIGNATURE_COLUMNS = [column.key for column in Signature.__table__.c if column.key != "id"]
+_SIGNATURES = Signature.__table__
+_USER_ID_BY_EMAIL = select(User.id).where(User.email == bindparam("email"))
+# The account with that e-mail address has a pending or confirmed signature of the version
+# (by the users' e-mail index, then the unique (version, signer) index).
+_MEMBER_SIGNED = select(Signature.signer_key).where(
+    Signature.version_id == bindparam("version_id"),
+    Signature.signer_key == literal("user:") + cast(_USER_ID_BY_EMAIL.scalar_subquery(), String),
+    Signature.status != "withdrawn",
+)
+# A public signature's INSERT, which inserts nothing either when the address signed already
+# (the unique key) or when its account did (_MEMBER_SIGNED): the question every public
+# signature asks, and nearly always "no", answered in the same statement.
+_INSERT_PUBLIC_SIGNATURE = {
+    name: dialect.insert(_SIGNATURES)
+    .from_select(
+        _SIGNATURE_COLUMNS,
+        select(
+            *(bindparam(key, type_=_SIGNATURES.c[key].type) for key in _SIGNATURE_COLUMNS)
+        ).where(~_MEMBER_SIGNED.exists()),
+    )
+    .on_conflict_do_nothing(index_elements=["version_id", "signer_key"])
+    .returning(_SIGNATURES.c.id)
+    for name, dialect in _UPSERT_DIALECTS.items()
+}
 
 
 _EXISTING_SIGNATURE = (
@@ -106,9 +130,10 @@ _EXISTING_SIGNATURE = (
 )
 
 
-def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
+def _insert_or_existing(values: dict, public: bool = False) -> tuple[Signature, bool]:
     """Insert the signature, or return (locked) the row that the (version, signer) unique
-    constraint says already exists. Returns (row, created).
+    constraint says already exists. Returns (row, created). A `public` signature is not
+    inserted either when the account with its address signed: that signature is returned.
 
     One INSERT ... ON CONFLICT DO NOTHING rather than an insert inside a savepoint: under a
     burst PostgreSQL makes the second insert wait for the first one's transaction and then
@@ -117,7 +142,8 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
     consent record, audit event and e-mail were written, so a failure after it left a
     signature without its consent record."""
     connection = db.session.connection()
-    statement = _INSERT_SIGNATURE[connection.dialect.name]
+    statements = _INSERT_PUBLIC_SIGNATURE if public else _INSERT_SIGNATURE
+    statement = statements[connection.dialect.name]
     values = {column: values.get(column) for column in _SIGNATURE_COLUMNS}
     key = {"version_id": values["version_id"], "signer_key": values["signer_key"]}
     for _attempt in range(3):
@@ -129,6 +155,10 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
             make_transient_to_detached(created)
             db.session.add(created)
             return created, True
+        if public:
+            member = _member_signature_of(values["version_id"], values["email"])
+            if member is not None:
+                return member, False
         existing = db.session.scalar(_EXISTING_SIGNATURE, key)
         if existing is not None:
             return existing, False
@@ -147,11 +177,9 @@ def _clean(value: str | None, limit: int) -> str:
     return " ".join((value or "").split())[:limit]
 
 
-# Built once, as they are on the public signing path: the account with an e-mail address
-# (by the users' e-mail index), and a signer's pending or confirmed signature of a version,
-# locked on PostgreSQL (by the unique (version, signer) index, never a scan of the version's
-# signatures, which may be tens of thousands).
-_USER_ID_BY_EMAIL = select(User.id).where(User.email == bindparam("email"))
+# Built once, as it is on the public signing path: a signer's pending or confirmed signature of
+# a version, locked on PostgreSQL (by the unique (version, signer) index, never a scan of the
+# version's signatures, which may be tens of thousands).
 _ACTIVE_SIGNATURE = (
     select(Signature)
     .where(
@@ -178,27 +206,10 @@ def _public_signature_of(version: Version, email: str) -> Signature | None:
     return _active_signature(version, f"email:{email}")
 
 
-# Whether the account with an e-mail address has a pending or confirmed signature of a version,
-# in one query (the account's id by the users' e-mail index, then the signature by the unique
-# (version, signer) index): what every public signature asks, and nearly always "no".
-_MEMBER_SIGNATURE_KEY = (
-    select(Signature.signer_key)
-    .where(
-        Signature.version_id == bindparam("version_id"),
-        Signature.signer_key
-        == literal("user:") + cast(_USER_ID_BY_EMAIL.scalar_subquery(), String),
-        Signature.status != "withdrawn",
-    )
-    .limit(1)
-)
-
-
 def _member_signature_of(version_id: int, email: str) -> Signature | None:
     """The version's pending or confirmed signature by the account with that address (locked
     on PostgreSQL, as _active_signature locks it)."""
-    key = db.session.connection().scalar(
-        _MEMBER_SIGNATURE_KEY, {"version_id": version_id, "email": email}
-    )
+    key = db.session.connection().scalar(_MEMBER_SIGNED, {"version_id": version_id, "email": email})
     return None if key is None else _active_signature_by_key(version_id, key)
 
 
@@ -351,26 +362,24 @@ def sign_publicly(
     db.session.flush()  # what the caller left pending, before statements past the session
     confirm_token, confirm_hash = new_token()
     manage_token, manage_hash = new_token()
-    signature = _member_signature_of(target.id, email)
-    created = False
-    if signature is None:
-        signature, created = _insert_or_existing(
-            {
-                "version_id": target.id,
-                "kind": "public",
-                "signer_key": f"email:{email}",
-                "user_id": None,
-                "organisation_id": None,
-                "name": name,
-                "email": email,
-                "affiliation": affiliation,
-                "consent_public": consent_public,
-                "status": "pending",
-                "confirm_token_hash": confirm_hash,
-                "manage_token_hash": manage_hash,
-                "created_at": utcnow(),
-            }
-        )
+    signature, created = _insert_or_existing(
+        {
+            "version_id": target.id,
+            "kind": "public",
+            "signer_key": f"email:{email}",
+            "user_id": None,
+            "organisation_id": None,
+            "name": name,
+            "email": email,
+            "affiliation": affiliation,
+            "consent_public": consent_public,
+            "status": "pending",
+            "confirm_token_hash": confirm_hash,
+            "manage_token_hash": manage_hash,
+            "created_at": utcnow(),
+        },
+        public=True,
+    )
     if not created and signature.status == "confirmed":
         # The address's owner gets a fresh link to manage the signature they already gave.
         signature.manage_token_hash = manage_hash
