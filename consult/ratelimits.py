@@ -19,10 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from flask import current_app
 from limits import RateLimitItem, parse_many
 from limits.storage import RedisClusterStorage, RedisStorage
+from redis import Redis
+from redis.commands.core import Script
 
 from consult.extensions import limiter, safe_hashed_key
 
@@ -68,6 +71,19 @@ def _redis_storage() -> RedisStorage | None:
     return storage
 
 
+# The script registered with each Redis client, kept as long as the client itself: registering
+# costs a SHA-1 of the script on every request, and a Script held anywhere longer would call a
+# client that Flask-Limiter has replaced (a new storage after init_app, say).
+_SCRIPTS: WeakKeyDictionary[Redis, Script] = WeakKeyDictionary()
+
+
+def _script_for(client: Redis) -> Script:
+    script = _SCRIPTS.get(client)
+    if script is None:
+        script = _SCRIPTS[client] = client.register_script(_COUNT_AT_ONCE)
+    return script
+
+
 def count_at_once(limits: list[tuple[str, str, Callable[[], str]]]) -> Counted | None:
     """Count one hit against each (limits, scope, key function) in a single round trip, in
     order; None when not counted (the caller lets Flask-Limiter count instead)."""
@@ -82,8 +98,7 @@ def count_at_once(limits: list[tuple[str, str, Callable[[], str]]]) -> Counted |
             items.append(item)
             keys.append(item.key_for(KEY_PREFIX, prefix, scope, key))
             arguments += [item.get_expiry(), item.amount]
-    # A Script costs a SHA-1 of a few hundred bytes: made anew, it never outlives its client.
-    script = storage.get_connection().register_script(_COUNT_AT_ONCE)
+    script = _script_for(storage.get_connection())
     try:
         position, seconds_left = script(keys=keys, args=arguments)
     except Exception:  # Redis is down or failing: Flask-Limiter counts, and falls back

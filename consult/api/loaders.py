@@ -113,6 +113,11 @@ def version(version_id: int) -> tuple[Version, Membership | None]:
     return signing.load_visible_version(version_id, user=api_user())
 
 
+def signing_target(version_id: int) -> signing.SigningTarget:
+    """What `version` checks, as the one row public signing needs (signing.SigningTarget)."""
+    return signing.load_visible_signing_target(version_id, user=api_user())
+
+
 def coordinated_version(version_id: int) -> tuple[Version, Membership]:
     """A version whose signing the caller runs (owner or coordinator)."""
     return signing.load_version(version_id, "freeze", user=current_caller())

@@ -179,7 +179,7 @@ def _closed():
 
 
 def _sign_publicly(version_id: int, data: dict):
-    version, _membership = loaders.version(version_id)
+    version = loaders.signing_target(version_id)
     signer = validated(PublicSignatureRequest, data)
     if not (signing.is_open(version) and version.signing_public):
         return _closed()

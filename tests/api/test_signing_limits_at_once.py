@@ -81,6 +81,22 @@ def test_a_public_signature_is_counted_in_one_round_trip(client, public_id, roun
     assert round_trips == ["EVALSHA"]
 
 
+def test_the_kept_script_is_loaded_again_once_redis_has_forgotten_it(
+    client, public_id, redis_limits, round_trips
+):
+    """The script is registered once per Redis client and kept; a Redis restarted (or its
+    scripts flushed) must not make public signing fail or stop counting at once."""
+    redis_limits.get_connection().script_flush()
+    round_trips.clear()
+
+    reply = sign_publicly(client, public_id, "sam@example.org")
+
+    assert reply.status_code == 202
+    assert round_trips == ["EVALSHA", "SCRIPT LOAD", "EVALSHA"]
+    assert sign_publicly(client, public_id, "pat@example.org").status_code == 202
+    assert round_trips[3:] == ["EVALSHA"]
+
+
 def test_a_request_without_an_email_address_is_counted_once_too(client, public_id, round_trips):
     reply = client.post(url(public_id), json={"name": "No Address"})
 

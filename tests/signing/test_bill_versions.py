@@ -10,17 +10,20 @@ import hashlib
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
 from consult.bills import services as bills
 from consult.bills.amendments import Amendment
 from consult.drafting import services as drafting
 from consult.extensions import db
+from consult.signing import consent
 from consult.signing import services as signing
+from consult.signing.models import ConsentRecord
 from consult.signing.services.versions import canonical_bytes, canonical_content
 from tests.bills.sample import PRINT
 from tests.organisations.support import text_of
 from tests.signing.pages_support import browsers_for
-from tests.signing.support import membership
+from tests.signing.support import mails_to, membership
 
 JUDGE = {
     "kind": "leave_out_insert",
@@ -154,3 +157,30 @@ def test_a_signature_of_a_bill_version_is_of_its_amendments_too(team, bill_respo
     assert signature.version_id == first.id
     signed = [s for s in signing.content_of(first)["sections"] if s["kind"] == "amendment"]
     assert [s["body"].split("Insert:\n  ", 1)[1].split("\n")[0] for s in signed] == ["judge"]
+
+
+def test_a_public_signature_through_the_api_names_the_bill_in_its_consent_and_e_mail(
+    client, team, bill_version
+):
+    """The public API reads the version as one row (SigningTarget): a bill response's version
+    must still name the bill, as the form's path does."""
+    coordinator = membership(team.coordinator, team.organisation)
+    signing.open_signing(coordinator, bill_version, True, None)
+    db.session.commit()
+
+    reply = client.post(
+        f"/api/v1/versions/{bill_version.id}/signatures",
+        json={
+            "name": "Pat Public",
+            "email": "pat@example.org",
+            "consent_public": False,
+            "consent_statement": consent.CURRENT_VERSION,
+        },
+    )
+
+    assert reply.status_code == 202, reply.get_data(as_text=True)
+    (record,) = db.session.scalars(select(ConsentRecord))
+    assert record.statement == consent.statement("Northtown Residents", "Police Reform Bill")
+    (mail,) = mails_to("pat@example.org")
+    assert "Northtown Residents's response to\n“Police Reform Bill” (version 1)" in mail.body
+    assert mail.body.rstrip().endswith("on behalf of Northtown Residents")

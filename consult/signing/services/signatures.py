@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import String, bindparam, cast, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -26,7 +26,7 @@ from consult.organisations.permissions import membership_of
 from consult.organisations.services import NotAllowed
 from consult.signing import consent, robots
 from consult.signing.models import ConsentRecord, ResignInvitation, Signature, Version
-from consult.signing.permissions import can_sign_for, is_open
+from consult.signing.permissions import SigningTarget, can_sign_for, is_open
 from consult.signing.services.errors import LinkExpired, LinkNotValid, SigningClosed, SigningError
 from consult.signing.services.versions import invitee_key, subject_title
 from consult.timeutil import utcnow
@@ -40,13 +40,17 @@ ERASED_NAME = "Erased signer"
 
 
 def _consent(
-    signature: Signature, action: str, method: str, statement_version: str | None = None
+    signature: Signature,
+    action: str,
+    method: str,
+    statement_version: str | None = None,
+    shown: tuple[str, str] | None = None,
 ) -> None:
     """Append a consent record. Giving consent records the statement shown (its version,
-    `statement_version`); confirming and withdrawing refer to that same statement, copied
-    from the signer's latest "given" record, not to whatever statement is current now."""
-    shown = None
-    if statement_version is None:
+    `statement_version`, or `shown`: its version and text, as public signing has them already);
+    confirming and withdrawing refer to that same statement, copied from the signer's latest
+    "given" record, not to whatever statement is current now."""
+    if shown is None and statement_version is None:
         shown = db.session.execute(
             select(ConsentRecord.statement_version, ConsentRecord.statement)
             .where(ConsentRecord.signature_id == signature.id, ConsentRecord.action == "given")
@@ -60,7 +64,7 @@ def _consent(
             version,
             consent.statement(response.organisation.name, response.subject.title, version),
         )
-    db.session.execute(
+    db.session.connection().execute(
         _INSERT_CONSENT_RECORD,
         {
             "signature_id": signature.id,
@@ -89,6 +93,30 @@ _INSERT_SIGNATURE = {
     for name, dialect in _UPSERT_DIALECTS.items()
 }
 _SIGNATURE_COLUMNS = [column.key for column in Signature.__table__.c if column.key != "id"]
+_SIGNATURES = Signature.__table__
+_USER_ID_BY_EMAIL = select(User.id).where(User.email == bindparam("email"))
+# The account with that e-mail address has a pending or confirmed signature of the version
+# (by the users' e-mail index, then the unique (version, signer) index).
+_MEMBER_SIGNED = select(Signature.signer_key).where(
+    Signature.version_id == bindparam("version_id"),
+    Signature.signer_key == literal("user:") + cast(_USER_ID_BY_EMAIL.scalar_subquery(), String),
+    Signature.status != "withdrawn",
+)
+# A public signature's INSERT, which inserts nothing either when the address signed already
+# (the unique key) or when its account did (_MEMBER_SIGNED): the question every public
+# signature asks, and nearly always "no", answered in the same statement.
+_INSERT_PUBLIC_SIGNATURE = {
+    name: dialect.insert(_SIGNATURES)
+    .from_select(
+        _SIGNATURE_COLUMNS,
+        select(
+            *(bindparam(key, type_=_SIGNATURES.c[key].type) for key in _SIGNATURE_COLUMNS)
+        ).where(~_MEMBER_SIGNED.exists()),
+    )
+    .on_conflict_do_nothing(index_elements=["version_id", "signer_key"])
+    .returning(_SIGNATURES.c.id)
+    for name, dialect in _UPSERT_DIALECTS.items()
+}
 
 
 _EXISTING_SIGNATURE = (
@@ -102,9 +130,10 @@ _EXISTING_SIGNATURE = (
 )
 
 
-def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
+def _insert_or_existing(values: dict, public: bool = False) -> tuple[Signature, bool]:
     """Insert the signature, or return (locked) the row that the (version, signer) unique
-    constraint says already exists. Returns (row, created).
+    constraint says already exists. Returns (row, created). A `public` signature is not
+    inserted either when the account with its address signed: that signature is returned.
 
     One INSERT ... ON CONFLICT DO NOTHING rather than an insert inside a savepoint: under a
     burst PostgreSQL makes the second insert wait for the first one's transaction and then
@@ -112,11 +141,13 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
     it was the first statement, committed the signature on its own at RELEASE, before its
     consent record, audit event and e-mail were written, so a failure after it left a
     signature without its consent record."""
-    statement = _INSERT_SIGNATURE[db.session.get_bind().dialect.name]
+    connection = db.session.connection()
+    statements = _INSERT_PUBLIC_SIGNATURE if public else _INSERT_SIGNATURE
+    statement = statements[connection.dialect.name]
     values = {column: values.get(column) for column in _SIGNATURE_COLUMNS}
     key = {"version_id": values["version_id"], "signer_key": values["signer_key"]}
     for _attempt in range(3):
-        created_id = db.session.scalar(statement, values)
+        created_id = connection.scalar(statement, values)
         if created_id is not None:
             # The row as inserted, every column known: an object for the session without
             # the ORM's insert machinery (a third of the public signing request's time).
@@ -124,6 +155,10 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
             make_transient_to_detached(created)
             db.session.add(created)
             return created, True
+        if public:
+            member = _member_signature_of(values["version_id"], values["email"])
+            if member is not None:
+                return member, False
         existing = db.session.scalar(_EXISTING_SIGNATURE, key)
         if existing is not None:
             return existing, False
@@ -131,7 +166,7 @@ def _insert_or_existing(values: dict) -> tuple[Signature, bool]:
     raise SigningError("Your signature could not be recorded just now. Please try again.")
 
 
-def _check_open(version: Version, public: bool) -> None:
+def _check_open(version: Version | SigningTarget, public: bool) -> None:
     if not is_open(version):
         raise SigningError("Signing is closed for this version.")
     if public and not version.signing_public:
@@ -142,11 +177,9 @@ def _clean(value: str | None, limit: int) -> str:
     return " ".join((value or "").split())[:limit]
 
 
-# Built once, as they are on the public signing path: the account with an e-mail address
-# (by the users' e-mail index), and a signer's pending or confirmed signature of a version,
-# locked on PostgreSQL (by the unique (version, signer) index, never a scan of the version's
-# signatures, which may be tens of thousands).
-_USER_ID_BY_EMAIL = select(User.id).where(User.email == bindparam("email"))
+# Built once, as it is on the public signing path: a signer's pending or confirmed signature of
+# a version, locked on PostgreSQL (by the unique (version, signer) index, never a scan of the
+# version's signatures, which may be tens of thousands).
 _ACTIVE_SIGNATURE = (
     select(Signature)
     .where(
@@ -159,8 +192,12 @@ _ACTIVE_SIGNATURE = (
 
 
 def _active_signature(version: Version, signer_key: str) -> Signature | None:
+    return _active_signature_by_key(version.id, signer_key)
+
+
+def _active_signature_by_key(version_id: int, signer_key: str) -> Signature | None:
     return db.session.scalar(
-        _ACTIVE_SIGNATURE, {"version_id": version.id, "signer_key": signer_key}
+        _ACTIVE_SIGNATURE, {"version_id": version_id, "signer_key": signer_key}
     )
 
 
@@ -169,10 +206,11 @@ def _public_signature_of(version: Version, email: str) -> Signature | None:
     return _active_signature(version, f"email:{email}")
 
 
-def _member_signature_of(version: Version, email: str) -> Signature | None:
-    """The version's pending or confirmed signature by the account with that address."""
-    user_id = db.session.scalar(_USER_ID_BY_EMAIL, {"email": email})
-    return None if user_id is None else _active_signature(version, f"user:{user_id}")
+def _member_signature_of(version_id: int, email: str) -> Signature | None:
+    """The version's pending or confirmed signature by the account with that address (locked
+    on PostgreSQL, as _active_signature locks it)."""
+    key = db.session.connection().scalar(_MEMBER_SIGNED, {"version_id": version_id, "email": email})
+    return None if key is None else _active_signature_by_key(version_id, key)
 
 
 def sign_as_member(
@@ -296,7 +334,7 @@ class PublicSignResult:
 
 
 def sign_publicly(
-    version: Version,
+    version: Version | SigningTarget,
     name: str,
     email: str,
     affiliation: str | None,
@@ -308,8 +346,12 @@ def sign_publicly(
 
     Whatever the address's state (new, pending, confirmed, withdrawn, or a member who signed
     from their account with it), the caller learns nothing: one row per address, and exactly
-    one e-mail to the address, which only its owner reads."""
-    _check_open(version, public=True)
+    one e-mail to the address, which only its owner reads.
+
+    The version may come as a SigningTarget (the public API reads one row, not ORM objects):
+    the rows are written with plain statements, in the caller's transaction."""
+    target = version if isinstance(version, SigningTarget) else SigningTarget.of(version)
+    _check_open(target, public=True)
     if statement_version != consent.CURRENT_VERSION:
         raise SigningError("The consent statement has changed. Please read it again and sign.")
     email = normalise_email(email)
@@ -317,33 +359,31 @@ def sign_publicly(
     if not name:
         raise SigningError("Give your name.")
     affiliation = _clean(affiliation, 200)
-    response = version.response
+    db.session.flush()  # what the caller left pending, before statements past the session
     confirm_token, confirm_hash = new_token()
     manage_token, manage_hash = new_token()
-    signature = _member_signature_of(version, email)
-    created = False
-    if signature is None:
-        signature, created = _insert_or_existing(
-            {
-                "version_id": version.id,
-                "kind": "public",
-                "signer_key": f"email:{email}",
-                "user_id": None,
-                "organisation_id": None,
-                "name": name,
-                "email": email,
-                "affiliation": affiliation,
-                "consent_public": consent_public,
-                "status": "pending",
-                "confirm_token_hash": confirm_hash,
-                "manage_token_hash": manage_hash,
-                "created_at": utcnow(),
-            }
-        )
+    signature, created = _insert_or_existing(
+        {
+            "version_id": target.id,
+            "kind": "public",
+            "signer_key": f"email:{email}",
+            "user_id": None,
+            "organisation_id": None,
+            "name": name,
+            "email": email,
+            "affiliation": affiliation,
+            "consent_public": consent_public,
+            "status": "pending",
+            "confirm_token_hash": confirm_hash,
+            "manage_token_hash": manage_hash,
+            "created_at": utcnow(),
+        },
+        public=True,
+    )
     if not created and signature.status == "confirmed":
         # The address's owner gets a fresh link to manage the signature they already gave.
         signature.manage_token_hash = manage_hash
-        _mail_signer(signature, "already_signed", manage_token=manage_token)
+        _mail_signer(signature, "already_signed", manage_token=manage_token, target=target)
         return PublicSignResult(signature, "already_signed")
     if not created:  # pending again, or signing again after withdrawing: fresh links
         signature.status = "pending"
@@ -355,9 +395,16 @@ def sign_publicly(
         signature.created_at = utcnow()
         signature.confirmed_at = None
         signature.withdrawn_at = None
-    _consent(signature, "given", method, statement_version)
-    _mail_signer(signature, "confirm", confirm_token=confirm_token, manage_token=manage_token)
-    record("signature.pending", organisation=response.organisation, subject=signature)
+    shown = consent.statement(target.organisation_name, target.subject_title, statement_version)
+    _consent(signature, "given", method, statement_version, shown=(statement_version, shown))
+    _mail_signer(
+        signature,
+        "confirm",
+        confirm_token=confirm_token,
+        manage_token=manage_token,
+        target=target,
+    )
+    record("signature.pending", organisation_id=target.organisation_id, subject=signature)
     return PublicSignResult(signature, "new" if created else "resent")
 
 
@@ -393,16 +440,17 @@ def _mail_signer(
     template: str,
     confirm_token: str | None = None,
     manage_token: str | None = None,
+    target: SigningTarget | None = None,
 ) -> None:
-    version = signature.version
+    version = target or SigningTarget.of(signature.version)
+    title = subject_title(version)
     subjects = {
-        "confirm": f"Confirm your signature on “{subject_title(version)}”",
-        "already_signed": f"You have already signed “{subject_title(version)}”",
+        "confirm": f"Confirm your signature on “{title}”",
+        "already_signed": f"You have already signed “{title}”",
     }
     body = _render_mail(
         f"mail/signature_{template}.txt",
         signature=signature,
-        response=version.response,
         version=version,
         confirm_url=public_url("signing.confirm", token=confirm_token) if confirm_token else None,
         manage_url=public_url("signing.manage", token=manage_token) if manage_token else None,

@@ -25,7 +25,12 @@ from consult.organisations.models import Membership
 from consult.organisations.services import NotAllowed
 from consult.signing import events as signing_events
 from consult.signing.models import ResignInvitation, Signature, Version
-from consult.signing.permissions import can_coordinate, partner_token, publicly_visible_clause
+from consult.signing.permissions import (
+    SigningTarget,
+    can_coordinate,
+    partner_token,
+    publicly_visible_clause,
+)
 from consult.signing.services.errors import SigningError
 from consult.timeutil import isoformat, utcnow
 from consult.tokens import hash_token
@@ -329,7 +334,7 @@ def _upsert(model):
     return _UPSERT_DIALECTS[db.session.get_bind().dialect.name].insert(model)
 
 
-def subject_title(version: Version) -> str:
+def subject_title(version: Version | SigningTarget) -> str:
     """The version's frozen title as an e-mail subject quotes it (shortened at a word)."""
     return shorten(version.title, SUBJECT_TITLE_LENGTH)
 
