@@ -91,6 +91,7 @@ def test_import_a_bill_draft_amend_freeze_co_sign_and_export_the_paper_and_evide
     log_in(eddie, team.editor, response_path)
     eddie.get_by_role("link", name=re.compile(r"^Clause 2:")).first.click()
     expect(eddie.get_by_role("heading", name="The bill\u2019s text")).to_be_visible()
+    eddie.wait_for_load_state("load")  # editor.js, as below
     eddie.get_by_label("Amend").check(force=True)
     eddie.get_by_label("Explain your position").fill(
         "Authorisation belongs with a judge, not a senior officer."
@@ -105,6 +106,10 @@ def test_import_a_bill_draft_amend_freeze_co_sign_and_export_the_paper_and_evide
     ):
         eddie.goto(response_path)
         eddie.get_by_role("link", name=section).first.click()
+        expect(eddie.get_by_label("Text", exact=True)).to_be_visible()
+        # editor.js saves in place and says "Saved"; a click before it ran posts the form
+        # (saved all the same, the page says so differently): wait for the page's scripts.
+        eddie.wait_for_load_state("load")
         eddie.get_by_label("Text", exact=True).fill(text)
         eddie.get_by_role("button", name="Save", exact=True).click()
         expect(eddie.locator("[data-save-state]")).to_have_text(re.compile(r"^Saved"))
