@@ -19,12 +19,14 @@ subject still too long is cut at a word with an ellipsis rather than failing the
 
 from __future__ import annotations
 
+import quopri
 import smtplib
 import ssl
 from collections.abc import Iterator
 from datetime import datetime
+from email.header import Header
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app
 from sqlalchemy import JSON, String, Text, delete, event, func, select
@@ -108,19 +110,16 @@ def send_emails(
         # A plain INSERT, built once (public signing is a hot path).
         db.session.execute(_INSERT_OUTBOX, rows)
         return
+    for row in rows:
+        if any(
+            _breaks_a_line(value)
+            for value in (row["to"], row["subject"], *(row["headers"] or {}).values())
+        ):
+            raise ValueError("An e-mail header may not hold a line break.")
     ids = _insert_returning_ids(rows)
     pending = db.session().info.setdefault(_PENDING, [])
     app = current_app._get_current_object()
-    for outbox_id, row in zip(ids, rows, strict=True):
-        message = EmailMessage()
-        message["From"] = config["MAIL_FROM"]
-        message["To"] = row["to"]
-        message["Subject"] = row["subject"]
-        message["Message-ID"] = make_msgid(domain="consult")
-        for name, value in (row["headers"] or {}).items():
-            message[name] = value
-        message.set_content(row["body"])
-        pending.append((app, outbox_id, message))
+    pending += [(app, outbox_id, row) for outbox_id, row in zip(ids, rows, strict=True)]
 
 
 _PENDING = "consult.pending_mail"
@@ -140,17 +139,57 @@ def _insert_returning_ids(rows: list[dict]) -> list[int]:
     return list(range(last - len(rows) + 1, last + 1))
 
 
+def _breaks_a_line(value: str) -> bool:
+    return "\n" in value or "\r" in value
+
+
+def _written_out(from_header: str, row: dict) -> str:
+    """A message as SMTP carries it, in ASCII: headers (a subject outside ASCII encoded as RFC
+    2047 says), then the body in quoted-printable UTF-8. Building an EmailMessage instead
+    parses every header again with the email package's header parser, about a millisecond a
+    message: 85 % of the time sending 6,500 digests and reminders took (bench/notifications)."""
+    subject = row["subject"]
+    headers = [
+        ("From", from_header),
+        ("To", row["to"]),
+        ("Subject", subject if subject.isascii() else Header(subject, "utf-8").encode()),
+        ("Date", formatdate()),
+        ("Message-ID", make_msgid(domain="consult")),
+        *(row["headers"] or {}).items(),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'text/plain; charset="utf-8"'),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ]
+    body = quopri.encodestring(row["body"].encode("utf-8")).decode("ascii")
+    return "".join(f"{name}: {value}\n" for name, value in headers) + "\n" + body
+
+
+def _email_message(sender: str, row: dict) -> EmailMessage:
+    """The message built by the email package: for an address outside ASCII (SMTPUTF8)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row["to"]
+    message["Subject"] = row["subject"]
+    message["Message-ID"] = make_msgid(domain="consult")
+    for name, value in (row["headers"] or {}).items():
+        message[name] = value
+    message.set_content(row["body"])
+    return message
+
+
 # The server refused this one message (its recipient, sender or content), not the connection:
 # the others of the transaction are still sent.
 _REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
-def _deliver(app, messages: list[tuple[int, EmailMessage]]) -> list[int]:
-    """Send the messages, each (outbox id, message), over one SMTP connection (re-sign
+def _deliver(app, messages: list[tuple[int, dict]]) -> list[int]:
+    """Send the messages, each (outbox id, its outbox row), over one SMTP connection (re-sign
     invitations can be thousands). Returns the outbox ids of those the server took; the
     others (refused, or not tried once the connection failed) stay in the outbox."""
     config = app.config
     sent: list[int] = []
+    name, sender = parseaddr(config["MAIL_FROM"])
+    from_header = formataddr((name, sender), charset="utf-8") if sender.isascii() else ""
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config["MAIL_USE_TLS"]:
@@ -159,9 +198,12 @@ def _deliver(app, messages: list[tuple[int, EmailMessage]]) -> list[int]:
                 smtp.starttls(context=ssl.create_default_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            for outbox_id, message in messages:
+            for outbox_id, row in messages:
                 try:
-                    smtp.send_message(message)
+                    if from_header and row["to"].isascii():
+                        smtp.sendmail(sender, [row["to"]], _written_out(from_header, row))
+                    else:
+                        smtp.send_message(_email_message(config["MAIL_FROM"], row))
                 except _REFUSED:
                     app.logger.exception("The SMTP server refused an e-mail")
                 else:
@@ -181,8 +223,8 @@ def _send_pending(session: Session) -> None:
         return  # a savepoint released (SQLAlchemy calls that a commit too): not yet
     session.info.pop(_SAVEPOINTS, None)
     by_app: dict = {}
-    for app, outbox_id, message in session.info.pop(_PENDING, []):
-        by_app.setdefault(app, []).append((outbox_id, message))
+    for app, outbox_id, row in session.info.pop(_PENDING, []):
+        by_app.setdefault(app, []).append((outbox_id, row))
     for app, messages in by_app.items():
         sent = _deliver(app, messages)
         if sent:

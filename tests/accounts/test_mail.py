@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import smtplib
 import ssl
 
@@ -36,6 +38,11 @@ class FakeSMTP:
 
     def login(self, username, password):
         self.logged_in = (username, password)
+
+    def sendmail(self, from_addr, to_addrs, msg):
+        message = email.message_from_string(msg, policy=email.policy.default)
+        assert [message["To"]] == to_addrs and from_addr in message["From"]
+        self.send_message(message)
 
     def send_message(self, message):
         if message["To"] in FakeSMTP.refuse:
@@ -176,3 +183,38 @@ def test_a_dropped_connection_keeps_every_unsent_email_in_the_outbox(smtp, db):
 
     assert [message["To"] for message in smtp.sent] == ["a@example.org", "b@example.org"]
     assert _outbox_addresses(db) == ["c@example.org", "d@example.org", "e@example.org"]
+
+
+def test_a_message_written_out_for_smtp_reads_back_as_it_was_sent(smtp, db, app):
+    app.config["MAIL_FROM"] = "Réseau Consult <no-reply@consult.example.org>"
+    body = (
+        "Bonjour Zoë,\n\n"
+        + "A line longer than any mail line should be, with = signs and é. " * 5
+        + "\n.A line starting with a dot\nLast line — done.\n"
+    )
+    headers = {"List-Unsubscribe": "<https://consult.example.org/notifications/unsubscribe/x>"}
+    send_email("zoe@example.org", "Votre résumé — été 2026", body, headers)
+    db.session.commit()
+
+    [message] = smtp.sent
+    assert message["To"] == "zoe@example.org"
+    assert message["Subject"] == "Votre résumé — été 2026"
+    assert message["From"].addresses[0].display_name == "Réseau Consult"
+    assert message["List-Unsubscribe"] == headers["List-Unsubscribe"]
+    assert message["Message-ID"] and message["Date"]
+    assert message.get_content() == body
+
+
+def test_an_address_outside_ascii_is_sent_through_the_email_package(smtp, db):
+    send_email("zoë@exämple.org", "Hello", "Body text")
+    db.session.commit()
+
+    [message] = smtp.sent
+    assert message["To"] == "zoë@exämple.org"
+    assert message.get_content() == "Body text\n"
+
+
+def test_a_header_with_a_line_break_is_refused_before_anything_is_stored(smtp, db):
+    with pytest.raises(ValueError, match="line break"):
+        send_email("someone@example.org", "Hello", "Body", {"List-Id": "x\r\nBcc: all@example.org"})
+    assert OutboxMessage.query.count() == 0
