@@ -23,10 +23,10 @@ import quopri
 import smtplib
 import ssl
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from flask import current_app
 from sqlalchemy import JSON, String, Text, delete, event, func, select
@@ -153,7 +153,7 @@ def _written_out(from_header: str, row: dict) -> str:
         ("From", from_header),
         ("To", row["to"]),
         ("Subject", subject if subject.isascii() else Header(subject, "utf-8").encode()),
-        ("Date", formatdate()),
+        ("Date", format_datetime(datetime.now(UTC))),
         ("Message-ID", make_msgid(domain="consult")),
         *(row["headers"] or {}).items(),
         ("MIME-Version", "1.0"),
