@@ -8,8 +8,10 @@ the document's kind has nothing (a root not among `roots_of(kind)`, a map's entr
 a text's in the map, a nested type or sub-document, an embed or format mark: FOREIGN_CONTENT),
 or if the document would grow beyond
 LIVE_MAX_DOCUMENT_BYTES. A refused update is never applied, relayed or stored: the room
-applies in its place an update that deletes it (`updates.tombstones`: its clocks, empty) and
-sends that to everyone; the sender's editor then deletes what it had typed, as when the room
+applies in its place an update that deletes it (`updates.stand_ins`: words typed into a text
+as deleted text in their place, anything else as its clocks, empty) and sends that to
+everyone; an item placed after a clock so left empty is refused in turn (it has no place);
+the sender's editor then deletes what it had typed, as when the room
 undoes a body with control characters (consult/live/rooms.py), and its later edits still
 apply. At the limit, even those clocks are kept only for people the document already knows
 (a run of them then merges into their last), so a script inventing client ids cannot grow it
@@ -71,6 +73,7 @@ class Guard:
         self.estimate = len(doc.get_update())
         self.pending = 0  # bytes of updates applied but waiting for what they follow
         self.refusals = 0  # updates refused so far
+        self.empty: dict[int, list[tuple[int, int]]] = {}  # clocks refusals left empty
         self._waiting: dict[int, int] = {}  # client -> the clock they wait to reach
 
     def check(self, doc: Doc, update: bytes) -> tuple[updates.Update, Refusal | None]:
@@ -79,8 +82,10 @@ class Guard:
         parsed = updates.read(update)
         known = updates.state_vector(doc.get_state())
         updates.check_references(parsed, known)
-        if not self._misplaced(parsed) and not (
-            _grows(parsed, known) and self._too_big(doc, len(update))
+        if (
+            not self._misplaced(parsed)
+            and not updates.after_empty(parsed, self.empty, known)
+            and not (_grows(parsed, known) and self._too_big(doc, len(update)))
         ):
             updates.check_splits(parsed, known)  # what would be applied
             return parsed, None
@@ -92,7 +97,11 @@ class Guard:
             # merges into the last for people it knows): those are refused to the sender
             # alone, whose later edits then wait for them, and are refused in turn.
             ranges = {client: run for client, run in ranges.items() if run[0] > 0}
-        return parsed, Refusal(updates.tombstones(ranges, parsed.deleted), for_sender)
+        texts = [name for name, shape in self.roots.items() if shape == TEXT]
+        everyone = updates.stand_ins(
+            ranges, parsed.structs, parsed.deleted, texts, known, self.empty
+        )
+        return parsed, Refusal(everyone, for_sender)
 
     def applied(self, doc: Doc, parsed: updates.Update, size: int) -> None:
         """After an update was applied: count it, and whatever of it waits."""

@@ -54,6 +54,11 @@ class Struct:
     parent_sub: bool = False
     # Where a string's clocks fall inside a character (the second half of a UTF-16 pair).
     halves: tuple[int, ...] = ()
+    # Where the item goes, as written: its left and right origins (client, clock), or (with
+    # neither) its parent's name as bytes; what `stand_ins` writes again.
+    origin: tuple[int, int] | None = None
+    right_origin: tuple[int, int] | None = None
+    parent_name: bytes | None = None
 
     @property
     def end(self) -> int:
@@ -224,14 +229,21 @@ def _struct(reader: _Reader, client: int, clock: int, refs: list[tuple[int, int]
     kind = info & 0x1F
     if kind in (GC, SKIP):
         return _counted(Struct(client, clock, reader.varuint(), kind))
+    origin = right_origin = None
     if info & 0x80:  # a left origin
-        refs.append(reader.id())
+        origin = reader.id()
+        refs.append(origin)
     if info & 0x40:  # a right origin
-        refs.append(reader.id())
-    parent, parent_id, parent_sub = None, False, False
+        right_origin = reader.id()
+        refs.append(right_origin)
+    parent, parent_name, parent_id, parent_sub = None, None, False, False
     if not info & 0xC0:  # no origin: the item says where it goes
         if reader.varuint() == 1:
-            parent = reader.string()
+            parent_name = reader.buffer()
+            try:
+                parent = parent_name.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ValueError("a string that is not UTF-8") from error
         else:
             refs.append(reader.id())
             parent_id = True
@@ -239,7 +251,12 @@ def _struct(reader: _Reader, client: int, clock: int, refs: list[tuple[int, int]
             reader.buffer()
             parent_sub = True
     length, halves = reader.content(kind)
-    return _counted(Struct(client, clock, length, kind, parent, parent_id, parent_sub, halves))
+    return _counted(
+        Struct(
+            client, clock, length, kind, parent, parent_id, parent_sub, halves,
+            origin, right_origin, parent_name,
+        )
+    )  # fmt: skip
 
 
 def _counted(item: Struct) -> Struct:
@@ -304,6 +321,121 @@ def reach(structs: Iterable[Struct], known: dict[int, int]) -> dict[int, tuple[i
     return {client: (known.get(client, 0), end) for client, end in ends.items()}
 
 
+def _deleted_text(item: Struct, at: int) -> bytes:
+    """The part of a string item from clock `at` on, as a deleted item in the same place:
+    the same origins (or, cut, the clock before as its left origin, as Yjs writes a part),
+    or the same parent, with no content but its length."""
+    offset = at - item.clock
+    origin = (item.client, at - 1) if offset else item.origin
+    info = DELETED | (0x80 if origin else 0) | (0x40 if item.right_origin else 0)
+    out = [bytes([info])]
+    for found in (origin, item.right_origin):
+        if found:
+            out += [_varuint(found[0]), _varuint(found[1])]
+    if not origin and not item.right_origin:
+        out += [_varuint(1), _varuint(len(item.parent_name or b"")), item.parent_name or b""]
+    out.append(_varuint(item.length - offset))
+    return b"".join(out)
+
+
+def stand_ins(
+    ranges: dict[int, tuple[int, int]],
+    structs: Iterable[Struct],
+    deleted: dict[int, list[tuple[int, int]]],
+    texts: Iterable[str],
+    known: dict[int, int],
+    empty: dict[int, list[tuple[int, int]]],
+) -> bytes:
+    """As `tombstones`, but words typed into one of `texts` stand in as deleted text in their
+    place rather than as clocks with no place, so that an edit their sender then makes beside
+    them (their editor holds them, deleted, as its origin) lands in the same place for
+    everyone. Only where each origin is the document's already (`known`) or another word
+    placed here: after an empty clock an item has no place, and yrs and Yjs would disagree
+    where it goes. Anything else, a map's entry (which would displace the key's value) among
+    them, stays empty clocks, added to `empty` (client -> [(start, end)]): an item placed
+    after one of those later has no place either (Guard refuses it)."""
+    texts = set(texts)
+    by_client: dict[int, list[Struct]] = {}
+    for item in structs:
+        if item.client in ranges and item.content not in (GC, SKIP):
+            by_client.setdefault(item.client, []).append(item)
+    placed: dict[int, list[tuple[int, int]]] = {}
+
+    def has_place(found: tuple[int, int] | None) -> bool:
+        if found is None:
+            return True
+        client, clock = found
+        if within(empty, client, clock):
+            return False
+        return clock < known.get(client, 0) or within(placed, client, clock)
+
+    def leave_empty(client: int, start: int, end: int) -> bytes:
+        empty.setdefault(client, []).append((start, end))
+        return bytes([GC]) + _varuint(end - start)
+
+    out = [_varuint(len(ranges))]
+    for client, (start, end) in ranges.items():
+        parts, at = [], start
+        for item in sorted(by_client.get(client, []), key=lambda struct: struct.clock):
+            if item.end <= at:
+                continue
+            if item.clock > at:
+                parts.append(leave_empty(client, at, item.clock))
+                at = item.clock
+            origin = (item.client, at - 1) if at > item.clock else item.origin
+            if (
+                item.content == STRING
+                and not item.parent_id
+                and not item.parent_sub
+                and (item.parent is None or item.parent in texts)
+                and has_place(origin)
+                and has_place(item.right_origin)
+            ):
+                placed.setdefault(client, []).append((at, item.end))
+                parts.append(_deleted_text(item, at))
+            else:
+                parts.append(leave_empty(client, at, item.end))
+            at = item.end
+        if at < end:
+            parts.append(leave_empty(client, at, end))
+        out += [_varuint(len(parts)), _varuint(client), _varuint(start), *parts]
+    return b"".join(out) + _delete_set(ranges, deleted)
+
+
+def within(runs: dict[int, list[tuple[int, int]]], client: int, clock: int) -> bool:
+    """Whether (client, clock) is in one of the runs (client -> [(start, end)])."""
+    return any(start <= clock < end for start, end in runs.get(client, []))
+
+
+def after_empty(
+    update: Update, empty: dict[int, list[tuple[int, int]]], known: dict[int, int]
+) -> bool:
+    """Whether an item of the update goes after (or before) a clock left empty by a refusal:
+    it has no place, and yrs (which puts it somewhere) and Yjs (which drops it) disagree. An
+    item partly known already goes after the clock before its new part, as yrs cuts it."""
+    for item in update.structs:
+        held = known.get(item.client, 0)
+        origin = (item.client, held - 1) if item.clock < held < item.end else item.origin
+        if any(
+            found is not None and within(empty, *found) for found in (origin, item.right_origin)
+        ):
+            return True
+    return False
+
+
+def _delete_set(
+    ranges: dict[int, tuple[int, int]], deleted: dict[int, list[tuple[int, int]]]
+) -> bytes:
+    removed: dict[int, list[tuple[int, int]]] = {c: list(r) for c, r in deleted.items()}
+    for client, (start, end) in ranges.items():
+        removed.setdefault(client, []).append((start, end - start))
+    out = [_varuint(len(removed))]
+    for client, spans in removed.items():
+        out += [_varuint(client), _varuint(len(spans))]
+        out += [_varuint(clock) + _varuint(length) for clock, length in spans]
+    return b"".join(out)
+
+
 def tombstones(
     ranges: dict[int, tuple[int, int]], deleted: dict[int, list[tuple[int, int]]]
 ) -> bytes:
@@ -315,14 +447,17 @@ def tombstones(
     out = [_varuint(len(ranges))]
     for client, (start, end) in ranges.items():
         out += [_varuint(1), _varuint(client), _varuint(start), bytes([GC]), _varuint(end - start)]
-    removed: dict[int, list[tuple[int, int]]] = {c: list(r) for c, r in deleted.items()}
-    for client, (start, end) in ranges.items():
-        removed.setdefault(client, []).append((start, end - start))
-    out.append(_varuint(len(removed)))
-    for client, spans in removed.items():
-        out += [_varuint(client), _varuint(len(spans))]
-        out += [_varuint(clock) + _varuint(length) for clock, length in spans]
-    return b"".join(out)
+    return b"".join(out) + _delete_set(ranges, deleted)
 
 
-__all__ = ["Struct", "Update", "check_references", "reach", "read", "state_vector", "tombstones"]
+__all__ = [
+    "Struct",
+    "Update",
+    "after_empty",
+    "check_references",
+    "reach",
+    "read",
+    "stand_ins",
+    "state_vector",
+    "tombstones",
+]

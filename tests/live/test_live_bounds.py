@@ -240,6 +240,49 @@ def test_a_string_whose_new_part_starts_inside_a_character_is_refused_as_malform
     assert len(published) == published_before
 
 
+def test_an_edit_beside_ones_own_refused_words_lands_in_the_same_place_for_everyone():
+    """The refused words stand in as deleted text in their place (updates.stand_ins), so an
+    edit their sender then makes right beside them (its origin one of them, deleted in its
+    editor) goes where the sender put it in the room, in others' documents and after a
+    reload; as clocks with no place it went to the start of the text for all but them."""
+    room, _published = section_room(max_bytes=16 * 1024)
+    typist, watcher = SimClient(room, user_id=1, name="Ada"), SimClient(room, user_id=2, name="Bo")
+    for client in (typist, watcher):
+        client.connect()
+    settle([typist, watcher])
+    typist.insert(0, "w" * 13_000)
+    settle([typist, watcher])
+    typist.insert(5, "z" * 4_000)  # past the limit: refused, and deleted in the typist's editor
+    settle([typist, watcher])
+    assert room.guard.refusals == 1
+
+    typist.insert(5, "OK")
+    settle([typist, watcher])
+
+    text = room.text_and_choice()[0]
+    assert text == "w" * 5 + "OK" + "w" * 12_995 + OPENING
+    assert typist.text() == watcher.text() == fresh_text(room)[0] == text
+
+
+def test_an_edit_placed_after_clocks_a_refusal_left_empty_is_refused_too():
+    """A script's map entry in the body is refused, its clocks left empty; the same client's
+    next update re-sends those clocks as text, so its new part goes after an empty clock: it
+    has no place (yrs put it at the start, a reload elsewhere), so it is refused as well."""
+    room, _published = section_room()
+    script = connection_to(Recorder(), user_id=7)
+    room.join(script)
+    as_map = Doc(client_id=79)
+    as_map.get("body", type=Map)["k"] = "v"
+    room.receive(script, sync_update(as_map.get_update()))
+    as_text = Doc(client_id=79)
+    as_text.get("body", type=Text).insert(0, "00")
+    room.receive(script, sync_update(as_text.get_update()))
+
+    assert room.guard.refusals == 2
+    assert room.text_and_choice()[0] == fresh_text(room)[0] == OPENING
+    assert script.strikes == 0
+
+
 def test_refusals_from_ever_new_client_ids_do_not_grow_a_full_document():
     """A refused update leaves its clocks behind (empty) so that its sender's later edits
     apply; a script inventing a client id for each message would make each leave a few bytes,
