@@ -12,26 +12,31 @@
 
   var fields = document.querySelectorAll("textarea[data-mentions]");
   if (!fields.length || !window.fetch) return;
-  var members = null; // [{name}], fetched once, on the first "@"
+  var members = null; // the fetch of [{id, name, role}], made once, on the first "@"
   var MAX = 8;
   var counter = 0;
 
+  // One request, however fast the first letters are typed; a failed one is asked again later.
   function load(url) {
-    if (members) return Promise.resolve(members);
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : { members: [] }; })
+    if (members) return members;
+    members = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
       .then(function (data) {
-        members = (data.members || []).map(function (m) {
+        var all = (data.members || []).map(function (m) {
           return { id: m.id, name: m.name, role: m.role };
         });
-        members.forEach(function (member) {
-          member.shared = members.some(function (other) {
+        all.forEach(function (member) {
+          member.shared = all.some(function (other) {
             return other !== member && other.name.toLowerCase() === member.name.toLowerCase();
           });
         });
-        return members;
+        return all;
       })
-      .catch(function () { return []; });
+      .catch(function () { members = null; return []; });
+    return members;
   }
 
   // The "@query" just before the caret, or null.
@@ -54,6 +59,9 @@
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("aria-live", "polite");
+    // The list floats over what follows, so its closing (on blur, as a button below is
+    // pressed) moves nothing out from under the pointer.
+    field.parentElement.classList.add("has-mention-list");
     field.insertAdjacentElement("afterend", list);
     list.insertAdjacentElement("afterend", status);
     field.setAttribute("aria-autocomplete", "list");
@@ -100,6 +108,7 @@
       var caret = before.length + name.length + 2;
       field.setSelectionRange(caret, caret);
       status.textContent = name + " will be notified.";
+      query = null; // the list stays shut until the next "@" is typed
       close();
       field.focus();
     }
@@ -133,7 +142,9 @@
       query = queryAt(field);
       if (!query) { close(); return; }
       load(field.getAttribute("data-mentions")).then(function (all) {
-        var wanted = query ? query.text.toLowerCase() : "";
+        // The text may have moved on (a pick, a blur) while the members were on their way.
+        if (!query || document.activeElement !== field) return;
+        var wanted = query.text.toLowerCase();
         show(all.filter(function (member) {
           var name = member.name.toLowerCase();
           return name.indexOf(wanted) === 0 || name.indexOf(" " + wanted) > 0;
@@ -158,7 +169,7 @@
       }
     });
 
-    field.addEventListener("blur", close);
+    field.addEventListener("blur", function () { query = null; close(); });
   }
 
   Array.prototype.forEach.call(fields, setUp);

@@ -105,3 +105,28 @@ def test_picking_one_of_two_members_of_the_same_name_tells_only_that_one(browsin
     db.session.expire_all()
     assert [notice.kind for notice in services.notices_for(member_erin)] == ["mention"]
     assert services.notices_for(editor_erin) == []
+
+
+def test_pressing_add_comment_while_the_member_list_is_open_sends_the_comment(browsing, team):
+    """The list closes as the box loses focus; it floats over the form, so the button does
+    not move out from under the pointer between press and release. The members are asked
+    for once, however fast the name is typed, so no late answer reopens the list."""
+    factories.add_member(team.organisation, factories.make_user(name="Erin Evans"), "editor")
+    draft = make_draft(team)
+    page = browsing.new_page("eddie")
+    member_requests = []
+    page.on(
+        "request",
+        lambda request: (
+            member_requests.append(request.url) if "/api/v1/organisations/" in request.url else None
+        ),
+    )
+    editor_path = f"/responses/{draft.response_id}/sections/{draft.sections['summary']}"
+    log_in(page, team.editor, editor_path)
+    box = page.get_by_label("Comment", exact=True)
+    box.click()
+    box.press_sequentially("Over to you, @Erin Ev", delay=0)
+    expect(page.get_by_role("listbox", name="Members to mention")).to_be_visible()
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_text("Over to you, @Erin Ev")).to_be_visible()
+    assert len(member_requests) == 1
