@@ -321,12 +321,18 @@ def reach(structs: Iterable[Struct], known: dict[int, int]) -> dict[int, tuple[i
     return {client: (known.get(client, 0), end) for client, end in ends.items()}
 
 
+def origin_from(item: Struct, at: int) -> tuple[int, int] | None:
+    """The left origin of the item's part from clock `at` on: cut inside the item (as Yjs
+    writes a part, and yrs cuts what a document already holds), the clock before it."""
+    return (item.client, at - 1) if at > item.clock else item.origin
+
+
 def _deleted_text(item: Struct, at: int) -> bytes:
     """The part of a string item from clock `at` on, as a deleted item in the same place:
     the same origins (or, cut, the clock before as its left origin, as Yjs writes a part),
     or the same parent, with no content but its length."""
     offset = at - item.clock
-    origin = (item.client, at - 1) if offset else item.origin
+    origin = origin_from(item, at)
     info = DELETED | (0x80 if origin else 0) | (0x40 if item.right_origin else 0)
     out = [bytes([info])]
     for found in (origin, item.right_origin):
@@ -382,7 +388,7 @@ def stand_ins(
             if item.clock > at:
                 parts.append(leave_empty(client, at, item.clock))
                 at = item.clock
-            origin = (item.client, at - 1) if at > item.clock else item.origin
+            origin = origin_from(item, at)
             if (
                 item.content == STRING
                 and not item.parent_id
@@ -415,7 +421,7 @@ def after_empty(
     item partly known already goes after the clock before its new part, as yrs cuts it."""
     for item in update.structs:
         held = known.get(item.client, 0)
-        origin = (item.client, held - 1) if item.clock < held < item.end else item.origin
+        origin = origin_from(item, held) if held < item.end else item.origin
         if any(
             found is not None and within(empty, *found) for found in (origin, item.right_origin)
         ):
