@@ -78,12 +78,27 @@ def _shown_text(rendered: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", rendered))
 
 
-@functools.cache
-def _limit() -> float:
+def _measured_limit() -> float:
     """The CPU seconds any text may take: TIMES_REAL_WRITING times the longest real writing
     here, or BUDGET_SECONDS if more."""
     _rendered, real = _timed(render, _real_writing(MAX_LENGTH))
     return max(BUDGET_SECONDS, TIMES_REAL_WRITING * real)
+
+
+_limit = functools.cache(_measured_limit)
+
+
+def _timed_within_limit(times: float, function, *arguments) -> tuple:
+    """(result, CPU seconds, limit). On a machine shared with other work a CPU second buys
+    less while the others are busy (caches, the other hyperthread): a limit measured in a
+    quiet moment once failed a case measured in a busy one (0.70 s against 0.64). So a case
+    over the limit is measured again right after the limit is, under the same conditions."""
+    result, elapsed = _timed(function, *arguments)
+    limit = times * _limit()
+    if elapsed >= limit:
+        limit = times * _measured_limit()
+        result, elapsed = _timed(function, *arguments)
+    return result, elapsed, limit
 
 
 def _timed(function, *arguments) -> tuple:
@@ -142,9 +157,9 @@ def _real_writing(length: int) -> str:
 def test_adversarial_markdown_renders_within_a_fixed_budget_and_keeps_every_word(markdown):
     assert len(markdown) <= MAX_LENGTH
 
-    rendered, elapsed = _timed(render, markdown)
+    rendered, elapsed, limit = _timed_within_limit(1, render, markdown)
 
-    assert elapsed < _limit(), f"{elapsed:.2f} s of CPU (limit {_limit():.2f} s)"
+    assert elapsed < limit, f"{elapsed:.2f} s of CPU (limit {limit:.2f} s)"
     if PLAIN in rendered:
         # Shown as plain text: every character typed is there, only the formatting is not.
         assert _words(_shown_text(rendered)) == _words(markdown)
@@ -205,8 +220,8 @@ def test_a_response_of_many_sections_too_complex_to_format_renders_within_its_bu
         save(section, markdown, None)
     sections = services.live_sections(response)
 
-    rendered, elapsed = _timed(render_response, response, sections)
+    rendered, elapsed, limit = _timed_within_limit(3, render_response, response, sections)
 
     # Two sections' worth of work at most (RESPONSE_UNITS), then plain text at once.
-    assert elapsed < 3 * _limit(), f"{elapsed:.2f} s of CPU (limit {3 * _limit():.2f} s)"
+    assert elapsed < limit, f"{elapsed:.2f} s of CPU (limit {limit:.2f} s)"
     assert rendered.count(PLAIN) == 6
