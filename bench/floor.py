@@ -40,6 +40,7 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -363,12 +364,14 @@ def checks(database_url: str, version_id: int, runs: list[dict]) -> str:
 
 
 def run_pages(args) -> list[str]:
-    """The dashboard and the section editor of the demo response, under Consult and under
-    the floor (bench/drafting.py's clients, gunicorn -w 2, SQLite): p50/p95, workers' CPU."""
+    """The dashboard and the section editor of the demo response, under Consult (and the
+    --baseline checkout's) and under the floor (bench/drafting.py's clients, gunicorn -w 2,
+    SQLite), one after the other for --rounds rounds: p50/p95 and workers' CPU of each round,
+    then the medians' ratios."""
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-floor-pages-"))
     database_url = f"sqlite:///{workdir / 'bench.db'}"
     lines = []
-    figures: dict[tuple[str, str], tuple[float, float, float]] = {}
+    figures: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
     try:
         drafting.flask_cli(database_url, "db", "upgrade")
         drafting.flask_cli(database_url, "demo")
@@ -380,50 +383,72 @@ def run_pages(args) -> list[str]:
             editors = [f"/responses/{response.id}/sections/{s.id}" for s in sections]
         pages = {"dashboard": [f"/responses/{response.id}"], "editor": editors}
         login = drafting.DEMO_LOGINS[0]
-        for server in ("consult", "floor"):
-            environment, app, prefix = {}, "wsgi:app", ""
-            if server == "floor":
-                every_path = " ".join(path for paths in pages.values() for path in paths)
-                environment = {"FLOOR_PAGES": every_path, "FLOOR_LOGIN": login}
-                app, prefix = "floor:floor_pages_app()", "/floor"
-            arguments = ("-w", "2", "--pythonpath", "bench")
-            with drafting.gunicorn(database_url, workdir, arguments, environment, app) as (
-                base,
-                master_pid,
-            ):
-                clients = [drafting.Client(base) for _ in range(args.page_clients)]
-                if server == "consult":
-                    for client in clients:
-                        client.login(login)
-                for name, paths in pages.items():
-                    seconds: list[float] = []
-                    cpu: list[float] = []
-                    probe = (lambda: drafting.workers_cpu_seconds(master_pid), cpu)
-                    samples = drafting.load(
-                        base, clients, [prefix + p for p in paths], args.page_requests,
-                        None, 5, seconds, probe,
-                    )  # fmt: skip
-                    p50, p95, _ = percentiles(samples)
-                    figures[server, name] = (p50, p95, 1000 * cpu[0] / len(samples))
-                    lines.append(
-                        f"    {server:<8} {name:<10} p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  "
-                        f"{len(samples) / seconds[0]:4.0f} pages/s  workers' CPU "
-                        f"{figures[server, name][2]:.1f} ms/page"
-                    )
+        servers = ("baseline",) * bool(args.baseline) + ("consult", "floor")
+        for _round in range(args.rounds):
+            for server in servers:
+                lines += _measure_pages(server, pages, login, database_url, workdir, args, figures)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return lines + page_ratios(figures)
+    return lines + page_ratios(
+        {key: tuple(statistics.median(round_[i] for round_ in rounds) for i in range(3))
+         for key, rounds in figures.items()}
+    )  # fmt: skip
+
+
+def _measure_pages(server, pages, login, database_url, workdir, args, figures) -> list[str]:
+    """One round of every page against one server; its figures are added to `figures`."""
+    environment, app, prefix, root = {}, "wsgi:app", "", drafting.ROOT
+    if server == "floor":
+        every_path = " ".join(path for paths in pages.values() for path in paths)
+        environment = {"FLOOR_PAGES": every_path, "FLOOR_LOGIN": login}
+        app, prefix = "floor:floor_pages_app()", "/floor"
+    elif server == "baseline":
+        root = Path(args.baseline)
+    arguments = ("-w", "2", "--pythonpath", str(drafting.ROOT / "bench"))
+    lines = []
+    with drafting.gunicorn(
+        database_url, workdir, arguments, environment, root=root, app=app
+    ) as (base, master_pid):
+        clients = [drafting.Client(base) for _ in range(args.page_clients)]
+        if server != "floor":
+            for client in clients:
+                client.login(login)
+        for name, paths in pages.items():
+            seconds: list[float] = []
+            cpu: list[float] = []
+            probe = (lambda: drafting.workers_cpu_seconds(master_pid), cpu)
+            samples = drafting.load(
+                base, clients, [prefix + p for p in paths], args.page_requests,
+                None, 5, seconds, probe,
+            )  # fmt: skip
+            p50, p95, _ = percentiles(samples)
+            figure = (p50, p95, 1000 * cpu[0] / len(samples))
+            figures.setdefault((server, name), []).append(figure)
+            lines.append(
+                f"    {server:<8} {name:<10} p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  "
+                f"{len(samples) / seconds[0]:4.0f} pages/s  workers' CPU {figure[2]:.1f} ms/page"
+            )
+    return lines
 
 
 def page_ratios(figures: dict[tuple[str, str], tuple[float, float, float]]) -> list[str]:
-    """Floor/Consult for each page: workers' CPU a page, and p95."""
+    """Floor/Consult for each page (medians over the rounds): workers' CPU a page, and p95;
+    and Consult against the baseline, when there is one."""
     ratios = []
     for name in dict.fromkeys(page for _server, page in figures):
         consult, floor = figures["consult", name], figures["floor", name]
         ratios.append(
             f"    RATIO {name} floor/consult: CPU a page {floor[2] / consult[2]:.2f}, "
-            f"p95 {floor[1] / consult[1]:.2f}"
+            f"p95 {floor[1] / consult[1]:.2f} (medians: consult p95 {consult[1]:.1f} ms, "
+            f"CPU {consult[2]:.1f} ms/page)"
         )
+        if ("baseline", name) in figures:
+            before = figures["baseline", name]
+            ratios.append(
+                f"    BEFORE/AFTER {name}: workers' CPU a page {before[2]:.1f} -> "
+                f"{consult[2]:.1f} ms ({consult[2] / before[2]:.2f}), p95 {before[1]:.1f} -> "
+                f"{consult[1]:.1f} ms"
+            )
     return ratios
 
 
