@@ -219,6 +219,9 @@ def build_config(instance_path: str, environ: dict[str, str] | None = None) -> d
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The cookie's expiry is set at log-in (PERMANENT_SESSION_LIFETIME, the same absolute
+        # limit the database enforces), not re-signed and re-sent on every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", "72"))),
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "480")),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
@@ -282,13 +282,15 @@ def unsubscribe(user: User, kinds: list[str]) -> None:
 # --- reading notices ------------------------------------------------------------------------
 
 
-def _visible(user: User):
-    """The person's notices that they may still see: about their own account, or about an
-    organisation they still belong to (a former member's old notices name its sections)."""
-    mine = select(Membership.organisation_id).where(Membership.user_id == user.id)
-    return (Notification.recipient_id == user.id) & or_(
-        Notification.organisation_id.is_(None), Notification.organisation_id.in_(mine)
-    )
+# The person's notices that they may still see: about their own account, or about an
+# organisation they still belong to (a former member's old notices name its sections). Built
+# once, with the person as a parameter: the header's bell counts them on every page.
+_VISIBLE = (Notification.recipient_id == bindparam("user_id")) & or_(
+    Notification.organisation_id.is_(None),
+    Notification.organisation_id.in_(
+        select(Membership.organisation_id).where(Membership.user_id == bindparam("user_id"))
+    ),
+)
 
 
 def notices_for(
@@ -298,7 +300,7 @@ def notices_for(
     query)."""
     statement = (
         select(Notification)
-        .where(_visible(user))
+        .where(_VISIBLE)
         .options(
             joinedload(Notification.actor),
             joinedload(Notification.organisation),
@@ -313,18 +315,17 @@ def notices_for(
         statement = statement.where(Notification.id < before_id)
     if unread_only:
         statement = statement.where(Notification.read_at.is_(None))
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(statement, {"user_id": user.id}))
+
+
+_UNREAD_COUNT = (
+    select(func.count()).select_from(Notification).where(_VISIBLE, Notification.read_at.is_(None))
+)
 
 
 def unread_count(user: User) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(_visible(user), Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    """How many of the person's visible notices (as `_VISIBLE` says) are unread."""
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
 def mark_read(user: User, notice: Notification) -> None:

@@ -7,7 +7,8 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import contains_eager
 
 from consult.accounts.models import User
 from consult.accounts.services import normalise_email
@@ -96,15 +97,19 @@ def rename_organisation(actor: Membership, name: str) -> None:
     )
 
 
+_MEMBERSHIPS_OF = (
+    select(Membership)
+    .join(Organisation)
+    .options(contains_eager(Membership.organisation))
+    .where(Membership.user_id == bindparam("user_id"))
+    .order_by(func.lower(Organisation.name))
+)
+
+
 def memberships_of(user: User) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .join(Organisation)
-            .where(Membership.user_id == user.id)
-            .order_by(func.lower(Organisation.name))
-        )
-    )
+    """The person's memberships with their organisations, by organisation name (one query:
+    every page's header lists them)."""
+    return list(db.session.scalars(_MEMBERSHIPS_OF, {"user_id": user.id}))
 
 
 def members(organisation: Organisation) -> list[Membership]:
