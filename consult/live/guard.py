@@ -1,21 +1,25 @@
 """What a section's live document may take from a person, checked before it takes it.
 
-Someone with edit rights (or a script with their token) could otherwise grow a document
-without bound: a Yjs update may create any root type by any name (which nobody's editor
-shows, yet every instance keeps, relays and stores), or simply hold megabytes. So each update
-from a socket is read first (consult/live/updates.py) and refused if it puts anything where
-the document's kind has nothing (a root not among `roots_of(kind)`, a map's entry in a text or
-a text's in the map, a nested type or sub-document, an embed or format mark: FOREIGN_CONTENT),
-or if the document would grow beyond
-LIVE_MAX_DOCUMENT_BYTES. A refused update is never applied, relayed or stored: the room
-applies in its place an update that deletes it (`updates.stand_ins`: words typed into a text
-as deleted text in their place, anything else as its clocks, empty) and sends that to
-everyone; an item placed after a clock so left empty is refused in turn (it has no place);
-the sender's editor then deletes what it had typed, as when the room
-undoes a body with control characters (consult/live/rooms.py), and its later edits still
-apply. At the limit, even those clocks are kept only for people the document already knows
-(a run of them then merges into their last), so a script inventing client ids cannot grow it
-a few bytes a message either.
+Someone with edit rights (or a script with their token) could otherwise grow a document without
+bound: a Yjs update may create any root type by any name (which nobody's editor shows, yet
+every instance keeps, relays and stores), or simply hold megabytes. So each update from a
+socket is read first (consult/live/updates.py) and refused if it puts anything where the
+document's kind has nothing (a root not among `roots_of(kind)`, a map's entry in a text or a
+text's in the map, a nested type or sub-document, an embed or format mark: FOREIGN_CONTENT), or
+if the document would grow beyond LIVE_MAX_DOCUMENT_BYTES. A refused update is never applied,
+relayed or stored: the room applies in its place an update that deletes it
+(`updates.stand_ins`: words typed into a text as deleted text in their place, anything else as
+its clocks, empty) and sends that to everyone; an item placed after a clock so left empty is
+refused in turn (it has no place); the sender's editor then deletes what it had typed, as when
+the room undoes a body with control characters (consult/live/rooms.py), and its later edits
+still apply. At the limit, even those clocks are kept only for people the document already
+knows (a run of them then merges into their last), so a script inventing client ids cannot grow
+it a few bytes a message either: that sender's later edits follow clocks the document lacks.
+
+An update that follows clocks of its sender the document lacks (`updates.after_gap`: sent
+right after a reconnect, before the editor's answer to the room's sync step 1, or after the
+room lost what came before) is neither applied nor refused: the room asks its sender again
+(`Behind`), as yrs would show it in the room alone and misplace what later fills the gap.
 
 The size is the document's encoded state, measured only when a running estimate (the last
 measure plus the bytes of every update since) nears the limit: measuring is a full encoding,
@@ -55,6 +59,16 @@ def roots_of(kind: str) -> dict[str, str]:
     return roots
 
 
+class Behind(Exception):
+    """The update follows clocks of its sender that the document lacks. Yjs would keep it
+    waiting for them; yrs takes it at once after a placeholder for them, without counting it
+    in its state vector (so its transaction's update, all the room passes on and looks at for
+    unsaveable words, leaves it out) and, when they do arrive, puts them after it where a
+    reload puts them before. So the room asks its sender for all it lacks instead (a sync step
+    1, which an editor answers at any time with everything since): the words come again, with
+    what they follow."""
+
+
 @dataclass(frozen=True)
 class Refusal:
     """What stands in for a refused update: `everyone`, applied to the document and sent to
@@ -78,10 +92,13 @@ class Guard:
 
     def check(self, doc: Doc, update: bytes) -> tuple[updates.Update, Refusal | None]:
         """The update read, and None if the document may take it, or else what to apply and
-        send in its place. ValueError if it is no update."""
+        send in its place. ValueError if it is no update; Behind if it follows what the
+        document lacks of its sender."""
         parsed = updates.read(update)
         known = updates.state_vector(doc.get_state())
         updates.check_references(parsed, known)
+        if updates.after_gap(parsed, known):
+            raise Behind
         if (
             not self._misplaced(parsed)
             and not updates.after_empty(parsed, self.empty, known)

@@ -31,7 +31,7 @@ from pycrdt import Text, TextEvent, TransactionEvent
 from consult.bills.amendments import FREE_TEXT_LIMITS
 from consult.drafting.services.text import MAX_BODY_LENGTH, has_control_characters
 from consult.live import documents, protocol
-from consult.live.guard import DEFAULT_MAX_DOCUMENT_BYTES, Guard, Refusal
+from consult.live.guard import DEFAULT_MAX_DOCUMENT_BYTES, Behind, Guard, Refusal
 from consult.live.protocol import AwarenessEntry, ProtocolError, QueryAwareness, Sync
 
 # Close codes the editor understands (static/js/live-editor): the person may no longer see the
@@ -281,6 +281,9 @@ class Room:
                 self._refuse(connection, refusal)
                 return
             self.doc.apply_update(update)
+        except Behind:  # the sender's editor sends it again with what it follows
+            connection.send(protocol.sync_step1(self.doc.get_state()))
+            return
         except ValueError:
             self._take_updates()
             connection.strike()

@@ -283,6 +283,23 @@ def check_references(update: Update, known: dict[int, int]) -> None:
             raise ValueError("a reference into a gap of the update's own clocks")
 
 
+def after_gap(update: Update, known: dict[int, int]) -> bool:
+    """Whether a struct of the update starts past the clocks of its client that the document
+    (`known`, its state vector) and the update's own structs before it hold: it follows a
+    gap. Yjs keeps such a struct waiting until what comes before it arrives; yrs takes it at
+    once, but not as Yjs would (guard.Behind). An editor sends one when the receiver lacks
+    what it sent before: typed right after reconnecting, before its answer to the room's sync
+    step 1; or after the room lost it (a crash before storing) or dropped it."""
+    reached = dict(known)
+    for item in update.structs:
+        if item.content == SKIP:
+            continue  # a gap Yjs writes when it merges updates: what follows is after one
+        if item.clock > reached.get(item.client, 0):
+            return True
+        reached[item.client] = max(item.end, reached.get(item.client, 0))
+    return False
+
+
 def check_splits(update: Update, known: dict[int, int]) -> None:
     """ValueError if a string of the update overlaps what the document holds of its client
     (`known`, its state vector) so that what is new starts in the middle of a character.
@@ -460,6 +477,7 @@ __all__ = [
     "Struct",
     "Update",
     "after_empty",
+    "after_gap",
     "check_references",
     "reach",
     "read",

@@ -283,6 +283,58 @@ def test_an_edit_placed_after_clocks_a_refusal_left_empty_is_refused_too():
     assert script.strikes == 0
 
 
+# With control characters, all the update inserted is undone, as for words sent offline.
+@pytest.mark.parametrize(("typed", "kept"), [("a", "a" + OPENING + "b"), ("\x01", OPENING)])
+def test_words_typed_before_a_rejoining_editor_has_sent_what_it_typed_offline(typed, kept):
+    """An editor types offline, rejoins, and types again before answering the room's sync
+    step 1: its update follows clocks the room lacks. yrs took it at once, uncounted: nothing
+    was passed on or undone (control characters stayed in the document). The room asks for
+    what it lacks instead, and takes the words with what they follow."""
+    room, _published = section_room()
+    typist, watcher = SimClient(room, user_id=1, name="Ada"), SimClient(room, user_id=2, name="Bo")
+    for client in (typist, watcher):
+        client.connect()
+    settle([typist, watcher])
+    typist.disconnect()
+    typist.insert(len(OPENING), "b")  # offline
+    typist.connect()
+    typist.insert(0, typed)  # before the room's sync step 1 reaches it
+    while typist.deliver_to_room():
+        pass
+    settle([watcher])
+    assert room.text_and_choice()[0] == watcher.text() == fresh_text(room)[0] == OPENING
+
+    settle([typist, watcher])
+    text = room.text_and_choice()[0]
+    assert text == kept
+    assert typist.text() == watcher.text() == fresh_text(room)[0] == text
+    assert room.guard.refusals == 0 and typist.connection.strikes == 0
+
+
+def test_an_update_following_clocks_the_room_lacks_waits_for_them():
+    """Sent again or never, it is not applied before what it follows: the room asks its
+    sender for all it lacks (a sync step 1 with its state vector)."""
+    room, _published = section_room()
+    script = connection_to(Recorder(), user_id=7)
+    room.join(script)
+    doc = Doc(client_id=4242)
+    doc.apply_update(room.doc.get_update())
+    body = doc.get("body", type=Text)
+    body.insert(len(body), "lost")
+    before = doc.get_state()
+    body.insert(0, "ahead")
+
+    room.receive(script, sync_update(doc.get_update(before)))
+    assert room.text_and_choice()[0] == fresh_text(room)[0] == OPENING
+    asked = protocol.parse(script.transport.sent[-1])
+    assert asked.step == protocol.YSyncMessageType.SYNC_STEP1
+    assert asked.payload == room.doc.get_state()
+    assert script.strikes == 0
+
+    room.receive(script, protocol.sync_step2(doc.get_update(asked.payload)))
+    assert room.text_and_choice()[0] == fresh_text(room)[0] == "ahead" + OPENING + "lost"
+
+
 def test_refusals_from_ever_new_client_ids_do_not_grow_a_full_document():
     """A refused update leaves its clocks behind (empty) so that its sender's later edits
     apply; a script inventing a client id for each message would make each leave a few bytes,
