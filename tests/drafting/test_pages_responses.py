@@ -5,7 +5,7 @@ assignee, title, place, removal), settings and the whole-response preview."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -237,7 +237,8 @@ def test_the_dashboard_counts_words_against_the_profiles_limit(browsers, team):
 
 def test_the_dashboard_counts_the_days_left_before_the_closing_date(browsers, team, draft):
     consultation = draft.response().consultation
-    consultation.closes_at = utcnow() + timedelta(days=10, hours=1)
+    # Noon, ten days on: "now + 10 days + 1 hour" was 11 days away by date after 23:00 UTC.
+    consultation.closes_at = datetime.combine(utcnow().date() + timedelta(days=10), time(12))
     db.session.commit()
 
     text = text_of(browsers("editor").get(draft.url).get_data(as_text=True))
