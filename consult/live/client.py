@@ -64,6 +64,13 @@ class LiveClient:
         with self._lock, self.doc.transaction():
             change(self.body if field is None else documents.amendment_field(self.doc, field))
 
+    def in_document(self, action: Callable[[Doc], Any]) -> Any:
+        """What action(doc) returns, run under the lock the reader thread applies the
+        server's messages under (pycrdt refuses a document used by two threads at once), in
+        one transaction: what it changes is sent at once."""
+        with self._lock, self.doc.transaction():
+            return action(self.doc)
+
     def set_value(self, name: str, value: str | bool) -> None:
         """Set one of an amendment's other fields ("kind", "page" ...); sent at once."""
         with self._lock, self.doc.transaction():

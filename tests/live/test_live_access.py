@@ -61,7 +61,8 @@ def round_trip(client: LiveClient) -> None:
     """Wait until the server has handled everything this client sent: a connection's
     messages are handled in order, so ask for a sync and wait for the answer."""
     client.synced.clear()
-    client.socket.send(protocol.sync_step1(client.doc.get_state()))
+    state = client.in_document(lambda doc: doc.get_state())
+    client.socket.send(protocol.sync_step1(state))
     client.wait_synced()
 
 

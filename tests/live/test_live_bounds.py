@@ -447,13 +447,14 @@ def test_a_script_with_a_token_cannot_store_a_root_or_grow_a_document_beyond_the
     monkeypatch.setitem(app.config, "LIVE_MAX_DOCUMENT_BYTES", 48 * 1024)
     eddie = connect(team.editor, summary)
     mallory = connect(team.owner, summary)  # edit rights, used from a script
-    mallory.doc.get("notes", type=Text).insert(0, HOSTILE * 1000)
+    mallory.in_document(lambda doc: doc.get("notes", type=Text).insert(0, HOSTILE * 1000))
     mallory.edit(lambda body: body.insert(0, "y" * 60_000))
     eddie.edit(lambda body: body.insert(0, "Kept."))
     round_trip(mallory)
     round_trip(eddie)
     mallory.wait_for(lambda text: text == "Kept.")
-    assert str(mallory.doc.get("notes", type=Text)) == ""  # told: undone in their document
+    # Told: undone in their document.
+    assert mallory.in_document(lambda doc: str(doc.get("notes", type=Text))) == ""
     assert hub.rooms[summary.id].text_and_choice()[0] == "Kept."
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

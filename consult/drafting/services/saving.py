@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.models import User
@@ -295,12 +295,15 @@ def revisions_of(section: Section) -> list[Revision]:
     )
 
 
+_REVISION_COUNT = (
+    select(func.count()).select_from(Revision).where(Revision.section_id == bindparam("section_id"))
+)
+
+
 def revision_count(section: Section) -> int:
     """How many revisions the section has, clashes included: what History lists and the
-    editor's "History (n revisions)" says."""
-    return db.session.scalar(
-        select(func.count()).select_from(Revision).where(Revision.section_id == section.id)
-    )
+    editor's "History (n revisions)" says (built once: the editor asks on every page)."""
+    return db.session.scalar(_REVISION_COUNT, {"section_id": section.id})
 
 
 def revision_page(section: Section, page: int, per_page: int) -> tuple[list[Revision], int]:
