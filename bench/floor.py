@@ -406,9 +406,10 @@ def _measure_pages(server, pages, login, database_url, workdir, args, figures) -
         root = Path(args.baseline)
     arguments = ("-w", "2", "--pythonpath", str(drafting.ROOT / "bench"))
     lines = []
-    with drafting.gunicorn(
-        database_url, workdir, arguments, environment, root=root, app=app
-    ) as (base, master_pid):
+    with drafting.gunicorn(database_url, workdir, arguments, environment, root=root, app=app) as (
+        base,
+        master_pid,
+    ):
         clients = [drafting.Client(base) for _ in range(args.page_clients)]
         if server != "floor":
             for client in clients:
