@@ -12,14 +12,14 @@
 
   var fields = document.querySelectorAll("textarea[data-mentions]");
   if (!fields.length || !window.fetch) return;
-  var members = null; // the fetch of [{id, name, role}], made once, on the first "@"
+  var membersFetch = null; // the promise of [{id, name, role}], fetched on the first "@"
   var MAX = 8;
   var counter = 0;
 
   // One request, however fast the first letters are typed; a failed one is asked again later.
   function load(url) {
-    if (members) return members;
-    members = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    if (membersFetch) return membersFetch;
+    membersFetch = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
@@ -35,8 +35,8 @@
         });
         return all;
       })
-      .catch(function () { members = null; return []; });
-    return members;
+      .catch(function () { membersFetch = null; return []; });
+    return membersFetch;
   }
 
   // The "@query" just before the caret, or null.
@@ -142,8 +142,8 @@
       query = queryAt(field);
       if (!query) { close(); return; }
       load(field.getAttribute("data-mentions")).then(function (all) {
-        // The text may have moved on (a pick, a blur) while the members were on their way.
-        if (!query || document.activeElement !== field) return;
+        // A pick or a blur while the members were on their way left no query: nothing to show.
+        if (!query) return;
         var wanted = query.text.toLowerCase();
         show(all.filter(function (member) {
           var name = member.name.toLowerCase();
